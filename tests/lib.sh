@@ -1,0 +1,102 @@
+# Shared helpers for the end-to-end scripts (sourced, POSIX sh).
+#
+# Each script drives the real binary ($PODCUE) and prints one TAP-like line
+# per check: "ok - name", "not ok - name", or "ok - name # SKIP reason".
+# Everything a script creates lives under $T, removed on exit; servers it
+# starts are stopped on exit.
+
+set -u
+: "${PODCUE:?PODCUE must point at the binary}"
+ROOT=${PODCUE_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+T=$(mktemp -d "${TMPDIR:-/tmp}/podcue-e2e.XXXXXX")
+export HOME="$T/home" XDG_DATA_HOME="$T/home/data" XDG_CONFIG_HOME="$T/home/config" \
+	XDG_STATE_HOME="$T/home/state"
+mkdir -p "$HOME"
+DB="$T/cache.db"
+FAILED=0
+SERVER_PIDS=""
+
+cleanup() {
+	for p in $SERVER_PIDS; do kill "$p" 2>/dev/null; done
+	for p in $SERVER_PIDS; do wait "$p" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+
+ok() { echo "ok - $1"; }
+not_ok() {
+	echo "not ok - $1"
+	shift
+	for line in "$@"; do echo "#   $line"; done
+	FAILED=1
+}
+skip() { echo "ok - $1 # SKIP $2"; }
+
+# check NAME COMMAND...: passes when the command exits 0.
+check() {
+	name=$1
+	shift
+	if "$@" >"$T/check.out" 2>&1; then
+		ok "$name"
+	else
+		not_ok "$name" "command: $*" "$(tail -5 "$T/check.out")"
+	fi
+}
+
+# pc ARGS...: runs podcue on the test cache.
+pc() { "$PODCUE" --db "$DB" "$@"; }
+
+# jq_py FILE EXPR: evaluates a Python expression with d = the parsed JSON of
+# FILE; exits 0 when it is true. Prints the value on failure.
+jq_py() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+v = eval(sys.argv[2], {"d": d})
+if v is not True:
+    print("expression:", sys.argv[2], "->", repr(v)[:400])
+    sys.exit(1)
+PY
+}
+
+# start_server ROOTDIR: starts tests/httpd.py on a free loopback port; sets
+# PORT, BASE (http://127.0.0.1:PORT) and HTTPLOG (one JSON line a request).
+start_server() {
+	HTTPLOG="$T/http.log"
+	: >"$HTTPLOG"
+	rm -f "$T/port"
+	python3 "$ROOT/tests/httpd.py" --root "$1" --port 0 --port-file "$T/port" \
+		--log "$HTTPLOG" >"$T/httpd.out" 2>&1 &
+	SERVER_PIDS="$SERVER_PIDS $!"
+	i=0
+	while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	PORT=$(cat "$T/port" 2>/dev/null)
+	[ -n "$PORT" ] || { not_ok "test server started" "$(cat "$T/httpd.out")"; exit 1; }
+	BASE="http://127.0.0.1:$PORT"
+}
+
+# rss TITLE ITEMS...: writes an RSS 2.0 feed to stdout; each ITEM is
+# "guid|title|pubDate|duration|enclosure".
+rss() {
+	title=$1
+	shift
+	printf '<?xml version="1.0" encoding="UTF-8"?>\n'
+	printf '<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd">\n'
+	printf '<channel><title>%s</title><link>https://example.org/</link>\n' "$title"
+	printf '<description>A test feed</description>\n'
+	for it in "$@"; do
+		IFS='|' read -r g t d du enc <<EOT
+$it
+EOT
+		printf '<item><guid isPermaLink="false">%s</guid><title>%s</title>' "$g" "$t"
+		printf '<pubDate>%s</pubDate><itunes:duration>%s</itunes:duration>' "$d" "$du"
+		printf '<enclosure url="%s" type="audio/mpeg" length="1000"/>' "$enc"
+		printf '<description>Notes for %s</description></item>\n' "$t"
+	done
+	printf '</channel></rss>\n'
+}
+
+finish() { exit "$FAILED"; }
