@@ -1,0 +1,31 @@
+/*
+ * ptime.h - parsing and formatting of the times podcasts use: durations,
+ * chapter offsets, feed dates. Pure functions.
+ */
+#ifndef PODCUE_PTIME_H
+#define PODCUE_PTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* itunes:duration in every real form: "3225", "1014.708375", "3:00",
+ * "07:00", "1:43:53", "00:04:60" (fields over 59 are accepted as written).
+ * Returns seconds, or -1 when empty, negative or unparseable. */
+double ptime_duration(const char *s);
+
+/* Normal Play Time as used by Podlove chapters: [[H:]M:]S[.fraction];
+ * ".5" is half a second, ".250" a quarter. Returns -1 when invalid. */
+double ptime_npt(const char *s);
+
+/* Feed dates: RFC 822/1123 and sloppy variants via curl_getdate(), then
+ * ISO 8601 / RFC 3339 (with or without zone, fractional seconds).
+ * Returns 1 and sets *out on success, 0 when the date is unparseable. */
+int ptime_date(const char *s, int64_t *out);
+
+/* Formats t as ISO 8601 UTC "2025-05-14T10:00:00Z" into buf (>= 21 bytes). */
+void ptime_iso8601(int64_t t, char *buf, size_t size);
+
+/* Formats seconds as "M:SS" or "H:MM:SS" (no fraction) into buf. */
+void ptime_clock(double seconds, char *buf, size_t size);
+
+#endif
