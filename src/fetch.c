@@ -1,0 +1,818 @@
+/*
+ * fetch.c - polite parallel fetching on one libcurl multi handle (see
+ * fetch.h).
+ *
+ * Each request becomes a job. Jobs wait in a FIFO queue until a slot is
+ * free (max_parallel), then get a fresh easy handle on the shared multi
+ * handle, which keeps the connection and DNS caches. Per-hop bookkeeping
+ * (status codes for permanent-redirect detection, headers of the final
+ * response) happens in the header callback; the write callback enforces
+ * the decoded body cap.
+ */
+#include "fetch.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <stddef.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <curl/curl.h>
+
+#include "util.h"
+
+#define MIB ((size_t)1 << 20)
+#define MAX_HEADER_VALUE 4096
+
+typedef struct fetch_job {
+	struct fetch_job *next; /* queue or running list */
+	fetcher *f;
+	char *url, *etag, *last_modified;
+	int allow_file;
+	void *user;
+	CURL *easy;
+	struct curl_slist *headers;
+	sbuf body;
+	long status;       /* code of the latest status line seen */
+	char *reason;      /* its reason phrase, or NULL */
+	char *r_etag, *r_last_modified, *r_content_type, *r_location;
+	int hops;          /* 3xx responses followed by another response */
+	int all_permanent; /* every such hop was 301 or 308 */
+	int too_large;
+	int64_t started;
+	char errbuf[CURL_ERROR_SIZE];
+} fetch_job;
+
+struct fetcher {
+	fetch_opts o;
+	char *user_agent;
+	fetch_done_fn done;
+	void *ctx;
+	CURLM *multi;
+	fetch_job *queue_head, *queue_tail;
+	fetch_job *running;
+	int n_queued, n_running, n_done, n_total;
+	int64_t bytes;
+};
+
+/* ---- global init ---------------------------------------------------- */
+
+static int global_ready;
+
+void fetch_global_init(void)
+{
+	if (global_ready)
+		return;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK)
+		global_ready = 1;
+}
+
+void fetch_global_cleanup(void)
+{
+	if (!global_ready)
+		return;
+	curl_global_cleanup();
+	global_ready = 0;
+}
+
+/* ---- options -------------------------------------------------------- */
+
+void fetch_opts_default(fetch_opts *o)
+{
+	o->max_parallel = 8;
+	o->max_per_host = 4;
+	o->connect_timeout_ms = 10000;
+	o->low_speed_limit = 10;
+	o->low_speed_time = 20;
+	o->total_timeout_ms = 120000;
+	o->max_body = 64 * MIB;
+	o->max_redirects = 8;
+	o->user_agent = "podcue/" PODCUE_VERSION;
+}
+
+/* Replaces out-of-range fields of o with defaults (see fetch.h). */
+static void opts_sanitize(fetch_opts *o)
+{
+	fetch_opts d;
+	fetch_opts_default(&d);
+	if (o->max_parallel <= 0)
+		o->max_parallel = d.max_parallel;
+	if (o->max_per_host <= 0)
+		o->max_per_host = d.max_per_host;
+	if (o->connect_timeout_ms <= 0)
+		o->connect_timeout_ms = d.connect_timeout_ms;
+	if (o->low_speed_limit < 0)
+		o->low_speed_limit = d.low_speed_limit;
+	if (o->low_speed_time < 0)
+		o->low_speed_time = d.low_speed_time;
+	if (o->total_timeout_ms < 0)
+		o->total_timeout_ms = d.total_timeout_ms;
+	if (o->max_body == 0)
+		o->max_body = d.max_body;
+	if (o->max_redirects < 0)
+		o->max_redirects = d.max_redirects;
+	if (!o->user_agent || !*o->user_agent)
+		o->user_agent = d.user_agent;
+}
+
+/* ---- URL helpers ---------------------------------------------------- */
+
+/* Why url may not be handed to libcurl, or NULL when it may. */
+static const char *url_refusal(const char *url, int allow_file)
+{
+	const char *rest;
+	int is_file = 0;
+	if (!url)
+		return "unsupported URL scheme";
+	if (str_prefix(url, "http://", 1))
+		rest = url + 7;
+	else if (str_prefix(url, "https://", 1))
+		rest = url + 8;
+	else if (allow_file && str_prefix(url, "file://", 1))
+		rest = url + 7, is_file = 1;
+	else
+		return "unsupported URL scheme";
+	for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+		if (*p <= ' ' || *p == 0x7f)
+			return "malformed URL (contains spaces or control characters)";
+	/* http needs a host ("http:///x" is not fetchable); file:///x is fine. */
+	if (!*rest || (!is_file && strchr("/?#", *rest)))
+		return "malformed URL (no host)";
+	return NULL;
+}
+
+int fetch_url_allowed(const char *url, int allow_file)
+{
+	return url_refusal(url, allow_file) == NULL;
+}
+
+/* Host (lower-case, no brackets stripped) and port of url; NULL host when
+ * it does not parse. Caller frees *host. */
+static char *url_host_port(const char *url, long *port)
+{
+	*port = 0;
+	CURLU *u = curl_url();
+	if (!u)
+		return NULL;
+	char *host = NULL, *ps = NULL, *out = NULL;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+		out = xstrdup(host);
+		for (char *c = out; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		if (curl_url_get(u, CURLUPART_PORT, &ps, CURLU_DEFAULT_PORT) == CURLUE_OK)
+			*port = strtol(ps, NULL, 10);
+	}
+	curl_free(host);
+	curl_free(ps);
+	curl_url_cleanup(u);
+	return out;
+}
+
+/* Decoded path of a file: URL, or a copy of url when it does not parse. */
+static char *file_url_path(const char *url)
+{
+	char *out = NULL, *path = NULL;
+	CURLU *u = curl_url();
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PATH, &path, CURLU_URLDECODE) == CURLUE_OK)
+		out = xstrdup(path);
+	curl_free(path);
+	curl_url_cleanup(u);
+	return out ? out : xstrdup(url);
+}
+
+/* RFC 6761: names under .invalid never resolve, so fail them without a
+ * (possibly slow) DNS round trip. */
+static int host_is_invalid_tld(const char *url)
+{
+	long port;
+	char *h = url_host_port(url, &port);
+	if (!h)
+		return 0;
+	size_t n = strlen(h);
+	if (n && h[n - 1] == '.')
+		h[--n] = '\0';
+	int bad = !strcmp(h, "invalid") ||
+		  (n > 8 && !strcmp(h + n - 8, ".invalid"));
+	free(h);
+	return bad;
+}
+
+/* ---- messages ------------------------------------------------------- */
+
+/* s with control characters turned into spaces and surrounding blanks
+ * trimmed: always one line. Takes ownership of s. */
+static char *one_line(char *s)
+{
+	for (char *c = s; *c; c++)
+		if ((unsigned char)*c < ' ' || *c == 0x7f)
+			*c = ' ';
+	char *t = str_trim_dup(s);
+	free(s);
+	return t ? t : xstrdup("unknown error");
+}
+
+static char *size_text(size_t n)
+{
+	if (n >= MIB && n % MIB == 0)
+		return xasprintf("%zu MiB", n / MIB);
+	if (n >= 1024 && n % 1024 == 0)
+		return xasprintf("%zu KiB", n / 1024);
+	return xasprintf("%zu bytes", n);
+}
+
+static char *seconds_text(long ms)
+{
+	if (ms % 1000 == 0)
+		return xasprintf("%ld s", ms / 1000);
+	return xasprintf("%.1f s", (double)ms / 1000.0);
+}
+
+static const char *reason_for(long code)
+{
+	switch (code) {
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 406: return "Not Acceptable";
+	case 408: return "Request Timeout";
+	case 410: return "Gone";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 501: return "Not Implemented";
+	case 502: return "Bad Gateway";
+	case 503: return "Service Unavailable";
+	case 504: return "Gateway Timeout";
+	default: return NULL;
+	}
+}
+
+static char *http_status_text(const fetch_job *j, long status)
+{
+	const char *reason = j->reason && *j->reason ? j->reason : reason_for(status);
+	if (reason)
+		return one_line(xasprintf("HTTP %ld %s", status, reason));
+	return xasprintf("HTTP %ld", status);
+}
+
+static char *too_large_text(const fetcher *f)
+{
+	char *sz = size_text(f->o.max_body);
+	char *msg = xasprintf("response too large (over %s)", sz);
+	free(sz);
+	return msg;
+}
+
+/* "text (detail)" with detail being errbuf, or curl's generic message. */
+static char *with_detail(const fetch_job *j, CURLcode rc, const char *text)
+{
+	const char *d = j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc);
+	return one_line(xasprintf("%s: %s", text, d));
+}
+
+static char *connect_error_text(const fetch_job *j, const char *url)
+{
+	long port, err = 0;
+	char *host = url_host_port(url, &port);
+	curl_easy_getinfo(j->easy, CURLINFO_OS_ERRNO, &err);
+	const char *what = "could not connect";
+	if (err == ECONNREFUSED || strstr(j->errbuf, "refused"))
+		what = "connection refused";
+	else if (err == ETIMEDOUT)
+		what = "connection timed out";
+	else if (err == ENETUNREACH || err == EHOSTUNREACH)
+		what = "network unreachable";
+	char *msg = xasprintf("%s (%s:%ld)", what, host ? host : "?", port);
+	free(host);
+	return msg;
+}
+
+static char *timeout_error_text(const fetch_job *j)
+{
+	const fetch_opts *o = &j->f->o;
+	if (strstr(j->errbuf, "too slow"))
+		return xasprintf("timed out: no data for %ld s", o->low_speed_time);
+	if (strstr(j->errbuf, "Resolving timed out"))
+		return xstrdup("could not resolve host (timed out)");
+	curl_off_t connected = 0;
+	curl_easy_getinfo(j->easy, CURLINFO_CONNECT_TIME_T, &connected);
+	if (strstr(j->errbuf, "onnection timed out") || connected == 0)
+		return xstrdup("connection timed out");
+	char *s = seconds_text(o->total_timeout_ms);
+	char *msg = xasprintf("timed out after %s", s);
+	free(s);
+	return msg;
+}
+
+static int is_tls_error(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_SSL_SHUTDOWN_FAILED:
+	case CURLE_SSL_ENGINE_NOTFOUND:
+	case CURLE_SSL_ENGINE_SETFAILED:
+	case CURLE_SSL_ENGINE_INITFAILED:
+	case CURLE_USE_SSL_FAILED:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static char *file_error_text(const char *url)
+{
+	char *path = file_url_path(url);
+	struct stat st;
+	char *msg = stat(path, &st) == 0 ? xasprintf("cannot read file: %s", path)
+					  : xasprintf("file not found: %s", path);
+	free(path);
+	return msg;
+}
+
+/* Readable one-line message for a failed transfer. url is the URL curl
+ * was working on (effective URL). */
+static char *curl_error_text(const fetch_job *j, CURLcode rc, const char *url)
+{
+	long port;
+	char *host, *msg;
+	if (is_tls_error(rc))
+		return with_detail(j, rc, "TLS error");
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+		host = url_host_port(url, &port);
+		msg = xasprintf("could not resolve host: %s", host ? host : url);
+		free(host);
+		return one_line(msg);
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		return with_detail(j, rc, "could not resolve proxy");
+	case CURLE_COULDNT_CONNECT:
+		return connect_error_text(j, url);
+	case CURLE_OPERATION_TIMEDOUT:
+		return timeout_error_text(j);
+	case CURLE_TOO_MANY_REDIRECTS:
+		return xasprintf("too many redirects (over %d)", j->f->o.max_redirects);
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		if (j->status >= 300 && j->status < 400)
+			return one_line(xasprintf("redirect to a non-HTTP URL refused (%s)",
+						  j->r_location ? j->r_location : "?"));
+		return xstrdup("unsupported URL scheme");
+	case CURLE_FILESIZE_EXCEEDED:
+		return too_large_text(j->f);
+	case CURLE_WRITE_ERROR:
+		return j->too_large ? too_large_text(j->f) : with_detail(j, rc, "write error");
+	case CURLE_FILE_COULDNT_READ_FILE:
+		return file_error_text(url);
+	case CURLE_GOT_NOTHING:
+		return xstrdup("empty reply from server");
+	case CURLE_PARTIAL_FILE:
+		return xstrdup("connection closed early (partial response)");
+	case CURLE_BAD_CONTENT_ENCODING:
+		return xstrdup("corrupt compressed response");
+	case CURLE_WEIRD_SERVER_REPLY:
+		return xstrdup("invalid response from server");
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+		return with_detail(j, rc, "connection error");
+	case CURLE_URL_MALFORMAT:
+		return xstrdup("malformed URL");
+	default:
+		return one_line(xstrdup(j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc)));
+	}
+}
+
+/* ---- curl callbacks ------------------------------------------------- */
+
+static void clear_response(fetch_job *j)
+{
+	free(j->reason);
+	free(j->r_etag);
+	free(j->r_last_modified);
+	free(j->r_content_type);
+	free(j->r_location);
+	j->reason = j->r_etag = j->r_last_modified = NULL;
+	j->r_content_type = j->r_location = NULL;
+	sb_free(&j->body);
+	j->too_large = 0;
+}
+
+/* "HTTP/1.1 301 Moved Permanently" or "HTTP/2 301": a new response. */
+static void on_status_line(fetch_job *j, const char *p, size_t len)
+{
+	const char *end = p + len, *c = p;
+	while (c < end && *c != ' ')
+		c++;
+	while (c < end && *c == ' ')
+		c++;
+	long code = 0;
+	int digits = 0;
+	for (; c < end && digits < 3 && isdigit((unsigned char)*c); c++, digits++)
+		code = code * 10 + (*c - '0');
+	if (digits != 3)
+		return;
+	if (j->status >= 300 && j->status < 400) {
+		j->hops++;
+		if (j->status != 301 && j->status != 308)
+			j->all_permanent = 0;
+	}
+	clear_response(j);
+	j->status = code;
+	while (c < end && *c == ' ')
+		c++;
+	char *reason = xstrndup(c, (size_t)(end - c));
+	j->reason = str_trim_dup(reason);
+	free(reason);
+}
+
+static void set_header(char **slot, const char *v, size_t n)
+{
+	if (n > MAX_HEADER_VALUE)
+		return;
+	char *raw = xstrndup(v, n);
+	free(*slot);
+	*slot = str_trim_dup(raw);
+	free(raw);
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *ud)
+{
+	fetch_job *j = ud;
+	size_t len = size * n;
+	if (len >= 5 && !memcmp(p, "HTTP/", 5)) {
+		on_status_line(j, p, len);
+		return len;
+	}
+	const char *colon = memchr(p, ':', len);
+	if (!colon)
+		return len;
+	size_t nlen = (size_t)(colon - p);
+	const char *v = colon + 1;
+	size_t vlen = len - nlen - 1;
+	static const struct {
+		const char *name;
+		size_t off;
+	} wanted[] = {
+		{"etag", offsetof(fetch_job, r_etag)},
+		{"last-modified", offsetof(fetch_job, r_last_modified)},
+		{"content-type", offsetof(fetch_job, r_content_type)},
+		{"location", offsetof(fetch_job, r_location)},
+	};
+	for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; i++)
+		if (strlen(wanted[i].name) == nlen && !strncasecmp(p, wanted[i].name, nlen))
+			set_header((char **)((char *)j + wanted[i].off), v, vlen);
+	return len;
+}
+
+static size_t on_body(char *p, size_t size, size_t n, void *ud)
+{
+	fetch_job *j = ud;
+	size_t len = size * n;
+	if (len > j->f->o.max_body - j->body.len) {
+		j->too_large = 1;
+		return 0; /* CURLE_WRITE_ERROR */
+	}
+	sb_append(&j->body, p, len);
+	j->f->bytes += (int64_t)len;
+	return len;
+}
+
+/* ---- jobs ----------------------------------------------------------- */
+
+static void job_free(fetch_job *j)
+{
+	if (!j)
+		return;
+	clear_response(j);
+	if (j->easy)
+		curl_easy_cleanup(j->easy);
+	curl_slist_free_all(j->headers);
+	free(j->url);
+	free(j->etag);
+	free(j->last_modified);
+	free(j);
+}
+
+static void add_header(fetch_job *j, const char *name, const char *value)
+{
+	if (str_blank(value) || strchr(value, '\r') || strchr(value, '\n'))
+		return;
+	char *h = xasprintf("%s: %s", name, value);
+	struct curl_slist *l = curl_slist_append(j->headers, h);
+	free(h);
+	if (l)
+		j->headers = l;
+}
+
+static void job_setopts(fetcher *f, fetch_job *j)
+{
+	CURL *e = j->easy;
+	const fetch_opts *o = &f->o;
+	curl_easy_setopt(e, CURLOPT_URL, j->url);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, (void *)j);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->errbuf);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)j);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, (void *)j);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, f->user_agent);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)o->max_redirects);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, j->allow_file ? "http,https,file" : "http,https");
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
+	if (o->low_speed_limit > 0 && o->low_speed_time > 0) {
+		curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, o->low_speed_limit);
+		curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, o->low_speed_time);
+	}
+	if (o->total_timeout_ms > 0)
+		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, o->total_timeout_ms);
+	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
+	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	add_header(j, "If-None-Match", j->etag);
+	add_header(j, "If-Modified-Since", j->last_modified);
+	if (j->headers)
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, j->headers);
+}
+
+static void queue_push(fetcher *f, fetch_job *j)
+{
+	j->next = NULL;
+	if (f->queue_tail)
+		f->queue_tail->next = j;
+	else
+		f->queue_head = j;
+	f->queue_tail = j;
+	f->n_queued++;
+}
+
+static fetch_job *queue_pop(fetcher *f)
+{
+	fetch_job *j = f->queue_head;
+	if (!j)
+		return NULL;
+	f->queue_head = j->next;
+	if (!f->queue_head)
+		f->queue_tail = NULL;
+	j->next = NULL;
+	f->n_queued--;
+	return j;
+}
+
+static void running_remove(fetcher *f, fetch_job *j)
+{
+	for (fetch_job **pp = &f->running; *pp; pp = &(*pp)->next) {
+		if (*pp == j) {
+			*pp = j->next;
+			j->next = NULL;
+			f->n_running--;
+			return;
+		}
+	}
+}
+
+/* ---- completion ----------------------------------------------------- */
+
+/* Hands r to the callback, then frees the job and r's strings. */
+static void dispatch(fetcher *f, fetch_job *j, fetch_result *r)
+{
+	r->url = j->url;
+	r->user = j->user;
+	r->elapsed_ms = j->started ? (long)(now_ms() - j->started) : 0;
+	f->n_done++;
+	if (f->done)
+		f->done(r, f->ctx);
+	free(r->body);
+	free(r->etag);
+	free(r->last_modified);
+	free(r->content_type);
+	free(r->final_url);
+	free(r->error);
+	job_free(j);
+}
+
+/* Completes j without a transfer: status 0 and msg (taken). */
+static void finish_early(fetcher *f, fetch_job *j, char *msg)
+{
+	fetch_result r = {0};
+	r.final_url = xstrdup(j->url);
+	r.error = msg;
+	dispatch(f, j, &r);
+}
+
+/* Fills r from a transfer that curl reports as successful. */
+static void result_from_response(fetch_job *j, fetch_result *r, long status)
+{
+	r->status = status;
+	r->len = j->body.len;
+	r->body = sb_steal(&j->body);
+	r->etag = j->r_etag;
+	r->last_modified = j->r_last_modified;
+	r->content_type = j->r_content_type;
+	j->r_etag = j->r_last_modified = j->r_content_type = NULL;
+	if (status == 304) {
+		r->ok = r->not_modified = 1;
+	} else if (status >= 200 && status < 300) {
+		r->ok = r->len > 0;
+		if (!r->ok)
+			r->error = xasprintf("empty response (HTTP %ld)", status);
+	} else {
+		r->error = http_status_text(j, status);
+	}
+}
+
+static void finish_transfer(fetcher *f, fetch_job *j, CURLcode rc)
+{
+	fetch_result r = {0};
+	char *eff = NULL, *scheme = NULL;
+	long status = 0, redirects = 0;
+	curl_easy_getinfo(j->easy, CURLINFO_EFFECTIVE_URL, &eff);
+	curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(j->easy, CURLINFO_REDIRECT_COUNT, &redirects);
+	curl_easy_getinfo(j->easy, CURLINFO_SCHEME, &scheme);
+	r.final_url = xstrdup(eff ? eff : j->url);
+	r.redirects = (int)redirects;
+	if (rc == CURLE_OK) {
+		if (scheme && str_ieq(scheme, "file"))
+			status = 200;
+		result_from_response(j, &r, status);
+		r.permanent = redirects > 0 && j->hops > 0 && j->all_permanent;
+	} else {
+		r.error = curl_error_text(j, rc, r.final_url);
+	}
+	dispatch(f, j, &r);
+}
+
+/* ---- fetcher -------------------------------------------------------- */
+
+fetcher *fetcher_new(const fetch_opts *opts, fetch_done_fn done, void *ctx)
+{
+	fetch_global_init();
+	fetcher *f = xcalloc(1, sizeof *f);
+	if (opts)
+		f->o = *opts;
+	else
+		fetch_opts_default(&f->o);
+	opts_sanitize(&f->o);
+	f->user_agent = xstrdup(f->o.user_agent);
+	f->o.user_agent = f->user_agent;
+	f->done = done;
+	f->ctx = ctx;
+	f->multi = curl_multi_init();
+	if (!f->multi) {
+		free(f->user_agent);
+		free(f);
+		return NULL;
+	}
+	curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)f->o.max_per_host);
+	return f;
+}
+
+void fetcher_add(fetcher *f, const fetch_request *req)
+{
+	fetch_job *j = xcalloc(1, sizeof *j);
+	j->f = f;
+	j->url = xstrdup(req->url ? req->url : "");
+	j->etag = xstrdup(req->etag);
+	j->last_modified = xstrdup(req->last_modified);
+	j->allow_file = req->allow_file;
+	j->user = req->user;
+	j->all_permanent = 1;
+	queue_push(f, j);
+	f->n_total++;
+}
+
+/* Starts one job; returns 1 when it completed at once (callback ran). */
+static int start_job(fetcher *f, fetch_job *j)
+{
+	j->started = now_ms();
+	const char *refusal = url_refusal(j->url, j->allow_file);
+	if (refusal) {
+		finish_early(f, j, xstrdup(refusal));
+		return 1;
+	}
+	if (host_is_invalid_tld(j->url)) {
+		long port;
+		char *host = url_host_port(j->url, &port);
+		finish_early(f, j, one_line(xasprintf("could not resolve host: %s", host)));
+		free(host);
+		return 1;
+	}
+	j->easy = curl_easy_init();
+	if (!j->easy) {
+		finish_early(f, j, xstrdup("could not start transfer"));
+		return 1;
+	}
+	job_setopts(f, j);
+	if (curl_multi_add_handle(f->multi, j->easy) != CURLM_OK) {
+		finish_early(f, j, xstrdup("could not start transfer"));
+		return 1;
+	}
+	j->next = f->running;
+	f->running = j;
+	f->n_running++;
+	return 0;
+}
+
+/* Fills free slots from the queue; returns how many completed at once. */
+static int start_queued(fetcher *f)
+{
+	int completed = 0;
+	while (f->n_running < f->o.max_parallel && f->queue_head)
+		completed += start_job(f, queue_pop(f));
+	return completed;
+}
+
+/* Dispatches every finished transfer; returns how many. */
+static int collect_done(fetcher *f)
+{
+	int completed = 0, left;
+	CURLMsg *m;
+	while ((m = curl_multi_info_read(f->multi, &left))) {
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		CURL *e = m->easy_handle;
+		CURLcode rc = m->data.result;
+		char *priv = NULL;
+		curl_easy_getinfo(e, CURLINFO_PRIVATE, &priv);
+		fetch_job *j = (fetch_job *)(void *)priv;
+		curl_multi_remove_handle(f->multi, e);
+		if (!j) {
+			curl_easy_cleanup(e);
+			continue;
+		}
+		running_remove(f, j);
+		finish_transfer(f, j, rc);
+		completed++;
+	}
+	return completed;
+}
+
+int fetcher_step(fetcher *f, int timeout_ms)
+{
+	int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	int completed = 0, still = 0;
+	for (;;) {
+		completed += start_queued(f);
+		if (f->n_running == 0)
+			break;
+		curl_multi_perform(f->multi, &still);
+		completed += collect_done(f);
+		if (completed) {
+			start_queued(f);
+			break;
+		}
+		int64_t left = deadline - now_ms();
+		if (left <= 0)
+			break;
+		curl_multi_poll(f->multi, NULL, 0, (int)left, NULL);
+	}
+	return f->n_queued + f->n_running;
+}
+
+void fetcher_run(fetcher *f)
+{
+	while (fetcher_step(f, 1000) > 0)
+		;
+}
+
+void fetcher_progress(const fetcher *f, fetch_progress *p)
+{
+	p->done = f->n_done;
+	p->total = f->n_total;
+	p->running = f->n_running;
+	p->bytes = f->bytes;
+	p->current = f->running ? f->running->url : NULL;
+}
+
+void fetcher_free(fetcher *f)
+{
+	if (!f)
+		return;
+	while (f->running) {
+		fetch_job *j = f->running;
+		f->running = j->next;
+		curl_multi_remove_handle(f->multi, j->easy);
+		job_free(j);
+	}
+	fetch_job *j;
+	while ((j = queue_pop(f)))
+		job_free(j);
+	curl_multi_cleanup(f->multi);
+	free(f->user_agent);
+	free(f);
+}
