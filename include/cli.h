@@ -1,0 +1,59 @@
+/*
+ * cli.h - the command-line interface: global options, the command table and
+ * the shared context every command receives.
+ *
+ * The command line is a contract that scripts rely on: text output is for
+ * people (sanitized for the terminal), --json output is one JSON document
+ * with stable field names. Errors go to stderr; exit status 0 = success,
+ * 1 = the operation failed, 2 = usage error.
+ */
+#ifndef PODCUE_CLI_H
+#define PODCUE_CLI_H
+
+#include <stdio.h>
+
+#include "config.h"
+#include "db.h"
+#include "util.h"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+typedef struct app {
+	char *db_path;
+	char *config_path;
+	int config_explicit; /* --config given: the file must exist */
+	config cfg;
+	db *d; /* opened by app_db() on first use */
+} app;
+
+/* Opens the cache on first use (creating its directory). Prints the error
+ * and returns NULL on failure. */
+db *app_db(app *a);
+
+typedef struct cli_command {
+	const char *name;
+	int (*run)(app *a, int argc, char **argv); /* argv[0] is the command */
+	const char *args;
+	const char *help;
+} cli_command;
+
+/* Feed management: add, remove, refresh, import, export (cmd_feeds.c). */
+int cmd_add(app *a, int argc, char **argv);
+int cmd_remove(app *a, int argc, char **argv);
+int cmd_refresh(app *a, int argc, char **argv);
+int cmd_import(app *a, int argc, char **argv);
+int cmd_export(app *a, int argc, char **argv);
+/* Browsing the cache: podcasts, episodes, show, chapters (cmd_list.c). */
+int cmd_podcasts(app *a, int argc, char **argv);
+int cmd_episodes(app *a, int argc, char **argv);
+int cmd_show(app *a, int argc, char **argv);
+
+/* Prints "podcue: " + message to stderr. */
+void cli_error(const char *fmt, ...) PC_PRINTF(1, 2);
+/* Writes s to f made safe for a terminal (escape sequences and control
+ * characters removed; newlines kept when keep_newlines). */
+void cli_print_safe(FILE *f, const char *s, int keep_newlines);
+/* Parses a positive integer id; 0 when s is not one. */
+int64_t cli_parse_id(const char *s);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * config.h - podcue's settings and the config file reader.
+ *
+ * The config file is a list of commands, one per line ('#' starts a
+ * comment):
+ *     set NAME VALUE
+ * Every setting, its default and its meaning are in the table in config.c,
+ * which config.example mirrors. Unknown settings and bad values are
+ * reported as "FILE:LINE: message" warnings and otherwise ignored, so an old
+ * config never stops podcue from starting.
+ */
+#ifndef PODCUE_CONFIG_H
+#define PODCUE_CONFIG_H
+
+#include <stddef.h>
+
+typedef struct config {
+	int jobs;              /* feeds refreshed at once */
+	int per_host;          /* connections per host */
+	int connect_timeout;   /* seconds */
+	int stall_timeout;     /* seconds with (almost) no data before giving up */
+	int feed_timeout;      /* seconds for a whole feed download */
+	int max_feed_mb;       /* cap on a decoded feed body */
+	int max_redirects;
+	char *user_agent;
+	char **mpv_options;    /* "key=value" strings */
+	size_t nmpv_options;
+} config;
+
+void config_defaults(config *c);
+void config_free(config *c);
+/* Reads path. When the file does not exist and must_exist is 0, returns 0
+ * and leaves c untouched. Warnings are appended to *warnings (one per line,
+ * caller frees; NULL when none). Returns -1 only when the file exists but
+ * cannot be read (message in *warnings). */
+int config_load(config *c, const char *path, int must_exist, char **warnings);
+/* Applies one "NAME VALUE" setting; returns NULL or a message (caller frees). */
+char *config_set(config *c, const char *name, const char *value);
+/* Adds a "key=value" mpv option (from --mpv-option or the config). */
+void config_add_mpv_option(config *c, const char *kv);
+
+#endif

@@ -1,0 +1,156 @@
+/*
+ * db.h - the local cache. ALL SQL in podcue lives in db.c behind these typed
+ * functions; nothing else includes sqlite3.h.
+ *
+ * The database is opened in WAL mode with foreign keys on and a busy timeout,
+ * so a TUI and a `podcue refresh` in another process can share it. The schema
+ * is versioned with PRAGMA user_version and migrated forward on open.
+ *
+ * Ownership: every struct filled by a db_* function owns its strings; free
+ * it with the matching *_free / *_list_free function. Return convention:
+ * 0 = success, 1 = not found (where stated), -1 = error (message from
+ * db_errmsg()).
+ */
+#ifndef PODCUE_DB_H
+#define PODCUE_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chapter.h"
+#include "feed.h"
+
+#define DB_SCHEMA_VERSION 1
+
+typedef struct db db;
+
+/* Opens (creating if needed) the cache at path and migrates it. On failure
+ * returns -1 with *err set (caller frees). */
+int db_open(const char *path, db **out, char **err);
+void db_close(db *d);
+const char *db_errmsg(db *d);
+int db_schema_version(db *d);
+
+/* Write transactions are IMMEDIATE so writers queue on the busy timeout
+ * instead of failing with SQLITE_BUSY mid-transaction. */
+int db_begin(db *d);
+int db_commit(db *d);
+void db_rollback(db *d);
+
+typedef struct db_podcast {
+	int64_t id;
+	char *url;
+	char *title;
+	char *link;
+	char *description;
+	char *author;
+	char *image;
+	char *etag;
+	char *last_modified;
+	char *last_error;
+	int64_t last_refresh; /* 0 = never */
+	int64_t episodes;     /* count of cached episodes */
+	int64_t unplayed;
+	int is_local;         /* added by the user as a local file: file:// allowed */
+	uint64_t content_hash; /* hash of the last parsed body (skip identical) */
+} db_podcast;
+
+void db_podcast_free(db_podcast *p);
+void db_podcast_list_free(db_podcast *v, size_t n);
+
+/* Subscribes url. *existed is set when it (or an alias of it) was already
+ * subscribed; *id receives the podcast id either way. */
+int db_podcast_add(db *d, const char *url, int is_local, int64_t *id, int *existed);
+/* Finds by numeric id or by feed URL (current or former). 1 = not found. */
+int db_podcast_find(db *d, const char *id_or_url, db_podcast *out);
+int db_podcast_get(db *d, int64_t id, db_podcast *out);
+/* All podcasts ordered by title, with episode counts. */
+int db_podcast_list(db *d, db_podcast **out, size_t *n);
+/* Removes the podcast and (cascading) its episodes. 1 = not found. */
+int db_podcast_remove(db *d, int64_t id);
+/* Records a refresh failure (message kept, cached episodes untouched). */
+int db_podcast_set_error(db *d, int64_t id, const char *err, int64_t when);
+/* Records a check that found nothing new (HTTP 304 or identical body):
+ * updates last_refresh and clears last_error; nothing else is written. */
+int db_podcast_touch(db *d, int64_t id, int64_t when);
+/* Moves the podcast to a new feed URL, keeping the old one as an alias so
+ * re-imports and `remove OLDURL` still find it. */
+int db_podcast_set_url(db *d, int64_t id, const char *new_url);
+
+/* Per-item data derived by the caller (show notes as text and their links,
+ * chapters found in the notes). Arrays are parallel to feed->items. */
+typedef struct db_item_extra {
+	const char *notes_text;
+	char *const *links;
+	size_t nlinks;
+	const chapter_list *notes_chapters; /* may be NULL */
+} db_item_extra;
+
+typedef struct db_store_stats {
+	int added;   /* new episodes */
+	int updated; /* existing episodes whose feed data was rewritten */
+} db_store_stats;
+
+/* Stores a parsed feed for podcast id inside the caller's transaction:
+ * podcast metadata, conditional-GET validators, every item upserted by its
+ * key (played state and position are never touched), the item's links,
+ * transcripts and PSC/notes chapters replaced. Episodes missing from the
+ * feed stay in the cache. */
+int db_store_feed(db *d, int64_t id, const feed *f, const db_item_extra *extra,
+		  const char *etag, const char *last_modified, uint64_t content_hash,
+		  int64_t when, db_store_stats *stats);
+
+typedef struct db_episode {
+	int64_t id;
+	int64_t podcast_id;
+	char *podcast_title;
+	char *key;
+	char *guid;
+	char *title;
+	char *link;
+	char *author;
+	int64_t published;
+	int has_published;
+	double duration; /* < 0 = unknown */
+	char *enclosure_url;
+	char *enclosure_type;
+	int64_t enclosure_length; /* -1 = unknown */
+	char *image;
+	int season;
+	int episode;
+	char *episode_type;
+	char *chapters_url;
+	char *chapters_type;
+	int played;
+	double position; /* < 0 = none saved */
+	/* Filled only by db_episode_get: */
+	char *notes_html;
+	char *notes_text;
+} db_episode;
+
+void db_episode_free(db_episode *e);
+void db_episode_list_free(db_episode *v, size_t n);
+
+/* Episodes of one podcast (podcast_id > 0) or of all podcasts (0), newest
+ * first (undated ones after dated, in feed order). Notes are not loaded. */
+int db_episode_list(db *d, int64_t podcast_id, db_episode **out, size_t *n);
+/* One episode with its notes. 1 = not found. */
+int db_episode_get(db *d, int64_t id, db_episode *out);
+/* The numbered links of an episode's notes (1-based order). */
+int db_episode_links(db *d, int64_t id, char ***links, size_t *n);
+
+typedef struct db_transcript {
+	char *url;
+	char *type;
+	char *language;
+	char *rel;
+} db_transcript;
+int db_episode_transcripts(db *d, int64_t id, db_transcript **out, size_t *n);
+void db_transcript_list_free(db_transcript *v, size_t n);
+
+/* Chapters of one source for an episode (sorted by start). */
+int db_chapters_get(db *d, int64_t episode_id, int source, chapter_list *out);
+/* Replaces the chapters of one source for an episode. */
+int db_chapters_set(db *d, int64_t episode_id, int source, const chapter_list *l);
+
+#endif

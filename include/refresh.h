@@ -1,0 +1,47 @@
+/*
+ * refresh.h - the refresh engine: fetch subscribed feeds in parallel (see
+ * fetch.h), parse them (feed.h), derive show-note text and chapters, and
+ * store each feed in its own transaction (db.h).
+ *
+ * A failure on one feed (network, HTTP, not a feed, malformed XML) is
+ * recorded on that feed and never stops the others; its cached episodes stay.
+ */
+#ifndef PODCUE_REFRESH_H
+#define PODCUE_REFRESH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "db.h"
+
+typedef struct refresh_failure {
+	int64_t id;
+	char *url;
+	char *title; /* may be NULL (never fetched) */
+	char *error;
+} refresh_failure;
+
+typedef struct refresh_report {
+	int total;     /* feeds checked */
+	int updated;   /* parsed and stored */
+	int unchanged; /* 304 or identical body */
+	int failed;
+	int moved;     /* stored URL changed (permanent redirect / new-feed-url) */
+	int episodes_added;
+	refresh_failure *failures;
+	size_t nfailures;
+} refresh_report;
+
+/* Refreshes the podcasts in ids (all podcasts when ids is NULL). When
+ * progress is non-zero a one-line progress bar is drawn on stderr.
+ * Returns 0 when the engine ran (check rep->failed), -1 on a database error
+ * (message in db_errmsg). */
+int refresh_podcasts(db *d, const config *c, const int64_t *ids, size_t nids,
+		     int progress, refresh_report *rep);
+void refresh_report_free(refresh_report *rep);
+
+/* FNV-1a 64 of a body, used to skip re-parsing identical feeds. */
+uint64_t refresh_hash(const char *buf, size_t len);
+
+#endif

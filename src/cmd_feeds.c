@@ -1,0 +1,271 @@
+/*
+ * cmd_feeds.c - subscription commands: add, remove, refresh, import, export.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "fetch.h"
+#include "opml.h"
+#include "paths.h"
+#include "refresh.h"
+#include "util.h"
+
+/* Prints the per-feed failure summary (to stderr) and returns the exit
+ * status: 0 only when every feed succeeded. */
+static int report_refresh(const refresh_report *rep, int quiet_ok)
+{
+	for (size_t i = 0; i < rep->nfailures; i++) {
+		const refresh_failure *f = &rep->failures[i];
+		fputs("podcue: ", stderr);
+		cli_print_safe(stderr, f->title ? f->title : f->url, 0);
+		if (f->title) {
+			fputs(" <", stderr);
+			cli_print_safe(stderr, f->url, 0);
+			fputc('>', stderr);
+		}
+		fputs(": ", stderr);
+		cli_print_safe(stderr, f->error, 0);
+		fputc('\n', stderr);
+	}
+	if (!quiet_ok || rep->failed)
+		fprintf(stderr, "%d feeds: %d updated, %d unchanged, %d failed; %d new episodes\n",
+			rep->total, rep->updated, rep->unchanged, rep->failed, rep->episodes_added);
+	return rep->failed ? EXIT_FAIL : EXIT_OK;
+}
+
+static int run_refresh(app *a, const int64_t *ids, size_t n, int quiet_ok)
+{
+	refresh_report rep;
+	int progress = isatty(STDERR_FILENO);
+	if (refresh_podcasts(a->d, &a->cfg, ids, n, progress, &rep) != 0)
+		cli_error("cache error during refresh: %s", db_errmsg(a->d));
+	int rc = report_refresh(&rep, quiet_ok);
+	refresh_report_free(&rep);
+	return rc;
+}
+
+/* Turns what the user typed into a feed URL: http(s) URLs as they are,
+ * file:// URLs and existing local paths as local feeds. */
+static char *user_feed_url(const char *arg, int *is_local)
+{
+	*is_local = 0;
+	if (fetch_url_allowed(arg, 0))
+		return xstrdup(arg);
+	if (str_prefix(arg, "file://", 1)) {
+		*is_local = 1;
+		return xstrdup(arg);
+	}
+	if (!strstr(arg, "://")) {
+		char *u = paths_file_url(arg);
+		if (u)
+			*is_local = 1;
+		return u;
+	}
+	return NULL;
+}
+
+int cmd_add(app *a, int argc, char **argv)
+{
+	if (argc < 2) {
+		cli_error("usage: podcue add URL...");
+		return EXIT_USAGE;
+	}
+	if (!app_db(a))
+		return EXIT_FAIL;
+	int64_t *ids = xcalloc((size_t)argc, sizeof *ids);
+	size_t n = 0;
+	int rc = EXIT_OK;
+	for (int i = 1; i < argc; i++) {
+		int local, existed;
+		char *url = user_feed_url(argv[i], &local);
+		if (!url) {
+			cli_error("%s: not an http(s) URL or an existing file", argv[i]);
+			rc = EXIT_FAIL;
+			continue;
+		}
+		int64_t id;
+		if (db_podcast_add(a->d, url, local, &id, &existed) != 0) {
+			cli_error("%s", db_errmsg(a->d));
+			rc = EXIT_FAIL;
+		} else if (existed) {
+			fprintf(stderr, "podcue: already subscribed: %s (id %lld)\n", url,
+				(long long)id);
+		} else {
+			ids[n++] = id;
+		}
+		free(url);
+	}
+	if (n) {
+		refresh_report rep;
+		if (refresh_podcasts(a->d, &a->cfg, ids, n, isatty(STDERR_FILENO), &rep) != 0)
+			cli_error("cache error: %s", db_errmsg(a->d));
+		/* A feed that cannot be fetched or parsed on the first try is not
+		 * kept: the user most likely mistyped the URL. */
+		for (size_t i = 0; i < rep.nfailures; i++)
+			db_podcast_remove(a->d, rep.failures[i].id);
+		if (report_refresh(&rep, 1) != EXIT_OK)
+			rc = EXIT_FAIL;
+		for (size_t i = 0; i < n; i++) {
+			db_podcast p;
+			if (db_podcast_get(a->d, ids[i], &p) == 0) {
+				printf("subscribed %lld: ", (long long)p.id);
+				cli_print_safe(stdout, p.title ? p.title : p.url, 0);
+				printf(" (%lld episodes)\n", (long long)p.episodes);
+				db_podcast_free(&p);
+			}
+		}
+		refresh_report_free(&rep);
+	}
+	free(ids);
+	return rc;
+}
+
+int cmd_remove(app *a, int argc, char **argv)
+{
+	if (argc != 2) {
+		cli_error("usage: podcue remove PODCAST");
+		return EXIT_USAGE;
+	}
+	if (!app_db(a))
+		return EXIT_FAIL;
+	db_podcast p;
+	int rc = db_podcast_find(a->d, argv[1], &p);
+	if (rc != 0) {
+		cli_error(rc > 0 ? "no such podcast: %s" : "%s",
+			  rc > 0 ? argv[1] : db_errmsg(a->d));
+		return EXIT_FAIL;
+	}
+	rc = db_podcast_remove(a->d, p.id);
+	if (rc == 0) {
+		printf("removed %lld: ", (long long)p.id);
+		cli_print_safe(stdout, p.title ? p.title : p.url, 0);
+		putchar('\n');
+	} else {
+		cli_error("%s", db_errmsg(a->d));
+	}
+	db_podcast_free(&p);
+	return rc == 0 ? EXIT_OK : EXIT_FAIL;
+}
+
+int cmd_refresh(app *a, int argc, char **argv)
+{
+	int64_t *ids = xcalloc((size_t)argc, sizeof *ids);
+	size_t n = 0;
+	int rc = EXIT_OK;
+	if (!app_db(a)) {
+		free(ids);
+		return EXIT_FAIL;
+	}
+	for (int i = 1; i < argc && rc == EXIT_OK; i++) {
+		if (strcmp(argv[i], "--jobs") == 0 || strcmp(argv[i], "-j") == 0) {
+			char *msg = i + 1 < argc ? config_set(&a->cfg, "jobs", argv[++i])
+						 : xstrdup("--jobs needs a number");
+			if (msg) {
+				cli_error("%s", msg);
+				free(msg);
+				rc = EXIT_USAGE;
+			}
+			continue;
+		}
+		db_podcast p;
+		int found = db_podcast_find(a->d, argv[i], &p);
+		if (found != 0) {
+			cli_error("no such podcast: %s", argv[i]);
+			rc = EXIT_FAIL;
+			continue;
+		}
+		ids[n++] = p.id;
+		db_podcast_free(&p);
+	}
+	if (rc == EXIT_OK)
+		rc = run_refresh(a, n ? ids : NULL, n, 0);
+	free(ids);
+	return rc;
+}
+
+int cmd_import(app *a, int argc, char **argv)
+{
+	if (argc != 2) {
+		cli_error("usage: podcue import FILE.opml");
+		return EXIT_USAGE;
+	}
+	size_t len;
+	char *buf = file_read_all(argv[1], &len);
+	if (!buf) {
+		cli_error("%s: %s", argv[1], strerror(errno));
+		return EXIT_FAIL;
+	}
+	opml_list l = {0};
+	char *err = NULL;
+	int prc = opml_parse(buf, len, &l, &err);
+	free(buf);
+	if (prc != 0) {
+		cli_error("%s: %s", argv[1], err ? err : "not an OPML file");
+		free(err);
+		return EXIT_FAIL;
+	}
+	if (!app_db(a)) {
+		opml_list_free(&l);
+		return EXIT_FAIL;
+	}
+	int64_t *ids = xcalloc(l.n + 1, sizeof *ids);
+	size_t n = 0, skipped = 0, refused = 0;
+	for (size_t i = 0; i < l.n; i++) {
+		/* An OPML file may come from anyone: only http(s) feeds. */
+		if (!fetch_url_allowed(l.v[i].url, 0)) {
+			cli_error("skipping %s: only http and https feeds are imported", l.v[i].url);
+			refused++;
+			continue;
+		}
+		int64_t id;
+		int existed;
+		if (db_podcast_add(a->d, l.v[i].url, 0, &id, &existed) != 0) {
+			cli_error("%s", db_errmsg(a->d));
+			continue;
+		}
+		if (existed)
+			skipped++;
+		else
+			ids[n++] = id;
+	}
+	printf("imported %zu feeds (%zu already subscribed, %zu refused)\n", n, skipped, refused);
+	opml_list_free(&l);
+	int rc = n ? run_refresh(a, ids, n, 0) : EXIT_OK;
+	free(ids);
+	return refused && rc == EXIT_OK ? EXIT_FAIL : rc;
+}
+
+int cmd_export(app *a, int argc, char **argv)
+{
+	if (argc > 2) {
+		cli_error("usage: podcue export [FILE]");
+		return EXIT_USAGE;
+	}
+	if (!app_db(a))
+		return EXIT_FAIL;
+	db_podcast *v;
+	size_t n;
+	if (db_podcast_list(a->d, &v, &n) != 0) {
+		cli_error("%s", db_errmsg(a->d));
+		return EXIT_FAIL;
+	}
+	opml_export_item *items = xcalloc(n + 1, sizeof *items);
+	for (size_t i = 0; i < n; i++)
+		items[i] = (opml_export_item){v[i].url, v[i].title, v[i].link};
+	char *doc = opml_export(items, n, now_s());
+	free(items);
+	db_podcast_list_free(v, n);
+
+	int rc = EXIT_OK;
+	const char *path = argc == 2 ? argv[1] : "-";
+	FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+	if (!f || fputs(doc, f) == EOF || (f != stdout && fclose(f) != 0)) {
+		cli_error("%s: %s", path, strerror(errno));
+		rc = EXIT_FAIL;
+	}
+	free(doc);
+	return rc;
+}

@@ -1,0 +1,315 @@
+/*
+ * cmd_list.c - reading the cache: podcasts, episodes, show.
+ *
+ * JSON field names are a contract (see README "Command-line reference"):
+ * add fields freely, never rename or remove one.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "ptime.h"
+#include "text.h"
+#include "util.h"
+
+/* A JSON string, or null for NULL. Text from feeds is valid UTF-8 after
+ * libxml2, but a string that jansson rejects is repaired, never dropped. */
+static json_t *jstr(const char *s)
+{
+	if (!s)
+		return json_null();
+	json_t *j = json_string(s);
+	if (!j) {
+		char *fixed = text_sanitize(s, (size_t)-1, TEXT_KEEP_NEWLINES);
+		j = json_string(fixed);
+		free(fixed);
+	}
+	return j ? j : json_null();
+}
+
+static json_t *jtime(int64_t t, int present)
+{
+	if (!present)
+		return json_null();
+	char buf[32];
+	ptime_iso8601(t, buf, sizeof buf);
+	return json_string(buf);
+}
+
+static json_t *jseconds(double v)
+{
+	return v < 0 ? json_null() : json_real(v);
+}
+
+/* Prints one JSON document to stdout and frees it. */
+static int emit_json(json_t *doc)
+{
+	int rc = json_dumpf(doc, stdout, JSON_INDENT(2)) == 0 ? EXIT_OK : EXIT_FAIL;
+	putchar('\n');
+	json_decref(doc);
+	return rc;
+}
+
+/* Parses "[ARG] [--json]" style arguments: at most one positional. */
+static int parse_args(int argc, char **argv, int *json, const char **pos)
+{
+	*json = 0;
+	*pos = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			*json = 1;
+		else if (!*pos && argv[i][0] != '-')
+			*pos = argv[i];
+		else
+			return -1;
+	}
+	return 0;
+}
+
+static json_t *podcast_json(const db_podcast *p)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(p->id));
+	json_object_set_new(o, "title", jstr(p->title));
+	json_object_set_new(o, "url", jstr(p->url));
+	json_object_set_new(o, "link", jstr(p->link));
+	json_object_set_new(o, "author", jstr(p->author));
+	json_object_set_new(o, "image", jstr(p->image));
+	json_object_set_new(o, "episodes", json_integer(p->episodes));
+	json_object_set_new(o, "unplayed", json_integer(p->unplayed));
+	json_object_set_new(o, "last_refresh", jtime(p->last_refresh, p->last_refresh > 0));
+	json_object_set_new(o, "last_error", jstr(p->last_error));
+	return o;
+}
+
+static void print_podcast_row(const db_podcast *p)
+{
+	char when[32] = "never";
+	if (p->last_refresh > 0)
+		ptime_iso8601(p->last_refresh, when, sizeof when);
+	printf("%5lld  %5lld  %-20s  ", (long long)p->id, (long long)p->episodes, when);
+	cli_print_safe(stdout, p->title ? p->title : p->url, 0);
+	if (p->last_error) {
+		fputs("  [error: ", stdout);
+		cli_print_safe(stdout, p->last_error, 0);
+		putchar(']');
+	}
+	putchar('\n');
+}
+
+int cmd_podcasts(app *a, int argc, char **argv)
+{
+	int json;
+	const char *pos;
+	if (parse_args(argc, argv, &json, &pos) != 0 || pos) {
+		cli_error("usage: podcue podcasts [--json]");
+		return EXIT_USAGE;
+	}
+	if (!app_db(a))
+		return EXIT_FAIL;
+	db_podcast *v;
+	size_t n;
+	if (db_podcast_list(a->d, &v, &n) != 0) {
+		cli_error("%s", db_errmsg(a->d));
+		return EXIT_FAIL;
+	}
+	int rc = EXIT_OK;
+	if (json) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(arr, podcast_json(&v[i]));
+		rc = emit_json(arr);
+	} else {
+		if (n)
+			printf("%5s  %5s  %-20s  %s\n", "ID", "EPS", "LAST REFRESH", "TITLE");
+		for (size_t i = 0; i < n; i++)
+			print_podcast_row(&v[i]);
+	}
+	db_podcast_list_free(v, n);
+	return rc;
+}
+
+static json_t *episode_json(const db_episode *e)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(e->id));
+	json_object_set_new(o, "podcast_id", json_integer(e->podcast_id));
+	json_object_set_new(o, "podcast_title", jstr(e->podcast_title));
+	json_object_set_new(o, "title", jstr(e->title));
+	json_object_set_new(o, "guid", jstr(e->guid));
+	json_object_set_new(o, "published", jtime(e->published, e->has_published));
+	json_object_set_new(o, "duration", jseconds(e->duration));
+	json_object_set_new(o, "enclosure_url", jstr(e->enclosure_url));
+	json_object_set_new(o, "enclosure_type", jstr(e->enclosure_type));
+	json_object_set_new(o, "enclosure_length",
+			    e->enclosure_length < 0 ? json_null()
+						    : json_integer(e->enclosure_length));
+	json_object_set_new(o, "link", jstr(e->link));
+	json_object_set_new(o, "image", jstr(e->image));
+	json_object_set_new(o, "season", e->season ? json_integer(e->season) : json_null());
+	json_object_set_new(o, "episode", e->episode ? json_integer(e->episode) : json_null());
+	json_object_set_new(o, "chapters_url", jstr(e->chapters_url));
+	json_object_set_new(o, "played", json_boolean(e->played));
+	json_object_set_new(o, "position", jseconds(e->position));
+	return o;
+}
+
+static void print_episode_row(const db_episode *e)
+{
+	char date[32] = "";
+	char dur[16] = "";
+	if (e->has_published) {
+		ptime_iso8601(e->published, date, sizeof date);
+		date[10] = '\0';
+	}
+	if (e->duration >= 0)
+		ptime_clock(e->duration, dur, sizeof dur);
+	printf("%6lld  %-10s  %8s  %c  ", (long long)e->id, date, dur, e->played ? 'x' : ' ');
+	cli_print_safe(stdout, e->title ? e->title : "(untitled)", 0);
+	putchar('\n');
+}
+
+int cmd_episodes(app *a, int argc, char **argv)
+{
+	int json;
+	const char *pos;
+	if (parse_args(argc, argv, &json, &pos) != 0) {
+		cli_error("usage: podcue episodes [PODCAST] [--json]");
+		return EXIT_USAGE;
+	}
+	if (!app_db(a))
+		return EXIT_FAIL;
+	int64_t pid = 0;
+	if (pos) {
+		db_podcast p;
+		if (db_podcast_find(a->d, pos, &p) != 0) {
+			cli_error("no such podcast: %s", pos);
+			return EXIT_FAIL;
+		}
+		pid = p.id;
+		db_podcast_free(&p);
+	}
+	db_episode *v;
+	size_t n;
+	if (db_episode_list(a->d, pid, &v, &n) != 0) {
+		cli_error("%s", db_errmsg(a->d));
+		return EXIT_FAIL;
+	}
+	int rc = EXIT_OK;
+	if (json) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(arr, episode_json(&v[i]));
+		rc = emit_json(arr);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			print_episode_row(&v[i]);
+	}
+	db_episode_list_free(v, n);
+	return rc;
+}
+
+static void print_field(const char *label, const char *value)
+{
+	if (!value || !*value)
+		return;
+	printf("%-10s ", label);
+	cli_print_safe(stdout, value, 0);
+	putchar('\n');
+}
+
+static void show_text(const db_episode *e, char **links, size_t nlinks)
+{
+	char buf[64];
+	print_field("Title:", e->title);
+	print_field("Podcast:", e->podcast_title);
+	if (e->has_published) {
+		ptime_iso8601(e->published, buf, sizeof buf);
+		print_field("Published:", buf);
+	}
+	if (e->duration >= 0) {
+		ptime_clock(e->duration, buf, sizeof buf);
+		print_field("Duration:", buf);
+	}
+	if (e->position >= 0) {
+		ptime_clock(e->position, buf, sizeof buf);
+		print_field("Position:", buf);
+	}
+	print_field("Played:", e->played ? "yes" : "no");
+	print_field("Media:", e->enclosure_url);
+	print_field("Link:", e->link);
+	if (e->notes_text && *e->notes_text) {
+		putchar('\n');
+		cli_print_safe(stdout, e->notes_text, 1);
+		putchar('\n');
+	}
+	if (nlinks)
+		puts("\nLinks:");
+	for (size_t i = 0; i < nlinks; i++) {
+		printf("[%zu] ", i + 1);
+		cli_print_safe(stdout, links[i], 0);
+		putchar('\n');
+	}
+}
+
+static json_t *show_json(db *d, const db_episode *e, char **links, size_t nlinks)
+{
+	json_t *o = episode_json(e);
+	json_object_set_new(o, "author", jstr(e->author));
+	json_object_set_new(o, "notes", jstr(e->notes_text ? e->notes_text : ""));
+	json_object_set_new(o, "notes_html", jstr(e->notes_html));
+	json_t *arr = json_array();
+	for (size_t i = 0; i < nlinks; i++)
+		json_array_append_new(arr, jstr(links[i]));
+	json_object_set_new(o, "links", arr);
+	db_transcript *t;
+	size_t nt;
+	json_t *tr = json_array();
+	if (db_episode_transcripts(d, e->id, &t, &nt) == 0) {
+		for (size_t i = 0; i < nt; i++) {
+			json_t *x = json_object();
+			json_object_set_new(x, "url", jstr(t[i].url));
+			json_object_set_new(x, "type", jstr(t[i].type));
+			json_object_set_new(x, "language", jstr(t[i].language));
+			json_array_append_new(tr, x);
+		}
+		db_transcript_list_free(t, nt);
+	}
+	json_object_set_new(o, "transcripts", tr);
+	return o;
+}
+
+int cmd_show(app *a, int argc, char **argv)
+{
+	int json;
+	const char *pos;
+	int64_t id;
+	if (parse_args(argc, argv, &json, &pos) != 0 || !pos || !(id = cli_parse_id(pos))) {
+		cli_error("usage: podcue show EPISODE [--json]  (EPISODE = id)");
+		return EXIT_USAGE;
+	}
+	if (!app_db(a))
+		return EXIT_FAIL;
+	db_episode e;
+	int rc = db_episode_get(a->d, id, &e);
+	if (rc != 0) {
+		cli_error(rc > 0 ? "no such episode: %s" : "%s", rc > 0 ? pos : db_errmsg(a->d));
+		return EXIT_FAIL;
+	}
+	char **links;
+	size_t nlinks;
+	if (db_episode_links(a->d, id, &links, &nlinks) != 0)
+		nlinks = 0, links = NULL;
+	rc = EXIT_OK;
+	if (json)
+		rc = emit_json(show_json(a->d, &e, links, nlinks));
+	else
+		show_text(&e, links, nlinks);
+	for (size_t i = 0; i < nlinks; i++)
+		free(links[i]);
+	free(links);
+	db_episode_free(&e);
+	return rc;
+}

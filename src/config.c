@@ -1,0 +1,178 @@
+/*
+ * config.c - settings table and config file reader (see config.h).
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#ifndef PODCUE_VERSION
+#define PODCUE_VERSION "0.1.0"
+#endif
+
+enum opt_type { OPT_INT, OPT_STR, OPT_MPV };
+
+/* One row per setting: the single source for parsing, defaults and docs. */
+struct option {
+	const char *name;
+	enum opt_type type;
+	size_t offset;
+	int min, max;
+	const char *help;
+};
+
+#define OFF(f) offsetof(config, f)
+static const struct option options[] = {
+	{"jobs", OPT_INT, OFF(jobs), 1, 64, "feeds refreshed at once"},
+	{"per_host", OPT_INT, OFF(per_host), 1, 16, "connections to one host at once"},
+	{"connect_timeout", OPT_INT, OFF(connect_timeout), 1, 300,
+	 "seconds to wait for a connection"},
+	{"stall_timeout", OPT_INT, OFF(stall_timeout), 1, 600,
+	 "seconds a download may stall before it is abandoned"},
+	{"feed_timeout", OPT_INT, OFF(feed_timeout), 5, 3600,
+	 "seconds a whole feed download may take"},
+	{"max_feed_mb", OPT_INT, OFF(max_feed_mb), 1, 1024,
+	 "largest feed accepted, in MiB after decompression"},
+	{"max_redirects", OPT_INT, OFF(max_redirects), 0, 30, "redirects followed per request"},
+	{"user_agent", OPT_STR, OFF(user_agent), 0, 0, "User-Agent header sent to servers"},
+	{"mpv_option", OPT_MPV, 0, 0, 0, "extra libmpv option KEY=VALUE (repeatable)"},
+};
+#undef OFF
+
+void config_defaults(config *c)
+{
+	memset(c, 0, sizeof *c);
+	c->jobs = 8;
+	c->per_host = 4;
+	c->connect_timeout = 10;
+	c->stall_timeout = 20;
+	c->feed_timeout = 120;
+	c->max_feed_mb = 64;
+	c->max_redirects = 8;
+	c->user_agent = xstrdup("podcue/" PODCUE_VERSION);
+}
+
+void config_free(config *c)
+{
+	free(c->user_agent);
+	for (size_t i = 0; i < c->nmpv_options; i++)
+		free(c->mpv_options[i]);
+	free(c->mpv_options);
+	memset(c, 0, sizeof *c);
+}
+
+void config_add_mpv_option(config *c, const char *kv)
+{
+	c->mpv_options = xrealloc(c->mpv_options, (c->nmpv_options + 1) * sizeof *c->mpv_options);
+	c->mpv_options[c->nmpv_options++] = xstrdup(kv);
+}
+
+static char *set_int(config *c, const struct option *o, const char *value)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(value, &end, 10);
+	if (errno || end == value || *end)
+		return xasprintf("%s: not a number: %s", o->name, value);
+	if (v < o->min || v > o->max)
+		return xasprintf("%s: %ld is out of range (%d to %d)", o->name, v, o->min, o->max);
+	*(int *)((char *)c + o->offset) = (int)v;
+	return NULL;
+}
+
+char *config_set(config *c, const char *name, const char *value)
+{
+	for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
+		const struct option *o = &options[i];
+		if (strcmp(o->name, name) != 0)
+			continue;
+		switch (o->type) {
+		case OPT_INT:
+			return set_int(c, o, value);
+		case OPT_STR: {
+			char **slot = (char **)(void *)((char *)c + o->offset);
+			free(*slot);
+			*slot = xstrdup(value);
+			return NULL;
+		}
+		case OPT_MPV:
+			if (!strchr(value, '=') || value[0] == '=')
+				return xasprintf("%s: expected KEY=VALUE, got %s", name, value);
+			config_add_mpv_option(c, value);
+			return NULL;
+		}
+	}
+	return xasprintf("unknown setting '%s'", name);
+}
+
+/* Splits "word rest" in place: returns the rest after the first run of
+ * blanks (or "" when there is none) and NUL-terminates the word. */
+static char *split_word(char *s)
+{
+	while (*s && !isspace((unsigned char)*s))
+		s++;
+	if (!*s)
+		return s;
+	*s++ = '\0';
+	while (isspace((unsigned char)*s))
+		s++;
+	return s;
+}
+
+static void config_line(config *c, char *line, const char *path, int lineno, sbuf *warn)
+{
+	char *cmd = line;
+	while (isspace((unsigned char)*cmd))
+		cmd++;
+	size_t n = strlen(cmd);
+	while (n && isspace((unsigned char)cmd[n - 1]))
+		cmd[--n] = '\0';
+	if (!*cmd || *cmd == '#')
+		return;
+	char *rest = split_word(cmd);
+	char *msg = NULL;
+	if (strcmp(cmd, "set") == 0) {
+		char *value = split_word(rest);
+		if (!*rest || !*value)
+			msg = xstrdup("usage: set NAME VALUE");
+		else
+			msg = config_set(c, rest, value);
+	} else {
+		msg = xasprintf("unknown command '%s'", cmd);
+	}
+	if (msg) {
+		sb_printf(warn, "%s:%d: %s\n", path, lineno, msg);
+		free(msg);
+	}
+}
+
+int config_load(config *c, const char *path, int must_exist, char **warnings)
+{
+	*warnings = NULL;
+	size_t len;
+	char *buf = file_read_all(path, &len);
+	if (!buf) {
+		if (errno == ENOENT && !must_exist)
+			return 0;
+		*warnings = xasprintf("%s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	sbuf warn = SBUF_INIT;
+	int lineno = 0;
+	for (char *line = buf, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		config_line(c, line, path, ++lineno, &warn);
+	}
+	free(buf);
+	if (warn.len)
+		*warnings = sb_steal(&warn);
+	return 0;
+}

@@ -1,0 +1,144 @@
+/*
+ * main.c - global options and command dispatch.
+ *
+ *   podcue [--db FILE] [--config FILE] [--mpv-option KEY=VALUE]... COMMAND ...
+ */
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "paths.h"
+#include "util.h"
+
+#ifndef PODCUE_VERSION
+#define PODCUE_VERSION "0.1.0"
+#endif
+
+static const cli_command commands[] = {
+	{"add", cmd_add, "URL...", "subscribe to feeds (URL or local file) and fetch them now"},
+	{"remove", cmd_remove, "PODCAST", "unsubscribe (PODCAST = id or feed URL)"},
+	{"refresh", cmd_refresh, "[--jobs N] [PODCAST...]", "fetch feeds (all by default)"},
+	{"import", cmd_import, "FILE.opml", "subscribe to every feed in an OPML file"},
+	{"export", cmd_export, "[FILE]", "write subscriptions as OPML 2.0 ('-' = stdout)"},
+	{"podcasts", cmd_podcasts, "[--json]", "list subscriptions"},
+	{"episodes", cmd_episodes, "[PODCAST] [--json]", "list episodes, newest first"},
+	{"show", cmd_show, "EPISODE [--json]", "episode metadata and show notes"},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: podcue [--db FILE] [--config FILE] [--mpv-option KEY=VALUE]... "
+		   "COMMAND [ARGS]\n\ncommands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		char left[48];
+		snprintf(left, sizeof left, "%s %s", commands[i].name, commands[i].args);
+		fprintf(f, "  %-34s %s\n", left, commands[i].help);
+	}
+	fprintf(f, "\nfiles: cache $XDG_DATA_HOME/podcue/podcue.db, "
+		   "config $XDG_CONFIG_HOME/podcue/config\n");
+}
+
+/* Consumes global options; returns the index of the command word, or -1
+ * after printing a usage error. */
+static int parse_globals(app *a, int argc, char **argv)
+{
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *opt = argv[i];
+		if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
+			usage(stdout);
+			exit(EXIT_OK);
+		}
+		if (strcmp(opt, "--version") == 0) {
+			printf("podcue %s\n", PODCUE_VERSION);
+			exit(EXIT_OK);
+		}
+		if (i + 1 >= argc) {
+			cli_error("%s needs a value", opt);
+			return -1;
+		}
+		if (strcmp(opt, "--db") == 0) {
+			free(a->db_path);
+			a->db_path = xstrdup(argv[++i]);
+		} else if (strcmp(opt, "--config") == 0) {
+			free(a->config_path);
+			a->config_path = xstrdup(argv[++i]);
+			a->config_explicit = 1;
+		} else if (strcmp(opt, "--mpv-option") == 0) {
+			const char *kv = argv[++i];
+			if (!strchr(kv, '=') || kv[0] == '=') {
+				cli_error("--mpv-option expects KEY=VALUE, got '%s'", kv);
+				return -1;
+			}
+			config_add_mpv_option(&a->cfg, kv);
+		} else {
+			cli_error("unknown option %s", opt);
+			return -1;
+		}
+	}
+	return i;
+}
+
+static int load_config(app *a)
+{
+	if (!a->config_path)
+		a->config_path = paths_default_config();
+	/* Options given on the command line win over the file: keep them and
+	 * append them after the file's. */
+	config cmdline = a->cfg;
+	config_defaults(&a->cfg);
+	char *warnings = NULL;
+	int rc = config_load(&a->cfg, a->config_path, a->config_explicit, &warnings);
+	if (warnings)
+		fputs(warnings, stderr);
+	free(warnings);
+	for (size_t i = 0; i < cmdline.nmpv_options; i++)
+		config_add_mpv_option(&a->cfg, cmdline.mpv_options[i]);
+	for (size_t i = 0; i < cmdline.nmpv_options; i++)
+		free(cmdline.mpv_options[i]);
+	free(cmdline.mpv_options);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C"); /* libmpv and number formatting need "C" */
+
+	app a = {0};
+	int cmd = parse_globals(&a, argc, argv);
+	if (cmd < 0) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!a.db_path)
+		a.db_path = paths_default_db();
+	int rc = EXIT_USAGE;
+	if (load_config(&a) != 0) {
+		rc = EXIT_FAIL;
+	} else if (cmd >= argc) {
+		usage(stderr);
+	} else {
+		const cli_command *c = NULL;
+		for (size_t i = 0; i < NCOMMANDS; i++)
+			if (strcmp(commands[i].name, argv[cmd]) == 0)
+				c = &commands[i];
+		if (c) {
+			rc = c->run(&a, argc - cmd, argv + cmd);
+		} else if (strcmp(argv[cmd], "help") == 0) {
+			usage(stdout);
+			rc = EXIT_OK;
+		} else {
+			cli_error("unknown command '%s' (try 'podcue help')", argv[cmd]);
+		}
+	}
+	db_close(a.d);
+	config_free(&a.cfg);
+	free(a.db_path);
+	free(a.config_path);
+	return rc;
+}
