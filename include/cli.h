@@ -12,6 +12,8 @@
 
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "config.h"
 #include "db.h"
 #include "util.h"
@@ -47,6 +49,8 @@ int cmd_export(app *a, int argc, char **argv);
 int cmd_podcasts(app *a, int argc, char **argv);
 int cmd_episodes(app *a, int argc, char **argv);
 int cmd_show(app *a, int argc, char **argv);
+/* Chapters of an episode, merged from every source (cmd_chapters.c). */
+int cmd_chapters(app *a, int argc, char **argv);
 
 /* Prints "podcue: " + message to stderr. */
 void cli_error(const char *fmt, ...) PC_PRINTF(1, 2);
@@ -55,5 +59,15 @@ void cli_error(const char *fmt, ...) PC_PRINTF(1, 2);
 void cli_print_safe(FILE *f, const char *s, int keep_newlines);
 /* Parses a positive integer id; 0 when s is not one. */
 int64_t cli_parse_id(const char *s);
+/* Parses "[ARG] [--json]": at most one positional argument. -1 on misuse. */
+int cli_parse_args(int argc, char **argv, int *json, const char **pos);
+
+/* JSON output helpers (new references): a string or null for NULL (invalid
+ * UTF-8 is repaired, never dropped); an ISO 8601 UTC time or null; seconds
+ * or null when negative. cli_emit_json prints the document and frees it. */
+json_t *cli_jstr(const char *s);
+json_t *cli_jtime(int64_t t, int present);
+json_t *cli_jseconds(double v);
+int cli_emit_json(json_t *doc);
 
 #endif

@@ -20,7 +20,7 @@
 #include "chapter.h"
 #include "feed.h"
 
-#define DB_SCHEMA_VERSION 1
+#define DB_SCHEMA_VERSION 2
 
 typedef struct db db;
 
@@ -152,5 +152,30 @@ void db_transcript_list_free(db_transcript *v, size_t n);
 int db_chapters_get(db *d, int64_t episode_id, int source, chapter_list *out);
 /* Replaces the chapters of one source for an episode. */
 int db_chapters_set(db *d, int64_t episode_id, int source, const chapter_list *l);
+
+/* A Podcasting 2.0 chapters file that should be (re)fetched. */
+typedef struct db_chapter_job {
+	int64_t episode_id;
+	char *url;
+	char *etag;
+	char *last_modified;
+	int is_local; /* the podcast is a local file: file:// allowed */
+} db_chapter_job;
+
+/* Chapter files to fetch: episodes with a chapters URL never fetched, or
+ * fetched before stale_before while the result was an error or a
+ * placeholder (at most one visible chapter). Restricted to one episode
+ * (episode_id > 0), or to the per_podcast newest episodes of each podcast
+ * in ids (all podcasts when ids is NULL). */
+int db_chapter_jobs(db *d, int64_t episode_id, const int64_t *ids, size_t nids,
+		    int per_podcast, int64_t stale_before, db_chapter_job **out, size_t *n);
+void db_chapter_jobs_free(db_chapter_job *v, size_t n);
+/* Records a chapters-file fetch: on success (err NULL) the JSON chapters
+ * are replaced by l (NULL = unchanged, e.g. HTTP 304) and the validators
+ * stored; on failure the message is kept and the old chapters stay. */
+int db_chapter_file_done(db *d, int64_t episode_id, const chapter_list *l, const char *etag,
+			 const char *last_modified, const char *err, int64_t when);
+/* Error of the last chapters-file fetch of an episode, or NULL (caller frees). */
+char *db_chapter_file_error(db *d, int64_t episode_id);
 
 #endif

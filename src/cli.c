@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "paths.h"
+#include "ptime.h"
 #include "text.h"
 #include "util.h"
 
@@ -56,4 +57,58 @@ db *app_db(app *a)
 		return NULL;
 	}
 	return a->d;
+}
+
+/* A JSON string, or null for NULL. Text from feeds is valid UTF-8 after
+ * libxml2, but a string that jansson rejects is repaired, never dropped. */
+json_t *cli_jstr(const char *s)
+{
+	if (!s)
+		return json_null();
+	json_t *j = json_string(s);
+	if (!j) {
+		char *fixed = text_sanitize(s, (size_t)-1, TEXT_KEEP_NEWLINES);
+		j = json_string(fixed);
+		free(fixed);
+	}
+	return j ? j : json_null();
+}
+
+json_t *cli_jtime(int64_t t, int present)
+{
+	if (!present)
+		return json_null();
+	char buf[32];
+	ptime_iso8601(t, buf, sizeof buf);
+	return json_string(buf);
+}
+
+json_t *cli_jseconds(double v)
+{
+	return v < 0 ? json_null() : json_real(v);
+}
+
+/* Prints one JSON document to stdout and frees it. */
+int cli_emit_json(json_t *doc)
+{
+	int rc = json_dumpf(doc, stdout, JSON_INDENT(2)) == 0 ? EXIT_OK : EXIT_FAIL;
+	putchar('\n');
+	json_decref(doc);
+	return rc;
+}
+
+/* Parses "[ARG] [--json]" style arguments: at most one positional. */
+int cli_parse_args(int argc, char **argv, int *json, const char **pos)
+{
+	*json = 0;
+	*pos = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			*json = 1;
+		else if (!*pos && argv[i][0] != '-')
+			*pos = argv[i];
+		else
+			return -1;
+	}
+	return 0;
 }

@@ -14,73 +14,19 @@
 #include "text.h"
 #include "util.h"
 
-/* A JSON string, or null for NULL. Text from feeds is valid UTF-8 after
- * libxml2, but a string that jansson rejects is repaired, never dropped. */
-static json_t *jstr(const char *s)
-{
-	if (!s)
-		return json_null();
-	json_t *j = json_string(s);
-	if (!j) {
-		char *fixed = text_sanitize(s, (size_t)-1, TEXT_KEEP_NEWLINES);
-		j = json_string(fixed);
-		free(fixed);
-	}
-	return j ? j : json_null();
-}
-
-static json_t *jtime(int64_t t, int present)
-{
-	if (!present)
-		return json_null();
-	char buf[32];
-	ptime_iso8601(t, buf, sizeof buf);
-	return json_string(buf);
-}
-
-static json_t *jseconds(double v)
-{
-	return v < 0 ? json_null() : json_real(v);
-}
-
-/* Prints one JSON document to stdout and frees it. */
-static int emit_json(json_t *doc)
-{
-	int rc = json_dumpf(doc, stdout, JSON_INDENT(2)) == 0 ? EXIT_OK : EXIT_FAIL;
-	putchar('\n');
-	json_decref(doc);
-	return rc;
-}
-
-/* Parses "[ARG] [--json]" style arguments: at most one positional. */
-static int parse_args(int argc, char **argv, int *json, const char **pos)
-{
-	*json = 0;
-	*pos = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
-			*json = 1;
-		else if (!*pos && argv[i][0] != '-')
-			*pos = argv[i];
-		else
-			return -1;
-	}
-	return 0;
-}
-
 static json_t *podcast_json(const db_podcast *p)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(p->id));
-	json_object_set_new(o, "title", jstr(p->title));
-	json_object_set_new(o, "url", jstr(p->url));
-	json_object_set_new(o, "link", jstr(p->link));
-	json_object_set_new(o, "author", jstr(p->author));
-	json_object_set_new(o, "image", jstr(p->image));
+	json_object_set_new(o, "title", cli_jstr(p->title));
+	json_object_set_new(o, "url", cli_jstr(p->url));
+	json_object_set_new(o, "link", cli_jstr(p->link));
+	json_object_set_new(o, "author", cli_jstr(p->author));
+	json_object_set_new(o, "image", cli_jstr(p->image));
 	json_object_set_new(o, "episodes", json_integer(p->episodes));
 	json_object_set_new(o, "unplayed", json_integer(p->unplayed));
-	json_object_set_new(o, "last_refresh", jtime(p->last_refresh, p->last_refresh > 0));
-	json_object_set_new(o, "last_error", jstr(p->last_error));
+	json_object_set_new(o, "last_refresh", cli_jtime(p->last_refresh, p->last_refresh > 0));
+	json_object_set_new(o, "last_error", cli_jstr(p->last_error));
 	return o;
 }
 
@@ -103,7 +49,7 @@ int cmd_podcasts(app *a, int argc, char **argv)
 {
 	int json;
 	const char *pos;
-	if (parse_args(argc, argv, &json, &pos) != 0 || pos) {
+	if (cli_parse_args(argc, argv, &json, &pos) != 0 || pos) {
 		cli_error("usage: podcue podcasts [--json]");
 		return EXIT_USAGE;
 	}
@@ -120,7 +66,7 @@ int cmd_podcasts(app *a, int argc, char **argv)
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(arr, podcast_json(&v[i]));
-		rc = emit_json(arr);
+		rc = cli_emit_json(arr);
 	} else {
 		if (n)
 			printf("%5s  %5s  %-20s  %s\n", "ID", "EPS", "LAST REFRESH", "TITLE");
@@ -136,23 +82,23 @@ static json_t *episode_json(const db_episode *e)
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(e->id));
 	json_object_set_new(o, "podcast_id", json_integer(e->podcast_id));
-	json_object_set_new(o, "podcast_title", jstr(e->podcast_title));
-	json_object_set_new(o, "title", jstr(e->title));
-	json_object_set_new(o, "guid", jstr(e->guid));
-	json_object_set_new(o, "published", jtime(e->published, e->has_published));
-	json_object_set_new(o, "duration", jseconds(e->duration));
-	json_object_set_new(o, "enclosure_url", jstr(e->enclosure_url));
-	json_object_set_new(o, "enclosure_type", jstr(e->enclosure_type));
+	json_object_set_new(o, "podcast_title", cli_jstr(e->podcast_title));
+	json_object_set_new(o, "title", cli_jstr(e->title));
+	json_object_set_new(o, "guid", cli_jstr(e->guid));
+	json_object_set_new(o, "published", cli_jtime(e->published, e->has_published));
+	json_object_set_new(o, "duration", cli_jseconds(e->duration));
+	json_object_set_new(o, "enclosure_url", cli_jstr(e->enclosure_url));
+	json_object_set_new(o, "enclosure_type", cli_jstr(e->enclosure_type));
 	json_object_set_new(o, "enclosure_length",
 			    e->enclosure_length < 0 ? json_null()
 						    : json_integer(e->enclosure_length));
-	json_object_set_new(o, "link", jstr(e->link));
-	json_object_set_new(o, "image", jstr(e->image));
+	json_object_set_new(o, "link", cli_jstr(e->link));
+	json_object_set_new(o, "image", cli_jstr(e->image));
 	json_object_set_new(o, "season", e->season ? json_integer(e->season) : json_null());
 	json_object_set_new(o, "episode", e->episode ? json_integer(e->episode) : json_null());
-	json_object_set_new(o, "chapters_url", jstr(e->chapters_url));
+	json_object_set_new(o, "chapters_url", cli_jstr(e->chapters_url));
 	json_object_set_new(o, "played", json_boolean(e->played));
-	json_object_set_new(o, "position", jseconds(e->position));
+	json_object_set_new(o, "position", cli_jseconds(e->position));
 	return o;
 }
 
@@ -175,7 +121,7 @@ int cmd_episodes(app *a, int argc, char **argv)
 {
 	int json;
 	const char *pos;
-	if (parse_args(argc, argv, &json, &pos) != 0) {
+	if (cli_parse_args(argc, argv, &json, &pos) != 0) {
 		cli_error("usage: podcue episodes [PODCAST] [--json]");
 		return EXIT_USAGE;
 	}
@@ -202,7 +148,7 @@ int cmd_episodes(app *a, int argc, char **argv)
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(arr, episode_json(&v[i]));
-		rc = emit_json(arr);
+		rc = cli_emit_json(arr);
 	} else {
 		for (size_t i = 0; i < n; i++)
 			print_episode_row(&v[i]);
@@ -257,12 +203,12 @@ static void show_text(const db_episode *e, char **links, size_t nlinks)
 static json_t *show_json(db *d, const db_episode *e, char **links, size_t nlinks)
 {
 	json_t *o = episode_json(e);
-	json_object_set_new(o, "author", jstr(e->author));
-	json_object_set_new(o, "notes", jstr(e->notes_text ? e->notes_text : ""));
-	json_object_set_new(o, "notes_html", jstr(e->notes_html));
+	json_object_set_new(o, "author", cli_jstr(e->author));
+	json_object_set_new(o, "notes", cli_jstr(e->notes_text ? e->notes_text : ""));
+	json_object_set_new(o, "notes_html", cli_jstr(e->notes_html));
 	json_t *arr = json_array();
 	for (size_t i = 0; i < nlinks; i++)
-		json_array_append_new(arr, jstr(links[i]));
+		json_array_append_new(arr, cli_jstr(links[i]));
 	json_object_set_new(o, "links", arr);
 	db_transcript *t;
 	size_t nt;
@@ -270,9 +216,9 @@ static json_t *show_json(db *d, const db_episode *e, char **links, size_t nlinks
 	if (db_episode_transcripts(d, e->id, &t, &nt) == 0) {
 		for (size_t i = 0; i < nt; i++) {
 			json_t *x = json_object();
-			json_object_set_new(x, "url", jstr(t[i].url));
-			json_object_set_new(x, "type", jstr(t[i].type));
-			json_object_set_new(x, "language", jstr(t[i].language));
+			json_object_set_new(x, "url", cli_jstr(t[i].url));
+			json_object_set_new(x, "type", cli_jstr(t[i].type));
+			json_object_set_new(x, "language", cli_jstr(t[i].language));
 			json_array_append_new(tr, x);
 		}
 		db_transcript_list_free(t, nt);
@@ -286,7 +232,7 @@ int cmd_show(app *a, int argc, char **argv)
 	int json;
 	const char *pos;
 	int64_t id;
-	if (parse_args(argc, argv, &json, &pos) != 0 || !pos || !(id = cli_parse_id(pos))) {
+	if (cli_parse_args(argc, argv, &json, &pos) != 0 || !pos || !(id = cli_parse_id(pos))) {
 		cli_error("usage: podcue show EPISODE [--json]  (EPISODE = id)");
 		return EXIT_USAGE;
 	}
@@ -304,7 +250,7 @@ int cmd_show(app *a, int argc, char **argv)
 		nlinks = 0, links = NULL;
 	rc = EXIT_OK;
 	if (json)
-		rc = emit_json(show_json(a->d, &e, links, nlinks));
+		rc = cli_emit_json(show_json(a->d, &e, links, nlinks));
 	else
 		show_text(&e, links, nlinks);
 	for (size_t i = 0; i < nlinks; i++)

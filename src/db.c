@@ -73,6 +73,8 @@ static const char *const migrations[] = {
 	"  hidden INTEGER NOT NULL DEFAULT 0,"
 	"  PRIMARY KEY (episode_id, source, n)"
 	") WITHOUT ROWID;",
+	/* 1 -> 2: embedded chapters probed without playing (ID3 range read) */
+	"ALTER TABLE episode ADD COLUMN embedded_probed INTEGER;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -511,6 +513,8 @@ static int store_stmts_init(db *d, struct store_stmts *s)
 		" notes_html=excluded.notes_html, notes_text=excluded.notes_text,"
 		" image=excluded.image, season=excluded.season, episode=excluded.episode,"
 		" episode_type=excluded.episode_type, chapters_url=excluded.chapters_url,"
+		" chapters_fetched = CASE WHEN chapters_url IS excluded.chapters_url"
+		"   THEN chapters_fetched END,"
 		" chapters_type=excluded.chapters_type, feed_order=excluded.feed_order"
 		" RETURNING id");
 	s->del_links = prep(d, "DELETE FROM episode_link WHERE episode_id = ?");
@@ -884,4 +888,120 @@ int db_chapters_set(db *d, int64_t episode_id, int source, const chapter_list *l
 	int rc = store_chapters(d, &s, episode_id, source, l);
 	store_stmts_free(&s);
 	return rc;
+}
+
+/* --- chapter files ------------------------------------------------------ */
+
+int db_chapter_jobs(db *d, int64_t episode_id, const int64_t *ids, size_t nids,
+		    int per_podcast, int64_t stale_before, db_chapter_job **out, size_t *n)
+{
+	sqlite3_stmt *st = prep(d,
+		"SELECT id, chapters_url, chapters_etag, chapters_last_modified, is_local FROM ("
+		" SELECT e.id, e.chapters_url, e.chapters_etag, e.chapters_last_modified,"
+		"  p.is_local, e.chapters_fetched, e.chapters_error,"
+		"  row_number() OVER (PARTITION BY e.podcast_id"
+		"   ORDER BY e.published IS NULL, e.published DESC, e.feed_order) AS rank"
+		" FROM episode e JOIN podcast p ON p.id = e.podcast_id"
+		" WHERE e.chapters_url IS NOT NULL AND (?1 = 0 OR e.id = ?1)"
+		" AND (?4 IS NULL OR e.podcast_id IN (SELECT value FROM json_each(?4)))) AS x"
+		" WHERE (?1 <> 0 OR rank <= ?2)"
+		" AND (chapters_fetched IS NULL OR (chapters_fetched < ?3 AND"
+		"  (chapters_error IS NOT NULL OR (SELECT count(*) FROM chapter c"
+		"   WHERE c.episode_id = x.id AND c.source = 'json' AND NOT c.hidden) <= 1)))");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, episode_id);
+	sqlite3_bind_int(st, 2, per_podcast);
+	sqlite3_bind_int64(st, 3, stale_before);
+	if (ids) {
+		/* The podcast filter travels as a JSON array: one statement for any
+		 * number of ids. */
+		sbuf b = SBUF_INIT;
+		sb_putc(&b, '[');
+		for (size_t i = 0; i < nids; i++)
+			sb_printf(&b, "%s%lld", i ? "," : "", (long long)ids[i]);
+		sb_putc(&b, ']');
+		sqlite3_bind_text(st, 4, b.s, (int)b.len, SQLITE_TRANSIENT);
+		sb_free(&b);
+	}
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*out = xrealloc(*out, cap * sizeof **out);
+		}
+		db_chapter_job *j = &(*out)[(*n)++];
+		j->episode_id = sqlite3_column_int64(st, 0);
+		j->url = col_text(st, 1);
+		j->etag = col_text(st, 2);
+		j->last_modified = col_text(st, 3);
+		j->is_local = sqlite3_column_int(st, 4);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_chapter_jobs_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return fail(d, "chapter files");
+	}
+	return 0;
+}
+
+void db_chapter_jobs_free(db_chapter_job *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].url);
+		free(v[i].etag);
+		free(v[i].last_modified);
+	}
+	free(v);
+}
+
+int db_chapter_file_done(db *d, int64_t episode_id, const chapter_list *l, const char *etag,
+			 const char *last_modified, const char *err, int64_t when)
+{
+	if (db_begin(d) != 0)
+		return -1;
+	sqlite3_stmt *st;
+	if (err) {
+		st = prep(d, "UPDATE episode SET chapters_error = ?, chapters_fetched = ? WHERE id = ?");
+		if (st) {
+			bind_text(st, 1, err);
+			sqlite3_bind_int64(st, 2, when);
+			sqlite3_bind_int64(st, 3, episode_id);
+		}
+	} else {
+		st = prep(d, "UPDATE episode SET chapters_error = NULL, chapters_fetched = ?,"
+			     " chapters_etag = coalesce(?, chapters_etag),"
+			     " chapters_last_modified = coalesce(?, chapters_last_modified) WHERE id = ?");
+		if (st) {
+			sqlite3_bind_int64(st, 1, when);
+			bind_text(st, 2, etag);
+			bind_text(st, 3, last_modified);
+			sqlite3_bind_int64(st, 4, episode_id);
+		}
+	}
+	int rc = run(d, st, "record chapters file");
+	if (rc == 0 && !err && l)
+		rc = db_chapters_set(d, episode_id, CHAP_SRC_JSON, l);
+	if (rc == 0)
+		return db_commit(d);
+	db_rollback(d);
+	return -1;
+}
+
+char *db_chapter_file_error(db *d, int64_t episode_id)
+{
+	sqlite3_stmt *st = prep(d, "SELECT chapters_error FROM episode WHERE id = ?");
+	char *msg = NULL;
+	if (!st)
+		return NULL;
+	sqlite3_bind_int64(st, 1, episode_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		msg = col_text(st, 0);
+	sqlite3_finalize(st);
+	return msg;
 }

@@ -26,6 +26,7 @@ static const cli_command commands[] = {
 	{"podcasts", cmd_podcasts, "[--json]", "list subscriptions"},
 	{"episodes", cmd_episodes, "[PODCAST] [--json]", "list episodes, newest first"},
 	{"show", cmd_show, "EPISODE [--json]", "episode metadata and show notes"},
+	{"chapters", cmd_chapters, "EPISODE [--json]", "an episode's chapters from every source"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

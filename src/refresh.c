@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "chapfetch.h"
 #include "chapnotes.h"
 #include "feed.h"
 #include "fetch.h"
@@ -305,6 +306,11 @@ int refresh_podcasts(db *d, const config *c, const int64_t *ids, size_t nids,
 		draw_progress(&r, 0);
 	draw_progress(&r, 1);
 	fetcher_free(r.f);
+	/* Chapter files of the newest episodes come after the feeds, with the
+	 * same engine; their failures are kept on the episode, not the feed. */
+	chapfetch_stats cs;
+	if (chapfetch_run(d, c, 0, ids, nids, &cs) != 0)
+		r.dberr = 1;
 	return r.dberr ? -1 : 0;
 }
 

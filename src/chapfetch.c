@@ -1,0 +1,96 @@
+/*
+ * chapfetch.c - Podcasting 2.0 chapter files (see chapfetch.h).
+ */
+#include "chapfetch.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "chapjson.h"
+#include "fetch.h"
+#include "util.h"
+
+struct cf_run {
+	db *d;
+	chapfetch_stats *st;
+	int dberr;
+};
+
+static void on_chapters(fetch_result *r, void *ctx)
+{
+	struct cf_run *run = ctx;
+	int64_t ep = *(int64_t *)r->user;
+	int64_t when = now_s();
+	int rc;
+	if (!r->ok) {
+		char *msg = xasprintf("chapters file: %s", r->error ? r->error : "download failed");
+		rc = db_chapter_file_done(run->d, ep, NULL, NULL, NULL, msg, when);
+		free(msg);
+		run->st->failed++;
+	} else if (r->not_modified) {
+		rc = db_chapter_file_done(run->d, ep, NULL, NULL, NULL, NULL, when);
+		run->st->unchanged++;
+	} else {
+		chapter_list l = CHAPTER_LIST_INIT;
+		char *err = NULL;
+		if (chapjson_parse(r->body, r->len, &l, &err) == 0) {
+			rc = db_chapter_file_done(run->d, ep, &l, r->etag, r->last_modified, NULL,
+						  when);
+			run->st->fetched++;
+		} else {
+			char *msg = xasprintf("chapters file: %s", err ? err : "not valid");
+			rc = db_chapter_file_done(run->d, ep, NULL, NULL, NULL, msg, when);
+			free(msg);
+			run->st->failed++;
+		}
+		free(err);
+		chapter_list_clear(&l);
+	}
+	if (rc != 0)
+		run->dberr = 1;
+	free(r->user);
+}
+
+int chapfetch_run(db *d, const config *c, int64_t episode_id, const int64_t *ids,
+		  size_t nids, chapfetch_stats *st)
+{
+	memset(st, 0, sizeof *st);
+	db_chapter_job *jobs;
+	size_t n;
+	if (db_chapter_jobs(d, episode_id, ids, nids, CHAPFETCH_PER_PODCAST,
+			    now_s() - CHAPFETCH_STALE_S, &jobs, &n) != 0)
+		return -1;
+	if (!n) {
+		free(jobs);
+		return 0;
+	}
+	fetch_global_init();
+	fetch_opts o;
+	fetch_opts_default(&o);
+	o.max_parallel = c->jobs;
+	o.max_per_host = c->per_host;
+	o.connect_timeout_ms = (long)c->connect_timeout * 1000;
+	o.low_speed_time = c->stall_timeout;
+	o.total_timeout_ms = (long)c->feed_timeout * 1000;
+	o.max_body = 16u << 20; /* chapter JSON is small; 16 MiB is generous */
+	o.max_redirects = c->max_redirects;
+	o.user_agent = c->user_agent;
+	struct cf_run run = {.d = d, .st = st};
+	fetcher *f = fetcher_new(&o, on_chapters, &run);
+	for (size_t i = 0; i < n; i++) {
+		int64_t *ep = xmalloc(sizeof *ep);
+		*ep = jobs[i].episode_id;
+		fetch_request req = {
+			.url = jobs[i].url,
+			.etag = jobs[i].etag,
+			.last_modified = jobs[i].last_modified,
+			.allow_file = jobs[i].is_local,
+			.user = ep,
+		};
+		fetcher_add(f, &req);
+	}
+	fetcher_run(f);
+	fetcher_free(f);
+	db_chapter_jobs_free(jobs, n);
+	return run.dberr ? -1 : 0;
+}

@@ -1,0 +1,107 @@
+#!/bin/sh
+# End-to-end: chapters from show notes, Podlove PSC and Podcasting 2.0 JSON
+# files fetched by the engine, merged, with past-the-end flags and hostile
+# chapter URLs refused.
+. "$(dirname "$0")/../lib.sh"
+
+W="$T/www"
+mkdir -p "$W/ch"
+start_server "$W"
+
+cat >"$W/ch/full.json" <<'EOF2'
+{"version":"1.2.0","chapters":[
+ {"startTime":0,"title":"Cold open"},
+ {"startTime":12.5,"title":"Sponsor","toc":false},
+ {"startTime":61.25,"title":"Main topic","url":"https://example.org/topic"},
+ {"startTime":600,"endTime":700,"title":"Wrap-up"}]}
+EOF2
+cat >"$W/ch/placeholder.json" <<'EOF2'
+{"version":"1.2.0","chapters":[{"startTime":0,"title":"Episode"}]}
+EOF2
+cat >"$W/feed.xml" <<EOF2
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"
+ xmlns:podcast="https://podcastindex.org/namespace/1.0"
+ xmlns:psc="http://podlove.org/simple-chapters"
+ xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><title>Chapter Show</title>
+<item><guid>glued</guid><title>Run together</title><pubDate>Wed, 14 May 2025 10:00:00 GMT</pubDate>
+<itunes:duration>1:05:00</itunes:duration>
+<description>Follow us: https://example.org/showChapters00:00 - Intro01:27 - Lev's self-taught journey04:50 - Transition to Postgres1:01:03 - Where to find Lev</description></item>
+<item><guid>json</guid><title>JSON wins</title><pubDate>Tue, 13 May 2025 10:00:00 GMT</pubDate>
+<itunes:duration>15:00</itunes:duration>
+<podcast:chapters url="ch/full.json" type="application/json+chapters"/>
+<content:encoded><![CDATA[<p>00:00 - Intro</p><p>01:01 - Topic</p><p>10:00 - End</p>]]></content:encoded></item>
+<item><guid>placeholder</guid><title>Placeholder loses</title><pubDate>Mon, 12 May 2025 10:00:00 GMT</pubDate>
+<podcast:chapters url="ch/placeholder.json" type="application/json"/>
+<content:encoded><![CDATA[<ul><li>0:00 – Hello</li><li>0:20 – Meet Marcel</li><li>(12:30) Deep dive</li><li>[1:02:03] Goodbye</li></ul>]]></content:encoded></item>
+<item><guid>psc</guid><title>Podlove</title><pubDate>Sun, 11 May 2025 10:00:00 GMT</pubDate>
+<itunes:duration>30:00</itunes:duration>
+<psc:chapters version="1.2"><psc:chapter start="00:00:00.000" title="Start"/><psc:chapter start="00:03:07.250" title=""/><psc:chapter start="00:45:00" title="Bonus from the video cut"/></psc:chapters>
+<description>00:00 Start
+03:07 Filled from the notes
+08:00 Notes only</description></item>
+<item><guid>evil</guid><title>Hostile chapters URL</title><pubDate>Sat, 10 May 2025 10:00:00 GMT</pubDate>
+<podcast:chapters url="file:///etc/passwd" type="application/json+chapters"/></item>
+<item><guid>prose</guid><title>No chapters</title><pubDate>Fri, 09 May 2025 10:00:00 GMT</pubDate>
+<description>We start at 19:00 sharp. The match ended 3:2 on a 16:9 screen.</description></item>
+</channel></rss>
+EOF2
+
+check "add a feed with chapters in every shape" pc add "$BASE/feed.xml"
+id_of() { sqlite3 "$DB" "SELECT id FROM episode WHERE guid = '$1'"; }
+
+pc chapters "$(id_of glued)" --json >"$T/c.json"
+check "run-together notes: every start and title" \
+	jq_py "$T/c.json" '[(c["start"], c["title"], c["source"]) for c in d["chapters"]] == [(0, "Intro", "notes"), (87, "Lev'"'"'s self-taught journey", "notes"), (290, "Transition to Postgres", "notes"), (3663, "Where to find Lev", "notes")]'
+check "chapters --json has the contract fields" \
+	jq_py "$T/c.json" 'd["episode_id"] > 0 and d["duration"] == 3900 and all(set(("start","end","title","source","url","past_end")) <= set(c) for c in d["chapters"])'
+check "ends come from the next chapter and the duration" \
+	jq_py "$T/c.json" '[c["end"] for c in d["chapters"]] == [87, 290, 3663, 3900] and not any(c["past_end"] for c in d["chapters"])'
+
+pc chapters "$(id_of json)" --json >"$T/c.json"
+check "a JSON chapters file beats notes; fractions and urls kept" \
+	jq_py "$T/c.json" '[(c["start"], c["title"], c["source"], c["url"]) for c in d["chapters"] if not c["hidden"]] == [(0, "Cold open", "json", None), (61.25, "Main topic", "json", "https://example.org/topic"), (600, "Wrap-up", "json", None)]'
+check "toc:false chapters are included as hidden" \
+	jq_py "$T/c.json" '[(c["start"], c["hidden"]) for c in d["chapters"] if c["hidden"]] == [(12.5, True)]'
+check "endTime is honoured" jq_py "$T/c.json" '[c["end"] for c in d["chapters"] if c["title"] == "Wrap-up"] == [700]'
+check "the chapters file was fetched during refresh" \
+	python3 -c 'import json,sys; sys.exit(not any(json.loads(l)["path"] == "/ch/full.json" for l in open(sys.argv[1])))' "$HTTPLOG"
+
+pc chapters "$(id_of placeholder)" --json >"$T/c.json"
+check "a richer notes list beats a one-chapter placeholder" \
+	jq_py "$T/c.json" '[(c["start"], c["title"], c["source"]) for c in d["chapters"]] == [(0, "Hello", "notes"), (20, "Meet Marcel", "notes"), (750, "Deep dive", "notes"), (3723, "Goodbye", "notes")]'
+
+pc chapters "$(id_of psc)" --json >"$T/c.json"
+check "Podlove chapters with milliseconds; a missing title filled from the notes" \
+	jq_py "$T/c.json" '[(c["start"], c["title"], c["source"]) for c in d["chapters"]] == [(0, "Start", "psc"), (187.25, "Filled from the notes", "psc"), (2700, "Bonus from the video cut", "psc")]'
+check "a chapter past the known duration is kept and flagged" \
+	jq_py "$T/c.json" '[c["past_end"] for c in d["chapters"]] == [False, False, True]'
+pc chapters "$(id_of psc)" >"$T/c.txt"
+check "text output marks the chapter past the end" grep -q "45:00.*past the end" "$T/c.txt"
+
+pc chapters "$(id_of evil)" --json >"$T/c.json" 2>"$T/err"
+check "a file: chapters URL from a remote feed is refused with a message" grep -qi "unsupported URL scheme" "$T/err"
+check "...and yields no chapters" jq_py "$T/c.json" 'd["chapters"] == []'
+pc chapters "$(id_of prose)" --json >"$T/c.json"
+check "times in prose are not chapters" jq_py "$T/c.json" 'd["chapters"] == []'
+
+# The placeholder file grows into a real list; a stale placeholder is
+# fetched again, a good file is not.
+cat >"$W/ch/placeholder.json" <<'EOF2'
+{"version":"1.2.0","chapters":[{"startTime":0,"title":"A"},{"startTime":30,"title":"B"},{"startTime":60,"title":"C"},{"startTime":90,"title":"D"},{"startTime":120,"title":"E"}]}
+EOF2
+sqlite3 "$DB" "UPDATE episode SET chapters_fetched = chapters_fetched - 86400"
+: >"$HTTPLOG"
+check "refresh again" pc refresh
+check "a stale placeholder is fetched again; a good file is not" \
+	python3 -c 'import json,sys; p=[json.loads(l)["path"] for l in open(sys.argv[1])]; sys.exit(not ("/ch/placeholder.json" in p and "/ch/full.json" not in p))' "$HTTPLOG"
+pc chapters "$(id_of placeholder)" --json >"$T/c.json"
+check "the grown JSON list now wins" jq_py "$T/c.json" '[c["title"] for c in d["chapters"]] == ["A","B","C","D","E"] and d["chapters"][0]["source"] == "json"'
+sqlite3 "$DB" "UPDATE episode SET chapters_fetched = NULL WHERE guid = 'json'"
+: >"$HTTPLOG"
+pc chapters "$(id_of json)" --json >/dev/null
+check "a refetch sends If-None-Match and gets 304" \
+	python3 -c 'import json,sys; L=[json.loads(l) for l in open(sys.argv[1])]; a=[l for l in L if l["path"]=="/ch/full.json"]; sys.exit(not (a and a[-1]["if_none_match"] and a[-1]["status"]==304))' "$HTTPLOG"
+
+finish
