@@ -30,4 +30,12 @@ typedef struct chapfetch_stats {
 int chapfetch_run(db *d, const config *c, int64_t episode_id, const int64_t *ids,
 		  size_t nids, chapfetch_stats *st);
 
+/* Reads the chapters embedded in an episode's media file (ID3v2 CHAP)
+ * without playing it: the tag of a local file, or the head of a remote one
+ * with an HTTP Range request (at most CHAPFETCH_HEAD_BYTES). Done once per
+ * episode; the result (possibly no chapters) is stored. Returns the number
+ * of chapters found, or -1 with *err set (caller frees). */
+#define CHAPFETCH_HEAD_BYTES (512 * 1024)
+int chapfetch_embedded(db *d, const config *c, const db_episode *e, int is_local, char **err);
+
 #endif

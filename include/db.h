@@ -175,6 +175,11 @@ void db_chapter_jobs_free(db_chapter_job *v, size_t n);
  * stored; on failure the message is kept and the old chapters stay. */
 int db_chapter_file_done(db *d, int64_t episode_id, const chapter_list *l, const char *etag,
 			 const char *last_modified, const char *err, int64_t when);
+/* 1 when the media file's embedded chapters were already probed. */
+int db_embedded_probed(db *d, int64_t episode_id);
+/* Stores chapters found inside the media file (l may be empty) and marks
+ * the episode probed, in one transaction. */
+int db_embedded_done(db *d, int64_t episode_id, const chapter_list *l, int64_t when);
 /* Error of the last chapters-file fetch of an episode, or NULL (caller frees). */
 char *db_chapter_file_error(db *d, int64_t episode_id);
 

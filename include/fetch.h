@@ -47,6 +47,10 @@ typedef struct fetch_request {
 	const char *etag;          /* sent as If-None-Match, may be NULL */
 	const char *last_modified; /* sent as If-Modified-Since (verbatim value), may be NULL */
 	int allow_file;            /* permit file:// (feeds the user added as local files) */
+	const char *range;         /* HTTP Range bytes, e.g. "0-262143", or NULL */
+	int partial_ok;            /* a body cut at max_body is a success, not an error
+	                              (for reading just a file's head when a server
+	                              ignores Range) */
 	void *user;                /* handed back in the result */
 } fetch_request;               /* fetcher_add copies the strings */
 

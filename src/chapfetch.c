@@ -3,11 +3,13 @@
  */
 #include "chapfetch.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "chapjson.h"
 #include "fetch.h"
+#include "id3chap.h"
 #include "util.h"
 
 struct cf_run {
@@ -93,4 +95,70 @@ int chapfetch_run(db *d, const config *c, int64_t episode_id, const int64_t *ids
 	fetcher_free(f);
 	db_chapter_jobs_free(jobs, n);
 	return run.dberr ? -1 : 0;
+}
+
+struct head_result {
+	char *body;
+	size_t len;
+	char *error;
+};
+
+static void on_head(fetch_result *r, void *ctx)
+{
+	struct head_result *h = ctx;
+	if (r->ok && !r->not_modified) {
+		h->body = r->body;
+		h->len = r->len;
+		r->body = NULL;
+	} else {
+		h->error = xstrdup(r->error ? r->error : "download failed");
+	}
+}
+
+/* Fetches at most CHAPFETCH_HEAD_BYTES of url. */
+static int fetch_head(const config *c, const char *url, int is_local, struct head_result *h)
+{
+	fetch_global_init();
+	fetch_opts o;
+	fetch_opts_default(&o);
+	o.connect_timeout_ms = (long)c->connect_timeout * 1000;
+	o.low_speed_time = c->stall_timeout;
+	o.total_timeout_ms = (long)c->feed_timeout * 1000;
+	o.max_body = CHAPFETCH_HEAD_BYTES;
+	o.user_agent = c->user_agent;
+	char range[32];
+	snprintf(range, sizeof range, "0-%d", CHAPFETCH_HEAD_BYTES - 1);
+	fetcher *f = fetcher_new(&o, on_head, h);
+	fetch_request req = {.url = url, .allow_file = is_local, .range = range, .partial_ok = 1};
+	fetcher_add(f, &req);
+	fetcher_run(f);
+	fetcher_free(f);
+	return h->error ? -1 : 0;
+}
+
+int chapfetch_embedded(db *d, const config *c, const db_episode *e, int is_local, char **err)
+{
+	*err = NULL;
+	if (!e->enclosure_url || db_embedded_probed(d, e->id))
+		return 0;
+	struct head_result h = {0};
+	if (fetch_head(c, e->enclosure_url, is_local, &h) != 0) {
+		*err = xasprintf("media file: %s", h.error);
+		free(h.error);
+		return -1;
+	}
+	chapter_list l = CHAPTER_LIST_INIT;
+	char *perr = NULL;
+	int n = id3chap_parse((const unsigned char *)h.body, h.len, &l, &perr);
+	free(h.body);
+	if (n < 0) {
+		*err = xasprintf("media file: %s", perr ? perr : "unreadable ID3 tag");
+		n = 0;
+	}
+	free(perr);
+	/* A file without a tag, or with a broken one, is not probed again. */
+	if (db_embedded_done(d, e->id, &l, now_s()) != 0 && !*err)
+		*err = xstrdup(db_errmsg(d));
+	chapter_list_clear(&l);
+	return *err ? -1 : n;
 }

@@ -131,6 +131,18 @@ int cmd_chapters(app *a, int argc, char **argv)
 		}
 		free(msg);
 	}
+	/* Chapters inside the media file, read once from its head. */
+	db_podcast p;
+	if (db_podcast_get(a->d, e.podcast_id, &p) == 0) {
+		char *err = NULL;
+		if (chapfetch_embedded(a->d, &a->cfg, &e, p.is_local, &err) < 0) {
+			fprintf(stderr, "podcue: episode %lld: ", (long long)id);
+			cli_print_safe(stderr, err, 0);
+			fputc('\n', stderr);
+		}
+		free(err);
+		db_podcast_free(&p);
+	}
 	chapter_list l = CHAPTER_LIST_INIT;
 	if (load_merged(a->d, id, &l) != 0) {
 		cli_error("%s", db_errmsg(a->d));

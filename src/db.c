@@ -1005,3 +1005,34 @@ char *db_chapter_file_error(db *d, int64_t episode_id)
 	sqlite3_finalize(st);
 	return msg;
 }
+
+int db_embedded_probed(db *d, int64_t episode_id)
+{
+	sqlite3_stmt *st = prep(d, "SELECT embedded_probed IS NOT NULL FROM episode WHERE id = ?");
+	int probed = 0;
+	if (!st)
+		return 0;
+	sqlite3_bind_int64(st, 1, episode_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		probed = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return probed;
+}
+
+int db_embedded_done(db *d, int64_t episode_id, const chapter_list *l, int64_t when)
+{
+	if (db_begin(d) != 0)
+		return -1;
+	sqlite3_stmt *st = prep(d, "UPDATE episode SET embedded_probed = ? WHERE id = ?");
+	if (st) {
+		sqlite3_bind_int64(st, 1, when);
+		sqlite3_bind_int64(st, 2, episode_id);
+	}
+	int rc = run(d, st, "mark embedded chapters probed");
+	if (rc == 0)
+		rc = db_chapters_set(d, episode_id, CHAP_SRC_EMBEDDED, l);
+	if (rc == 0)
+		return db_commit(d);
+	db_rollback(d);
+	return -1;
+}

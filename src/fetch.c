@@ -30,8 +30,9 @@
 typedef struct fetch_job {
 	struct fetch_job *next; /* queue or running list */
 	fetcher *f;
-	char *url, *etag, *last_modified;
+	char *url, *etag, *last_modified, *range;
 	int allow_file;
+	int partial_ok;
 	void *user;
 	CURL *easy;
 	struct curl_slist *headers;
@@ -502,6 +503,7 @@ static void job_free(fetch_job *j)
 	free(j->url);
 	free(j->etag);
 	free(j->last_modified);
+	free(j->range);
 	free(j);
 }
 
@@ -541,10 +543,13 @@ static void job_setopts(fetcher *f, fetch_job *j)
 	}
 	if (o->total_timeout_ms > 0)
 		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, o->total_timeout_ms);
-	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
+	if (!j->partial_ok)
+		curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
 	add_header(j, "If-None-Match", j->etag);
 	add_header(j, "If-Modified-Since", j->last_modified);
+	if (j->range)
+		curl_easy_setopt(e, CURLOPT_RANGE, j->range);
 	if (j->headers)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, j->headers);
 }
@@ -646,6 +651,8 @@ static void finish_transfer(fetcher *f, fetch_job *j, CURLcode rc)
 	curl_easy_getinfo(j->easy, CURLINFO_SCHEME, &scheme);
 	r.final_url = xstrdup(eff ? eff : j->url);
 	r.redirects = (int)redirects;
+	if (rc == CURLE_WRITE_ERROR && j->too_large && j->partial_ok && j->body.len)
+		rc = CURLE_OK; /* the head of the body is all that was wanted */
 	if (rc == CURLE_OK) {
 		if (scheme && str_ieq(scheme, "file"))
 			status = 200;
@@ -690,6 +697,8 @@ void fetcher_add(fetcher *f, const fetch_request *req)
 	j->etag = xstrdup(req->etag);
 	j->last_modified = xstrdup(req->last_modified);
 	j->allow_file = req->allow_file;
+	j->range = xstrdup(req->range);
+	j->partial_ok = req->partial_ok;
 	j->user = req->user;
 	j->all_permanent = 1;
 	queue_push(f, j);

@@ -104,4 +104,46 @@ pc chapters "$(id_of json)" --json >/dev/null
 check "a refetch sends If-None-Match and gets 304" \
 	python3 -c 'import json,sys; L=[json.loads(l) for l in open(sys.argv[1])]; a=[l for l in L if l["path"]=="/ch/full.json"]; sys.exit(not (a and a[-1]["if_none_match"] and a[-1]["status"]==304))' "$HTTPLOG"
 
+# Chapters inside the media file (ID3v2 CHAP), read from the file's head
+# with an HTTP Range request, without playing it.
+cat >"$T/meta.txt" <<'EOF2'
+;FFMETADATA1
+[CHAPTER]
+TIMEBASE=1/1000
+START=0
+END=20000
+title=Embedded intro
+[CHAPTER]
+TIMEBASE=1/1000
+START=20000
+END=41500
+title=Søren’s café ☕
+[CHAPTER]
+TIMEBASE=1/1000
+START=41500
+END=60000
+title=Embedded end
+EOF2
+if ffmpeg -loglevel error -f lavfi -i sine=frequency=440:duration=60 -i "$T/meta.txt" \
+	-map_metadata 1 -map_chapters 1 -id3v2_version 3 -c:a libmp3lame -b:a 32k "$W/emb.mp3"; then
+	ok "generate an MP3 with embedded chapters"
+else
+	not_ok "generate an MP3 with embedded chapters"
+fi
+cat >"$W/emb.xml" <<EOF2
+<rss version="2.0"><channel><title>Embedded Show</title>
+<item><guid>emb</guid><title>Embedded</title><enclosure url="emb.mp3" type="audio/mpeg" length="1"/></item>
+</channel></rss>
+EOF2
+check "add a feed whose media carries chapters" pc add "$BASE/emb.xml"
+: >"$HTTPLOG"
+pc chapters "$(id_of emb)" --json >"$T/c.json"
+check "embedded chapters are read without playing" \
+	jq_py "$T/c.json" '[(round(c["start"], 3), c["title"], c["source"]) for c in d["chapters"]] == [(0, "Embedded intro", "embedded"), (20, "Søren’s café ☕", "embedded"), (41.5, "Embedded end", "embedded")]'
+check "...with an HTTP Range request for the head of the file" \
+	python3 -c 'import json,sys; L=[json.loads(l) for l in open(sys.argv[1])]; a=[l for l in L if l["path"]=="/emb.mp3"]; sys.exit(not (len(a)==1 and (a[0]["range"] or "").startswith("bytes=0-")))' "$HTTPLOG"
+: >"$HTTPLOG"
+pc chapters "$(id_of emb)" --json >/dev/null
+check "the media file is probed only once" sh -c '! grep -q emb.mp3 "$1"' _ "$HTTPLOG"
+
 finish
