@@ -265,7 +265,10 @@ ids = {e["guid"]: e["id"] for e in d}
 print(d[0]["id"], *(ids.get("database-school-" + s, "?") for s in ("marcel", "prisma", "tigris")))')
 	newest=$1
 	echo
-	pc show "$newest"
+	pc show "$newest" | sed -n '1,8p'
+	echo
+	echo "Chapters, merged from every source:"
+	pc chapters "$newest"
 	cat <<EOF
 
 ---------------------------------------------------------------------------
@@ -273,8 +276,10 @@ The demo library lives in $(show "$DEMO_DIR") (your own podcasts are untouched).
 Try these:
   $P $F podcasts
   $P $F episodes 1
-  $P $F show $2    # bulleted chapters, some past the audio's end
-  $P $F show $3    # Podlove chapters in the feed and a list in the notes
+  $P $F chapters $2    # bulleted chapters in the notes, some past the end
+  $P $F chapters $3    # Podlove chapters in the feed, titles merged with the notes
+  $P $F chapters $4    # chapters read from the MP3's own ID3 tag
+  $P $F show $2 --json
   $P $F episodes --json
   $P $F refresh
   ffprobe -hide_banner -show_chapters $(show "$DEMO_DIR")/audio/ep-tigris.mp3    # ID3 CHAP frames (episode $4)
