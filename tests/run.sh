@@ -22,16 +22,18 @@ trap 'rm -rf "$OUT"' EXIT
 pass=0 fail=0 skip=0
 
 # count FILE STATUS NAME: tallies one program's TAP output.
+# cmocka's TAP writes a skipped test as "not ok N # SKIP name": a SKIP
+# directive makes any test line a skip, never a pass or a failure.
 count() {
 	p=$(grep -E '^ok ' "$1" | grep -vc '# SKIP')
-	s=$(grep -E '^ok .*# SKIP' "$1" | wc -l)
-	f=$(grep -cE '^not ok ' "$1")
+	s=$(grep -E '^(not )?ok .*# SKIP' "$1" | wc -l)
+	f=$(grep -E '^not ok ' "$1" | grep -vc '# SKIP')
 	if [ "$2" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "not ok - $3 exited with status $2"
 		f=1
 	fi
 	grep -E '^(not ok|ok .*# SKIP)' "$1" | sed "s|^|  $3: |"
-	grep -E '^# SKIP' "$1" | sed "s|^|  $3: |"
+	grep -E '^# SKIP' "$1" | sort -u | sed "s|^|  $3: |"
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
 	printf '%-28s %3d passed %3d failed %3d skipped\n' "$3" "$p" "$f" "$s"
 }
