@@ -128,7 +128,7 @@ while [ ! -s "$TMP/port" ]; do
 		say "bench: tests/httpd.py did not start"
 		exit 1
 	fi
-	sleep 0.1
+	sleep 0.1 2>/dev/null || sleep 1
 done
 BASE=http://127.0.0.1:$(cat "$TMP/port")
 
