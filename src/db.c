@@ -267,6 +267,37 @@ static int run(db *d, sqlite3_stmt *st, const char *what)
 	return 0;
 }
 
+/* Steps st to its end, appending one elem_size element per row, filled by
+ * fill(); finalizes st. The list is returned in *out / *n (NULL / 0 when
+ * empty). On a step error what was collected is released with release()
+ * and -1 returned. Every list-returning function goes through here. */
+static int collect_rows(db *d, sqlite3_stmt *st, size_t elem_size,
+			void (*fill)(sqlite3_stmt *st, void *elem),
+			void (*release)(void *v, size_t n), void **out, size_t *n,
+			const char *what)
+{
+	size_t cap = 0;
+	char *v = NULL;
+	*n = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = xrealloc(v, cap * elem_size);
+		}
+		fill(st, v + (*n)++ * elem_size);
+	}
+	sqlite3_finalize(st);
+	*out = v;
+	if (rc != SQLITE_DONE) {
+		release(v, *n);
+		*out = NULL;
+		*n = 0;
+		return fail(d, what);
+	}
+	return 0;
+}
+
 /* --- podcasts --------------------------------------------------------- */
 
 #define PODCAST_COLS                                                         \
@@ -317,6 +348,16 @@ void db_podcast_list_free(db_podcast *v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		db_podcast_free(&v[i]);
 	free(v);
+}
+
+static void fill_podcast(sqlite3_stmt *st, void *p)
+{
+	podcast_from_row(st, p);
+}
+
+static void release_podcasts(void *v, size_t n)
+{
+	db_podcast_list_free(v, n);
 }
 
 static int podcast_query_one(db *d, sqlite3_stmt *st, db_podcast *out)
@@ -396,25 +437,11 @@ int db_podcast_list(db *d, db_podcast **out, size_t *n)
 				   " ORDER BY coalesce(p.title, p.url) COLLATE NOCASE, p.id");
 	if (!st)
 		return -1;
-	size_t cap = 0;
-	*out = NULL;
-	*n = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*out = xrealloc(*out, cap * sizeof **out);
-		}
-		podcast_from_row(st, &(*out)[(*n)++]);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_podcast_list_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return fail(d, "list podcasts");
-	}
-	return 0;
+	void *v;
+	int rc = collect_rows(d, st, sizeof **out, fill_podcast, release_podcasts, &v, n,
+			      "list podcasts");
+	*out = v;
+	return rc;
 }
 
 int db_podcast_remove(db *d, int64_t id)
@@ -748,6 +775,16 @@ void db_episode_list_free(db_episode *v, size_t n)
 	free(v);
 }
 
+static void fill_episode(sqlite3_stmt *st, void *e)
+{
+	episode_from_row(st, e);
+}
+
+static void release_episodes(void *v, size_t n)
+{
+	db_episode_list_free(v, n);
+}
+
 int db_episode_list(db *d, int64_t podcast_id, db_episode **out, size_t *n)
 {
 	sqlite3_stmt *st = prep(d,
@@ -757,25 +794,11 @@ int db_episode_list(db *d, int64_t podcast_id, db_episode **out, size_t *n)
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, podcast_id);
-	size_t cap = 0;
-	*out = NULL;
-	*n = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			*out = xrealloc(*out, cap * sizeof **out);
-		}
-		episode_from_row(st, &(*out)[(*n)++]);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_episode_list_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return fail(d, "list episodes");
-	}
-	return 0;
+	void *v;
+	int rc = collect_rows(d, st, sizeof **out, fill_episode, release_episodes, &v, n,
+			      "list episodes");
+	*out = v;
+	return rc;
 }
 
 int db_episode_get(db *d, int64_t id, db_episode *out)
@@ -798,24 +821,42 @@ int db_episode_get(db *d, int64_t id, db_episode *out)
 	return rc == SQLITE_DONE ? 1 : fail(d, "episode lookup");
 }
 
+static void fill_link(sqlite3_stmt *st, void *l)
+{
+	*(char **)l = col_text(st, 0);
+}
+
+static void release_links(void *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(((char **)v)[i]);
+	free(v);
+}
+
 int db_episode_links(db *d, int64_t id, char ***links, size_t *n)
 {
 	sqlite3_stmt *st = prep(d, "SELECT url FROM episode_link WHERE episode_id = ? ORDER BY n");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	size_t cap = 0;
-	*links = NULL;
-	*n = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			*links = xrealloc(*links, cap * sizeof **links);
-		}
-		(*links)[(*n)++] = col_text(st, 0);
-	}
-	sqlite3_finalize(st);
-	return 0;
+	void *v;
+	int rc = collect_rows(d, st, sizeof **links, fill_link, release_links, &v, n, "links");
+	*links = v;
+	return rc;
+}
+
+static void fill_transcript(sqlite3_stmt *st, void *p)
+{
+	db_transcript *t = p;
+	t->url = col_text(st, 0);
+	t->type = col_text(st, 1);
+	t->language = col_text(st, 2);
+	t->rel = col_text(st, 3);
+}
+
+static void release_transcripts(void *v, size_t n)
+{
+	db_transcript_list_free(v, n);
 }
 
 int db_episode_transcripts(db *d, int64_t id, db_transcript **out, size_t *n)
@@ -825,22 +866,11 @@ int db_episode_transcripts(db *d, int64_t id, db_transcript **out, size_t *n)
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	size_t cap = 0;
-	*out = NULL;
-	*n = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 4;
-			*out = xrealloc(*out, cap * sizeof **out);
-		}
-		db_transcript *t = &(*out)[(*n)++];
-		t->url = col_text(st, 0);
-		t->type = col_text(st, 1);
-		t->language = col_text(st, 2);
-		t->rel = col_text(st, 3);
-	}
-	sqlite3_finalize(st);
-	return 0;
+	void *v;
+	int rc = collect_rows(d, st, sizeof **out, fill_transcript, release_transcripts, &v, n,
+			      "transcripts");
+	*out = v;
+	return rc;
 }
 
 void db_transcript_list_free(db_transcript *v, size_t n)
@@ -892,6 +922,21 @@ int db_chapters_set(db *d, int64_t episode_id, int source, const chapter_list *l
 
 /* --- chapter files ------------------------------------------------------ */
 
+static void fill_chapter_job(sqlite3_stmt *st, void *p)
+{
+	db_chapter_job *j = p;
+	j->episode_id = sqlite3_column_int64(st, 0);
+	j->url = col_text(st, 1);
+	j->etag = col_text(st, 2);
+	j->last_modified = col_text(st, 3);
+	j->is_local = sqlite3_column_int(st, 4);
+}
+
+static void release_chapter_jobs(void *v, size_t n)
+{
+	db_chapter_jobs_free(v, n);
+}
+
 int db_chapter_jobs(db *d, int64_t episode_id, const int64_t *ids, size_t nids,
 		    int per_podcast, int64_t stale_before, db_chapter_job **out, size_t *n)
 {
@@ -924,30 +969,11 @@ int db_chapter_jobs(db *d, int64_t episode_id, const int64_t *ids, size_t nids,
 		sqlite3_bind_text(st, 4, b.s, (int)b.len, SQLITE_TRANSIENT);
 		sb_free(&b);
 	}
-	size_t cap = 0;
-	*out = NULL;
-	*n = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*out = xrealloc(*out, cap * sizeof **out);
-		}
-		db_chapter_job *j = &(*out)[(*n)++];
-		j->episode_id = sqlite3_column_int64(st, 0);
-		j->url = col_text(st, 1);
-		j->etag = col_text(st, 2);
-		j->last_modified = col_text(st, 3);
-		j->is_local = sqlite3_column_int(st, 4);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_chapter_jobs_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return fail(d, "chapter files");
-	}
-	return 0;
+	void *v;
+	int rc = collect_rows(d, st, sizeof **out, fill_chapter_job, release_chapter_jobs, &v, n,
+			      "chapter files");
+	*out = v;
+	return rc;
 }
 
 void db_chapter_jobs_free(db_chapter_job *v, size_t n)
