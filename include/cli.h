@@ -62,6 +62,12 @@ int64_t cli_parse_id(const char *s);
 /* Parses "[ARG] [--json]": at most one positional argument. -1 on misuse. */
 int cli_parse_args(int argc, char **argv, int *json, const char **pos);
 
+/* Parses "EPISODE [--json]" and loads the episode (with notes) into *e.
+ * Prints the usage or lookup error itself; returns EXIT_OK or the exit
+ * status to return. */
+int cli_open_episode(app *a, int argc, char **argv, const char *usage, int *json,
+		     db_episode *e);
+
 /* JSON output helpers (new references): a string or null for NULL (invalid
  * UTF-8 is repaired, never dropped); an ISO 8601 UTC time or null; seconds
  * or null when negative. cli_emit_json prints the document and frees it. */

@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "fetch.h"
 
 typedef struct refresh_failure {
 	int64_t id;
@@ -40,6 +41,10 @@ typedef struct refresh_report {
 int refresh_podcasts(db *d, const config *c, const int64_t *ids, size_t nids,
 		     int progress, refresh_report *rep);
 void refresh_report_free(refresh_report *rep);
+
+/* The network settings of the config as fetch options (feed body cap
+ * included); callers lower max_body for smaller documents. */
+void refresh_fetch_opts(const config *c, fetch_opts *o);
 
 /* FNV-1a 64 of a body, used to skip re-parsing identical feeds. */
 uint64_t refresh_hash(const char *buf, size_t len);

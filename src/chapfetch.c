@@ -10,6 +10,7 @@
 #include "chapjson.h"
 #include "fetch.h"
 #include "id3chap.h"
+#include "refresh.h"
 #include "util.h"
 
 struct cf_run {
@@ -68,15 +69,8 @@ int chapfetch_run(db *d, const config *c, int64_t episode_id, const int64_t *ids
 	}
 	fetch_global_init();
 	fetch_opts o;
-	fetch_opts_default(&o);
-	o.max_parallel = c->jobs;
-	o.max_per_host = c->per_host;
-	o.connect_timeout_ms = (long)c->connect_timeout * 1000;
-	o.low_speed_time = c->stall_timeout;
-	o.total_timeout_ms = (long)c->feed_timeout * 1000;
+	refresh_fetch_opts(c, &o);
 	o.max_body = 16u << 20; /* chapter JSON is small; 16 MiB is generous */
-	o.max_redirects = c->max_redirects;
-	o.user_agent = c->user_agent;
 	struct cf_run run = {.d = d, .st = st};
 	fetcher *f = fetcher_new(&o, on_chapters, &run);
 	for (size_t i = 0; i < n; i++) {
@@ -120,12 +114,8 @@ static int fetch_head(const config *c, const char *url, int is_local, struct hea
 {
 	fetch_global_init();
 	fetch_opts o;
-	fetch_opts_default(&o);
-	o.connect_timeout_ms = (long)c->connect_timeout * 1000;
-	o.low_speed_time = c->stall_timeout;
-	o.total_timeout_ms = (long)c->feed_timeout * 1000;
+	refresh_fetch_opts(c, &o);
 	o.max_body = CHAPFETCH_HEAD_BYTES;
-	o.user_agent = c->user_agent;
 	char range[32];
 	snprintf(range, sizeof range, "0-%d", CHAPFETCH_HEAD_BYTES - 1);
 	fetcher *f = fetcher_new(&o, on_head, h);

@@ -112,3 +112,22 @@ int cli_parse_args(int argc, char **argv, int *json, const char **pos)
 	}
 	return 0;
 }
+
+int cli_open_episode(app *a, int argc, char **argv, const char *usage, int *json,
+		     db_episode *e)
+{
+	const char *pos;
+	int64_t id;
+	if (cli_parse_args(argc, argv, json, &pos) != 0 || !pos || !(id = cli_parse_id(pos))) {
+		cli_error("usage: %s", usage);
+		return EXIT_USAGE;
+	}
+	if (!app_db(a))
+		return EXIT_FAIL;
+	int rc = db_episode_get(a->d, id, e);
+	if (rc != 0) {
+		cli_error(rc > 0 ? "no such episode: %s" : "%s", rc > 0 ? pos : db_errmsg(a->d));
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}

@@ -105,20 +105,12 @@ static void chapters_text(const db_episode *e, const chapter_list *l)
 int cmd_chapters(app *a, int argc, char **argv)
 {
 	int json;
-	const char *pos;
-	int64_t id;
-	if (cli_parse_args(argc, argv, &json, &pos) != 0 || !pos || !(id = cli_parse_id(pos))) {
-		cli_error("usage: podcue chapters EPISODE [--json]  (EPISODE = id)");
-		return EXIT_USAGE;
-	}
-	if (!app_db(a))
-		return EXIT_FAIL;
 	db_episode e;
-	int rc = db_episode_get(a->d, id, &e);
-	if (rc != 0) {
-		cli_error(rc > 0 ? "no such episode: %s" : "%s", rc > 0 ? pos : db_errmsg(a->d));
-		return EXIT_FAIL;
-	}
+	int rc = cli_open_episode(a, argc, argv, "podcue chapters EPISODE [--json]  (EPISODE = id)",
+				  &json, &e);
+	if (rc != EXIT_OK)
+		return rc;
+	int64_t id = e.id;
 	/* Lazily fetch a chapters file that was never fetched (or is a stale
 	 * placeholder); a failure is reported but the other sources still show. */
 	chapfetch_stats cs;

@@ -243,7 +243,7 @@ static void draw_progress(struct run *r, int final)
 	fflush(stderr);
 }
 
-static void fetch_opts_from_config(fetch_opts *o, const config *c)
+void refresh_fetch_opts(const config *c, fetch_opts *o)
 {
 	fetch_opts_default(o);
 	o->max_parallel = c->jobs;
@@ -283,7 +283,7 @@ int refresh_podcasts(db *d, const config *c, const int64_t *ids, size_t nids,
 	memset(rep, 0, sizeof *rep);
 	fetch_global_init();
 	fetch_opts o;
-	fetch_opts_from_config(&o, c);
+	refresh_fetch_opts(c, &o);
 	struct run r = {.d = d, .rep = rep, .progress = progress};
 	r.f = fetcher_new(&o, on_done, &r);
 
