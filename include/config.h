@@ -23,6 +23,16 @@ typedef struct config {
 	int max_feed_mb;       /* cap on a decoded feed body */
 	int max_redirects;
 	char *user_agent;
+	/* playback */
+	int seek_step;         /* seconds, Left/Right */
+	int seek_step_big;     /* seconds, Shift-Left/Right */
+	int resume_rewind;     /* seconds replayed when resuming a saved position */
+	int played_margin;     /* seconds from the end at which an episode counts as played */
+	int save_interval;     /* seconds between position saves while playing */
+	int prev_chapter_grace; /* seconds into a chapter within which prev-chapter goes one back */
+	int volume_step;       /* percent */
+	int speed_step;        /* percent of normal speed */
+	int network_timeout;   /* seconds libmpv waits on a stalled stream */
 	char **mpv_options;    /* "key=value" strings */
 	size_t nmpv_options;
 } config;

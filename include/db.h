@@ -136,6 +136,10 @@ void db_episode_list_free(db_episode *v, size_t n);
 int db_episode_list(db *d, int64_t podcast_id, db_episode **out, size_t *n);
 /* One episode with its notes. 1 = not found. */
 int db_episode_get(db *d, int64_t id, db_episode *out);
+/* Saves the playback position (pos < 0 clears it). 1 = no such episode. */
+int db_episode_set_position(db *d, int64_t id, double pos);
+/* Marks played (which also clears the position) or unplayed. 1 = not found. */
+int db_episode_set_played(db *d, int64_t id, int played);
 /* The numbered links of an episode's notes (1-based order). */
 int db_episode_links(db *d, int64_t id, char ***links, size_t *n);
 

@@ -41,6 +41,22 @@ static const struct option options[] = {
 	 "largest feed accepted, in MiB after decompression"},
 	{"max_redirects", OPT_INT, OFF(max_redirects), 0, 30, "redirects followed per request"},
 	{"user_agent", OPT_STR, OFF(user_agent), 0, 0, "User-Agent header sent to servers"},
+	{"seek_step", OPT_INT, OFF(seek_step), 1, 3600, "seconds seek-back/seek-forward move"},
+	{"seek_step_big", OPT_INT, OFF(seek_step_big), 1, 36000,
+	 "seconds seek-back-big/seek-forward-big move"},
+	{"resume_rewind", OPT_INT, OFF(resume_rewind), 0, 600,
+	 "seconds replayed when an episode resumes from its saved position"},
+	{"played_margin", OPT_INT, OFF(played_margin), 0, 3600,
+	 "an episode played to within this many seconds of its end is marked played"},
+	{"save_interval", OPT_INT, OFF(save_interval), 1, 600,
+	 "seconds between saves of the position while playing"},
+	{"prev_chapter_grace", OPT_INT, OFF(prev_chapter_grace), 0, 60,
+	 "within this many seconds of a chapter start, prev-chapter goes to the one before"},
+	{"volume_step", OPT_INT, OFF(volume_step), 1, 50, "percent volume-up/volume-down change"},
+	{"speed_step", OPT_INT, OFF(speed_step), 1, 100,
+	 "percent of normal speed faster/slower change"},
+	{"network_timeout", OPT_INT, OFF(network_timeout), 1, 600,
+	 "seconds a stream may stall before playback gives up"},
 	{"mpv_option", OPT_MPV, 0, 0, 0, "extra libmpv option KEY=VALUE (repeatable)"},
 };
 #undef OFF
@@ -56,6 +72,15 @@ void config_defaults(config *c)
 	c->max_feed_mb = 64;
 	c->max_redirects = 8;
 	c->user_agent = xstrdup("podcue/" PODCUE_VERSION);
+	c->seek_step = 10;
+	c->seek_step_big = 60;
+	c->resume_rewind = 3;
+	c->played_margin = 30;
+	c->save_interval = 5;
+	c->prev_chapter_grace = 3;
+	c->volume_step = 5;
+	c->speed_step = 10;
+	c->network_timeout = 10;
 }
 
 void config_free(config *c)

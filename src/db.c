@@ -821,6 +821,33 @@ int db_episode_get(db *d, int64_t id, db_episode *out)
 	return rc == SQLITE_DONE ? 1 : fail(d, "episode lookup");
 }
 
+int db_episode_set_position(db *d, int64_t id, double pos)
+{
+	sqlite3_stmt *st = prep(d, "UPDATE episode SET position = ? WHERE id = ?");
+	if (!st)
+		return -1;
+	bind_opt_double(st, 1, pos);
+	sqlite3_bind_int64(st, 2, id);
+	if (run(d, st, "save position") != 0)
+		return -1;
+	return sqlite3_changes(d->h) ? 0 : 1;
+}
+
+int db_episode_set_played(db *d, int64_t id, int played)
+{
+	/* Marking played also forgets the position: playing it again starts
+	 * from the beginning, as users expect of a finished episode. */
+	sqlite3_stmt *st = prep(d, "UPDATE episode SET played = ?1,"
+				   " position = CASE WHEN ?1 THEN NULL ELSE position END WHERE id = ?2");
+	if (!st)
+		return -1;
+	sqlite3_bind_int(st, 1, played ? 1 : 0);
+	sqlite3_bind_int64(st, 2, id);
+	if (run(d, st, "mark played") != 0)
+		return -1;
+	return sqlite3_changes(d->h) ? 0 : 1;
+}
+
 static void fill_link(sqlite3_stmt *st, void *l)
 {
 	*(char **)l = col_text(st, 0);

@@ -1,0 +1,86 @@
+/*
+ * command.h - every user action is a named command in this one table.
+ *
+ * Keys are bound to commands (keys.h, `bind PANE KEY COMMAND` in the
+ * config file); `:NAME` at the prompt runs one by name; the help screen,
+ * the README key table and the man page are generated from this table and
+ * the default bindings, so they cannot drift apart.
+ *
+ * A command may take a count typed before its key (digits, as in vi):
+ * `12c` runs "chapter" with count 12. Commands marked CMDF_PLAYBACK act on
+ * the player only, so `podcue play` (no TUI) accepts them too.
+ */
+#ifndef PODCUE_COMMAND_H
+#define PODCUE_COMMAND_H
+
+#include <stddef.h>
+
+enum {
+	CMDF_PLAYBACK = 1, /* needs only the player: also valid in `podcue play` */
+	CMDF_ARG = 2,      /* takes a text argument at the ':' prompt */
+	CMDF_COUNT = 4,    /* uses the count typed before the key */
+};
+
+/* X(ID, "name", flags, "help") */
+#define PODCUE_COMMANDS(X)                                                                  \
+	X(QUIT, "quit", CMDF_PLAYBACK, "quit (the position is saved)")                      \
+	X(HELP, "help", 0, "show every key and command")                                    \
+	X(UP, "up", CMDF_COUNT, "move up")                                                   \
+	X(DOWN, "down", CMDF_COUNT, "move down")                                             \
+	X(PAGE_UP, "page-up", 0, "move up one screen")                                      \
+	X(PAGE_DOWN, "page-down", 0, "move down one screen")                                \
+	X(TOP, "top", 0, "go to the first line")                                            \
+	X(BOTTOM, "bottom", 0, "go to the last line")                                       \
+	X(PANE_LEFT, "pane-left", 0, "focus the pane on the left")                          \
+	X(PANE_RIGHT, "pane-right", 0, "focus the pane on the right")                       \
+	X(PANE_NEXT, "pane-next", 0, "focus the next pane")                                 \
+	X(PANE_PREV, "pane-prev", 0, "focus the previous pane")                             \
+	X(OPEN, "open", 0, "open the selection; on an episode or chapter, play it")         \
+	X(SEARCH, "search", CMDF_ARG, "search titles, show notes and chapters")             \
+	X(NEWEST, "newest", 0, "toggle the list of newest episodes of every podcast")       \
+	X(UNPLAYED, "toggle-unplayed", 0, "toggle showing only unplayed episodes")          \
+	X(PLAYED, "toggle-played", 0, "mark the selected episode played or unplayed")       \
+	X(REFRESH, "refresh", 0, "refresh every feed in the background")                    \
+	X(REFRESH_ONE, "refresh-podcast", 0, "refresh the selected podcast")                \
+	X(ADD, "add", CMDF_ARG, "subscribe to a feed URL")                                  \
+	X(REMOVE, "remove", 0, "unsubscribe from the selected podcast (asks first)")        \
+	X(PROMPT, "command", 0, "type a command by name")                                   \
+	X(REDRAW, "redraw", 0, "redraw the screen")                                         \
+	X(PLAY, "play", 0, "play the selected episode from its saved position")             \
+	X(PAUSE, "pause", CMDF_PLAYBACK, "pause or resume")                                 \
+	X(STOP, "stop", CMDF_PLAYBACK, "stop playback (the position is saved)")             \
+	X(SEEK_BACK, "seek-back", CMDF_PLAYBACK | CMDF_COUNT,                                \
+	  "seek back seek_step seconds (with nothing playing: focus the left pane)")         \
+	X(SEEK_FORWARD, "seek-forward", CMDF_PLAYBACK | CMDF_COUNT,                          \
+	  "seek forward seek_step seconds (with nothing playing: focus the right pane)")     \
+	X(SEEK_BACK_BIG, "seek-back-big", CMDF_PLAYBACK | CMDF_COUNT,                        \
+	  "seek back seek_step_big seconds")                                                \
+	X(SEEK_FORWARD_BIG, "seek-forward-big", CMDF_PLAYBACK | CMDF_COUNT,                  \
+	  "seek forward seek_step_big seconds")                                             \
+	X(NEXT_CHAPTER, "next-chapter", CMDF_PLAYBACK, "jump to the next chapter")          \
+	X(PREV_CHAPTER, "prev-chapter", CMDF_PLAYBACK,                                      \
+	  "jump to the start of this chapter, or the one before when near its start")       \
+	X(CHAPTER, "chapter", CMDF_PLAYBACK | CMDF_COUNT,                                    \
+	  "jump to chapter COUNT of the playing episode (1-9 alone also jump)")             \
+	X(VOLUME_UP, "volume-up", CMDF_PLAYBACK, "volume up")                               \
+	X(VOLUME_DOWN, "volume-down", CMDF_PLAYBACK, "volume down")                         \
+	X(FASTER, "faster", CMDF_PLAYBACK, "play faster (up to 3.0x)")                      \
+	X(SLOWER, "slower", CMDF_PLAYBACK, "play slower (down to 0.5x)")
+
+#define PODCUE_CMD_ENUM(id, name, flags, help) CMD_##id,
+enum cmd_id { PODCUE_COMMANDS(PODCUE_CMD_ENUM) CMD_COUNT };
+#undef PODCUE_CMD_ENUM
+
+typedef struct cmd_info {
+	int id;
+	const char *name;
+	int flags;
+	const char *help;
+} cmd_info;
+
+/* The table, indexed by enum cmd_id. */
+extern const cmd_info cmd_table[CMD_COUNT];
+/* Command id by name, or -1. */
+int cmd_find(const char *name);
+
+#endif

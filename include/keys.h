@@ -1,0 +1,48 @@
+/*
+ * keys.h - key names and the key map: (context, key) -> command.
+ *
+ * A key is an int: a Unicode code point for a character (control keys are
+ * their C0 code: Tab 9, Enter 10, Esc 27, C-a 1), or KEY_FN(code) for an
+ * ncurses function key (KEY_FN(KEY_LEFT), KEY_FN(KEY_SLEFT), ...), so the two
+ * ranges never collide. Front ends that read raw bytes (`podcue play`)
+ * decode escape sequences into the same values.
+ *
+ * Key names in the config file and help: a printable character stands for
+ * itself ("j", "?", "["); named keys are Space, Enter, Tab, S-Tab, Esc,
+ * Backspace, Delete, Insert, Up, Down, Left, Right, S-Left, S-Right, Home,
+ * End, PgUp, PgDn, F1..F12, and C-a..C-z.
+ */
+#ifndef PODCUE_KEYS_H
+#define PODCUE_KEYS_H
+
+#include <stddef.h>
+
+#define KEY_FN(code) ((code) | 0x1000000)
+#define KEY_IS_FN(k) (((k) & 0x1000000) != 0)
+
+/* Contexts: a binding in a pane context wins over "common". */
+enum key_ctx { KCTX_COMMON, KCTX_PODCASTS, KCTX_EPISODES, KCTX_DETAILS, KCTX_SEARCH, KCTX_COUNT };
+
+typedef struct keymap keymap;
+
+/* A key map holding podcue's default bindings. */
+keymap *keymap_new(void);
+void keymap_free(keymap *k);
+/* Binds KEY in context CTX (names as in the config file) to command CMD
+ * ("none" unbinds). Returns NULL, or a message (caller frees). */
+char *keymap_bind(keymap *k, const char *ctx, const char *key, const char *cmd);
+/* The command bound to key in ctx (else in common), or -1. */
+int keymap_lookup(const keymap *k, int ctx, int key);
+/* Keys bound to cmd in exactly ctx, in binding order; returns how many were
+ * stored in keys[0..max). */
+size_t keymap_keys(const keymap *k, int ctx, int cmd, int *keys, size_t max);
+
+/* Key by name, or -1. */
+int key_parse(const char *name);
+/* Name of a key into buf (always NUL-terminated); returns buf. */
+const char *key_name(int key, char *buf, size_t n);
+const char *keymap_ctx_name(int ctx);
+/* Context by name, or -1. */
+int keymap_ctx_parse(const char *name);
+
+#endif
