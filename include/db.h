@@ -154,6 +154,9 @@ void db_transcript_list_free(db_transcript *v, size_t n);
 
 /* Chapters of one source for an episode (sorted by start). */
 int db_chapters_get(db *d, int64_t episode_id, int source, chapter_list *out);
+/* Every source's chapters merged into out (appended; see chapter_merge).
+ * Hidden chapters stay in the list, flagged. */
+int db_chapters_merged(db *d, int64_t episode_id, chapter_list *out);
 /* Replaces the chapters of one source for an episode. */
 int db_chapters_set(db *d, int64_t episode_id, int source, const chapter_list *l);
 

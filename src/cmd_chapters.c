@@ -15,25 +15,6 @@
 #include "ptime.h"
 #include "util.h"
 
-/* Loads every source's list and merges them into out. */
-static int load_merged(db *d, int64_t ep, chapter_list *out)
-{
-	chapter_list src[CHAP_SRC_COUNT];
-	const chapter_list *lists[CHAP_SRC_COUNT];
-	int rc = 0;
-	for (int s = 0; s < CHAP_SRC_COUNT; s++) {
-		src[s] = (chapter_list)CHAPTER_LIST_INIT;
-		if (db_chapters_get(d, ep, s, &src[s]) != 0)
-			rc = -1;
-		lists[s] = &src[s];
-	}
-	if (rc == 0)
-		chapter_merge(lists, out);
-	for (int s = 0; s < CHAP_SRC_COUNT; s++)
-		chapter_list_clear(&src[s]);
-	return rc;
-}
-
 /* End of chapter i: its own end, else the next chapter's start, else the
  * episode's duration; -1 when unknown. */
 static double chapter_end(const chapter_list *l, size_t i, double duration)
@@ -136,7 +117,7 @@ int cmd_chapters(app *a, int argc, char **argv)
 		db_podcast_free(&p);
 	}
 	chapter_list l = CHAPTER_LIST_INIT;
-	if (load_merged(a->d, id, &l) != 0) {
+	if (db_chapters_merged(a->d, id, &l) != 0) {
 		cli_error("%s", db_errmsg(a->d));
 		rc = EXIT_FAIL;
 	} else if (json) {

@@ -937,6 +937,24 @@ int db_chapters_get(db *d, int64_t episode_id, int source, chapter_list *out)
 	return 0;
 }
 
+int db_chapters_merged(db *d, int64_t episode_id, chapter_list *out)
+{
+	chapter_list src[CHAP_SRC_COUNT];
+	const chapter_list *lists[CHAP_SRC_COUNT];
+	int rc = 0;
+	for (int s = 0; s < CHAP_SRC_COUNT; s++) {
+		src[s] = (chapter_list)CHAPTER_LIST_INIT;
+		if (db_chapters_get(d, episode_id, s, &src[s]) != 0)
+			rc = -1;
+		lists[s] = &src[s];
+	}
+	if (rc == 0)
+		chapter_merge(lists, out);
+	for (int s = 0; s < CHAP_SRC_COUNT; s++)
+		chapter_list_clear(&src[s]);
+	return rc;
+}
+
 int db_chapters_set(db *d, int64_t episode_id, int source, const chapter_list *l)
 {
 	struct store_stmts s;

@@ -1,0 +1,77 @@
+/*
+ * playback.h - what is playing, on top of the player (player.h) and the
+ * cache (db.h): resume from the saved position, chapters, saving the
+ * position, marking played, storing the chapters libmpv found in the file.
+ * Both the TUI and `podcue play` drive playback through this module and the
+ * playback commands of command.h.
+ *
+ * Ownership: a playback borrows d, c and p for its whole life.
+ */
+#ifndef PODCUE_PLAYBACK_H
+#define PODCUE_PLAYBACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chapter.h"
+#include "config.h"
+#include "db.h"
+#include "player.h"
+
+typedef struct playback playback;
+
+playback *playback_new(db *d, const config *c, player *p);
+/* Saves the position of what plays (see playback_stop) and frees. */
+void playback_free(playback *pb);
+
+/* Plays an episode from at seconds; at < 0 resumes from the saved position
+ * (minus resume_rewind) or starts from 0. A time past the end is clamped to
+ * just before the end. Uses the local file when downloaded, else the
+ * enclosure URL (http/https only unless the podcast is a local file).
+ * Returns 0, or -1 with *err (caller frees): no such episode, no
+ * enclosure, URL refused. */
+int playback_play(playback *pb, int64_t episode_id, double at, char **err);
+/* Plays an episode from the start of visible chapter index (1-based, as
+ * listed). Returns -1 with *err when there is no such chapter. */
+int playback_play_chapter(playback *pb, int64_t episode_id, int index, char **err);
+
+/* Handles the player's events (call after player_process with its result):
+ * saves the position every save_interval seconds while playing and on
+ * pause; on load stores the file's own chapters (CHAP_SRC_EMBEDDED) and
+ * remerges; near the end (played_margin) marks the episode played and
+ * clears its position. Returns ev plus nothing new; 1 when the episode or
+ * chapter list changed in the cache (the UI should reload). */
+int playback_handle(playback *pb, unsigned ev);
+
+/* Runs a playback command (enum cmd_id with CMDF_PLAYBACK: pause, stop,
+ * seeks, chapters, volume, speed). count is the typed count, 0 when none.
+ * Returns 0, 1 when the command needs something playing and nothing is
+ * (the TUI then falls back, e.g. seek-back focuses the left pane), or -1
+ * with *msg (caller frees) to show on the status line. */
+int playback_command(playback *pb, int cmd, int count, char **msg);
+
+/* Saves the position and stops. */
+void playback_stop(playback *pb);
+
+/* The episode playing (0 when idle), its merged visible chapters (the list
+ * the user sees, in order; hidden chapters removed), and the index into
+ * that list of the chapter at the current position (-1 none). */
+int64_t playback_episode(const playback *pb);
+const chapter_list *playback_chapters(const playback *pb);
+int playback_chapter_index(const playback *pb);
+const char *playback_title(const playback *pb); /* episode title, sanitized, or NULL */
+
+/* The now-playing line, fitted to cols display columns:
+ * "▶ 2:05 / 48:53  1.0x  vol 100  ch 3/27 · Why Chroma has one API", with
+ * hours when needed, "paused", "buffering", "no audio device" and the last
+ * error shown when they apply. "" when idle with no message. Caller frees. */
+char *playback_status_line(const playback *pb, int cols);
+/* A timeline of cols cells: '─' track, '│' (or '┼') at every chapter start,
+ * '●' at the position. Caller frees. NULL when nothing plays or the
+ * duration is unknown. */
+char *playback_timeline(const playback *pb, int cols);
+/* The last error (load failure, refused URL) as a sanitized one-line
+ * message, or NULL; cleared by the next play. */
+const char *playback_error(const playback *pb);
+
+#endif

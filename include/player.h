@@ -1,0 +1,88 @@
+/*
+ * player.h - the one module that owns libmpv.
+ *
+ * Audio only, headless: no terminal output, no default key bindings, no
+ * config files, scripts or youtube-dl; libmpv's log messages go to podcue's
+ * log (log.h). The caller polls player_fd() in its single wait point and
+ * calls player_process() when it is readable; nothing here blocks.
+ *
+ * Only http/https URLs, and file:// URLs or absolute paths when the caller
+ * allows local files, are ever handed to libmpv.
+ */
+#ifndef PODCUE_PLAYER_H
+#define PODCUE_PLAYER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chapter.h"
+
+typedef struct player player;
+
+typedef struct player_opts {
+	const char *const *mpv_options; /* "key=value", applied after podcue's own */
+	size_t nmpv_options;
+	const char *user_agent;
+	int network_timeout; /* seconds */
+} player_opts;
+
+enum player_status { PLAYER_IDLE, PLAYER_LOADING, PLAYER_PLAYING, PLAYER_PAUSED };
+
+typedef struct player_state {
+	int status;       /* enum player_status */
+	int64_t tag;      /* caller's id of the loaded item; 0 when idle */
+	double time_pos;  /* seconds; -1 unknown */
+	double duration;  /* seconds; -1 unknown */
+	double speed;     /* 1.0 = normal */
+	double volume;    /* 0..100 */
+	int chapter;      /* libmpv's current chapter index, -1 none */
+	int buffering;    /* waiting for network data */
+	int no_audio;     /* no usable audio device: playing silently */
+} player_state;
+
+/* Bits returned by player_process(). */
+enum {
+	PLAYER_EV_STATE = 1,   /* status/pause/speed/volume/chapter changed */
+	PLAYER_EV_POS = 2,     /* time_pos moved */
+	PLAYER_EV_LOADED = 4,  /* a file is loaded: duration and file chapters known */
+	PLAYER_EV_SEEKED = 8,  /* a seek (or the start offset) completed */
+	PLAYER_EV_ENDED = 16,  /* the file played to its end (status now IDLE) */
+	PLAYER_EV_ERROR = 32,  /* the file failed to load or play: see player_error */
+	PLAYER_EV_STOPPED = 64 /* stopped by player_stop or replaced by a load */
+};
+
+/* Creates and initialises libmpv. Returns 0, or -1 with *err (caller frees). */
+int player_new(const player_opts *o, player **out, char **err);
+/* Stops playback and destroys libmpv (never blocks on the network). */
+void player_free(player *p);
+/* Readable (POLLIN) when player_process has work. */
+int player_fd(const player *p);
+/* Drains libmpv's events; returns the OR of PLAYER_EV_* that happened. */
+unsigned player_process(player *p);
+const player_state *player_get(const player *p);
+
+/* Replaces whatever plays with url, starting at start seconds (>= 0), and
+ * tags it with tag. When chapters is non-NULL its visible chapters are
+ * written into libmpv's chapter-list once the file is loaded (after the
+ * file's own chapters were read, see player_file_chapters), so mpv's chapter
+ * commands agree with what the user sees. Returns 0, or -1 with *err when
+ * the URL is refused (scheme not allowed). Load failures arrive later as
+ * PLAYER_EV_ERROR. */
+int player_load(player *p, const char *url, int allow_local, int64_t tag, double start,
+		const chapter_list *chapters, char **err);
+/* The chapters the media file itself carried (source CHAP_SRC_EMBEDDED,
+ * times rounded to milliseconds), valid from PLAYER_EV_LOADED until the
+ * next load; empty when it had none. */
+const chapter_list *player_file_chapters(const player *p);
+/* A readable reason for the last PLAYER_EV_ERROR (libmpv's last warning or
+ * error line for that file when there was one), or NULL. */
+const char *player_error(const player *p);
+
+void player_stop(player *p);
+void player_set_pause(player *p, int pause);
+/* Seeks to secs (absolute) or by secs (relative); clamped to [0, duration). */
+void player_seek(player *p, double secs, int absolute);
+void player_set_volume(player *p, double vol);  /* clamped to 0..100 */
+void player_set_speed(player *p, double speed); /* clamped to 0.5..3.0 */
+
+#endif
