@@ -4,6 +4,8 @@
  * The config file is a list of commands, one per line ('#' starts a
  * comment):
  *     set NAME VALUE
+ *     bind PANE KEY COMMAND       (keys.h; COMMAND "none" unbinds)
+ *     color ELEMENT FG [BG [ATTR...]]   (theme.h)
  * Every setting, its default and its meaning are in the table in config.c,
  * which config.example mirrors. Unknown settings and bad values are
  * reported as "FILE:LINE: message" warnings and otherwise ignored, so an old
@@ -13,6 +15,9 @@
 #define PODCUE_CONFIG_H
 
 #include <stddef.h>
+
+#include "keys.h"
+#include "theme.h"
 
 typedef struct config {
 	int jobs;              /* feeds refreshed at once */
@@ -35,6 +40,8 @@ typedef struct config {
 	int network_timeout;   /* seconds libmpv waits on a stalled stream */
 	char **mpv_options;    /* "key=value" strings */
 	size_t nmpv_options;
+	keymap *keys;          /* default bindings plus the file's bind lines */
+	theme colors;
 } config;
 
 void config_defaults(config *c);
@@ -46,6 +53,12 @@ void config_free(config *c);
 int config_load(config *c, const char *path, int must_exist, char **warnings);
 /* Applies one "NAME VALUE" setting; returns NULL or a message (caller frees). */
 char *config_set(config *c, const char *name, const char *value);
+/* Runs one config line ("set ...", "bind ...", "color ..."); blank lines and
+ * comments are fine. Returns NULL or a message (caller frees). The TUI's
+ * ':' prompt accepts the same lines. */
+char *config_command(config *c, const char *line);
+/* Writes every setting with its current value and one-line help, as
+ * "# help\nset NAME VALUE" pairs, to f (used to check config.example). */
 /* Adds a "key=value" mpv option (from --mpv-option or the config). */
 void config_add_mpv_option(config *c, const char *kv);
 

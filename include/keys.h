@@ -38,9 +38,9 @@ int keymap_lookup(const keymap *k, int ctx, int key);
 size_t keymap_keys(const keymap *k, int ctx, int cmd, int *keys, size_t max);
 
 /* Key by name, or -1. */
-int key_parse(const char *name);
+int keys_parse(const char *name);
 /* Name of a key into buf (always NUL-terminated); returns buf. */
-const char *key_name(int key, char *buf, size_t n);
+const char *keys_name(int key, char *buf, size_t n);
 const char *keymap_ctx_name(int ctx);
 /* Context by name, or -1. */
 int keymap_ctx_parse(const char *name);

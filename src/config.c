@@ -81,6 +81,8 @@ void config_defaults(config *c)
 	c->volume_step = 5;
 	c->speed_step = 10;
 	c->network_timeout = 10;
+	c->keys = keymap_new();
+	theme_defaults(&c->colors);
 }
 
 void config_free(config *c)
@@ -89,6 +91,7 @@ void config_free(config *c)
 	for (size_t i = 0; i < c->nmpv_options; i++)
 		free(c->mpv_options[i]);
 	free(c->mpv_options);
+	keymap_free(c->keys);
 	memset(c, 0, sizeof *c);
 }
 
@@ -150,31 +153,42 @@ static char *split_word(char *s)
 	return s;
 }
 
-static void config_line(config *c, char *line, const char *path, int lineno, sbuf *warn)
+char *config_command(config *c, const char *line)
 {
-	char *cmd = line;
+	char *buf = xstrdup(line);
+	char *cmd = buf;
 	while (isspace((unsigned char)*cmd))
 		cmd++;
 	size_t n = strlen(cmd);
 	while (n && isspace((unsigned char)cmd[n - 1]))
 		cmd[--n] = '\0';
-	if (!*cmd || *cmd == '#')
-		return;
-	char *rest = split_word(cmd);
 	char *msg = NULL;
+	if (!*cmd || *cmd == '#') {
+		free(buf);
+		return NULL;
+	}
+	char *rest = split_word(cmd);
 	if (strcmp(cmd, "set") == 0) {
 		char *value = split_word(rest);
 		if (!*rest || !*value)
 			msg = xstrdup("usage: set NAME VALUE");
 		else
 			msg = config_set(c, rest, value);
+	} else if (strcmp(cmd, "bind") == 0) {
+		char *key = split_word(rest);
+		char *command = split_word(key);
+		char *extra = split_word(command);
+		if (!*rest || !*key || !*command || *extra)
+			msg = xstrdup("usage: bind PANE KEY COMMAND");
+		else
+			msg = keymap_bind(c->keys, rest, key, command);
+	} else if (strcmp(cmd, "color") == 0) {
+		msg = theme_set(&c->colors, rest);
 	} else {
 		msg = xasprintf("unknown command '%s'", cmd);
 	}
-	if (msg) {
-		sb_printf(warn, "%s:%d: %s\n", path, lineno, msg);
-		free(msg);
-	}
+	free(buf);
+	return msg;
 }
 
 int config_load(config *c, const char *path, int must_exist, char **warnings)
@@ -194,7 +208,11 @@ int config_load(config *c, const char *path, int must_exist, char **warnings)
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		config_line(c, line, path, ++lineno, &warn);
+		char *msg = config_command(c, line);
+		lineno++;
+		if (msg)
+			sb_printf(&warn, "%s:%d: %s\n", path, lineno, msg);
+		free(msg);
 	}
 	free(buf);
 	if (warn.len)
