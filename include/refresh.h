@@ -42,6 +42,15 @@ int refresh_podcasts(db *d, const config *c, const int64_t *ids, size_t nids,
 		     int progress, refresh_report *rep);
 void refresh_report_free(refresh_report *rep);
 
+/* Called about every 100 ms (and once at the end) with the feeds done and
+ * queued; returning non-zero cancels the refresh (feeds already stored stay
+ * stored, the rest are left as they were). */
+typedef int (*refresh_progress_fn)(void *ctx, int done, int total);
+/* refresh_podcasts with a progress hook instead of the stderr bar (hook may
+ * be NULL); runs on whatever thread calls it, on that thread's own db. */
+int refresh_podcasts_hook(db *d, const config *c, const int64_t *ids, size_t nids,
+			  int progress, refresh_progress_fn hook, void *ctx, refresh_report *rep);
+
 /* The network settings of the config as fetch options (feed body cap
  * included); callers lower max_body for smaller documents. */
 void refresh_fetch_opts(const config *c, fetch_opts *o);

@@ -36,6 +36,9 @@ struct run {
 	fetcher *f;
 	refresh_report *rep;
 	int progress;
+	refresh_progress_fn hook;
+	void *hook_ctx;
+	int cancelled;
 	int64_t last_draw;
 	int dberr;
 };
@@ -212,7 +215,7 @@ static void on_done(fetch_result *res, void *ctx)
 
 static void draw_progress(struct run *r, int final)
 {
-	if (!r->progress)
+	if (!r->progress && !r->hook)
 		return;
 	int64_t t = now_ms();
 	if (!final && t - r->last_draw < 100)
@@ -220,6 +223,11 @@ static void draw_progress(struct run *r, int final)
 	r->last_draw = t;
 	fetch_progress p;
 	fetcher_progress(r->f, &p);
+	if (r->hook) {
+		if (r->hook(r->hook_ctx, p.done, p.total) != 0)
+			r->cancelled = 1;
+		return;
+	}
 	if (final) {
 		fprintf(stderr, "\r\033[K");
 		return;
@@ -280,11 +288,17 @@ static void queue_podcast(struct run *r, db_podcast *p)
 int refresh_podcasts(db *d, const config *c, const int64_t *ids, size_t nids,
 		     int progress, refresh_report *rep)
 {
+	return refresh_podcasts_hook(d, c, ids, nids, progress, NULL, NULL, rep);
+}
+
+int refresh_podcasts_hook(db *d, const config *c, const int64_t *ids, size_t nids,
+			  int progress, refresh_progress_fn hook, void *ctx, refresh_report *rep)
+{
 	memset(rep, 0, sizeof *rep);
 	fetch_global_init();
 	fetch_opts o;
 	refresh_fetch_opts(c, &o);
-	struct run r = {.d = d, .rep = rep, .progress = progress};
+	struct run r = {.d = d, .rep = rep, .progress = progress, .hook = hook, .hook_ctx = ctx};
 	r.f = fetcher_new(&o, on_done, &r);
 
 	db_podcast *all = NULL;
@@ -302,10 +316,12 @@ int refresh_podcasts(db *d, const config *c, const int64_t *ids, size_t nids,
 	}
 	db_podcast_list_free(all, n);
 
-	while (fetcher_step(r.f, 100) > 0)
+	while (!r.cancelled && fetcher_step(r.f, 100) > 0)
 		draw_progress(&r, 0);
 	draw_progress(&r, 1);
-	fetcher_free(r.f);
+	fetcher_free(r.f); /* when cancelled, aborts the transfers still running */
+	if (r.cancelled)
+		return r.dberr ? -1 : 0;
 	/* Chapter files of the newest episodes come after the feeds, with the
 	 * same engine; their failures are kept on the episode, not the feed. */
 	chapfetch_stats cs;
