@@ -1,6 +1,7 @@
 /*
- * db.h - the local cache. ALL SQL in podcue lives in db.c behind these typed
- * functions; nothing else includes sqlite3.h.
+ * db.h - the local cache. ALL SQL in podcue lives in the db module (src/db.c
+ * and src/db_*.c) behind these typed functions; nothing else includes
+ * sqlite3.h.
  *
  * The database is opened in WAL mode with foreign keys on and a busy timeout,
  * so a TUI and a `podcue refresh` in another process can share it. The schema
@@ -20,7 +21,7 @@
 #include "chapter.h"
 #include "feed.h"
 
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
 
 typedef struct db db;
 
@@ -64,7 +65,7 @@ int db_podcast_add(db *d, const char *url, int is_local, int64_t *id, int *exist
 /* Finds by numeric id or by feed URL (current or former). 1 = not found. */
 int db_podcast_find(db *d, const char *id_or_url, db_podcast *out);
 int db_podcast_get(db *d, int64_t id, db_podcast *out);
-/* All podcasts ordered by title, with episode counts. */
+/* All podcasts ordered by title, with episode and unplayed counts. */
 int db_podcast_list(db *d, db_podcast **out, size_t *n);
 /* Removes the podcast and (cascading) its episodes. 1 = not found. */
 int db_podcast_remove(db *d, int64_t id);
@@ -91,11 +92,12 @@ typedef struct db_store_stats {
 	int updated; /* existing episodes whose feed data was rewritten */
 } db_store_stats;
 
-/* Stores a parsed feed for podcast id inside the caller's transaction:
- * podcast metadata, conditional-GET validators, every item upserted by its
- * key (played state and position are never touched), the item's links,
- * transcripts and PSC/notes chapters replaced. Episodes missing from the
- * feed stay in the cache. */
+/* Stores a parsed feed for podcast id inside the caller's transaction
+ * (in one of its own when none is open): podcast metadata,
+ * conditional-GET validators, every item upserted by its key (played state
+ * and position are never touched), the item's links, transcripts and
+ * PSC/notes chapters replaced, the search index updated. Episodes missing
+ * from the feed stay in the cache. On failure the caller must roll back. */
 int db_store_feed(db *d, int64_t id, const feed *f, const db_item_extra *extra,
 		  const char *etag, const char *last_modified, uint64_t content_hash,
 		  int64_t when, db_store_stats *stats);
@@ -134,6 +136,15 @@ void db_episode_list_free(db_episode *v, size_t n);
 /* Episodes of one podcast (podcast_id > 0) or of all podcasts (0), newest
  * first (undated ones after dated, in feed order). Notes are not loaded. */
 int db_episode_list(db *d, int64_t podcast_id, db_episode **out, size_t *n);
+/* One page of the same list, for screens that show a window of it: rows
+ * offset .. offset+limit-1 in db_episode_list's order, only unplayed
+ * episodes when unplayed_only. Reads only those rows through an index
+ * (cost grows with offset + limit, not with the number of episodes).
+ * *out is NULL and *n 0 when the page is empty. */
+int db_episode_page(db *d, int64_t podcast_id, int unplayed_only, size_t offset, size_t limit,
+		    db_episode **out, size_t *n);
+/* Number of episodes db_episode_page can return for these filters. */
+int db_episode_count(db *d, int64_t podcast_id, int unplayed_only, size_t *n);
 /* One episode with its notes. 1 = not found. */
 int db_episode_get(db *d, int64_t id, db_episode *out);
 /* Saves the playback position (pos < 0 clears it). 1 = no such episode. */
@@ -157,7 +168,8 @@ int db_chapters_get(db *d, int64_t episode_id, int source, chapter_list *out);
 /* Every source's chapters merged into out (appended; see chapter_merge).
  * Hidden chapters stay in the list, flagged. */
 int db_chapters_merged(db *d, int64_t episode_id, chapter_list *out);
-/* Replaces the chapters of one source for an episode. */
+/* Replaces the chapters of one source for an episode (atomically: in the
+ * caller's transaction, or in one of its own). */
 int db_chapters_set(db *d, int64_t episode_id, int source, const chapter_list *l);
 
 /* A Podcasting 2.0 chapters file that should be (re)fetched. */
@@ -189,5 +201,62 @@ int db_embedded_probed(db *d, int64_t episode_id);
 int db_embedded_done(db *d, int64_t episode_id, const chapter_list *l, int64_t when);
 /* Error of the last chapters-file fetch of an episode, or NULL (caller frees). */
 char *db_chapter_file_error(db *d, int64_t episode_id);
+
+/* --- search ------------------------------------------------------------- */
+
+enum { DB_HIT_EPISODE = 0, DB_HIT_CHAPTER = 1 };
+
+typedef struct db_search_hit {
+	int kind;               /* DB_HIT_EPISODE or DB_HIT_CHAPTER */
+	int64_t episode_id;
+	int64_t podcast_id;
+	char *title;            /* the episode's or the chapter's title (may be NULL) */
+	char *episode_title;    /* may be NULL */
+	char *podcast_title;    /* may be NULL */
+	double start;           /* chapter start in seconds; -1 for episode hits */
+	double rank;            /* bm25: lower (more negative) is better */
+} db_search_hit;
+
+/* Full-text search of episode titles, show notes (as text) and the titles
+ * of visible chapters, case- and diacritic-insensitive ("creme" finds
+ * "Crème"). The index is kept in sync by the cache itself.
+ *
+ * query is user text, never search syntax: it is split into words by the
+ * index's own tokenizer (letters and digits; quotes, operators,
+ * punctuation and symbols only separate words), and a hit must contain
+ * every word. The LAST word also matches as a prefix when it has 3
+ * characters or more ("postg" finds "Postgres"; "go" is only "go"),
+ * unless the word as typed already gives limit hits: those are the
+ * answer (a common complete word, whose expansion would be slow and
+ * crowded out anyway). Only the first DB_SEARCH_MAX_WORDS words count.
+ * A query with no word in it (empty or NULL, only punctuation or emoji)
+ * has no hits; no query text makes the search fail.
+ *
+ * Hits are episodes and chapters interleaved by rank (bm25, a word in a
+ * title weighing ten times one in the notes; ties: episodes first, then
+ * by id and start), at most limit of them. A chapter found by several
+ * sources (same episode, starts within 1 s) is one hit, from the
+ * preferred source (json, psc, embedded, notes). A query so common that
+ * it matches more than 5,000 episodes and chapters ranks only the newest
+ * 5,000 matches (or 2 * limit + 32, if more), which keeps a search within
+ * milliseconds at any library size. *out is NULL and *n 0 when nothing
+ * matches. */
+#define DB_SEARCH_MAX_WORDS 32
+int db_search(db *d, const char *query, size_t limit, db_search_hit **out, size_t *n);
+void db_search_free(db_search_hit *v, size_t n);
+
+/* One chapters-file fetch, for db_chapter_files_done: as the arguments of
+ * db_chapter_file_done (chapters NULL = unchanged, e.g. HTTP 304). */
+typedef struct db_chapter_file {
+	int64_t episode_id;
+	const chapter_list *chapters;
+	const char *etag;
+	const char *last_modified;
+	const char *error; /* NULL on success */
+} db_chapter_file;
+/* db_chapter_file_done for n files at once, atomically (in the caller's
+ * transaction, or in one of its own), with the search index updated in
+ * bulk: what a refresh that fetched many files uses. */
+int db_chapter_files_done(db *d, const db_chapter_file *v, size_t n, int64_t when);
 
 #endif

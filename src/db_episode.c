@@ -1,0 +1,532 @@
+/*
+ * db_episode.c - storing a parsed feed, and episodes: lists, pages and
+ * counts for the TUI, one episode with its notes, links, transcripts,
+ * playback position and played state. See db.h for the contracts.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "db_int.h"
+#include "util.h"
+
+/* --- storing a parsed feed ------------------------------------------- */
+
+/* The statements db_store_feed reuses for every item. */
+struct store_stmts {
+	sqlite3_stmt *find, *upsert, *del_links, *add_link, *del_tr, *add_tr;
+	dbi_chapter_stmts ch;
+};
+
+static void store_stmts_free(struct store_stmts *s)
+{
+	sqlite3_finalize(s->find);
+	sqlite3_finalize(s->upsert);
+	sqlite3_finalize(s->del_links);
+	sqlite3_finalize(s->add_link);
+	sqlite3_finalize(s->del_tr);
+	sqlite3_finalize(s->add_tr);
+	dbi_chapter_stmts_free(&s->ch);
+}
+
+static int store_stmts_init(db *d, struct store_stmts *s)
+{
+	memset(s, 0, sizeof *s);
+	s->find = dbi_prep(d, "SELECT id FROM episode WHERE podcast_id = ? AND key = ?");
+	s->upsert = dbi_prep(d,
+		"INSERT INTO episode (podcast_id, key, guid, title, link, author,"
+		" published, duration, enclosure_url, enclosure_type, enclosure_length,"
+		" notes_html, notes_text, image, season, episode, episode_type,"
+		" chapters_url, chapters_type, feed_order, first_seen)"
+		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)"
+		" ON CONFLICT (podcast_id, key) DO UPDATE SET"
+		" guid=excluded.guid, title=excluded.title, link=excluded.link,"
+		" author=excluded.author, published=excluded.published,"
+		" duration=excluded.duration, enclosure_url=excluded.enclosure_url,"
+		" enclosure_type=excluded.enclosure_type,"
+		" enclosure_length=excluded.enclosure_length,"
+		" notes_html=excluded.notes_html, notes_text=excluded.notes_text,"
+		" image=excluded.image, season=excluded.season, episode=excluded.episode,"
+		" episode_type=excluded.episode_type, chapters_url=excluded.chapters_url,"
+		" chapters_fetched = CASE WHEN chapters_url IS excluded.chapters_url"
+		"   THEN chapters_fetched END,"
+		" chapters_type=excluded.chapters_type, feed_order=excluded.feed_order"
+		" RETURNING id");
+	s->del_links = dbi_prep(d, "DELETE FROM episode_link WHERE episode_id = ?");
+	s->add_link = dbi_prep(d, "INSERT INTO episode_link (episode_id, n, url) VALUES (?, ?, ?)");
+	s->del_tr = dbi_prep(d, "DELETE FROM transcript WHERE episode_id = ?");
+	s->add_tr = dbi_prep(d, "INSERT INTO transcript (episode_id, n, url, type, language, rel)"
+			    " VALUES (?, ?, ?, ?, ?, ?)");
+	if (!s->find || !s->upsert || !s->del_links || !s->add_link || !s->del_tr ||
+	    !s->add_tr || dbi_chapter_stmts_init(d, &s->ch) != 0) {
+		store_stmts_free(s);
+		return -1;
+	}
+	return 0;
+}
+
+static int store_item_children(db *d, struct store_stmts *s, int64_t ep,
+			       const feed_item *it, const db_item_extra *x)
+{
+	sqlite3_bind_int64(s->del_links, 1, ep);
+	if (dbi_step_reset(d, s->del_links, "replace links") != 0)
+		return -1;
+	for (size_t i = 0; x && i < x->nlinks; i++) {
+		sqlite3_bind_int64(s->add_link, 1, ep);
+		sqlite3_bind_int64(s->add_link, 2, (int64_t)i + 1);
+		dbi_bind_text(s->add_link, 3, x->links[i]);
+		if (dbi_step_reset(d, s->add_link, "store link") != 0)
+			return -1;
+	}
+	sqlite3_bind_int64(s->del_tr, 1, ep);
+	if (dbi_step_reset(d, s->del_tr, "replace transcripts") != 0)
+		return -1;
+	for (size_t i = 0; i < it->ntranscripts; i++) {
+		const feed_transcript *t = &it->transcripts[i];
+		sqlite3_bind_int64(s->add_tr, 1, ep);
+		sqlite3_bind_int64(s->add_tr, 2, (int64_t)i + 1);
+		dbi_bind_text(s->add_tr, 3, t->url);
+		dbi_bind_text(s->add_tr, 4, t->type);
+		dbi_bind_text(s->add_tr, 5, t->language);
+		dbi_bind_text(s->add_tr, 6, t->rel);
+		if (dbi_step_reset(d, s->add_tr, "store transcript") != 0)
+			return -1;
+	}
+	if (dbi_store_chapters(d, &s->ch, ep, CHAP_SRC_PSC, &it->psc) != 0)
+		return -1;
+	return dbi_store_chapters(d, &s->ch, ep, CHAP_SRC_NOTES, x ? x->notes_chapters : NULL);
+}
+
+static int store_item(db *d, struct store_stmts *s, int64_t pid, const feed_item *it,
+		      const db_item_extra *x, int64_t when, db_store_stats *stats)
+{
+	sqlite3_bind_int64(s->find, 1, pid);
+	dbi_bind_text(s->find, 2, it->key);
+	int exists = sqlite3_step(s->find) == SQLITE_ROW;
+	sqlite3_reset(s->find);
+	sqlite3_clear_bindings(s->find);
+
+	sqlite3_stmt *u = s->upsert;
+	sqlite3_bind_int64(u, 1, pid);
+	dbi_bind_text(u, 2, it->key);
+	dbi_bind_text(u, 3, it->guid);
+	dbi_bind_text(u, 4, it->title);
+	dbi_bind_text(u, 5, it->link);
+	dbi_bind_text(u, 6, it->author);
+	dbi_bind_opt_int(u, 7, it->published, it->has_published);
+	dbi_bind_opt_double(u, 8, it->duration);
+	dbi_bind_text(u, 9, it->enclosure_url);
+	dbi_bind_text(u, 10, it->enclosure_type);
+	dbi_bind_opt_int(u, 11, it->enclosure_length, it->enclosure_length >= 0);
+	dbi_bind_text(u, 12, it->notes);
+	dbi_bind_text(u, 13, x ? x->notes_text : NULL);
+	dbi_bind_text(u, 14, it->image);
+	dbi_bind_opt_int(u, 15, it->season, it->season > 0);
+	dbi_bind_opt_int(u, 16, it->episode, it->episode > 0);
+	dbi_bind_text(u, 17, it->episode_type);
+	dbi_bind_text(u, 18, it->chapters_url);
+	dbi_bind_text(u, 19, it->chapters_type);
+	sqlite3_bind_int(u, 20, it->feed_order);
+	sqlite3_bind_int64(u, 21, when);
+	int rc = sqlite3_step(u);
+	int64_t ep = rc == SQLITE_ROW ? sqlite3_column_int64(u, 0) : 0;
+	if (rc == SQLITE_ROW)
+		rc = sqlite3_step(u);
+	sqlite3_reset(u);
+	sqlite3_clear_bindings(u);
+	if (rc != SQLITE_DONE || !ep)
+		return dbi_fail(d, "store episode");
+	if (exists)
+		stats->updated++;
+	else
+		stats->added++;
+	return store_item_children(d, s, ep, it, x);
+}
+
+/* The feed's items among the podcast's episodes (?1 podcast, ?2 a JSON
+ * array of item keys), and their chapters from the feed (PSC, notes):
+ * what db_store_feed may rewrite, for dbi_search_snapshot/apply. */
+#define FEED_EPISODES "e.podcast_id = ?1 AND e.key IN (SELECT value FROM json_each(?2))"
+#define FEED_CHAPTERS                                                                    \
+	"c.source IN ('psc', 'notes') AND c.episode_id IN (SELECT id FROM episode"          \
+	" WHERE podcast_id = ?1 AND key IN (SELECT value FROM json_each(?2)))"
+
+/* The item keys as a JSON array of strings. */
+static char *keys_json(const feed *f)
+{
+	sbuf b = SBUF_INIT;
+	sb_putc(&b, '[');
+	for (size_t i = 0; i < f->nitems; i++) {
+		sb_puts(&b, i ? ",\"" : "\"");
+		const unsigned char *p = (const unsigned char *)f->items[i].key;
+		for (; p && *p; p++) {
+			if (*p == '"' || *p == '\\')
+				sb_printf(&b, "\\%c", *p);
+			else if (*p < 0x20)
+				sb_printf(&b, "\\u%04x", *p);
+			else
+				sb_putc(&b, (char)*p);
+		}
+		sb_putc(&b, '"');
+	}
+	sb_putc(&b, ']');
+	return sb_steal(&b);
+}
+
+static int store_podcast_row(db *d, int64_t id, const feed *f, const char *etag,
+			     const char *last_modified, uint64_t content_hash, int64_t when)
+{
+	sqlite3_stmt *st = dbi_prep(d,
+		"UPDATE podcast SET title = coalesce(?1, title), link = ?2, description = ?3,"
+		" author = ?4, image = ?5, language = ?6, podcast_guid = ?7, etag = ?8,"
+		" last_modified = ?9, content_hash = ?10, last_refresh = ?11, last_error = NULL"
+		" WHERE id = ?12");
+	if (!st)
+		return -1;
+	dbi_bind_text(st, 1, f->title);
+	dbi_bind_text(st, 2, f->link);
+	dbi_bind_text(st, 3, f->description);
+	dbi_bind_text(st, 4, f->author);
+	dbi_bind_text(st, 5, f->image);
+	dbi_bind_text(st, 6, f->language);
+	dbi_bind_text(st, 7, f->podcast_guid);
+	dbi_bind_text(st, 8, etag);
+	dbi_bind_text(st, 9, last_modified);
+	sqlite3_bind_int64(st, 10, (sqlite3_int64)content_hash);
+	sqlite3_bind_int64(st, 11, when);
+	sqlite3_bind_int64(st, 12, id);
+	return dbi_run(d, st, "store podcast");
+}
+
+static int store_items(db *d, int64_t id, const feed *f, const db_item_extra *extra,
+		       int64_t when, db_store_stats *stats)
+{
+	struct store_stmts s;
+	if (store_stmts_init(d, &s) != 0)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; i < f->nitems && rc == 0; i++)
+		rc = store_item(d, &s, id, &f->items[i], extra ? &extra[i] : NULL, when, stats);
+	store_stmts_free(&s);
+	return rc;
+}
+
+int db_store_feed(db *d, int64_t id, const feed *f, const db_item_extra *extra,
+		  const char *etag, const char *last_modified, uint64_t content_hash,
+		  int64_t when, db_store_stats *stats)
+{
+	memset(stats, 0, sizeof *stats);
+	int own;
+	if (dbi_txn_begin(d, &own) != 0)
+		return -1;
+	/* The items are indexed for search in bulk around the row-by-row
+	 * writes (see dbi_search_defer). */
+	char *keys = keys_json(f);
+	int rc = store_podcast_row(d, id, f, etag, last_modified, content_hash, when);
+	if (rc == 0)
+		rc = dbi_search_defer(d);
+	if (rc == 0)
+		rc = dbi_search_snapshot(d, FEED_EPISODES, FEED_CHAPTERS, id, keys);
+	if (rc == 0)
+		rc = store_items(d, id, f, extra, when, stats);
+	if (rc == 0)
+		rc = dbi_search_apply(d, FEED_EPISODES, FEED_CHAPTERS, id, keys);
+	if (rc == 0)
+		rc = dbi_search_resume(d);
+	free(keys);
+	return dbi_txn_end(d, own, rc);
+}
+
+/* --- episodes --------------------------------------------------------- */
+
+#define EPISODE_COLS                                                         \
+	"e.id, e.podcast_id, p.title, e.key, e.guid, e.title, e.link, e.author," \
+	" e.published, e.duration, e.enclosure_url, e.enclosure_type,"       \
+	" e.enclosure_length, e.image, e.season, e.episode, e.episode_type," \
+	" e.chapters_url, e.chapters_type, e.played, e.position"
+
+static void episode_from_row(sqlite3_stmt *st, db_episode *e)
+{
+	memset(e, 0, sizeof *e);
+	e->id = sqlite3_column_int64(st, 0);
+	e->podcast_id = sqlite3_column_int64(st, 1);
+	e->podcast_title = dbi_col_text(st, 2);
+	e->key = dbi_col_text(st, 3);
+	e->guid = dbi_col_text(st, 4);
+	e->title = dbi_col_text(st, 5);
+	e->link = dbi_col_text(st, 6);
+	e->author = dbi_col_text(st, 7);
+	e->has_published = sqlite3_column_type(st, 8) != SQLITE_NULL;
+	e->published = sqlite3_column_int64(st, 8);
+	e->duration = dbi_col_opt_double(st, 9);
+	e->enclosure_url = dbi_col_text(st, 10);
+	e->enclosure_type = dbi_col_text(st, 11);
+	e->enclosure_length = sqlite3_column_type(st, 12) == SQLITE_NULL
+				      ? -1
+				      : sqlite3_column_int64(st, 12);
+	e->image = dbi_col_text(st, 13);
+	e->season = sqlite3_column_int(st, 14);
+	e->episode = sqlite3_column_int(st, 15);
+	e->episode_type = dbi_col_text(st, 16);
+	e->chapters_url = dbi_col_text(st, 17);
+	e->chapters_type = dbi_col_text(st, 18);
+	e->played = sqlite3_column_int(st, 19);
+	e->position = dbi_col_opt_double(st, 20);
+}
+
+void db_episode_free(db_episode *e)
+{
+	if (!e)
+		return;
+	free(e->podcast_title);
+	free(e->key);
+	free(e->guid);
+	free(e->title);
+	free(e->link);
+	free(e->author);
+	free(e->enclosure_url);
+	free(e->enclosure_type);
+	free(e->image);
+	free(e->episode_type);
+	free(e->chapters_url);
+	free(e->chapters_type);
+	free(e->notes_html);
+	free(e->notes_text);
+	memset(e, 0, sizeof *e);
+}
+
+void db_episode_list_free(db_episode *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		db_episode_free(&v[i]);
+	free(v);
+}
+
+static void fill_episode(sqlite3_stmt *st, void *e)
+{
+	episode_from_row(st, e);
+}
+
+static void release_episodes(void *v, size_t n)
+{
+	db_episode_list_free(v, n);
+}
+
+/* The episode order of every list and page: newest first, undated after
+ * dated in feed order, the id breaking ties. The v3 paging indexes hold
+ * exactly this order (rowid last). The filters are spelled out per case
+ * rather than as "?1 = 0 OR ...", which would defeat the indexes, and
+ * "played = 0" matches the partial indexes' WHERE so the planner can use
+ * them. */
+#define EPISODE_FROM " FROM episode e JOIN podcast p ON p.id = e.podcast_id"
+#define EPISODE_ORDER " ORDER BY e.published IS NULL, e.published DESC, e.feed_order, e.id"
+
+/* [per podcast][unplayed only]; ?1 = podcast id. */
+static const char *const episode_where[2][2] = {
+	{"", " WHERE e.played = 0"},
+	{" WHERE e.podcast_id = ?1", " WHERE e.podcast_id = ?1 AND e.played = 0"},
+};
+
+/* The ids of one page (?2 limit, ?3 offset), read from the index alone:
+ * rows skipped by the offset cost an index step each, not a row lookup
+ * and a join. The filter goes between PAGE_IDS_HEAD and PAGE_IDS_TAIL. */
+#define PAGE_IDS_HEAD "SELECT e.id FROM episode e"
+#define PAGE_IDS_TAIL EPISODE_ORDER " LIMIT ?2 OFFSET ?3"
+
+/* Prepares head + the filter for these arguments + tail, ?1 bound. */
+static sqlite3_stmt *prep_filtered(db *d, const char *head, int64_t podcast_id,
+				   int unplayed_only, const char *tail)
+{
+	sbuf b = SBUF_INIT;
+	sb_puts(&b, head);
+	sb_puts(&b, episode_where[podcast_id != 0][unplayed_only != 0]);
+	sb_puts(&b, tail);
+	sqlite3_stmt *st = dbi_prep(d, b.s);
+	sb_free(&b);
+	if (st)
+		sqlite3_bind_int64(st, 1, podcast_id);
+	return st;
+}
+
+int db_episode_page(db *d, int64_t podcast_id, int unplayed_only, size_t offset, size_t limit,
+		    db_episode **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	/* Then the page's rows in order: a sort of at most limit rows. */
+	sqlite3_stmt *st = prep_filtered(d, "SELECT " EPISODE_COLS " FROM (" PAGE_IDS_HEAD,
+					 podcast_id, unplayed_only,
+					 PAGE_IDS_TAIL ") AS k JOIN episode e ON e.id = k.id"
+						       " JOIN podcast p ON p.id = e.podcast_id"
+						       EPISODE_ORDER);
+	if (!st)
+		return -1;
+	dbi_bind_size(st, 2, limit);
+	dbi_bind_size(st, 3, offset);
+	void *v;
+	int rc = dbi_collect_rows(d, st, sizeof **out, fill_episode, release_episodes, &v, n,
+				  "list episodes");
+	*out = v;
+	return rc;
+}
+
+int db_episode_list(db *d, int64_t podcast_id, db_episode **out, size_t *n)
+{
+	/* Every row: one index scan in order, no sort. */
+	sqlite3_stmt *st = prep_filtered(d, "SELECT " EPISODE_COLS EPISODE_FROM, podcast_id, 0,
+					 EPISODE_ORDER);
+	if (!st)
+		return -1;
+	void *v;
+	int rc = dbi_collect_rows(d, st, sizeof **out, fill_episode, release_episodes, &v, n,
+				  "list episodes");
+	*out = v;
+	return rc;
+}
+
+int db_episode_count(db *d, int64_t podcast_id, int unplayed_only, size_t *n)
+{
+	*n = 0;
+	sqlite3_stmt *st = prep_filtered(d, "SELECT count(*) FROM episode e", podcast_id,
+					 unplayed_only, "");
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : dbi_fail(d, "count episodes");
+}
+
+int dbi_episode_page_plan(db *d, int64_t podcast_id, int unplayed_only, char **plan)
+{
+	*plan = NULL;
+	sqlite3_stmt *st = prep_filtered(d, "EXPLAIN QUERY PLAN " PAGE_IDS_HEAD, podcast_id,
+					 unplayed_only, PAGE_IDS_TAIL);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 2, 50);
+	sqlite3_bind_int64(st, 3, 0);
+	sbuf b = SBUF_INIT;
+	int rc;
+	/* Columns: id, parent, notused, detail. */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		sb_printf(&b, "%s\n", (const char *)sqlite3_column_text(st, 3));
+	sqlite3_finalize(st);
+	*plan = sb_steal(&b);
+	return rc == SQLITE_DONE ? 0 : dbi_fail(d, "explain");
+}
+
+int db_episode_get(db *d, int64_t id, db_episode *out)
+{
+	sqlite3_stmt *st = dbi_prep(d, "SELECT " EPISODE_COLS ", e.notes_html, e.notes_text"
+				   " FROM episode e JOIN podcast p ON p.id = e.podcast_id"
+				   " WHERE e.id = ?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		episode_from_row(st, out);
+		out->notes_html = dbi_col_text(st, 21);
+		out->notes_text = dbi_col_text(st, 22);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? 1 : dbi_fail(d, "episode lookup");
+}
+
+int db_episode_set_position(db *d, int64_t id, double pos)
+{
+	sqlite3_stmt *st = dbi_prep(d, "UPDATE episode SET position = ? WHERE id = ?");
+	if (!st)
+		return -1;
+	dbi_bind_opt_double(st, 1, pos);
+	sqlite3_bind_int64(st, 2, id);
+	if (dbi_run(d, st, "save position") != 0)
+		return -1;
+	return sqlite3_changes(d->h) ? 0 : 1;
+}
+
+int db_episode_set_played(db *d, int64_t id, int played)
+{
+	/* Marking played also forgets the position: playing it again starts
+	 * from the beginning, as users expect of a finished episode. */
+	sqlite3_stmt *st = dbi_prep(d, "UPDATE episode SET played = ?1,"
+				   " position = CASE WHEN ?1 THEN NULL ELSE position END"
+				   " WHERE id = ?2");
+	if (!st)
+		return -1;
+	sqlite3_bind_int(st, 1, played ? 1 : 0);
+	sqlite3_bind_int64(st, 2, id);
+	if (dbi_run(d, st, "mark played") != 0)
+		return -1;
+	return sqlite3_changes(d->h) ? 0 : 1;
+}
+
+static void fill_link(sqlite3_stmt *st, void *l)
+{
+	*(char **)l = dbi_col_text(st, 0);
+}
+
+static void release_links(void *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(((char **)v)[i]);
+	free(v);
+}
+
+int db_episode_links(db *d, int64_t id, char ***links, size_t *n)
+{
+	sqlite3_stmt *st = dbi_prep(d, "SELECT url FROM episode_link WHERE episode_id = ?"
+				       " ORDER BY n");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	void *v;
+	int rc = dbi_collect_rows(d, st, sizeof **links, fill_link, release_links, &v, n, "links");
+	*links = v;
+	return rc;
+}
+
+static void fill_transcript(sqlite3_stmt *st, void *p)
+{
+	db_transcript *t = p;
+	t->url = dbi_col_text(st, 0);
+	t->type = dbi_col_text(st, 1);
+	t->language = dbi_col_text(st, 2);
+	t->rel = dbi_col_text(st, 3);
+}
+
+static void release_transcripts(void *v, size_t n)
+{
+	db_transcript_list_free(v, n);
+}
+
+int db_episode_transcripts(db *d, int64_t id, db_transcript **out, size_t *n)
+{
+	sqlite3_stmt *st = dbi_prep(d, "SELECT url, type, language, rel FROM transcript"
+				   " WHERE episode_id = ? ORDER BY n");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	void *v;
+	int rc = dbi_collect_rows(d, st, sizeof **out, fill_transcript, release_transcripts, &v, n,
+				  "transcripts");
+	*out = v;
+	return rc;
+}
+
+void db_transcript_list_free(db_transcript *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].url);
+		free(v[i].type);
+		free(v[i].language);
+		free(v[i].rel);
+	}
+	free(v);
+}
+

@@ -1,0 +1,186 @@
+/*
+ * db_int.h - private to the db module (src/db*.c): the connection struct
+ * and the statement helpers every db_*.c file shares. Nothing outside the
+ * module includes this header (tests of the module may, for the hooks at
+ * the end); the public contract is include/db.h.
+ *
+ * Helper conventions: dbi_prep/dbi_run/dbi_step_reset/dbi_collect_rows
+ * record a message for db_errmsg() on failure and return NULL / -1;
+ * dbi_run and dbi_collect_rows always finalize their statement.
+ */
+#ifndef PODCUE_DB_INT_H
+#define PODCUE_DB_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "db.h"
+#include "util.h"
+
+struct db {
+	sqlite3 *h;
+	char *err; /* last error message, owned */
+};
+
+/* Records "what: <sqlite message>" as the error; returns -1. */
+int dbi_fail(db *d, const char *what);
+/* Runs SQL text (several statements allowed) that returns no rows. */
+int dbi_exec(db *d, const char *sql);
+/* Prepares one statement; NULL (error recorded) on failure. */
+sqlite3_stmt *dbi_prep(db *d, const char *sql);
+/* Steps a statement expected to return no rows (or one row that is
+ * ignored); finalizes it. A NULL st (failed dbi_prep) returns -1. */
+int dbi_run(db *d, sqlite3_stmt *st, const char *what);
+/* Steps a reusable statement once, then resets it and clears bindings. */
+int dbi_step_reset(db *d, sqlite3_stmt *st, const char *what);
+/* Steps st to its end, appending one elem_size element per row, filled by
+ * fill(); finalizes st. The list is returned in *out / *n (NULL / 0 when
+ * empty). On a step error what was collected is released with release()
+ * and -1 returned. Every list-returning function goes through here. */
+int dbi_collect_rows(db *d, sqlite3_stmt *st, size_t elem_size,
+		     void (*fill)(sqlite3_stmt *st, void *elem),
+		     void (*release)(void *v, size_t n), void **out, size_t *n,
+		     const char *what);
+
+/* Binding and column helpers: NULL text, a negative double and an absent
+ * integer all map to SQL NULL, and back. */
+static inline void dbi_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static inline void dbi_bind_opt_double(sqlite3_stmt *st, int i, double v)
+{
+	if (v >= 0)
+		sqlite3_bind_double(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static inline void dbi_bind_opt_int(sqlite3_stmt *st, int i, int64_t v, int present)
+{
+	if (present)
+		sqlite3_bind_int64(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* A size_t count bound as a LIMIT/OFFSET: values past INT64_MAX clamp. */
+static inline void dbi_bind_size(sqlite3_stmt *st, int i, size_t v)
+{
+	sqlite3_bind_int64(st, i, v > (size_t)INT64_MAX ? INT64_MAX : (sqlite3_int64)v);
+}
+
+static inline char *dbi_col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
+static inline double dbi_col_opt_double(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1.0
+							 : sqlite3_column_double(st, i);
+}
+
+/* Rowids of the search index search_fts (migration 3), as SQL over the
+ * columns of row r ("new", "old" or a table name). One integer space holds
+ * both kinds so that a single index scan in rowid order visits an episode
+ * and its chapters together, newest episode first (db_search caps the
+ * number of matches it ranks that way):
+ *   episode:  id << 18
+ *   chapter:  (episode_id << 18) + 1 + source * 65536 + n
+ * with source = enum chapter_source (its preference order) and n its
+ * position in that source's list (the key of the chapter table). Only
+ * visible, titled chapters with n < 65535 are indexed. Episode ids stay
+ * far below 2^45. FROZEN: these expressions are part of migration 3's
+ * triggers; changing them needs a migration that rebuilds search_fts. */
+#define DBI_FTS_SHIFT 18
+#define DBI_FTS_EPISODE_ROWID(r) "(" r ".id * 262144)"
+#define DBI_FTS_CHAPTER_ROWID(r)                                                         \
+	"(" r ".episode_id * 262144 + 1 + " r ".n + 65536 * CASE " r ".source"            \
+	" WHEN 'json' THEN 0 WHEN 'psc' THEN 1 WHEN 'embedded' THEN 2 ELSE 3 END)"
+#define DBI_FTS_CHAPTER_INDEXED(r)                                                       \
+	"(NOT " r ".hidden AND " r ".title IS NOT NULL AND " r ".n BETWEEN 0 AND 65534"  \
+	" AND " r ".source IN ('json', 'psc', 'embedded', 'notes'))"
+
+/* Selecting the index rows (rowid, title, notes) of the episodes "e" and
+ * of the indexed chapters "c": "SELECT " [ "'delete', " ] COLS where ORDER.
+ * In rowid order: FTS5 writes a new segment whenever rowids go down. Also
+ * migration 3's initial build: frozen likewise. */
+#define DBI_FTS_EPISODE_COLS                                                             \
+	DBI_FTS_EPISODE_ROWID("e") ", e.title, e.notes_text FROM episode e WHERE "
+#define DBI_FTS_EPISODE_ORDER " ORDER BY e.id"
+#define DBI_FTS_CHAPTER_COLS                                                             \
+	DBI_FTS_CHAPTER_ROWID("c") " AS rid, c.title, NULL FROM chapter c"                \
+	" WHERE " DBI_FTS_CHAPTER_INDEXED("c") " AND "
+#define DBI_FTS_CHAPTER_ORDER " ORDER BY rid"
+/* The triggers index only while search_defer is empty. */
+#define DBI_FTS_LIVE "NOT EXISTS (SELECT 1 FROM search_defer)"
+
+/* Indexing in bulk. FTS5 flushes its pending changes into a new index
+ * segment at every statement of a transaction once it has been written
+ * to, so the row-by-row triggers make a writer that stores many rows one
+ * statement at a time (db_store_feed, chapter lists) pay a segment and
+ * its merging per row (twice the time, measured). Such a writer instead,
+ * inside one transaction (no other connection ever sees the switch):
+ *   dbi_search_defer()                      the triggers stop indexing,
+ *   dbi_search_snapshot(...)                note the index rows of what it
+ *                                           may rewrite,
+ *   its writes,
+ *   dbi_search_apply(...)                   unindex the rows that changed
+ *                                           or went, index the new ones,
+ *   dbi_search_resume()                     the triggers index again.
+ * (or dbi_search_reindex(0, ...) before and (1, ...) after the writes,
+ * which reindexes everything selected, changed or not). On failure the
+ * transaction must be rolled back. Not nested. */
+int dbi_search_defer(db *d);
+int dbi_search_resume(db *d);
+/* The selection is as for dbi_search_reindex; snapshot and apply must
+ * select the same rows (before and after the writes). A refresh that
+ * rewrites a feed's 100 items of which one is new indexes one episode. */
+int dbi_search_snapshot(db *d, const char *ep_where, const char *ch_where, int64_t a,
+			const char *b);
+int dbi_search_apply(db *d, const char *ep_where, const char *ch_where, int64_t a,
+		     const char *b);
+/* Removes (add = 0) or adds (add = 1) the index rows of the episodes "e"
+ * matching ep_where and of the chapters "c" matching ch_where (SQL with
+ * ?1 = a and ?2 = b bound; "0" selects nothing), one statement each. */
+int dbi_search_reindex(db *d, int add, const char *ep_where, const char *ch_where, int64_t a,
+		       const char *b);
+/* Begins a transaction when none is open (*own set): for functions that
+ * must be atomic whether or not their caller opened one. dbi_txn_end
+ * commits (rc == 0) or rolls back an owned one and returns rc. */
+int dbi_txn_begin(db *d, int *own);
+int dbi_txn_end(db *d, int own, int rc);
+
+/* Replacing one source's chapters of an episode (db_chapter.c); the pair
+ * of statements is reused by db_store_feed across items. */
+typedef struct dbi_chapter_stmts {
+	sqlite3_stmt *del, *add;
+} dbi_chapter_stmts;
+
+int dbi_chapter_stmts_init(db *d, dbi_chapter_stmts *s);
+void dbi_chapter_stmts_free(dbi_chapter_stmts *s);
+/* Deletes the episode's chapters of source, then inserts l (may be NULL).
+ * Runs inside the caller's transaction (if any); the search index is the
+ * caller's business (see dbi_search_defer). */
+int dbi_store_chapters(db *d, dbi_chapter_stmts *s, int64_t episode_id, int source,
+		       const chapter_list *l);
+
+/* --- hooks for the module's own tests --------------------------------- */
+
+/* Opens like db_open but migrates only up to schema version `version`
+ * (<= DB_SCHEMA_VERSION): builds an "old" cache to test migrations. */
+int dbi_open_at_version(const char *path, int version, db **out, char **err);
+/* EXPLAIN QUERY PLAN of the part of db_episode_page that reads many rows
+ * (the page's ids, with its offset), for these arguments: one plan line
+ * per '\n'-terminated line (caller frees). */
+int dbi_episode_page_plan(db *d, int64_t podcast_id, int unplayed_only, char **plan);
+
+#endif

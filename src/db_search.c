@@ -1,0 +1,403 @@
+/*
+ * db_search.c - full-text search over episode titles, show notes and
+ * chapter titles (the FTS5 index search_fts of schema version 3; see the
+ * migration in db.c for how it is kept in sync). Contract in db.h.
+ *
+ * User text never reaches FTS5 as query syntax. It is split into tokens
+ * by the very tokenizer the index uses (unicode61 remove_diacritics 2,
+ * obtained through the fts5_api), so the words searched are exactly the
+ * words indexed: no operator, quote, column filter or parenthesis can be
+ * expressed, and a query with no token is known to have no hits before
+ * FTS5 is asked. Each token is then written as a quoted FTS5 string,
+ * joined by spaces (implicit AND), the last one with a prefix '*' when it
+ * has SEARCH_PREFIX_MIN characters or more (see search_run).
+ *
+ * Duplicate chapters (the same chapter found by several sources) are
+ * dropped here rather than in SQL: a chapter hit is dropped when a
+ * chapter of the same episode from a preferred source, starting within
+ * 1 s, matches the query too. Whether it matches is decided by
+ * tokenizing its title, which for this AND-of-words query language is
+ * exactly what the index would answer, without asking FTS5 per chapter.
+ */
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "db_int.h"
+#include "util.h"
+
+/* Must match the tokenize= option of search_fts in the v3 migration. */
+#define SEARCH_TOKENIZER "unicode61"
+#define SEARCH_TOKENIZER_ARGS {"remove_diacritics", "2"}
+
+/* Column weights for bm25 (title, notes): a word in a title (episode or
+ * chapter) counts ten times a word in the show notes. */
+#define SEARCH_WEIGHTS "10.0, 1.0"
+
+/* The last word is also a prefix when it has at least this many
+ * characters: shorter ones are usually whole words ("go", "AI"), and
+ * expanding them would merge the lists of a large part of the vocabulary
+ * (the index keeps ready-made lists for 3-character prefixes). */
+#define SEARCH_PREFIX_MIN 3
+
+/* At most this many matches are ranked: the newest ones in index order
+ * (newest episode first, each with its chapters). Ranking costs about a
+ * microsecond a match, and a word found in a third of a 100,000-episode
+ * library would otherwise take a third of a second to rank. Below the cap
+ * (every query on a small library, and any specific one on a large
+ * library) all matches are ranked. */
+#define SEARCH_RANK_CAP 5000
+
+_Static_assert(DB_SEARCH_MAX_WORDS <= 32, "matched words are a 32-bit mask");
+
+/* --- tokens --------------------------------------------------------------- */
+
+struct tokens {
+	char *v[DB_SEARCH_MAX_WORDS];
+	size_t n;
+};
+
+/* The index's tokenizer, created once per search. */
+struct tokenizer {
+	fts5_tokenizer tk;
+	Fts5Tokenizer *tok;
+};
+
+static void tokens_free(struct tokens *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->v[i]);
+	t->n = 0;
+}
+
+static int tokenizer_open(db *d, struct tokenizer *z)
+{
+	fts5_api *api = NULL;
+	sqlite3_stmt *st = dbi_prep(d, "SELECT fts5(?1)");
+	if (!st)
+		return -1;
+	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	const char *args[] = SEARCH_TOKENIZER_ARGS;
+	void *ud = NULL;
+	z->tok = NULL;
+	if (!api || api->xFindTokenizer(api, SEARCH_TOKENIZER, &ud, &z->tk) != SQLITE_OK ||
+	    z->tk.xCreate(ud, args, (int)(sizeof args / sizeof *args), &z->tok) != SQLITE_OK) {
+		free(d->err);
+		d->err = xstrdup("search: no FTS5 " SEARCH_TOKENIZER " tokenizer in this SQLite");
+		return -1;
+	}
+	return 0;
+}
+
+static void tokenizer_close(struct tokenizer *z)
+{
+	if (z->tok)
+		z->tk.xDelete(z->tok);
+	z->tok = NULL;
+}
+
+/* Runs the tokenizer over text, calling cb for each token. */
+static int tokenize(struct tokenizer *z, int flags, const char *text, void *ctx,
+		    int (*cb)(void *, int, const char *, int, int, int))
+{
+	size_t len = strlen(text);
+	int rc = z->tk.xTokenize(z->tok, ctx, flags, text, len > INT_MAX ? INT_MAX : (int)len, cb);
+	return rc == SQLITE_OK || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* xTokenize callback: keeps the first DB_SEARCH_MAX_WORDS tokens. */
+static int keep_token(void *ctx, int flags, const char *tok, int len, int start, int end)
+{
+	struct tokens *t = ctx;
+	(void)start;
+	(void)end;
+	if ((flags & FTS5_TOKEN_COLOCATED) || len <= 0)
+		return SQLITE_OK; /* a synonym of the previous token: none here */
+	if (t->n == DB_SEARCH_MAX_WORDS)
+		return SQLITE_DONE; /* enough words: stop */
+	t->v[t->n++] = xstrndup(tok, (size_t)len);
+	return SQLITE_OK;
+}
+
+/* The query's tokens: the words of the index, at most DB_SEARCH_MAX_WORDS. */
+static int query_tokens(db *d, struct tokenizer *z, const char *query, struct tokens *t)
+{
+	t->n = 0;
+	if (tokenize(z, FTS5_TOKENIZE_QUERY, query, t, keep_token) == 0)
+		return 0;
+	tokens_free(t);
+	free(d->err);
+	d->err = xstrdup("search: the tokenizer failed");
+	return -1;
+}
+
+/* Length of a UTF-8 token in characters. */
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+static int last_can_be_prefix(const struct tokens *t)
+{
+	return utf8_chars(t->v[t->n - 1]) >= SEARCH_PREFIX_MIN;
+}
+
+/* '"a" "b" "c"*': every token a quoted string (an embedded '"' doubled,
+ * although the tokenizer never yields one), AND-ed, the last a prefix
+ * when asked. */
+static char *fts_query(const struct tokens *t, int prefix)
+{
+	sbuf b = SBUF_INIT;
+	for (size_t i = 0; i < t->n; i++) {
+		if (i)
+			sb_putc(&b, ' ');
+		sb_putc(&b, '"');
+		for (const char *p = t->v[i]; *p; p++) {
+			if (*p == '"')
+				sb_putc(&b, '"');
+			sb_putc(&b, *p);
+		}
+		sb_putc(&b, '"');
+	}
+	if (prefix)
+		sb_putc(&b, '*');
+	return sb_steal(&b);
+}
+
+/* --- does a title match the query? ---------------------------------------- */
+
+struct title_match {
+	const struct tokens *q;
+	int prefix;     /* the last query token is a prefix */
+	uint32_t found; /* bit i: query token i seen in the title */
+};
+
+static int see_token(void *ctx, int flags, const char *tok, int len, int start, int end)
+{
+	struct title_match *m = ctx;
+	(void)flags;
+	(void)start;
+	(void)end;
+	for (size_t i = 0; i < m->q->n; i++) {
+		const char *w = m->q->v[i];
+		size_t wl = strlen(w);
+		int pre = m->prefix && i == m->q->n - 1;
+		if ((pre ? (size_t)len >= wl : (size_t)len == wl) && memcmp(tok, w, wl) == 0)
+			m->found |= (uint32_t)1 << i;
+	}
+	return SQLITE_OK;
+}
+
+/* 1 when the index would match title against the query: every query token
+ * among the title's tokens (the last as a prefix when prefix is set). */
+static int title_matches(struct tokenizer *z, const struct tokens *q, int prefix,
+			 const char *title)
+{
+	struct title_match m = {.q = q, .prefix = prefix, .found = 0};
+	if (tokenize(z, FTS5_TOKENIZE_DOCUMENT, title, &m, see_token) != 0)
+		return 0;
+	uint32_t all = q->n == 32 ? UINT32_MAX : ((uint32_t)1 << q->n) - 1;
+	return m.found == all;
+}
+
+/* --- the search ----------------------------------------------------------- */
+
+/* ?1 the FTS5 query, ?2 how many ranked matches to consider (best first),
+ * ?3..?6 the chapter source names in enum chapter_source order, ?7 the cap.
+ * Rowids are decoded as laid out at DBI_FTS_EPISODE_ROWID (db_int.h).
+ *
+ * m: the best ?2 of the newest ?7 matches, by rank; k < 0 for an episode,
+ *    else the chapter's source (k >> 16, also its preference) and n.
+ * Then each match with its episode, podcast and (for chapters) chapter
+ * row, best first. The last column tells the caller whether m was cut at
+ * ?2 (lower-ranked matches exist: dropped duplicates may have left the
+ * answer short). */
+static const char search_sql[] =
+	"WITH m AS MATERIALIZED ("
+	" SELECT rid, r, rid >> 18 AS eid, (rid & 262143) - 1 AS k FROM ("
+	"  SELECT rowid AS rid, bm25(search_fts, " SEARCH_WEIGHTS ") AS r FROM search_fts"
+	"  WHERE search_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?7)"
+	" ORDER BY r LIMIT ?2)"
+	" SELECT m.k >= 0, m.eid, e.podcast_id, coalesce(ch.title, e.title), e.title, p.title,"
+	"  ch.start, m.r, m.k >> 16, (SELECT count(*) FROM m)"
+	" FROM m JOIN episode e ON e.id = m.eid JOIN podcast p ON p.id = e.podcast_id"
+	" LEFT JOIN chapter ch ON m.k >= 0 AND ch.episode_id = m.eid AND ch.n = (m.k & 65535)"
+	"  AND ch.source = CASE m.k >> 16 WHEN 0 THEN ?3 WHEN 1 THEN ?4 WHEN 2 THEN ?5 ELSE ?6 END"
+	" WHERE m.k < 0 OR (ch.episode_id IS NOT NULL AND NOT ch.hidden)"
+	" ORDER BY m.r, m.k >= 0, m.eid, ch.start";
+
+/* Titles of the indexed chapters of episode ?1 that start between ?2 and
+ * ?3 and come from a source preferred to ?4 (a preference number); ?5..?8
+ * the source names in enum chapter_source order. See dup_of_better(). */
+static const char dup_sql[] =
+	"SELECT title FROM chapter WHERE episode_id = ?1 AND start BETWEEN ?2 AND ?3"
+	" AND " DBI_FTS_CHAPTER_INDEXED("chapter")
+	" AND CASE source WHEN ?5 THEN 0 WHEN ?6 THEN 1 WHEN ?7 THEN 2 ELSE 3 END < ?4";
+
+_Static_assert(DBI_FTS_SHIFT == 18, "search_sql decodes rowids with 18 low bits");
+_Static_assert(CHAP_SRC_JSON == 0 && CHAP_SRC_PSC == 1 && CHAP_SRC_EMBEDDED == 2 &&
+		       CHAP_SRC_NOTES == 3 && CHAP_SRC_COUNT == 4,
+	       "the search index numbers chapter sources in enum order");
+
+struct search {
+	db *d;
+	struct tokenizer z;
+	struct tokens q;
+	int prefix; /* the last token is searched as a prefix */
+	char *fts;  /* the FTS5 query for q and prefix */
+	sqlite3_stmt *dup;
+};
+
+static void bind_sources(sqlite3_stmt *st, int first)
+{
+	for (int s = 0; s < CHAP_SRC_COUNT; s++)
+		sqlite3_bind_text(st, first + s, chapter_source_name(s), -1, SQLITE_STATIC);
+}
+
+/* 1 when the chapter hit (episode, start, source pref) has a duplicate
+ * from a preferred source that matches the query as well. */
+static int dup_of_better(struct search *s, int64_t episode_id, double start, int pref)
+{
+	if (pref <= 0)
+		return 0;
+	sqlite3_stmt *st = s->dup;
+	sqlite3_bind_int64(st, 1, episode_id);
+	sqlite3_bind_double(st, 2, start - 1.0);
+	sqlite3_bind_double(st, 3, start + 1.0);
+	sqlite3_bind_int(st, 4, pref);
+	int dup = 0;
+	while (!dup && sqlite3_step(st) == SQLITE_ROW)
+		dup = title_matches(&s->z, &s->q, s->prefix,
+				    (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return dup;
+}
+
+static void fill_hit(sqlite3_stmt *st, db_search_hit *h)
+{
+	h->kind = sqlite3_column_int(st, 0) ? DB_HIT_CHAPTER : DB_HIT_EPISODE;
+	h->episode_id = sqlite3_column_int64(st, 1);
+	h->podcast_id = sqlite3_column_int64(st, 2);
+	h->title = dbi_col_text(st, 3);
+	h->episode_title = dbi_col_text(st, 4);
+	h->podcast_title = dbi_col_text(st, 5);
+	h->start = h->kind == DB_HIT_CHAPTER ? sqlite3_column_double(st, 6) : -1.0;
+	h->rank = sqlite3_column_double(st, 7);
+}
+
+void db_search_free(db_search_hit *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].title);
+		free(v[i].episode_title);
+		free(v[i].podcast_title);
+	}
+	free(v);
+}
+
+/* One pass over the best `window` of the newest `rank_cap` matches: up
+ * to limit hits into *out / *n (empty on entry); *cut set when the window
+ * was full. */
+static int search_window(struct search *s, size_t window, size_t rank_cap, size_t limit,
+			 db_search_hit **out, size_t *n, int *cut)
+{
+	sqlite3_stmt *st = dbi_prep(s->d, search_sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, s->fts, -1, SQLITE_STATIC);
+	dbi_bind_size(st, 2, window);
+	bind_sources(st, 3);
+	dbi_bind_size(st, 7, rank_cap);
+	size_t cap = 0;
+	int rc = SQLITE_DONE;
+	*cut = 0;
+	while (*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*cut = (size_t)sqlite3_column_int64(st, 9) >= window;
+		if (sqlite3_column_int(st, 0) &&
+		    dup_of_better(s, sqlite3_column_int64(st, 1), sqlite3_column_double(st, 6),
+				  sqlite3_column_int(st, 8)))
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*out = xrealloc(*out, cap * sizeof **out);
+		}
+		fill_hit(st, &(*out)[(*n)++]);
+	}
+	sqlite3_finalize(st);
+	/* SQLITE_ROW: stopped at limit. On an error the caller frees *out. */
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : dbi_fail(s->d, "search");
+}
+
+/* Ranks the matches of s->q (with s->prefix) into at most limit hits. */
+static int search_ranked(struct search *s, size_t limit, db_search_hit **out, size_t *n)
+{
+	free(s->fts);
+	s->fts = fts_query(&s->q, s->prefix);
+	/* Look up only as many ranked matches as the answer can need; a
+	 * window cut short by dropped duplicate chapters is widened and run
+	 * again (up to the cap, past which nothing is ranked). */
+	size_t window = limit > SIZE_MAX / 4 ? SIZE_MAX : limit * 2 + 32;
+	size_t rank_cap = window > SEARCH_RANK_CAP ? window : SEARCH_RANK_CAP;
+	for (;;) {
+		int cut;
+		if (search_window(s, window, rank_cap, limit, out, n, &cut) != 0)
+			return -1;
+		if (*n >= limit || !cut || window >= rank_cap)
+			return 0;
+		db_search_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		window = window > rank_cap / 4 ? rank_cap : window * 4;
+	}
+}
+
+/* A last word long enough to be a prefix is first searched as the word
+ * itself: when that alone fills the answer (a common, complete word),
+ * expanding it would merge the lists of every word it starts, the costly
+ * part of a search, for hits that would not fit anyway. */
+static int search_run(struct search *s, size_t limit, db_search_hit **out, size_t *n)
+{
+	s->dup = dbi_prep(s->d, dup_sql);
+	if (!s->dup)
+		return -1;
+	bind_sources(s->dup, 5);
+	s->prefix = 0;
+	if (search_ranked(s, limit, out, n) != 0)
+		return -1;
+	if (*n >= limit || !last_can_be_prefix(&s->q))
+		return 0;
+	db_search_free(*out, *n);
+	*out = NULL;
+	*n = 0;
+	s->prefix = 1;
+	return search_ranked(s, limit, out, n);
+}
+
+int db_search(db *d, const char *query, size_t limit, db_search_hit **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct search s = {.d = d};
+	if (tokenizer_open(d, &s.z) != 0)
+		return -1;
+	int rc = query_tokens(d, &s.z, query ? query : "", &s.q);
+	if (rc == 0 && s.q.n && limit)
+		rc = search_run(&s, limit, out, n);
+	if (rc != 0) {
+		db_search_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	sqlite3_finalize(s.dup);
+	free(s.fts);
+	tokens_free(&s.q);
+	tokenizer_close(&s.z);
+	return rc;
+}
