@@ -4,7 +4,8 @@
  *
  * The command line is a contract that scripts rely on: text output is for
  * people (sanitized for the terminal), --json output is one JSON document
- * with stable field names. Errors go to stderr; exit status 0 = success,
+ * with stable field names, written as ASCII (everything else as \uXXXX
+ * escapes) so that printing it to a terminal is safe too. Errors go to stderr; exit status 0 = success,
  * 1 = the operation failed, 2 = usage error.
  */
 #ifndef PODCUE_CLI_H
@@ -51,6 +52,10 @@ int cmd_episodes(app *a, int argc, char **argv);
 int cmd_show(app *a, int argc, char **argv);
 /* Chapters of an episode, merged from every source (cmd_chapters.c). */
 int cmd_chapters(app *a, int argc, char **argv);
+/* Plays one episode with a status line and the playback keys (cmd_play.c). */
+int cmd_play(app *a, int argc, char **argv);
+/* Full-text search of titles, show notes and chapters (cmd_search.c). */
+int cmd_search(app *a, int argc, char **argv);
 
 /* Prints "podcue: " + message to stderr. */
 void cli_error(const char *fmt, ...) PC_PRINTF(1, 2);

@@ -37,18 +37,32 @@ int playback_play_chapter(playback *pb, int64_t episode_id, int index, char **er
 
 /* Handles the player's events (call after player_process with its result):
  * saves the position every save_interval seconds while playing and on
- * pause; on load stores the file's own chapters (CHAP_SRC_EMBEDDED) and
- * remerges; near the end (played_margin) marks the episode played and
- * clears its position. Returns ev plus nothing new; 1 when the episode or
- * chapter list changed in the cache (the UI should reload). */
+ * pause; on load stores the file's own chapters (CHAP_SRC_EMBEDDED) when
+ * they are news, remerges and writes the list into the player; near the
+ * end (played_margin) or at the end of the file marks the episode played
+ * (which clears its position). An end of file well before the known end
+ * (a cut stream) keeps the position and sets playback_error. After ENDED
+ * or ERROR nothing plays (playback_episode() == 0). Returns 1 when the
+ * cache changed in a way lists show (played state, chapters), else 0;
+ * position saves do not count. */
 int playback_handle(playback *pb, unsigned ev);
 
 /* Runs a playback command (enum cmd_id with CMDF_PLAYBACK: pause, stop,
- * seeks, chapters, volume, speed). count is the typed count, 0 when none.
- * Returns 0, 1 when the command needs something playing and nothing is
- * (the TUI then falls back, e.g. seek-back focuses the left pane), or -1
- * with *msg (caller frees) to show on the status line. */
+ * seeks, chapters, volume, speed; quit only saves the position, the front
+ * end then exits). count is the typed count, 0 when none: seeks move
+ * count (at least 1) steps, "chapter" jumps to visible chapter count
+ * (1-based); the others ignore it. A chapter that starts at or past the
+ * end is refused. Returns 0, 1 when the command needs something playing
+ * and nothing is (the TUI then falls back, e.g. seek-back focuses the left
+ * pane), or -1 with *msg (caller frees, sanitized) to show on the status
+ * line. */
 int playback_command(playback *pb, int cmd, int count, char **msg);
+
+/* 1 when a typed count can no longer grow into a valid chapter number
+ * (count * 10 > the number of visible chapters), so a front end jumps at
+ * once on `3` with fewer than 30 chapters but waits (about 1 s, or for `c`)
+ * on `1` with 27. 0 for count <= 0. */
+int playback_count_ready(const playback *pb, int count);
 
 /* Saves the position and stops. */
 void playback_stop(playback *pb);

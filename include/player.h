@@ -31,8 +31,9 @@ enum player_status { PLAYER_IDLE, PLAYER_LOADING, PLAYER_PLAYING, PLAYER_PAUSED 
 typedef struct player_state {
 	int status;       /* enum player_status */
 	int64_t tag;      /* caller's id of the loaded item; 0 when idle */
-	double time_pos;  /* seconds; -1 unknown */
-	double duration;  /* seconds; -1 unknown */
+	double time_pos;  /* seconds; -1 unknown. Once a file ended, failed or
+	                     was replaced, the last value, until the next load. */
+	double duration;  /* seconds; -1 unknown (kept like time_pos) */
 	double speed;     /* 1.0 = normal */
 	double volume;    /* 0..100 */
 	int chapter;      /* libmpv's current chapter index, -1 none */
@@ -48,14 +49,22 @@ enum {
 	PLAYER_EV_SEEKED = 8,  /* a seek (or the start offset) completed */
 	PLAYER_EV_ENDED = 16,  /* the file played to its end (status now IDLE) */
 	PLAYER_EV_ERROR = 32,  /* the file failed to load or play: see player_error */
-	PLAYER_EV_STOPPED = 64 /* stopped by player_stop or replaced by a load */
+	PLAYER_EV_STOPPED = 64 /* stopped by player_stop or replaced by a load
+	                          (then state already describes the new load) */
 };
 
-/* Creates and initialises libmpv. Returns 0, or -1 with *err (caller frees). */
+/* Creates and initialises libmpv. LC_NUMERIC must be "C" (libmpv refuses
+ * other locales). podcue's defaults: audio only, no terminal, no config,
+ * scripts or ytdl, no playlists or references to other files
+ * (access-references=no), fall back to silent output when no audio device
+ * works (state.no_audio then set), demuxer-lavf-o=usetoc=1. A bad user
+ * option (o->mpv_options) is an error. Returns 0, or -1 with *err (caller
+ * frees). */
 int player_new(const player_opts *o, player **out, char **err);
 /* Stops playback and destroys libmpv (never blocks on the network). */
 void player_free(player *p);
-/* Readable (POLLIN) when player_process has work. */
+/* Readable (POLLIN) when player_process has work (a non-blocking pipe that
+ * libmpv's wakeup callback writes to; player_process drains it). */
 int player_fd(const player *p);
 /* Drains libmpv's events; returns the OR of PLAYER_EV_* that happened. */
 unsigned player_process(player *p);
@@ -74,13 +83,23 @@ int player_load(player *p, const char *url, int allow_local, int64_t tag, double
  * times rounded to milliseconds), valid from PLAYER_EV_LOADED until the
  * next load; empty when it had none. */
 const chapter_list *player_file_chapters(const player *p);
-/* A readable reason for the last PLAYER_EV_ERROR (libmpv's last warning or
- * error line for that file when there was one), or NULL. */
+/* Replaces the chapters written into libmpv's chapter-list (visible ones of
+ * l; NULL forgets a pending list): now when a file is loaded, else when the
+ * loading file is. Used after the chapters were remerged. */
+void player_set_chapters(player *p, const chapter_list *l);
+/* A readable reason for the last PLAYER_EV_ERROR (libmpv's last specific
+ * error or warning line for that file, e.g. "http: HTTP error 404 Not
+ * Found"; "not an audio file..."; "no answer within N s"), or NULL. It may
+ * hold text from the network: sanitize before display. */
 const char *player_error(const player *p);
 
 void player_stop(player *p);
 void player_set_pause(player *p, int pause);
-/* Seeks to secs (absolute) or by secs (relative); clamped to [0, duration). */
+/* Seeks to secs (absolute) or by secs (relative to the last target, so
+ * repeated keys add up); clamped to [0, duration - 1] so a seek to the end
+ * still ends the file normally. A seek while loading is applied once the
+ * file is loaded. time_pos shows the target at once; PLAYER_EV_SEEKED
+ * follows when libmpv has seeked. */
 void player_seek(player *p, double secs, int absolute);
 void player_set_volume(player *p, double vol);  /* clamped to 0..100 */
 void player_set_speed(player *p, double speed); /* clamped to 0.5..3.0 */

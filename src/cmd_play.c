@@ -1,0 +1,584 @@
+/*
+ * cmd_play.c - `podcue play EPISODE [--chapter N | --at SECONDS]`: plays
+ * one episode without the full-screen interface.
+ *
+ * One status line is redrawn in place on the terminal; the playback keys of
+ * the key map (context "common", commands with CMDF_PLAYBACK) work as in
+ * the TUI, with digits as a count. Raw terminal bytes are decoded here into
+ * the key codes of keys.h. One poll() waits on stdin, the player and a
+ * self-pipe the signal handlers write to; nothing else blocks.
+ *
+ * Exit status: 0 at the end of the episode, on q or s (the position is
+ * saved); 1 when it cannot be played (message on stderr); 2 on usage
+ * errors; 128 + signal number after SIGINT, SIGTERM or SIGHUP (position
+ * saved too). While playing, stderr points at the log file so library
+ * noise (ALSA) never reaches the terminal.
+ */
+#include <curses.h> /* KEY_* constants only; no curses calls */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "command.h"
+#include "keys.h"
+#include "log.h"
+#include "paths.h"
+#include "playback.h"
+#include "player.h"
+#include "ptime.h"
+#include "text.h"
+#include "util.h"
+
+#define USAGE "podcue play EPISODE [--chapter N | --at SECONDS]"
+#define COUNT_WAIT_MS 1000 /* a count that could grow waits this long */
+#define ESC_WAIT_MS 50     /* a lone ESC is Esc after this long */
+#define MSG_MS 3000        /* a command's message shows this long */
+#define COUNT_MAX 99999
+
+typedef struct play_args {
+	int64_t id;
+	int chapter; /* 0 = none */
+	double at;   /* -1 = resume */
+} play_args;
+
+typedef struct session {
+	app *a;
+	player *p;
+	playback *pb;
+	int tty_in, tty_out;
+	struct termios saved_tio;
+	int raw;
+	int read_stdin;
+	unsigned char in[64]; /* undecoded input bytes */
+	size_t nin;
+	int64_t in_ms;        /* when in[] last grew */
+	int count;
+	int64_t count_ms;
+	char *msg;
+	int64_t msg_ms;
+	int cols;
+	char *drawn;          /* the line on screen */
+	char *status;         /* the last status line drawn (not a message) */
+	int done;
+	int rc;
+} session;
+
+static int sig_pipe[2] = {-1, -1};
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	unsigned char c = (unsigned char)sig;
+	ssize_t r = write(sig_pipe[1], &c, 1);
+	(void)r;
+	errno = saved;
+}
+
+/* ---- arguments ---- */
+
+static int parse_args(int argc, char **argv, play_args *pa)
+{
+	pa->id = 0;
+	pa->chapter = 0;
+	pa->at = -1;
+	for (int i = 1; i < argc; i++) {
+		const char *s = argv[i];
+		if (strcmp(s, "--chapter") == 0 && i + 1 < argc && pa->at < 0 && !pa->chapter) {
+			int64_t n = cli_parse_id(argv[++i]);
+			if (n <= 0 || n > 1000000)
+				return -1;
+			pa->chapter = (int)n;
+		} else if (strcmp(s, "--at") == 0 && i + 1 < argc && pa->at < 0 && !pa->chapter) {
+			pa->at = ptime_duration(argv[++i]); /* "90", "1:30", "1:02:03" */
+			if (pa->at < 0)
+				return -1;
+		} else if (!pa->id && s[0] != '-') {
+			if (!(pa->id = cli_parse_id(s)))
+				return -1;
+		} else {
+			return -1;
+		}
+	}
+	return pa->id ? 0 : -1;
+}
+
+/* ---- terminal ---- */
+
+static void term_raw(session *s)
+{
+	if (!s->tty_in || tcgetattr(0, &s->saved_tio) != 0)
+		return;
+	struct termios t = s->saved_tio;
+	t.c_lflag &= ~(tcflag_t)(ICANON | ECHO | IEXTEN); /* ISIG stays: C-c is SIGINT */
+	t.c_iflag &= ~(tcflag_t)(IXON | ICRNL | INLCR);
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	if (tcsetattr(0, TCSANOW, &t) == 0)
+		s->raw = 1;
+}
+
+static void term_restore(session *s)
+{
+	if (s->raw)
+		tcsetattr(0, TCSANOW, &s->saved_tio);
+	s->raw = 0;
+}
+
+static int term_cols(void)
+{
+	struct winsize w;
+	if (ioctl(1, TIOCGWINSZ, &w) == 0 && w.ws_col > 0)
+		return w.ws_col;
+	return 80;
+}
+
+static void put(const char *str)
+{
+	size_t n = strlen(str);
+	while (n) {
+		ssize_t w = write(1, str, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		str += w;
+		n -= (size_t)w;
+	}
+}
+
+static int install_signals(void)
+{
+	if (pipe2(sig_pipe, O_NONBLOCK | O_CLOEXEC) != 0)
+		return -1;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART; /* libmpv's threads must not see EINTR */
+	sigemptyset(&sa.sa_mask);
+	const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP};
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+		sigaction(sigs[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static void remove_signals(void)
+{
+	const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP};
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+		signal(sigs[i], SIG_DFL);
+	for (int i = 0; i < 2; i++)
+		if (sig_pipe[i] >= 0)
+			close(sig_pipe[i]);
+	sig_pipe[0] = sig_pipe[1] = -1;
+}
+
+/* ---- key decoding ---- */
+
+/* Key of a CSI "ESC [ params final" or SS3 "ESC O final" sequence: the
+ * first parameter p1 and the modifier mod (1 none, 2 Shift). -1 unknown. */
+static int csi_key(int p1, int mod, int final)
+{
+	static const struct {
+		char final;
+		int plain, shift;
+	} letters[] = {
+		{'A', KEY_UP, KEY_SR},       {'B', KEY_DOWN, KEY_SF},   {'C', KEY_RIGHT, KEY_SRIGHT},
+		{'D', KEY_LEFT, KEY_SLEFT},  {'H', KEY_HOME, KEY_SHOME}, {'F', KEY_END, KEY_SEND},
+		{'P', KEY_F(1), KEY_F(13)},  {'Q', KEY_F(2), KEY_F(14)}, {'R', KEY_F(3), KEY_F(15)},
+		{'S', KEY_F(4), KEY_F(16)},  {'Z', KEY_BTAB, KEY_BTAB},
+	};
+	static const int tilde[] = {
+		[1] = KEY_HOME, [2] = KEY_IC, [3] = KEY_DC, [4] = KEY_END, [5] = KEY_PPAGE,
+		[6] = KEY_NPAGE, [7] = KEY_HOME, [8] = KEY_END, [11] = KEY_F(1), [12] = KEY_F(2),
+		[13] = KEY_F(3), [14] = KEY_F(4), [15] = KEY_F(5), [17] = KEY_F(6), [18] = KEY_F(7),
+		[19] = KEY_F(8), [20] = KEY_F(9), [21] = KEY_F(10), [23] = KEY_F(11), [24] = KEY_F(12),
+	};
+	if (mod != 1 && mod != 2)
+		return -1; /* Ctrl/Alt combinations are not bindable */
+	if (final == '~')
+		return p1 > 0 && p1 < (int)(sizeof tilde / sizeof *tilde) && tilde[p1] && mod == 1
+			       ? KEY_FN(tilde[p1])
+			       : -1;
+	for (size_t i = 0; i < sizeof letters / sizeof *letters; i++)
+		if (letters[i].final == final)
+			return KEY_FN(mod == 2 ? letters[i].shift : letters[i].plain);
+	return -1;
+}
+
+/* Decodes an escape sequence at b[0] == ESC. Returns the bytes it takes, 0
+ * when it may still be incomplete (and !final). */
+static size_t decode_esc(const unsigned char *b, size_t n, int final, int *key)
+{
+	*key = 27;
+	if (n < 2)
+		return final ? 1 : 0;
+	if (b[1] != '[' && b[1] != 'O')
+		return 1; /* Esc, then the next byte on its own */
+	int p[2] = {0, 1}, np = 0;
+	for (size_t i = 2; i < n; i++) {
+		unsigned char c = b[i];
+		if (c >= '0' && c <= '9') {
+			if (np < 2)
+				p[np] = p[np] * 10 + (c - '0') > 9999 ? 9999 : p[np] * 10 + (c - '0');
+		} else if (c == ';') {
+			np++;
+			if (np < 2)
+				p[np] = 0;
+		} else if (c >= 0x40 && c <= 0x7e) {
+			*key = csi_key(p[0], np >= 1 && p[1] ? p[1] : 1, c);
+			return i + 1;
+		} else if (c < 0x20 || c > 0x7e) {
+			*key = -1; /* malformed: drop it */
+			return i;
+		}
+	}
+	if (!final && n < 16)
+		return 0;
+	*key = -1;
+	return n;
+}
+
+/* Decodes one key from b[0..n). Returns the bytes consumed (>= 1), or 0
+ * when more bytes are needed (only when !final). *key = -1 for nothing. */
+static size_t decode_key(const unsigned char *b, size_t n, int final, int *key)
+{
+	if (b[0] == 0x1b)
+		return decode_esc(b, n, final, key);
+	if (b[0] == 0x7f || b[0] == 0x08) {
+		*key = KEY_FN(KEY_BACKSPACE);
+		return 1;
+	}
+	if (b[0] == '\r') {
+		*key = '\n';
+		return 1;
+	}
+	if (b[0] >= 0x80) {
+		size_t need = b[0] >= 0xf0 ? 4 : b[0] >= 0xe0 ? 3 : 2;
+		if (n < need && !final)
+			return 0;
+	}
+	int32_t cp;
+	size_t used = text_utf8_next((const char *)b, n, &cp);
+	*key = cp;
+	return used ? used : 1;
+}
+
+/* ---- status ---- */
+
+static void draw(session *s, int force)
+{
+	if (!s->tty_out)
+		return;
+	sbuf b = SBUF_INIT;
+	int w = s->cols > 1 ? s->cols - 1 : 1; /* never touch the last column: no wrap */
+	if (s->msg && now_ms() - s->msg_ms < MSG_MS) {
+		sb_puts(&b, s->msg);
+	} else {
+		char *st = playback_status_line(s->pb, w);
+		sb_puts(&b, st);
+		free(s->status);
+		s->status = st;
+		if (s->count)
+			sb_printf(&b, "  [%d]", s->count);
+	}
+	char *text = sb_steal(&b);
+	char *line = text_fit(text, w);
+	free(text);
+	if (!force && s->drawn && strcmp(s->drawn, line) == 0) {
+		free(line);
+		return;
+	}
+	char *out = xasprintf("\r%s\033[K", line);
+	put(out);
+	free(out);
+	free(s->drawn);
+	s->drawn = line;
+}
+
+static void show_msg(session *s, char *msg)
+{
+	free(s->msg);
+	s->msg = msg ? text_sanitize(msg, (size_t)-1, 0) : NULL;
+	free(msg);
+	s->msg_ms = now_ms();
+}
+
+/* ---- keys and commands ---- */
+
+static void run_cmd(session *s, int cmd, int count)
+{
+	if (cmd == CMD_QUIT || cmd == CMD_STOP) {
+		playback_stop(s->pb); /* saves the position */
+		s->done = 1;
+		s->rc = EXIT_OK;
+		return;
+	}
+	char *msg = NULL;
+	if (playback_command(s->pb, cmd, count, &msg) < 0)
+		show_msg(s, msg);
+	else
+		free(msg);
+}
+
+static void on_key(session *s, int key)
+{
+	free(s->msg); /* a key press dismisses the last message */
+	s->msg = NULL;
+	if (key >= '0' && key <= '9' && (key != '0' || s->count)) {
+		s->count = s->count * 10 + (key - '0');
+		if (s->count > COUNT_MAX)
+			s->count = COUNT_MAX;
+		s->count_ms = now_ms();
+		if (playback_count_ready(s->pb, s->count)) {
+			int n = s->count;
+			s->count = 0;
+			run_cmd(s, CMD_CHAPTER, n);
+		}
+		return;
+	}
+	int count = s->count;
+	s->count = 0;
+	if (key < 0 || key == 27)
+		return; /* Esc cancels a count */
+	int cmd = keymap_lookup(s->a->cfg.keys, KCTX_COMMON, key);
+	if (cmd < 0 || cmd >= CMD_COUNT || !(cmd_table[cmd].flags & CMDF_PLAYBACK)) {
+		char name[32];
+		show_msg(s, xasprintf("%s: not a playback key (q quits)",
+				      keys_name(key, name, sizeof name)));
+		return;
+	}
+	run_cmd(s, cmd, count);
+}
+
+/* Decodes what is buffered; final: a pending partial sequence is done. */
+static void decode_input(session *s, int final)
+{
+	size_t off = 0;
+	while (off < s->nin && !s->done) {
+		int key;
+		size_t used = decode_key(s->in + off, s->nin - off, final, &key);
+		if (!used)
+			break;
+		off += used;
+		on_key(s, key);
+	}
+	memmove(s->in, s->in + off, s->nin - off);
+	s->nin -= off;
+}
+
+static void read_input(session *s)
+{
+	ssize_t r = read(0, s->in + s->nin, sizeof s->in - s->nin);
+	if (r < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (r <= 0) {
+		s->read_stdin = 0; /* EOF or error: play on without keys */
+		return;
+	}
+	s->nin += (size_t)r;
+	s->in_ms = now_ms();
+	decode_input(s, s->nin == sizeof s->in);
+}
+
+/* ---- signals ---- */
+
+static void suspend(session *s)
+{
+	term_restore(s);
+	if (s->tty_out)
+		put("\r\033[K");
+	signal(SIGTSTP, SIG_DFL);
+	raise(SIGTSTP); /* stops here until SIGCONT */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGTSTP, &sa, NULL);
+	term_raw(s);
+	s->cols = term_cols();
+	draw(s, 1);
+}
+
+static void read_signals(session *s)
+{
+	unsigned char sigs[16];
+	ssize_t n = read(sig_pipe[0], sigs, sizeof sigs);
+	for (ssize_t i = 0; i < n; i++) {
+		if (sigs[i] == SIGWINCH) {
+			s->cols = term_cols();
+			draw(s, 1);
+		} else if (sigs[i] == SIGTSTP) {
+			suspend(s);
+		} else {
+			playback_stop(s->pb);
+			s->done = 1;
+			s->rc = 128 + sigs[i];
+		}
+	}
+}
+
+/* ---- the loop ---- */
+
+static int poll_timeout(const session *s)
+{
+	int64_t now = now_ms(), t = -1;
+	if (s->count)
+		t = s->count_ms + COUNT_WAIT_MS - now;
+	if (s->nin && (t < 0 || s->in_ms + ESC_WAIT_MS - now < t))
+		t = s->in_ms + ESC_WAIT_MS - now;
+	if (s->msg && (t < 0 || s->msg_ms + MSG_MS - now < t))
+		t = s->msg_ms + MSG_MS - now;
+	return t < 0 ? (s->count || s->nin || s->msg ? 0 : -1) : (int)t;
+}
+
+static void on_timers(session *s)
+{
+	int64_t now = now_ms();
+	if (s->nin && now - s->in_ms >= ESC_WAIT_MS)
+		decode_input(s, 1);
+	if (s->count && now - s->count_ms >= COUNT_WAIT_MS) {
+		int n = s->count;
+		s->count = 0;
+		run_cmd(s, CMD_CHAPTER, n);
+	}
+	if (s->msg && now - s->msg_ms >= MSG_MS) {
+		free(s->msg);
+		s->msg = NULL;
+	}
+}
+
+static void on_player(session *s)
+{
+	unsigned ev = player_process(s->p);
+	playback_handle(s->pb, ev);
+	if (!playback_episode(s->pb)) { /* ended, failed, or stopped on a refusal */
+		s->done = 1;
+		s->rc = playback_error(s->pb) ? EXIT_FAIL : EXIT_OK;
+	}
+}
+
+static void loop(session *s)
+{
+	while (!s->done) {
+		draw(s, 0);
+		struct pollfd fds[3] = {
+			{sig_pipe[0], POLLIN, 0},
+			{player_fd(s->p), POLLIN, 0},
+			{0, POLLIN, 0},
+		};
+		int n = poll(fds, s->read_stdin ? 3 : 2, poll_timeout(s));
+		if (n < 0 && errno != EINTR) {
+			log_msg("play", "poll: %s", strerror(errno));
+			break;
+		}
+		if (fds[0].revents & POLLIN)
+			read_signals(s);
+		if (!s->done && (fds[1].revents & POLLIN))
+			on_player(s);
+		if (!s->done && s->read_stdin && fds[2].revents) {
+			if (fds[2].revents & POLLIN)
+				read_input(s);
+			else /* POLLHUP/POLLERR without data: never poll it again */
+				s->read_stdin = 0;
+		}
+		if (!s->done)
+			on_timers(s);
+	}
+}
+
+/* ---- setup and teardown ---- */
+
+static int start(session *s, const play_args *pa, char **err)
+{
+	const config *c = &s->a->cfg;
+	player_opts o = {(const char *const *)c->mpv_options, c->nmpv_options, c->user_agent,
+			 c->network_timeout};
+	if (player_new(&o, &s->p, err) != 0)
+		return -1;
+	s->pb = playback_new(s->a->d, c, s->p);
+	if (pa->chapter)
+		return playback_play_chapter(s->pb, pa->id, pa->chapter, err);
+	return playback_play(s->pb, pa->id, pa->at, err);
+}
+
+static void header(session *s)
+{
+	if (!s->tty_out)
+		return;
+	const char *t = playback_title(s->pb);
+	char *line = text_fit(t && *t ? t : "(untitled)", s->cols > 1 ? s->cols - 1 : 1);
+	char *out = xasprintf("\r%s\033[K\n", line);
+	put(out);
+	free(out);
+	free(line);
+}
+
+/* The last line left on the terminal. */
+static void farewell(session *s)
+{
+	if (!s->tty_out)
+		return;
+	put("\r\033[K");
+	if (s->rc == EXIT_OK && s->status && *s->status) {
+		put(s->status);
+		put("\n");
+	}
+}
+
+int cmd_play(app *a, int argc, char **argv)
+{
+	play_args pa;
+	if (parse_args(argc, argv, &pa) != 0) {
+		cli_error("usage: %s", USAGE);
+		return EXIT_USAGE;
+	}
+	if (!app_db(a))
+		return EXIT_FAIL;
+	session s = {.a = a, .rc = EXIT_FAIL};
+	s.tty_in = isatty(0);
+	s.tty_out = isatty(1);
+	s.read_stdin = s.tty_in;
+	s.cols = term_cols();
+	char *logpath = paths_default_log();
+	if (log_open(logpath) == 0)
+		log_capture_stderr(); /* ALSA/PipeWire write to fd 2 directly */
+	free(logpath);
+	char *err = NULL;
+	if (install_signals() != 0) {
+		err = xasprintf("cannot create a pipe: %s", strerror(errno));
+	} else if (start(&s, &pa, &err) == 0) {
+		term_raw(&s);
+		header(&s);
+		loop(&s);
+		term_restore(&s);
+		farewell(&s);
+	}
+	if (!err && s.rc == EXIT_FAIL)
+		err = xstrdup(s.pb && playback_error(s.pb) ? playback_error(s.pb)
+							    : "playback failed (details in the log)");
+	playback_free(s.pb); /* saves the position of anything still playing */
+	player_free(s.p);
+	remove_signals();
+	log_restore_stderr();
+	if (err) {
+		fputs("podcue: ", stderr);
+		cli_print_safe(stderr, err, 0);
+		fputc('\n', stderr);
+		s.rc = EXIT_FAIL;
+	}
+	free(err);
+	free(s.msg);
+	free(s.drawn);
+	free(s.status);
+	log_close();
+	return s.rc;
+}

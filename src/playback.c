@@ -1,0 +1,659 @@
+/*
+ * playback.c - what plays, on top of the player and the cache (see
+ * playback.h).
+ *
+ * The position the user sees is the player's time_pos; pb->pos keeps the
+ * last one known for the current episode, which is what gets saved (the
+ * player forgets it once the file ended or stopped). Positions are saved
+ * only once the file has loaded: a failed load must not overwrite a saved
+ * position with the (rewound) start.
+ */
+#include "playback.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "command.h"
+#include "log.h"
+#include "ptime.h"
+#include "text.h"
+#include "util.h"
+
+/* A chapter counts as current from this much before its start: seeks land
+ * a hair early (4.99999 for 5), and MP3 chapter times carry the encoder
+ * delay. */
+#define CHAPTER_EPS 0.1
+/* An end-of-file this far before the known end is a cut stream, not the
+ * end of the episode (unless played_margin is wider). */
+#define EARLY_END_S 10.0
+
+struct playback {
+	db *d;
+	const config *c;
+	player *p;
+	int64_t episode;        /* 0 = idle */
+	char *title;            /* sanitized */
+	double feed_duration;   /* from the feed, -1 unknown */
+	chapter_list chapters;  /* visible merged chapters, sorted */
+	double pos;             /* last known position of episode, -1 none */
+	int loaded;             /* the player loaded the file */
+	int paused;             /* last pause state seen */
+	int played;             /* marked played during this play */
+	int was_played;         /* played before this play began */
+	int want_chapter;       /* chapter to jump to once chapters are known, 0 none */
+	int64_t last_save_ms;
+	double saved_pos;       /* last position written, -1 none */
+	char *error;            /* sanitized, or NULL */
+};
+
+playback *playback_new(db *d, const config *c, player *p)
+{
+	playback *pb = xcalloc(1, sizeof *pb);
+	pb->d = d;
+	pb->c = c;
+	pb->p = p;
+	pb->pos = -1;
+	pb->saved_pos = -1;
+	pb->feed_duration = -1;
+	return pb;
+}
+
+void playback_free(playback *pb)
+{
+	if (!pb)
+		return;
+	playback_stop(pb);
+	free(pb->error);
+	free(pb);
+}
+
+static void set_error(playback *pb, const char *fmt, ...) PC_PRINTF(2, 3);
+static void set_error(playback *pb, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sbuf b = SBUF_INIT;
+	sb_vprintf(&b, fmt, ap);
+	va_end(ap);
+	free(pb->error);
+	pb->error = text_sanitize(b.s ? b.s : "", b.len, 0);
+	sb_free(&b);
+	log_msg("playback", "%s", pb->error);
+}
+
+/* The player's state when it is about our episode, else NULL. */
+static const player_state *cur(const playback *pb)
+{
+	const player_state *st = player_get(pb->p);
+	return pb->episode && st->tag == pb->episode ? st : NULL;
+}
+
+static double duration(const playback *pb)
+{
+	const player_state *st = cur(pb);
+	if (st && st->duration > 0)
+		return st->duration;
+	return pb->feed_duration;
+}
+
+static double position(const playback *pb)
+{
+	const player_state *st = cur(pb);
+	if (st && st->time_pos >= 0)
+		return st->time_pos;
+	return pb->pos;
+}
+
+/* 1 when pos lies within played_margin of the end. */
+static int in_margin(const playback *pb, double pos)
+{
+	double d = duration(pb);
+	return d > 0 && pb->c->played_margin > 0 && pos >= d - pb->c->played_margin;
+}
+
+static void save(playback *pb)
+{
+	double now = position(pb);
+	if (now >= 0)
+		pb->pos = now;
+	if (!pb->episode || !pb->loaded || pb->pos < 0 || pb->pos == pb->saved_pos)
+		return;
+	if (pb->played && in_margin(pb, pb->pos))
+		return; /* finished: keep it played without a position */
+	if (db_episode_set_position(pb->d, pb->episode, pb->pos) < 0)
+		log_msg("playback", "cannot save the position: %s", db_errmsg(pb->d));
+	pb->saved_pos = pb->pos;
+	pb->last_save_ms = now_ms();
+}
+
+static void forget_episode(playback *pb)
+{
+	pb->episode = 0;
+	pb->loaded = 0;
+	pb->want_chapter = 0;
+	pb->pos = -1;
+	pb->saved_pos = -1;
+	pb->feed_duration = -1;
+	free(pb->title);
+	pb->title = NULL;
+	chapter_list_clear(&pb->chapters);
+}
+
+void playback_stop(playback *pb)
+{
+	if (!pb->episode)
+		return;
+	save(pb);
+	player_stop(pb->p);
+	forget_episode(pb);
+}
+
+/* The merged chapters of id without hidden ones, into out (cleared). */
+static void load_chapters(playback *pb, int64_t id, chapter_list *out)
+{
+	chapter_list all = CHAPTER_LIST_INIT;
+	chapter_list_clear(out);
+	if (db_chapters_merged(pb->d, id, &all) != 0)
+		log_msg("playback", "cannot read chapters: %s", db_errmsg(pb->d));
+	for (size_t i = 0; i < all.n; i++)
+		if (!all.v[i].hidden)
+			chapter_list_push_copy(out, &all.v[i]);
+	chapter_list_clear(&all);
+	chapter_list_sort(out);
+}
+
+/* Where a play starts. A start past the end is not clamped with the feed's
+ * duration, which is often wrong: the player clamps it with the file's. */
+static double start_of(const db_episode *e, double at, int rewind)
+{
+	double s = at;
+	if (s < 0)
+		s = e->position >= 0 ? e->position - rewind : 0;
+	return s < 0 || !isfinite(s) ? 0 : s;
+}
+
+/* The URL to play and whether local files are allowed for it. There is no
+ * download feature yet, so this is always the enclosure. */
+static const char *media_url(playback *pb, const db_episode *e, int *allow_local)
+{
+	db_podcast pod;
+	*allow_local = 0;
+	if (db_podcast_get(pb->d, e->podcast_id, &pod) == 0) {
+		*allow_local = pod.is_local;
+		db_podcast_free(&pod);
+	}
+	return str_blank(e->enclosure_url) ? NULL : e->enclosure_url;
+}
+
+static int start_episode(playback *pb, const db_episode *e, double at, char **err)
+{
+	int allow_local;
+	const char *url = media_url(pb, e, &allow_local);
+	if (!url) {
+		*err = xasprintf("episode %lld has no audio file", (long long)e->id);
+		return -1;
+	}
+	double start = start_of(e, at, pb->c->resume_rewind);
+	chapter_list ch = CHAPTER_LIST_INIT;
+	load_chapters(pb, e->id, &ch);
+	char *why = NULL;
+	if (player_load(pb->p, url, allow_local, e->id, start, &ch, &why) != 0) {
+		char *safe = text_sanitize(url, (size_t)-1, 0);
+		*err = xasprintf("cannot play %s: %s", safe, why);
+		free(safe);
+		free(why);
+		chapter_list_clear(&ch);
+		return -1;
+	}
+	pb->episode = e->id;
+	pb->title = text_sanitize(e->title ? e->title : "", (size_t)-1, 0);
+	pb->feed_duration = e->duration;
+	pb->chapters = ch;
+	pb->pos = start;
+	pb->paused = 0;
+	pb->played = 0;
+	pb->was_played = e->played;
+	pb->last_save_ms = now_ms();
+	return 0;
+}
+
+int playback_play(playback *pb, int64_t episode_id, double at, char **err)
+{
+	*err = NULL;
+	playback_stop(pb); /* a switch saves what played */
+	free(pb->error);
+	pb->error = NULL;
+	db_episode e;
+	int rc = db_episode_get(pb->d, episode_id, &e);
+	if (rc != 0) {
+		*err = rc > 0 ? xasprintf("no such episode: %lld", (long long)episode_id)
+			      : xstrdup(db_errmsg(pb->d));
+		set_error(pb, "%s", *err);
+		return -1;
+	}
+	rc = start_episode(pb, &e, at, err);
+	if (rc != 0)
+		set_error(pb, "%s", *err);
+	db_episode_free(&e);
+	return rc;
+}
+
+static int count_visible(const playback *pb)
+{
+	return (int)pb->chapters.n;
+}
+
+/* Message for a chapter that cannot be a jump target, or NULL. */
+static char *chapter_refusal(const chapter_list *l, int index, double dur)
+{
+	if (index < 1 || (size_t)index > l->n)
+		return l->n ? xasprintf("no chapter %d (there are %zu)", index, l->n)
+			    : xasprintf("no chapter %d (this episode has no chapters)", index);
+	double s = l->v[index - 1].start;
+	if (dur > 0 && s >= dur) {
+		char at[16], end[16];
+		ptime_clock(s, at, sizeof at);
+		ptime_clock(dur, end, sizeof end);
+		return xasprintf("chapter %d starts at %s, past the end (%s)", index, at, end);
+	}
+	return NULL;
+}
+
+int playback_play_chapter(playback *pb, int64_t episode_id, int index, char **err)
+{
+	*err = NULL;
+	chapter_list l = CHAPTER_LIST_INIT;
+	load_chapters(pb, episode_id, &l);
+	db_episode e;
+	double dur = -1;
+	if (db_episode_get(pb->d, episode_id, &e) == 0) {
+		dur = e.duration;
+		db_episode_free(&e);
+	}
+	/* Chapters inside the file are known only once it is loaded: when the
+	 * file was never probed, start at 0 and jump then. */
+	int defer = index > 0 && (size_t)index > l.n && !db_embedded_probed(pb->d, episode_id);
+	char *why = defer ? NULL : chapter_refusal(&l, index, dur);
+	double at = why || defer ? 0 : l.v[index - 1].start;
+	chapter_list_clear(&l);
+	if (why) {
+		*err = why;
+		set_error(pb, "%s", why);
+		return -1;
+	}
+	if (playback_play(pb, episode_id, at, err) != 0)
+		return -1;
+	pb->want_chapter = defer ? index : 0;
+	return 0;
+}
+
+/* ---- events ---- */
+
+static int same_chapters(const chapter_list *a, const chapter_list *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++) {
+		const char *ta = a->v[i].title ? a->v[i].title : "";
+		const char *tb = b->v[i].title ? b->v[i].title : "";
+		if (fabs(a->v[i].start - b->v[i].start) > 0.25 || strcmp(ta, tb) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* Stores the chapters found in the file when they are news; returns 1 when
+ * the cache changed. ID3 chapters read earlier from the file's head are
+ * kept when libmpv agrees with them (its MP3 times carry the encoder
+ * delay, the tag's are exact). */
+static int store_embedded(playback *pb)
+{
+	const chapter_list *fc = player_file_chapters(pb->p);
+	if (db_embedded_probed(pb->d, pb->episode)) {
+		chapter_list old = CHAPTER_LIST_INIT;
+		int same = db_chapters_get(pb->d, pb->episode, CHAP_SRC_EMBEDDED, &old) == 0 &&
+			   same_chapters(&old, fc);
+		chapter_list_clear(&old);
+		if (same)
+			return 0;
+	}
+	if (db_embedded_done(pb->d, pb->episode, fc, now_s()) != 0) {
+		log_msg("playback", "cannot store embedded chapters: %s", db_errmsg(pb->d));
+		return 0;
+	}
+	return 1;
+}
+
+static void jump_to(playback *pb, int index, char **msg);
+
+static int on_loaded(playback *pb)
+{
+	pb->loaded = 1;
+	int changed = store_embedded(pb);
+	if (changed) {
+		load_chapters(pb, pb->episode, &pb->chapters);
+		player_set_chapters(pb->p, &pb->chapters);
+	}
+	if (pb->want_chapter) {
+		char *msg = NULL;
+		jump_to(pb, pb->want_chapter, &msg);
+		pb->want_chapter = 0;
+		if (msg) {
+			set_error(pb, "%s", msg);
+			free(msg);
+			save(pb);
+			player_stop(pb->p);
+			forget_episode(pb);
+			return 1;
+		}
+	}
+	return changed;
+}
+
+static void set_played(playback *pb, int played)
+{
+	if (db_episode_set_played(pb->d, pb->episode, played) < 0)
+		log_msg("playback", "cannot mark played: %s", db_errmsg(pb->d));
+	pb->played = played;
+	pb->saved_pos = -1;
+}
+
+/* Reaching the margin marks the episode played; going back out of it
+ * (a seek to the end and back) undoes that, unless it was played before. */
+static int on_position(playback *pb, const player_state *st)
+{
+	pb->pos = st->time_pos;
+	int changed = 0, near_end = in_margin(pb, pb->pos);
+	if (near_end && !pb->played) {
+		set_played(pb, 1);
+		changed = 1;
+	} else if (!near_end && pb->played) {
+		if (!pb->was_played)
+			set_played(pb, 0);
+		pb->played = 0;
+		changed = !pb->was_played;
+	}
+	if (st->status == PLAYER_PLAYING &&
+	    now_ms() - pb->last_save_ms >= (int64_t)pb->c->save_interval * 1000)
+		save(pb);
+	return changed;
+}
+
+/* End of file: the episode is played, unless the stream was cut well
+ * before its known end (then the position is kept and it is an error). */
+static int on_ended(playback *pb)
+{
+	const player_state *st = player_get(pb->p); /* keeps the last values */
+	double d = st->duration > 0 ? st->duration : pb->feed_duration;
+	if (st->time_pos > pb->pos)
+		pb->pos = st->time_pos;
+	double early = pb->c->played_margin > EARLY_END_S ? pb->c->played_margin : EARLY_END_S;
+	int changed = 0;
+	if (d > 0 && pb->pos >= 0 && pb->pos < d - early) {
+		char at[16], end[16];
+		ptime_clock(pb->pos, at, sizeof at);
+		ptime_clock(d, end, sizeof end);
+		set_error(pb, "the stream ended early, at %s of %s", at, end);
+		save(pb);
+	} else if (!pb->played) {
+		set_played(pb, 1);
+		changed = 1;
+	}
+	forget_episode(pb);
+	return changed;
+}
+
+int playback_handle(playback *pb, unsigned ev)
+{
+	if (!pb->episode)
+		return 0;
+	int changed = 0;
+	const player_state *st = cur(pb);
+	if (ev & PLAYER_EV_LOADED)
+		changed |= on_loaded(pb);
+	st = cur(pb);
+	if (st && (ev & (PLAYER_EV_POS | PLAYER_EV_SEEKED)) && st->time_pos >= 0 && pb->loaded)
+		changed |= on_position(pb, st);
+	if (st && (ev & PLAYER_EV_STATE)) {
+		int paused = st->status == PLAYER_PAUSED;
+		if (paused && !pb->paused)
+			save(pb);
+		pb->paused = paused;
+	}
+	if (ev & PLAYER_EV_ENDED) {
+		changed |= on_ended(pb);
+	} else if (ev & PLAYER_EV_ERROR) {
+		/* Before the load nothing was played: the saved position stays. */
+		const char *why = player_error(pb->p);
+		set_error(pb, "%s: %s", pb->loaded ? "playback stopped" : "cannot play",
+			  why ? why : "unknown error");
+		save(pb);
+		forget_episode(pb);
+	}
+	return changed;
+}
+
+/* ---- commands ---- */
+
+int playback_chapter_index(const playback *pb)
+{
+	double pos = position(pb);
+	int idx = -1;
+	for (size_t i = 0; i < pb->chapters.n; i++)
+		if (pb->chapters.v[i].start <= pos + CHAPTER_EPS)
+			idx = (int)i;
+	return idx;
+}
+
+int playback_count_ready(const playback *pb, int count)
+{
+	return count > 0 && (long)count * 10 > count_visible(pb);
+}
+
+/* Seeks to visible chapter index (1-based) or sets *msg. */
+static void jump_to(playback *pb, int index, char **msg)
+{
+	*msg = chapter_refusal(&pb->chapters, index, duration(pb));
+	if (!*msg)
+		player_seek(pb->p, pb->chapters.v[index - 1].start, 1);
+}
+
+static int next_chapter(playback *pb, char **msg)
+{
+	int idx = playback_chapter_index(pb);
+	if ((size_t)(idx + 1) >= pb->chapters.n) {
+		*msg = xstrdup(pb->chapters.n ? "this is the last chapter"
+					      : "this episode has no chapters");
+		return -1;
+	}
+	jump_to(pb, idx + 2, msg);
+	return *msg ? -1 : 0;
+}
+
+/* To the start of this chapter, or of the one before when within
+ * prev_chapter_grace seconds of this one's start. */
+static int prev_chapter(playback *pb)
+{
+	int idx = playback_chapter_index(pb);
+	if (idx < 0) {
+		player_seek(pb->p, 0, 1);
+		return 0;
+	}
+	if (idx > 0 && position(pb) - pb->chapters.v[idx].start < pb->c->prev_chapter_grace)
+		idx--;
+	player_seek(pb->p, pb->chapters.v[idx].start, 1);
+	return 0;
+}
+
+static void step_speed(playback *pb, int dir)
+{
+	double s = player_get(pb->p)->speed + dir * pb->c->speed_step / 100.0;
+	player_set_speed(pb->p, round(s * 100) / 100);
+}
+
+static int seek_cmd(playback *pb, int cmd, int count)
+{
+	int n = count > 0 ? count : 1;
+	double step = cmd == CMD_SEEK_BACK || cmd == CMD_SEEK_FORWARD ? pb->c->seek_step
+								      : pb->c->seek_step_big;
+	int back = cmd == CMD_SEEK_BACK || cmd == CMD_SEEK_BACK_BIG;
+	player_seek(pb->p, (back ? -1 : 1) * step * n, 0);
+	return 0;
+}
+
+int playback_command(playback *pb, int cmd, int count, char **msg)
+{
+	*msg = NULL;
+	if (cmd == CMD_QUIT) {
+		save(pb);
+		return 0;
+	}
+	if (!pb->episode)
+		return 1;
+	const player_state *st = player_get(pb->p);
+	switch (cmd) {
+	case CMD_PAUSE:
+		player_set_pause(pb->p, st->status != PLAYER_PAUSED);
+		return 0;
+	case CMD_STOP:
+		playback_stop(pb);
+		return 0;
+	case CMD_SEEK_BACK:
+	case CMD_SEEK_FORWARD:
+	case CMD_SEEK_BACK_BIG:
+	case CMD_SEEK_FORWARD_BIG:
+		return seek_cmd(pb, cmd, count);
+	case CMD_NEXT_CHAPTER:
+		return next_chapter(pb, msg);
+	case CMD_PREV_CHAPTER:
+		return prev_chapter(pb);
+	case CMD_CHAPTER:
+		if (count <= 0) {
+			*msg = xstrdup("type the chapter number first, e.g. 3c");
+			return -1;
+		}
+		jump_to(pb, count, msg);
+		return *msg ? -1 : 0;
+	case CMD_VOLUME_UP:
+	case CMD_VOLUME_DOWN:
+		player_set_volume(pb->p, st->volume + (cmd == CMD_VOLUME_UP ? 1 : -1) *
+							      pb->c->volume_step);
+		return 0;
+	case CMD_FASTER:
+	case CMD_SLOWER:
+		step_speed(pb, cmd == CMD_FASTER ? 1 : -1);
+		return 0;
+	}
+	*msg = xasprintf("'%s' is not a playback command",
+			 cmd >= 0 && cmd < CMD_COUNT ? cmd_table[cmd].name : "?");
+	return -1;
+}
+
+/* ---- accessors and display ---- */
+
+int64_t playback_episode(const playback *pb)
+{
+	return pb->episode;
+}
+
+const chapter_list *playback_chapters(const playback *pb)
+{
+	return &pb->chapters;
+}
+
+const char *playback_title(const playback *pb)
+{
+	return pb->episode ? pb->title : NULL;
+}
+
+const char *playback_error(const playback *pb)
+{
+	return pb->error;
+}
+
+static void put_speed(sbuf *b, double speed)
+{
+	char s[16];
+	snprintf(s, sizeof s, "%.2f", speed);
+	size_t n = strlen(s);
+	if (n > 3 && s[n - 1] == '0')
+		s[n - 1] = '\0';
+	sb_printf(b, "  %sx", s);
+}
+
+static void put_chapter(sbuf *b, const playback *pb)
+{
+	int idx = playback_chapter_index(pb);
+	if (idx < 0)
+		return;
+	const char *t = pb->chapters.v[idx].title;
+	sb_printf(b, "  ch %d/%zu", idx + 1, pb->chapters.n);
+	if (!str_blank(t)) {
+		char *safe = text_sanitize(t, (size_t)-1, 0);
+		sb_printf(b, " · %s", safe);
+		free(safe);
+	}
+}
+
+static void put_state(sbuf *b, const player_state *st)
+{
+	if (st->status == PLAYER_LOADING)
+		sb_puts(b, "  loading");
+	else if (st->status == PLAYER_PAUSED)
+		sb_puts(b, "  paused");
+	if (st->buffering && st->status != PLAYER_LOADING)
+		sb_puts(b, "  buffering");
+	if (st->no_audio)
+		sb_puts(b, "  no audio device");
+}
+
+char *playback_status_line(const playback *pb, int cols)
+{
+	const player_state *st = cur(pb);
+	sbuf b = SBUF_INIT;
+	if (!pb->episode || !st) {
+		if (pb->error)
+			sb_printf(&b, "error: %s", pb->error);
+	} else {
+		static const char *const sym[] = {"■", "…", "▶", "⏸"};
+		char at[16], end[16] = "--:--";
+		ptime_clock(position(pb), at, sizeof at);
+		if (duration(pb) > 0)
+			ptime_clock(duration(pb), end, sizeof end);
+		sb_printf(&b, "%s %s / %s", sym[st->status & 3], at, end);
+		put_state(&b, st);
+		put_speed(&b, st->speed);
+		sb_printf(&b, "  vol %d", (int)lround(st->volume));
+		put_chapter(&b, pb);
+	}
+	char *line = sb_steal(&b);
+	char *fit = text_fit(line, cols);
+	free(line);
+	return fit;
+}
+
+char *playback_timeline(const playback *pb, int cols)
+{
+	double d = duration(pb);
+	if (!pb->episode || d <= 0 || cols <= 0)
+		return NULL;
+	char *cell = xcalloc((size_t)cols, 1); /* 0 track, 1 tick, 2 position */
+	for (size_t i = 0; i < pb->chapters.n; i++) {
+		double s = pb->chapters.v[i].start;
+		if (s < d)
+			cell[(int)(s / d * cols) < cols ? (int)(s / d * cols) : cols - 1] = 1;
+	}
+	double pos = position(pb);
+	if (pos >= 0) {
+		int c = (int)(pos / d * cols);
+		cell[c < 0 ? 0 : c >= cols ? cols - 1 : c] = 2;
+	}
+	sbuf b = SBUF_INIT;
+	static const char *const glyph[] = {"─", "│", "●"};
+	for (int i = 0; i < cols; i++)
+		sb_puts(&b, glyph[(int)cell[i]]);
+	free(cell);
+	return sb_steal(&b);
+}
