@@ -79,9 +79,14 @@ typedef struct feed {
  * feed_free) and sets *err, when err is not NULL, to a readable message
  * (caller frees): "empty document", "not a podcast feed (root element
  * <html>)", "not a podcast feed (<rss> without <channel>)" or
- * "malformed XML: <libxml2 message> (line N)". A document that is damaged
- * but yields a channel still succeeds, with out->warning set (also when
- * HTML entities or bare '&' had to be repaired). An <rss> whose only
+ * "malformed XML: <libxml2 message> (line N)", "refused: entity expansion
+ * beyond limits (an XML entity bomb)" or "refused: entity expansion or
+ * nesting beyond limits" (billion laughs, quadratic blow-ups, nesting
+ * deeper than 256: one expansion budget per document). UTF-16 documents
+ * are converted to UTF-8 first. A document that is damaged but yields a
+ * channel still succeeds, with out->warning set (also when HTML entities or
+ * bare '&' had to be repaired, or a comment full of "--" was neutralised,
+ * "repaired a malformed comment", because libxml2 is quadratic on them). An <rss> whose only
  * content is a legacy <redirect><newLocation> succeeds with zero items and
  * new_feed_url set. Item image is the item's own artwork or NULL (callers
  * fall back to feed->image). Never prints anything.

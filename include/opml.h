@@ -43,7 +43,9 @@ typedef struct opml_list {
  * empty and *err (optional; caller frees) set to a message such as
  * "not an OPML document (root element <rss>)",
  * "malformed OPML: Opening and ending tag mismatch: opml line 2 and bad
- * line 9" or "OPML has no <body>". buf need not be NUL-terminated. */
+ * line 9", "OPML has no <body>", "malformed OPML: double hyphen within
+ * comment line N" (refused up front: libxml2 is quadratic on them) or
+ * "OPML refused: entity expansion beyond limits". buf need not be NUL-terminated. */
 int opml_parse(const char *buf, size_t len, opml_list *out, char **err);
 
 /* Frees the feeds and the array and empties l. NULL is fine. */

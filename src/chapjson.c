@@ -43,8 +43,8 @@ static int too_deep(const char *buf, size_t len, int limit)
 		} else if (c == '[' || c == '{') {
 			if (++depth > limit)
 				return 1;
-		} else if (c == ']' || c == '}') {
-			depth--;
+		} else if ((c == ']' || c == '}') && depth > 0) {
+			depth--; /* never below 0: "]]][[[..." must not buy depth */
 		}
 	}
 	return 0;

@@ -1,43 +1,45 @@
 /*
  * feed.c - see feed.h. The field guide is shared/notes/formats.md §1-5, 7, 10.
  *
- * Pipeline: parse_doc() turns bytes into a libxml2 DOM, retrying with other
- * encodings, with HTML entities rewritten and finally in recovery mode;
- * read_feed()/read_item() walk the tree once, matching elements by
- * namespace URI (never by prefix); assign_keys() gives every item its
- * stable identity. The DOM is freed before feed_parse returns.
+ * Pipeline: feed_xml_read() (feed_xml.c) turns bytes into a libxml2 DOM,
+ * retrying with other encodings, with HTML entities rewritten and finally
+ * in recovery mode; read_feed()/read_item() walk the tree once, matching
+ * elements by namespace URI (never by prefix); assign_keys() gives every
+ * item its stable identity. The DOM is freed before feed_parse returns.
  *
  * Security: never XML_PARSE_NOENT or XML_PARSE_DTDLOAD, always
  * XML_PARSE_NONET. Internal entities that survive in the tree (entity
- * reference nodes) are expanded by our own text walker under a work budget,
- * because libxml2's own xmlNodeGetContent/xmlGetProp expand them without
- * limit (billion laughs). External entities are never expanded.
+ * reference nodes) are expanded by our own text walker only, under one
+ * work budget for the whole document, because libxml2's own
+ * xmlNodeGetContent/xmlGetProp/xmlNodeGetBase/xmlNodeGetLang expand them
+ * without limit. libxml2 2.9 stops the exponential "billion laughs" at
+ * parse time, but not the quadratic blowup: one 100 KB entity referenced
+ * thousands of times (in text or in an attribute) would cost gigabytes.
+ * External entities are never expanded.
  */
 #include "feed.h"
 
 #include <ctype.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <curl/curl.h>
-#include <libxml/HTMLparser.h>
 #include <libxml/entities.h>
-#include <libxml/parser.h>
-#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
-#include <libxml/xmlerror.h>
+#include <libxml/uri.h>
 
+#include "feed_xml.h"
 #include "ptime.h"
 #include "util.h"
 
-#define XML_OPTS                                                            \
-	(XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR |          \
-	 XML_PARSE_NOWARNING)
-
-/* Work budget (nodes visited + bytes copied) for expanding internal entity
- * references in one text value, and their maximum nesting. */
+/* Work budget (entity nodes visited + bytes copied from entity replacement
+ * text) for a whole document: ENTITY_BUDGET plus the document's length, so
+ * expansion stays linear in the input; a document that exhausts it is
+ * refused as an entity bomb. Text written out in the document itself is
+ * never charged. ENTITY_DEPTH bounds entities within entities. */
 #define ENTITY_BUDGET 1000000L
 #define ENTITY_DEPTH 8
 
@@ -145,17 +147,38 @@ static int is_elem(const xmlNode *n)
 	return n && n->type == XML_ELEMENT_NODE;
 }
 
+/* 1 when n is an element called local in a core namespace (see is_core). */
+static int is_core_elem(const xmlNode *n, const char *local)
+{
+	if (!is_elem(n))
+		return 0;
+	qname q = node_qname(n);
+	return is_core(q.ns) && !strcmp(q.local, local);
+}
+
 /* ======================================================================
  * Text extraction (bounded entity expansion)
  * ====================================================================== */
 
-static void collect_text(sbuf *b, const xmlNode *n, int depth, long *budget);
+static void collect_text(sbuf *b, const xmlNode *n, int depth, int64_t *budget);
+
+/* Charges n units of entity work; 0 (and the budget emptied) when they do
+ * not fit. */
+static int charge(int64_t *budget, size_t n)
+{
+	if (*budget <= 0 || (uint64_t)*budget < n) {
+		*budget = 0;
+		return 0;
+	}
+	*budget -= (int64_t)n;
+	return 1;
+}
 
 /* Appends the replacement text of an internal general entity reference.
  * External entities (SYSTEM/PUBLIC) are never read. */
-static void collect_entity(sbuf *b, const xmlNode *ref, int depth, long *budget)
+static void collect_entity(sbuf *b, const xmlNode *ref, int depth, int64_t *budget)
 {
-	if (depth >= ENTITY_DEPTH || !ref->doc)
+	if (depth >= ENTITY_DEPTH || !ref->doc || !charge(budget, 1))
 		return;
 	xmlEntity *ent = xmlGetDocEntity(ref->doc, ref->name);
 	if (!ent || ent->etype != XML_INTERNAL_GENERAL_ENTITY)
@@ -164,29 +187,27 @@ static void collect_entity(sbuf *b, const xmlNode *ref, int depth, long *budget)
 		collect_text(b, ent->children, depth + 1, budget);
 	} else if (ent->content && !strpbrk((const char *)ent->content, "&<")) {
 		size_t n = strlen((const char *)ent->content);
-		if ((long)n > *budget) {
-			*budget = 0;
-			return;
-		}
-		*budget -= (long)n;
-		sb_append(b, (const char *)ent->content, n);
+		if (charge(budget, n))
+			sb_append(b, (const char *)ent->content, n);
 	}
 }
 
 /* Concatenates text and CDATA of n and its following siblings, descending
- * into elements, like xmlNodeGetContent but with a work budget. */
-static void collect_text(sbuf *b, const xmlNode *n, int depth, long *budget)
+ * into elements, like xmlNodeGetContent; inside entities (depth > 0) every
+ * node and byte is charged to the budget and the walk stops when it runs
+ * out. */
+static void collect_text(sbuf *b, const xmlNode *n, int depth, int64_t *budget)
 {
-	for (; n && *budget > 0; n = n->next) {
-		(*budget)--;
+	for (; n; n = n->next) {
+		if (depth > 0 && !charge(budget, 1))
+			return;
 		switch (n->type) {
 		case XML_TEXT_NODE:
 		case XML_CDATA_SECTION_NODE:
 			if (n->content) {
 				size_t len = strlen((const char *)n->content);
-				if (depth > 0)
-					*budget -= (long)len;
-				sb_append(b, (const char *)n->content, len);
+				if (depth == 0 || charge(budget, len))
+					sb_append(b, (const char *)n->content, len);
 			}
 			break;
 		case XML_ENTITY_REF_NODE:
@@ -201,41 +222,130 @@ static void collect_text(sbuf *b, const xmlNode *n, int depth, long *budget)
 	}
 }
 
-/* Text content of an element, or NULL when it has none. */
-static char *node_text(const xmlNode *n)
+/* The document's entity budget: feed_parse hangs it on doc->_private (the
+ * field libxml2 leaves to applications) so that every value of one
+ * document draws from it. A node without one gets an empty budget. */
+static int64_t *doc_budget(const xmlNode *n)
 {
-	sbuf b = SBUF_INIT;
-	long budget = ENTITY_BUDGET;
-	collect_text(&b, n->children, 0, &budget);
-	if (!b.s)
-		return NULL;
-	return sb_steal(&b);
+	static _Thread_local int64_t none;
+	none = 0;
+	return n && n->doc && n->doc->_private ? n->doc->_private : &none;
 }
 
-/* Trimmed text content, or NULL when blank. */
-static char *node_text_trim(const xmlNode *n)
+/* Untrimmed text of the node list starting at first (an element's
+ * children or an attribute's value), or NULL when there is none. The one
+ * text walk behind every element and attribute value. */
+static char *list_text_raw(const xmlNode *first)
 {
-	char *raw = node_text(n);
+	sbuf b = SBUF_INIT;
+	collect_text(&b, first, 0, doc_budget(first));
+	return b.s ? sb_steal(&b) : NULL;
+}
+
+/* Trimmed list_text_raw, or NULL when blank. */
+static char *list_text(const xmlNode *first)
+{
+	char *raw = list_text_raw(first);
 	char *t = str_trim_dup(raw);
 	free(raw);
 	return t;
 }
 
-/* Trimmed value of the un-namespaced attribute name, or NULL when absent or
- * blank. Reads attribute children itself (see collect_text). */
+/* Trimmed text content of an element, or NULL when blank. */
+static char *node_text_trim(const xmlNode *n)
+{
+	return list_text(n->children);
+}
+
+/* Trimmed value of the first attribute called name, or NULL when absent or
+ * blank. Never xmlGetProp, which expands entities without a budget. */
 static char *attr_text(const xmlNode *n, const char *name)
 {
+	for (const xmlAttr *a = n->properties; a; a = a->next)
+		if (a->type == XML_ATTRIBUTE_NODE && !strcmp((const char *)a->name, name))
+			return list_text(a->children);
+	return NULL;
+}
+
+/* The attribute xml:NAME of element n itself (not defaulted from a DTD):
+ * its untrimmed value, "" when empty; NULL when absent. */
+static char *xml_attr(const xmlNode *n, const char *name)
+{
 	for (const xmlAttr *a = n->properties; a; a = a->next) {
-		if (a->type != XML_ATTRIBUTE_NODE || strcmp((const char *)a->name, name))
+		if (a->type != XML_ATTRIBUTE_NODE || strcmp((const char *)a->name, name) ||
+		    !a->ns || !a->ns->href ||
+		    strcmp((const char *)a->ns->href, (const char *)XML_XML_NAMESPACE))
 			continue;
-		sbuf b = SBUF_INIT;
-		long budget = ENTITY_BUDGET;
-		collect_text(&b, a->children, 0, &budget);
-		char *t = str_trim_dup(b.s);
-		sb_free(&b);
-		return t;
+		char *v = list_text_raw(a->children);
+		return v ? v : xstrdup("");
 	}
 	return NULL;
+}
+
+/* xml:lang in scope at n (the nearest one), trimmed, or NULL. Like
+ * xmlNodeGetLang, but under the entity budget. */
+static char *node_lang(const xmlNode *n)
+{
+	for (; n; n = n->parent) {
+		if (!is_elem(n))
+			continue;
+		char *v = xml_attr(n, "lang");
+		if (v) {
+			char *t = str_trim_dup(v);
+			free(v);
+			return t;
+		}
+	}
+	return NULL;
+}
+
+/* xml:base in scope at n, combined upwards as xmlNodeGetBase does (and
+ * stopping at the same absolute prefixes), but under the entity budget.
+ * Returns NULL when there is none; caller frees with xmlFree. */
+static xmlChar *node_base(const xmlNode *n)
+{
+	xmlChar *acc = NULL;
+	for (; n; n = n->parent) {
+		if (!is_elem(n))
+			continue;
+		char *v = xml_attr(n, "base");
+		if (!v)
+			continue;
+		xmlChar *next = acc ? xmlBuildURI(acc, (const xmlChar *)v)
+		                    : xmlStrdup((const xmlChar *)v);
+		free(v);
+		xmlFree(acc);
+		acc = next;
+		if (!acc)
+			return NULL;
+		if (str_prefix((const char *)acc, "http://", 0) ||
+		    str_prefix((const char *)acc, "ftp://", 0) ||
+		    str_prefix((const char *)acc, "urn:", 0))
+			break;
+	}
+	return acc;
+}
+
+/* First child element of parent with the local name `local` (in a core
+ * namespace when core_only, else in any), or NULL. */
+static const xmlNode *first_child(const xmlNode *parent, const char *local,
+                                  int core_only)
+{
+	for (const xmlNode *k = parent->children; k; k = k->next) {
+		if (!is_elem(k))
+			continue;
+		qname q = node_qname(k);
+		if ((!core_only || is_core(q.ns)) && !strcmp(q.local, local))
+			return k;
+	}
+	return NULL;
+}
+
+/* Trimmed text of first_child(parent, local, core_only), or NULL. */
+static char *child_text(const xmlNode *parent, const char *local, int core_only)
+{
+	const xmlNode *k = first_child(parent, local, core_only);
+	return k ? node_text_trim(k) : NULL;
 }
 
 /* Serialised children of an Atom type="xhtml" text construct. */
@@ -334,73 +444,6 @@ static int is_av_type(const char *type)
 	return type && (str_prefix(type, "audio/", 1) || str_prefix(type, "video/", 1));
 }
 
-/* Appends code point cp (already range-checked) as UTF-8. */
-static void put_utf8(sbuf *b, unsigned long cp)
-{
-	xmlChar u[8];
-	int n = xmlCopyCharMultiByte(u, (int)cp);
-	if (n > 0)
-		sb_append(b, (const char *)u, (size_t)n);
-}
-
-/*
- * Recognises an entity reference at NUL-terminated s ("&name;", "&#123;",
- * "&#x1F;"). Returns its length including '&' and ';' and sets *cp, or 0
- * when s is not a complete reference to a known HTML4 entity or a valid
- * character. *named tells named references from numeric ones.
- */
-static size_t entity_at(const char *s, unsigned long *cp, int *named)
-{
-	*named = s[1] != '#';
-	if (!*named) {
-		int hex = (s[2] | 0x20) == 'x';
-		const char *d = s + 2 + hex;
-		char *end;
-		if (!(hex ? isxdigit((unsigned char)*d) : isdigit((unsigned char)*d)))
-			return 0;
-		unsigned long v = strtoul(d, &end, hex ? 16 : 10);
-		if (*end != ';' || end - d > 8 || v == 0 || v > 0x10FFFF ||
-		    (v >= 0xD800 && v <= 0xDFFF))
-			return 0;
-		*cp = v;
-		return (size_t)(end - s) + 1;
-	}
-	char name[33];
-	size_t i = 1;
-	for (; isalnum((unsigned char)s[i]) && i <= 32; i++)
-		name[i - 1] = s[i];
-	if (i == 1 || s[i] != ';' || !isalpha((unsigned char)s[1]))
-		return 0;
-	name[i - 1] = '\0';
-	const htmlEntityDesc *d = htmlEntityLookup((const xmlChar *)name);
-	if (!d && strcmp(name, "apos") != 0)
-		return 0;
-	*cp = d ? d->value : '\'';
-	return i + 1;
-}
-
-/* Decodes HTML entity references once (titles only: "&amp;amp;" arrives as
- * "&amp;" after XML parsing and should display as "&"). */
-static char *decode_entities_once(char *s)
-{
-	if (!s || !strchr(s, '&'))
-		return s;
-	sbuf b = SBUF_INIT;
-	for (const char *p = s; *p;) {
-		unsigned long cp;
-		int named;
-		size_t n = *p == '&' ? entity_at(p, &cp, &named) : 0;
-		if (n) {
-			put_utf8(&b, cp);
-			p += n;
-		} else {
-			sb_putc(&b, *p++);
-		}
-	}
-	free(s);
-	return sb_steal(&b);
-}
-
 /* ======================================================================
  * URL resolution
  * ====================================================================== */
@@ -433,7 +476,7 @@ static char *resolve_url(const ctx *c, const xmlNode *at, char *raw)
 	if (!u || has_scheme(u))
 		return u;
 
-	xmlChar *xbase = at ? xmlNodeGetBase(at->doc, at) : NULL;
+	xmlChar *xbase = at ? node_base(at) : NULL;
 	const char *base = c->base_url ? c->base_url : c->fallback_base;
 	CURLU *h = curl_url();
 	char *out = NULL;
@@ -602,10 +645,8 @@ static void item_link(const ctx *c, feed_item *it, scratch *s, const xmlNode *n)
 /* Atom <author><name>, RSS <author> text. */
 static char *author_text(const xmlNode *n)
 {
-	for (const xmlNode *k = n->children; k; k = k->next)
-		if (is_elem(k) && strcmp(node_qname(k).local, "name") == 0)
-			return node_text_trim(k);
-	return node_text_trim(n);
+	const xmlNode *name = first_child(n, "name", 0);
+	return node_text_trim(name ? name : n);
 }
 
 static void item_core(const ctx *c, feed_item *it, scratch *s, const xmlNode *n,
@@ -785,7 +826,7 @@ static void finish_item(feed_item *it, scratch *s)
 	pick(&it->image, 3, image);
 	if (!it->title)
 		pick(&it->title, 1, title);
-	it->title = decode_entities_once(it->title);
+	it->title = feed_xml_decode_entities(it->title);
 
 	char *d = NULL;
 	pick(&d, 3, date);
@@ -908,25 +949,6 @@ typedef struct chan_scratch {
 	char *new_feed_url, *redirect;
 } chan_scratch;
 
-/* <redirect><newLocation>URL</newLocation></redirect> (legacy feed move). */
-static char *redirect_location(const xmlNode *n)
-{
-	for (const xmlNode *k = n->children; k; k = k->next)
-		if (is_elem(k) && !strcmp(node_qname(k).local, "newLocation"))
-			return node_text_trim(k);
-	return NULL;
-}
-
-/* RSS <image><url>. */
-static char *image_url(const xmlNode *n)
-{
-	for (const xmlNode *k = n->children; k; k = k->next)
-		if (is_elem(k) && is_core(node_qname(k).ns) &&
-		    !strcmp(node_qname(k).local, "url"))
-			return node_text_trim(k);
-	return NULL;
-}
-
 static void chan_core(const ctx *c, feed *f, chan_scratch *s, const xmlNode *n,
                       const char *l)
 {
@@ -950,7 +972,7 @@ static void chan_core(const ctx *c, feed *f, chan_scratch *s, const xmlNode *n,
 	} else if (!strcmp(l, "language")) {
 		set_text_once(&f->language, n);
 	} else if (!strcmp(l, "image")) {
-		set_once(&s->image_url, resolve_url(c, n, image_url(n)));
+		set_once(&s->image_url, resolve_url(c, n, child_text(n, "url", 1)));
 	} else if (!strcmp(l, "logo") || !strcmp(l, "icon")) {
 		set_once(l[0] == 'l' ? &s->logo : &s->icon,
 		         resolve_url(c, n, node_text_trim(n)));
@@ -959,7 +981,8 @@ static void chan_core(const ctx *c, feed *f, chan_scratch *s, const xmlNode *n,
 	} else if (!strcmp(l, "managingEditor")) {
 		set_text_once(&s->editor, n);
 	} else if (!strcmp(l, "redirect")) {
-		set_once(&s->redirect, redirect_location(n));
+		/* legacy feed move: <redirect><newLocation>URL</newLocation> */
+		set_once(&s->redirect, child_text(n, "newLocation", 0));
 	}
 }
 
@@ -1013,7 +1036,7 @@ static void chan_finish(feed *f, chan_scratch *s)
 	pick(&f->image, 6, image);
 	pick(&f->new_feed_url, 2, moved);
 	pick(&f->title, 1, title);
-	f->title = decode_entities_once(f->title);
+	f->title = feed_xml_decode_entities(f->title);
 
 	char **all[] = {&s->it_image, &s->image_url, &s->media_thumb, &s->pod_image,
 	                &s->logo, &s->icon, &s->description, &s->subtitle,
@@ -1028,8 +1051,7 @@ static void chan_finish(feed *f, chan_scratch *s)
 static char *channel_link_text(const xmlNode *chan)
 {
 	for (const xmlNode *n = chan->children; n; n = n->next) {
-		if (!is_elem(n) || !is_core(node_qname(n).ns) ||
-		    strcmp(node_qname(n).local, "link"))
+		if (!is_core_elem(n, "link"))
 			continue;
 		char *v = attr_text(n, "href");
 		if (!v)
@@ -1060,275 +1082,20 @@ static void read_feed(const char *base_url, feed *f, const xmlNode *root,
 			chan_child(&c, f, &s, n);
 	if (root != chan) {
 		for (const xmlNode *n = root->children; n; n = n->next) {
-			if (!is_elem(n) || n == chan || !is_core(node_qname(n).ns))
-				continue;
-			const char *l = node_qname(n).local;
-			if (!strcmp(l, "item") || !strcmp(l, "redirect"))
-				chan_core(&c, f, &s, n, l);
+			if (n != chan && (is_core_elem(n, "item") || is_core_elem(n, "redirect")))
+				chan_core(&c, f, &s, n, node_qname(n).local);
 		}
 	}
-	if (!f->language) {
-		xmlChar *lang = xmlNodeGetLang(chan);
-		f->language = str_trim_dup((const char *)lang);
-		xmlFree(lang);
-	}
+	if (!f->language)
+		f->language = node_lang(chan);
 	chan_finish(f, &s);
 	assign_keys(f);
 	free(link);
 }
 
 /* ======================================================================
- * Parsing bytes into a document (formats.md §10.1-10.3)
- * ====================================================================== */
-
-/* The first real error libxml2 reported during one parse attempt. */
-typedef struct xerr {
-	int code, line, domain;
-	char msg[256];
-} xerr;
-
-/* Structured error handler: keeps the first error, skipping warnings and
- * the non-fatal "namespace prefix not defined" class. Never prints. */
-static void on_xml_error(void *user, xmlErrorPtr e)
-{
-	xerr *x = user;
-	if (!e || x->code || e->level < XML_ERR_ERROR || e->domain == XML_FROM_NAMESPACE)
-		return;
-	x->code = e->code;
-	x->line = e->line;
-	x->domain = e->domain;
-	snprintf(x->msg, sizeof x->msg, "%s", e->message ? e->message : "error");
-	/* keep only the first line, without the trailing newline */
-	x->msg[strcspn(x->msg, "\r\n")] = '\0';
-}
-
-static void on_generic_error(void *user, const char *fmt, ...)
-{
-	(void)user;
-	(void)fmt;
-}
-
-/*
- * One xmlReadMemory attempt with our handlers installed (thread-local in
- * libxml2, restored afterwards so other modules keep theirs). enc forces
- * an encoding and makes libxml2 ignore the document's declaration.
- */
-static xmlDoc *read_attempt(const char *buf, size_t len, const char *enc,
-                            int extra, xerr *e)
-{
-	xmlStructuredErrorFunc old_s = xmlStructuredError;
-	void *old_sctx = xmlStructuredErrorContext;
-	xmlGenericErrorFunc old_g = xmlGenericError;
-	void *old_gctx = xmlGenericErrorContext;
-
-	memset(e, 0, sizeof *e);
-	xmlSetStructuredErrorFunc(e, on_xml_error);
-	xmlSetGenericErrorFunc(NULL, on_generic_error);
-	int opts = XML_OPTS | extra | (enc ? XML_PARSE_IGNORE_ENC : 0);
-	xmlDoc *doc = xmlReadMemory(buf, (int)len, NULL, enc, opts);
-	xmlSetStructuredErrorFunc(old_sctx, old_s);
-	xmlSetGenericErrorFunc(old_gctx, old_g);
-	if (doc && !xmlDocGetRootElement(doc)) {
-		xmlFreeDoc(doc);
-		doc = NULL;
-	}
-	if (!doc && !e->code)
-		snprintf(e->msg, sizeof e->msg, "no root element");
-	return doc;
-}
-
-/* Errors that mean "these bytes are not in the encoding we assumed". */
-static int is_encoding_error(const xerr *e)
-{
-	return e->domain == XML_FROM_I18N || e->code == XML_ERR_INVALID_CHAR ||
-	       e->code == XML_ERR_UNKNOWN_ENCODING ||
-	       e->code == XML_ERR_UNSUPPORTED_ENCODING ||
-	       e->code == XML_ERR_INVALID_ENCODING;
-}
-
-/* 1 when the bytes are ASCII-compatible, so that a byte-level rewrite of
- * '&' is safe (not UTF-16/32). */
-static int ascii_compatible(const char *buf, size_t len)
-{
-	const unsigned char *u = (const unsigned char *)buf;
-	if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
-		return 0;
-	return memchr(buf, '\0', len < 64 ? len : 64) == NULL;
-}
-
-/* Copies buf[i..] up to and including the terminator `end` into b;
- * returns the index after it (len when unterminated). */
-static size_t copy_through(sbuf *b, const char *buf, size_t len, size_t i,
-                           const char *end)
-{
-	size_t elen = strlen(end), j = i;
-	while (j + elen <= len && memcmp(buf + j, end, elen) != 0)
-		j++;
-	j = j + elen <= len ? j + elen : len;
-	sb_append(b, buf + i, j - i);
-	return j;
-}
-
-/* One '&' at p for rewrite_entities: appends its replacement to b and
- * returns the number of input bytes consumed. */
-static size_t rewrite_amp(sbuf *b, const char *p, size_t left, int *changed)
-{
-	char tmp[41]; /* NUL-terminated window: entity_at stays in bounds */
-	size_t tn = left < 40 ? left : 40;
-	unsigned long cp;
-	int named;
-	memcpy(tmp, p, tn);
-	tmp[tn] = '\0';
-
-	size_t n = entity_at(tmp, &cp, &named);
-	if (n && named && (cp > 127 || !strchr("&<>\"'", (int)cp))) {
-		sb_printf(b, "&#%lu;", cp); /* HTML-only name: numeric reference */
-		*changed = 1;
-		return n;
-	}
-	if (n) {
-		sb_append(b, p, n);
-		return n;
-	}
-	size_t name = strspn(tmp + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	                              "0123456789._-");
-	if (tmp[1] == '#' || (name && tmp[1 + name] == ';')) {
-		sb_putc(b, '&'); /* unknown but well-formed: leave it to libxml2 */
-		return 1;
-	}
-	sb_puts(b, "&amp;"); /* bare ampersand */
-	*changed = 1;
-	return 1;
-}
-
-/*
- * Rewrites what strict XML rejects but feeds are full of: HTML named
- * entities (&hellip; -> &#8230;) and bare '&' (-> &amp;). CDATA sections,
- * comments and the DOCTYPE are copied untouched. Returns NULL when nothing
- * changed.
- */
-static char *rewrite_entities(const char *buf, size_t len, size_t *outlen)
-{
-	sbuf b = SBUF_INIT;
-	int changed = 0;
-	size_t i = 0;
-
-	while (i < len) {
-		const char *p = buf + i;
-		size_t left = len - i;
-		if (left >= 9 && memcmp(p, "<![CDATA[", 9) == 0) {
-			i = copy_through(&b, buf, len, i, "]]>");
-		} else if (left >= 4 && memcmp(p, "<!--", 4) == 0) {
-			i = copy_through(&b, buf, len, i, "-->");
-		} else if (left >= 9 && memcmp(p, "<!DOCTYPE", 9) == 0) {
-			size_t k = 0; /* an internal subset ends with "]>" */
-			while (k < left && p[k] != '[' && p[k] != '>')
-				k++;
-			i = copy_through(&b, buf, len, i, k < left && p[k] == '[' ? "]>" : ">");
-		} else if (*p == '&') {
-			i += rewrite_amp(&b, p, left, &changed);
-		} else {
-			const char *next = memchr(p + 1, '<', left - 1);
-			const char *amp = memchr(p + 1, '&', left - 1);
-			if (!next || (amp && amp < next))
-				next = amp;
-			size_t run = next ? (size_t)(next - p) : left;
-			sb_append(&b, p, run);
-			i += run;
-		}
-	}
-	if (!changed) {
-		sb_free(&b);
-		return NULL;
-	}
-	*outlen = b.len;
-	return sb_steal(&b);
-}
-
-/* Skips a UTF-8 BOM, which would be mojibake under a forced 8-bit encoding. */
-static size_t bom_skip(const char *buf, size_t len)
-{
-	return len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-}
-
-static char *fmt_xerr(const char *what, const xerr *e)
-{
-	if (e->line > 0)
-		return xasprintf("%s: %s (line %d)", what, e->msg, e->line);
-	return xasprintf("%s: %s", what, e->msg);
-}
-
-/*
- * Bytes to DOM, per formats.md §10.1: as declared; on an encoding error
- * with the HTTP charset, then windows-1252; then with HTML entities and
- * bare ampersands rewritten; finally in recovery mode. Sets *warning when
- * anything but the first attempt succeeded, *err when nothing did.
- */
-static xmlDoc *parse_doc(const char *buf, size_t len, const char *http_charset,
-                         char **warning, char **err)
-{
-	xerr first, e;
-	xmlDoc *doc = read_attempt(buf, len, NULL, 0, &first);
-	if (doc)
-		return doc;
-
-	const char *data = buf, *enc = NULL;
-	size_t dlen = len;
-	if (is_encoding_error(&first)) {
-		const char *cands[] = {http_charset, "windows-1252"};
-		for (size_t i = 0; i < 2 && !doc; i++) {
-			const char *cand = cands[i];
-			if (!cand || !*cand)
-				continue;
-			size_t skip = str_prefix(cand, "utf-8", 1) ? 0 : bom_skip(buf, len);
-			doc = read_attempt(buf + skip, len - skip, cand, 0, &e);
-			if (doc) {
-				*warning = xasprintf("decoded as %s: %s", cand, first.msg);
-				return doc;
-			}
-			if (!is_encoding_error(&e)) { /* this encoding fits; other trouble */
-				enc = cand;
-				data = buf + skip;
-				dlen = len - skip;
-				break;
-			}
-		}
-	}
-
-	size_t rlen = 0;
-	char *fixed = ascii_compatible(data, dlen) ? rewrite_entities(data, dlen, &rlen) : NULL;
-	if (fixed) {
-		doc = read_attempt(fixed, rlen, enc, 0, &e);
-		if (doc) {
-			*warning = fmt_xerr("repaired HTML entities or bare '&'", &first);
-			free(fixed);
-			return doc;
-		}
-		data = fixed;
-		dlen = rlen;
-	}
-
-	doc = read_attempt(data, dlen, enc, XML_PARSE_RECOVER, &e);
-	free(fixed);
-	if (doc)
-		*warning = fmt_xerr("recovered from malformed XML", &first);
-	else
-		*err = fmt_xerr("malformed XML", &first);
-	return doc;
-}
-
-/* ======================================================================
  * Entry points
  * ====================================================================== */
-
-static const xmlNode *child_elem(const xmlNode *parent, const char *local)
-{
-	for (const xmlNode *n = parent->children; n; n = n->next)
-		if (is_elem(n) && is_core(node_qname(n).ns) &&
-		    !strcmp(node_qname(n).local, local))
-			return n;
-	return NULL;
-}
 
 static int is_blank_bytes(const char *buf, size_t len)
 {
@@ -1347,10 +1114,10 @@ static const xmlNode *find_channel(const xmlNode *root, feed *out, char **err)
 		return root;
 	}
 	if (!strcmp(name, "rss") || !strcmp(name, "RDF")) {
-		const xmlNode *chan = child_elem(root, "channel");
+		const xmlNode *chan = first_child(root, "channel", 1);
 		if (chan)
 			return chan;
-		if (child_elem(root, "redirect"))
+		if (first_child(root, "redirect", 1))
 			return root; /* a feed that only says where it moved */
 		*err = xasprintf("not a podcast feed (<%s> without <channel>)", name);
 		return NULL;
@@ -1370,12 +1137,17 @@ int feed_parse(const char *buf, size_t len, const char *base_url,
 	} else if (len > INT_MAX) {
 		e = xstrdup("document too large");
 	} else {
-		xmlDoc *doc = parse_doc(buf, len, http_charset, &warning, &e);
+		xmlDoc *doc = feed_xml_read(buf, len, http_charset, &warning, &e);
 		if (doc) {
+			int64_t budget = ENTITY_BUDGET + (int64_t)len;
+			doc->_private = &budget;
 			const xmlNode *root = xmlDocGetRootElement(doc);
 			const xmlNode *chan = find_channel(root, out, &e);
 			if (chan)
 				read_feed(base_url, out, root, chan);
+			if (budget <= 0 && !e)
+				e = xstrdup("refused: entity expansion beyond limits "
+				            "(an XML entity bomb)");
 			xmlFreeDoc(doc);
 		}
 	}

@@ -175,29 +175,28 @@ static int url_stop(unsigned char c)
 	return c <= 0x20 || c == '<' || c == '>' || c == '"' || c == 0x7F;
 }
 
+/* Length of u[0..n) without trailing punctuation and unbalanced ')'.
+ * Parentheses are counted once, so a URL followed by a long run of ')' or
+ * dots stays linear. */
 static size_t url_trim_end(const char *u, size_t n)
 {
-	for (;;) {
-		if (n == 0)
-			return 0;
-		char c = u[n - 1];
-		if (strchr(".,;:!?'\"", c)) {
-			n--;
-			continue;
-		}
-		if (c == ')') {
-			size_t open = 0, close = 0;
-			for (size_t i = 0; i < n; i++) {
-				open += u[i] == '(';
-				close += u[i] == ')';
-			}
-			if (close > open) {
-				n--;
-				continue;
-			}
-		}
-		return n;
+	size_t open = 0, close = 0;
+	for (size_t i = 0; i < n; i++) {
+		open += u[i] == '(';
+		close += u[i] == ')';
 	}
+	while (n > 0) {
+		char c = u[n - 1];
+		if (c && strchr(".,;:!?'\"", c)) {
+			n--;
+		} else if (c == ')' && close > open) {
+			close--;
+			n--;
+		} else {
+			break;
+		}
+	}
+	return n;
 }
 
 static void collect_urls(struct linkset *ls, const char *s, size_t len)

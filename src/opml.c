@@ -5,15 +5,24 @@
  * <body> that keeps the folder path in a string buffer and a stack of its
  * lengths. Duplicates are found with an open-addressing hash of
  * normalised URLs.
+ *
+ * Attribute values are read by our own walker: libxml2's
+ * xmlNodeListGetString expands internal entity references without limit,
+ * and libxml2 2.9 only stops the exponential entity bomb at parse time, not
+ * the quadratic one (a 100 KB entity referenced in thousands of
+ * attributes). Expansion draws on one budget per document; a document
+ * that exhausts it is refused.
  */
 #include "opml.h"
 
 #include <ctype.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <libxml/entities.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlsave.h>
@@ -49,14 +58,58 @@ static void record_error(void *ctx, xmlErrorPtr e)
 	free(m);
 }
 
+/* Index of the first occurrence of pat in buf[i..len), or len. */
+static size_t find_from(const char *buf, size_t len, size_t i, const char *pat)
+{
+	const char *p = i < len ? memmem(buf + i, len - i, pat, strlen(pat)) : NULL;
+	return p ? (size_t)(p - buf) : len;
+}
+
+/* Line (1-based) of the first comment holding "--" or ending in '-', or
+ * 0 when there is none (CDATA skipped). XML forbids both, and libxml2 2.9
+ * reports each "--" with a copy of the comment read so far: a comment of
+ * a megabyte of dashes would take hours, so such a document is refused
+ * before libxml2 sees it. Linear. */
+static int bad_comment_line(const char *buf, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		const char *lt = memchr(buf + i, '<', len - i);
+		if (!lt)
+			return 0;
+		i = (size_t)(lt - buf);
+		if (len - i >= 9 && !memcmp(buf + i, "<![CDATA[", 9)) {
+			i = find_from(buf, len, i + 9, "]]>");
+		} else if (len - i >= 4 && !memcmp(buf + i, "<!--", 4)) {
+			size_t end = find_from(buf, len, i + 4, "-->");
+			size_t dash = find_from(buf, end, i + 4, "--");
+			if (dash < end || (end > i + 4 && buf[end - 1] == '-')) {
+				int line = 1;
+				for (size_t k = 0; k < i; k++)
+					line += buf[k] == '\n';
+				return line;
+			}
+			i = end;
+		} else {
+			i++;
+		}
+	}
+	return 0;
+}
+
 static xmlDocPtr read_doc(const char *buf, size_t len, char **err)
 {
 	struct parse_err pe = {NULL, 0};
 	xmlParserCtxtPtr ctxt;
 	xmlDocPtr doc;
+	int bad;
 
 	if (len > INT_MAX) {
 		*err = xstrdup("malformed OPML: document too large");
+		return NULL;
+	}
+	if ((bad = bad_comment_line(buf, len)) > 0) {
+		*err = xasprintf("malformed OPML: double hyphen within comment line %d", bad);
 		return NULL;
 	}
 	ctxt = xmlNewParserCtxt();
@@ -78,16 +131,57 @@ static xmlDocPtr read_doc(const char *buf, size_t len, char **err)
 
 /* ---- attributes and URL keys ------------------------------------------ */
 
+/* Entity expansion work (nodes + bytes of replacement text) allowed for a
+ * whole document: ENTITY_BUDGET plus its length, i.e. linear in the input;
+ * and how deep entities may nest in entities. */
+#define ENTITY_BUDGET 1000000
+#define ENTITY_DEPTH 8
+
+/* Charges n units of entity work; 0 (and the budget emptied) when they do
+ * not fit. */
+static int charge(int64_t *budget, size_t n)
+{
+	if (*budget <= 0 || (uint64_t)*budget < n) {
+		*budget = 0;
+		return 0;
+	}
+	*budget -= (int64_t)n;
+	return 1;
+}
+
+/* Appends the text of the node list n to b, expanding internal entity
+ * references (never external ones); text inside entities (depth > 0) is
+ * charged to the budget. */
+static void collect(sbuf *b, const xmlNode *n, int depth, int64_t *budget)
+{
+	for (; n; n = n->next) {
+		if (n->type == XML_TEXT_NODE && n->content) {
+			size_t len = strlen((const char *)n->content);
+			if (depth > 0 && !charge(budget, len))
+				return;
+			sb_append(b, (const char *)n->content, len);
+		} else if (n->type == XML_ENTITY_REF_NODE && depth < ENTITY_DEPTH &&
+		           charge(budget, 1)) {
+			xmlEntity *e = xmlGetDocEntity(n->doc, n->name);
+			if (e && e->etype == XML_INTERNAL_GENERAL_ENTITY)
+				collect(b, e->children, depth + 1, budget);
+		}
+	}
+}
+
 /* Trimmed value of the attribute named name (ASCII case-insensitive), or
- * NULL when absent or blank. */
+ * NULL when absent or blank. The document's budget hangs on
+ * doc->_private (see walk_body). */
 static char *attr_ci(xmlNode *n, const char *name)
 {
+	int64_t none = 0, *budget = n->doc && n->doc->_private ? n->doc->_private : &none;
 	for (xmlAttr *a = n->properties; a; a = a->next) {
 		if (!a->name || !str_ieq((const char *)a->name, name))
 			continue;
-		xmlChar *v = xmlNodeListGetString(n->doc, a->children, 1);
-		char *t = v ? str_trim_dup((const char *)v) : NULL;
-		xmlFree(v);
+		sbuf b = SBUF_INIT;
+		collect(&b, a->children, 0, budget);
+		char *t = str_trim_dup(b.s);
+		sb_free(&b);
 		if (t)
 			return t;
 	}
@@ -287,10 +381,17 @@ int opml_parse(const char *buf, size_t len, opml_list *out, char **err)
 		e = xstrdup("OPML has no <body>");
 	if (!e) {
 		struct walker w = {out, 0, {NULL, 0, 0}, SBUF_INIT, NULL, 0, 0};
+		int64_t budget = ENTITY_BUDGET + (int64_t)len;
+		doc->_private = &budget;
 		walk_body(&w, body);
 		keyset_free(&w.seen);
 		sb_free(&w.path);
 		free(w.stack);
+		if (budget <= 0) {
+			opml_list_free(out);
+			e = xstrdup("OPML refused: entity expansion beyond limits "
+				    "(an XML entity bomb)");
+		}
 	}
 	xmlFreeDoc(doc);
 	if (!e)

@@ -290,6 +290,17 @@ static void test_limits(void **state)
 	free(err);
 	free(deep);
 
+	/* closing brackets first must not buy depth for the opening ones */
+	sbuf lead = SBUF_INIT;
+	for (int i = 0; i < 1000; i++)
+		sb_putc(&lead, i % 2 ? ']' : '}');
+	for (int i = 0; i < 100; i++)
+		sb_putc(&lead, '[');
+	assert_int_equal(chapjson_parse(lead.s, lead.len, &l, &err), -1);
+	assert_string_equal(err, "nesting deeper than 64");
+	free(err);
+	sb_free(&lead);
+
 	/* exactly 64 levels pass, 65 fail; brackets in strings don't count */
 	for (int depth = 64; depth <= 65; depth++) {
 		sbuf b = SBUF_INIT;

@@ -429,9 +429,11 @@ static void test_redirect_to_file_refused(void **state)
 {
 	(void)state;
 	const char *targets[] = {"/_/redirect-to?url=file:///etc/passwd",
-				 "/_/redirect-to?url=ftp://127.0.0.1/x"};
+				 "/_/redirect-to?url=ftp://127.0.0.1/x",
+				 "/_/redirect-to?url=gopher://127.0.0.1:70/1",
+				 "/_/redirect-to?url=dict://127.0.0.1/d:x"};
 	for (int allow = 0; allow < 2; allow++) {
-		for (size_t i = 0; i < 2; i++) {
+		for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
 			got g;
 			char *url = url_of(targets[i]);
 			fetch_request req = {.url = url, .allow_file = allow};
@@ -488,6 +490,26 @@ static void test_dns_failure(void **state)
 	assert_false(g.ok);
 	assert_int_equal(g.status, 0);
 	assert_string_equal(g.error, "could not resolve host: nosuch.invalid");
+	got_free(&g);
+}
+
+/* https:// to the plain-HTTP test server: the TLS handshake fails fast
+ * with a readable message, and no body is handed back. */
+static void test_tls_failure(void **state)
+{
+	(void)state;
+	char *url = xasprintf("https://127.0.0.1:%d/feed.xml", server_port);
+	got g;
+	fetch_request req = {.url = url};
+	int64_t t0 = now_ms();
+	fetch_req(NULL, &req, &g);
+	assert_true(now_ms() - t0 < 5000);
+	assert_false(g.ok);
+	assert_int_equal(g.status, 0);
+	assert_null(g.body);
+	assert_true(str_prefix(g.error, "TLS error: ", 0));
+	assert_null(strchr(g.error, '\n'));
+	free(url);
 	got_free(&g);
 }
 
@@ -790,6 +812,12 @@ static void test_url_allowed_table(void **state)
 		{"av://v4l2:/dev/video0", 0, 0},
 		{"lavfi:sine", 0, 0},
 		{"lavfi", 0, 0},
+		{"lavfi://sine", 0, 0},
+		{"edl://a.mp3,0,10;b.mp3", 0, 0},
+		{"memory://#EXTM3U", 0, 0},
+		{"fd://0", 0, 0},
+		{"smb://host/share", 0, 0},
+		{"javascript:alert(1)", 0, 0},
 		{"/etc/passwd", 0, 0},
 		{"feed.xml", 0, 0},
 		{"//example.com/x", 0, 0},
@@ -842,6 +870,7 @@ int main(void)
 		cmocka_unit_test(test_redirect_to_file_refused),
 		cmocka_unit_test(test_connection_refused),
 		cmocka_unit_test(test_dns_failure),
+		cmocka_unit_test(test_tls_failure),
 		cmocka_unit_test(test_hang_low_speed_timeout),
 		cmocka_unit_test(test_drip_total_timeout),
 		cmocka_unit_test(test_huge_aborted),
