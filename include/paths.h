@@ -18,5 +18,9 @@ char *paths_default_log(void);
 int paths_make_parent(const char *file);
 /* An absolute file:// URL for a local path, or NULL if it does not exist. */
 char *paths_file_url(const char *path);
+/* Turns what a user typed as a feed into a URL: http(s) URLs as they are,
+ * file:// URLs and existing local paths as local feeds (*is_local = 1).
+ * NULL when it is neither. */
+char *paths_feed_url(const char *arg, int *is_local);
 
 #endif

@@ -68,6 +68,10 @@ void text_lines_free(char **lines);
  * bytes consumed (>= 1). *cp is the code point, or -1 for an invalid
  * sequence (then the maximal invalid subpart was consumed). */
 size_t text_utf8_next(const char *s, size_t n, int32_t *cp);
+/* Writes code point cp (0..0x10FFFF, not a surrogate; else U+FFFD) as
+ * UTF-8 into out (room for 4 bytes, not NUL-terminated); returns the
+ * number of bytes written. */
+size_t text_utf8_encode(int32_t cp, char *out);
 /* Display width of one code point: 0, 1 or 2 (controls 0). */
 int text_cp_width(int32_t cp);
 /* Copy of s[0..len) with every invalid UTF-8 sequence and every NUL byte

@@ -289,8 +289,17 @@ Every episode's audio speaks "Chapter N. <title>" at each chapter start.
 EOF
 }
 
-# >>> exec_podcue_ui: the ONE line to change when the TUI lands, e.g.
-#     exec_podcue_ui() { exec "$PODCUE" --db "$DB" --config "$CFG"; }
-exec_podcue_ui() { show_listing; }
+# On a terminal the demo opens the TUI (its log under the demo directory);
+# piped or in CI it prints the listing instead. With no audio device podcue
+# plays silently and says so on the status line (--mpv-option ao=null
+# silences it on purpose).
+exec_podcue_ui() {
+	if [ -t 0 ] && [ -t 1 ]; then
+		echo "Opening podcue on the demo library (press ? for keys, q to quit)..."
+		sleep 1
+		XDG_STATE_HOME="$DEMO_DIR/state" exec "$PODCUE" --db "$DB" --config "$CFG"
+	fi
+	show_listing
+}
 
 exec_podcue_ui

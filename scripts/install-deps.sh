@@ -7,7 +7,7 @@ set -eu
 PKGS="build-essential pkg-config
 libncurses-dev libmpv-dev libcurl4-openssl-dev libsqlite3-dev libxml2-dev libjansson-dev
 libcmocka-dev
-clang libclang-rt-14-dev python3 tmux ffmpeg espeak-ng sqlite3 ncurses-term locales"
+clang libclang-rt-14-dev python3 tmux ffmpeg valgrind espeak-ng sqlite3 ncurses-term locales"
 
 missing=""
 for p in $PKGS; do

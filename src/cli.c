@@ -91,7 +91,7 @@ json_t *cli_jseconds(double v)
 /* Prints one JSON document to stdout and frees it. */
 int cli_emit_json(json_t *doc)
 {
-	int rc = json_dumpf(doc, stdout, JSON_INDENT(2)) == 0 ? EXIT_OK : EXIT_FAIL;
+	int rc = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII) == 0 ? EXIT_OK : EXIT_FAIL;
 	putchar('\n');
 	json_decref(doc);
 	return rc;

@@ -11,6 +11,7 @@
 #include "opml.h"
 #include "paths.h"
 #include "refresh.h"
+#include "text.h"
 #include "util.h"
 
 /* Prints the per-feed failure summary (to stderr) and returns the exit
@@ -47,26 +48,6 @@ static int run_refresh(app *a, const int64_t *ids, size_t n, int quiet_ok)
 	return rc;
 }
 
-/* Turns what the user typed into a feed URL: http(s) URLs as they are,
- * file:// URLs and existing local paths as local feeds. */
-static char *user_feed_url(const char *arg, int *is_local)
-{
-	*is_local = 0;
-	if (fetch_url_allowed(arg, 0))
-		return xstrdup(arg);
-	if (str_prefix(arg, "file://", 1)) {
-		*is_local = 1;
-		return xstrdup(arg);
-	}
-	if (!strstr(arg, "://")) {
-		char *u = paths_file_url(arg);
-		if (u)
-			*is_local = 1;
-		return u;
-	}
-	return NULL;
-}
-
 int cmd_add(app *a, int argc, char **argv)
 {
 	if (argc < 2) {
@@ -80,7 +61,7 @@ int cmd_add(app *a, int argc, char **argv)
 	int rc = EXIT_OK;
 	for (int i = 1; i < argc; i++) {
 		int local, existed;
-		char *url = user_feed_url(argv[i], &local);
+		char *url = paths_feed_url(argv[i], &local);
 		if (!url) {
 			cli_error("%s: not an http(s) URL or an existing file", argv[i]);
 			rc = EXIT_FAIL;
@@ -216,7 +197,9 @@ int cmd_import(app *a, int argc, char **argv)
 	for (size_t i = 0; i < l.n; i++) {
 		/* An OPML file may come from anyone: only http(s) feeds. */
 		if (!fetch_url_allowed(l.v[i].url, 0)) {
-			cli_error("skipping %s: only http and https feeds are imported", l.v[i].url);
+			char *shown = text_sanitize(l.v[i].url, (size_t)-1, 0);
+			cli_error("skipping %s: only http and https feeds are imported", shown);
+			free(shown);
 			refused++;
 			continue;
 		}

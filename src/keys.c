@@ -123,27 +123,6 @@ int keys_parse(const char *name)
 	return cp;
 }
 
-static void put_cp(char *buf, size_t n, int32_t cp)
-{
-	char u[5] = {0};
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-	} else {
-		u[0] = (char)(0xf0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-	}
-	snprintf(buf, n, "%s", u);
-}
-
 const char *keys_name(int key, char *buf, size_t n)
 {
 	for (size_t i = 0; i < NKEY_NAMES; i++)
@@ -160,7 +139,9 @@ const char *keys_name(int key, char *buf, size_t n)
 	} else if (key >= 1 && key <= 26) {
 		snprintf(buf, n, "C-%c", 'a' + key - 1);
 	} else if (key > 0x20 && key < 0x110000) {
-		put_cp(buf, n, key);
+		char u[5] = {0};
+		text_utf8_encode(key, u);
+		snprintf(buf, n, "%s", u);
 	} else {
 		snprintf(buf, n, "key-%d", key);
 	}

@@ -1,7 +1,9 @@
 /*
  * main.c - global options and command dispatch.
  *
- *   podcue [--db FILE] [--config FILE] [--mpv-option KEY=VALUE]... COMMAND ...
+ *   podcue [--db FILE] [--config FILE] [--mpv-option KEY=VALUE]... [COMMAND ...]
+ *
+ * With no command, the full-screen interface opens (ui.h).
  */
 #include <locale.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 
 #include "cli.h"
 #include "paths.h"
+#include "ui.h"
 #include "util.h"
 
 #ifndef PODCUE_VERSION
@@ -27,6 +30,8 @@ static const cli_command commands[] = {
 	{"episodes", cmd_episodes, "[PODCAST] [--json]", "list episodes, newest first"},
 	{"show", cmd_show, "EPISODE [--json]", "episode metadata and show notes"},
 	{"chapters", cmd_chapters, "EPISODE [--json]", "an episode's chapters from every source"},
+	{"play", cmd_play, "EPISODE [--chapter N|--at T]", "play from the saved position, chapter N or T seconds"},
+	{"search", cmd_search, "QUERY... [--json]", "search titles, show notes, chapters (exit 1: no hit)"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -122,7 +127,7 @@ int main(int argc, char **argv)
 	if (load_config(&a) != 0) {
 		rc = EXIT_FAIL;
 	} else if (cmd >= argc) {
-		usage(stderr);
+		rc = ui_run(&a);
 	} else {
 		const cli_command *c = NULL;
 		for (size_t i = 0; i < NCOMMANDS; i++)

@@ -12,6 +12,7 @@
 
 #include <curl/curl.h>
 
+#include "fetch.h"
 #include "util.h"
 
 /* $VAR/podcue/name, or $HOME/fallback/podcue/name when $VAR is unset or
@@ -86,4 +87,22 @@ char *paths_file_url(const char *path)
 		out = xasprintf("file://%s", abs);
 	free(abs);
 	return out;
+}
+
+char *paths_feed_url(const char *arg, int *is_local)
+{
+	*is_local = 0;
+	if (fetch_url_allowed(arg, 0))
+		return xstrdup(arg);
+	if (str_prefix(arg, "file://", 1)) {
+		*is_local = 1;
+		return xstrdup(arg);
+	}
+	if (!strstr(arg, "://")) {
+		char *u = paths_file_url(arg);
+		if (u)
+			*is_local = 1;
+		return u;
+	}
+	return NULL;
 }

@@ -17,6 +17,7 @@ FAILED=0
 SERVER_PIDS=""
 
 cleanup() {
+	[ -S "$T/tmux.sock" ] && tmux -S "$T/tmux.sock" kill-server 2>/dev/null
 	for p in $SERVER_PIDS; do kill "$p" 2>/dev/null; done
 	for p in $SERVER_PIDS; do wait "$p" 2>/dev/null; done
 	rm -rf "$T"
@@ -42,6 +43,10 @@ check() {
 		not_ok "$name" "command: $*" "$(tail -5 "$T/check.out")"
 	fi
 }
+
+# sq SQL...: the sqlite3 shell on the test cache, waiting (like podcue) up
+# to 10 s for a writer instead of failing with "database is locked".
+sq() { sqlite3 -cmd '.timeout 10000' "$DB" "$@"; }
 
 # pc ARGS...: runs podcue on the test cache.
 pc() { "$PODCUE" --db "$DB" "$@"; }
@@ -98,5 +103,68 @@ EOT
 	done
 	printf '</channel></rss>\n'
 }
+
+# ---- driving the TUI in tmux -----------------------------------------------
+# A private tmux server (socket under $T) runs one session "t". The pane's
+# screen is read with capture-pane; waits poll it with a deadline, so a slow
+# machine costs time, never a false failure.
+
+have_tmux() { command -v tmux >/dev/null 2>&1; }
+tm() { tmux -u -S "$T/tmux.sock" "$@"; }
+
+# tui_start COLS ROWS ARGS...: runs podcue (on the test cache, UTF-8 locale)
+# with ARGS in a COLSxROWS pane; everything written to the pane is also
+# logged raw to $T/pane.raw.
+tui_start() {
+	cols=$1 rows=$2
+	shift 2
+	: >"$T/pane.raw"
+	tm -f /dev/null new-session -d -s t -x "$cols" -y "$rows" \
+		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=tmux-256color $PODCUE --db $DB $*" \; \
+		set-option -t t remain-on-exit on \; \
+		pipe-pane -t t -o "cat >>'$T/pane.raw'"
+}
+
+# tui_keys KEY...: tmux send-keys names (Enter, Down, C-l, "text" -l, ...).
+tui_keys() { tm send-keys -t t "$@"; }
+
+# tui_screen: the visible pane as text (also saved in $T/screen).
+tui_screen() { tm capture-pane -t t -p >"$T/screen" 2>/dev/null; cat "$T/screen"; }
+
+# tui_wait TEXT [SECONDS]: waits until TEXT (fixed string) is on screen.
+tui_wait() {
+	deadline=$(( $(date +%s) + ${2:-10} ))
+	while :; do
+		tui_screen | grep -qF -- "$1" && return 0
+		[ "$(date +%s)" -ge "$deadline" ] && return 1
+		sleep 0.1
+	done
+}
+
+# tui_wait_gone TEXT [SECONDS]: waits until TEXT is no longer on screen.
+tui_wait_gone() {
+	deadline=$(( $(date +%s) + ${2:-10} ))
+	while :; do
+		tui_screen | grep -qF -- "$1" || return 0
+		[ "$(date +%s)" -ge "$deadline" ] && return 1
+		sleep 0.1
+	done
+}
+
+# tui_check NAME TEXT [SECONDS]: one test line for "TEXT shows up".
+tui_check() {
+	if tui_wait "$2" "${3:-10}"; then
+		ok "$1"
+	else
+		not_ok "$1" "expected on screen: $2" "$(sed 's/^/| /' "$T/screen")"
+	fi
+}
+
+# tui_running: 0 while podcue runs in the pane (the pane stays after it
+# exits so its last screen can be read).
+tui_running() { [ "$(tm display-message -p -t t '#{pane_dead}' 2>/dev/null)" = 0 ]; }
+
+# tui_stop: ends the session (and podcue, if it still runs).
+tui_stop() { tm kill-session -t t 2>/dev/null; }
 
 finish() { exit "$FAILED"; }

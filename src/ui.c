@@ -1,0 +1,736 @@
+/*
+ * ui.c - the TUI's loop, key dispatch, commands and prompt (see ui.h).
+ *
+ * One poll() waits on the terminal, the signal pipe, the worker's pipe and
+ * the player's pipe; nothing in the loop waits on the network. Keys go
+ * through the key map to a command id, and run_command() is the one place
+ * that knows what each command does in the TUI.
+ */
+#include "ui.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "keys.h"
+#include "log.h"
+#include "paths.h"
+#include "text.h"
+#include "ui_int.h"
+#include "util.h"
+
+#define COUNT_WAIT_MS 1000 /* a lone digit waits this long for more digits */
+
+static int sig_write_fd = -1;
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	char c = (char)sig;
+	if (sig_write_fd >= 0 && write(sig_write_fd, &c, 1) < 0) {
+		/* nothing to do: the pipe is full, a wakeup is pending */
+	}
+	errno = saved;
+}
+
+void ui_message(ui *u, int error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sbuf b = SBUF_INIT;
+	sb_vprintf(&b, fmt, ap);
+	va_end(ap);
+	free(u->message);
+	u->message = text_sanitize(b.s ? b.s : "", b.len, 0);
+	u->message_error = error;
+	sb_free(&b);
+	if (error)
+		log_msg("ui", "%s", u->message);
+}
+
+playback *ui_playback(ui *u)
+{
+	if (u->pb)
+		return u->pb;
+	player_opts o = {
+		.mpv_options = (const char *const *)u->cfg->mpv_options,
+		.nmpv_options = u->cfg->nmpv_options,
+		.user_agent = u->cfg->user_agent,
+		.network_timeout = u->cfg->network_timeout,
+	};
+	char *err = NULL;
+	if (player_new(&o, &u->pl, &err) != 0) {
+		ui_message(u, 1, "cannot start the player: %s", err ? err : "libmpv failed");
+		free(err);
+		return NULL;
+	}
+	u->pb = playback_new(u->d, u->cfg, u->pl);
+	return u->pb;
+}
+
+static int playing(const ui *u)
+{
+	return u->pb && playback_episode(u->pb) != 0;
+}
+
+/* ---- moving around ------------------------------------------------------ */
+
+static size_t pane_count(ui *u, int pane)
+{
+	return ui_panes[pane].count(u);
+}
+
+static void move_sel(ui *u, long delta)
+{
+	list_pos *p = u->help ? &u->help_pos : &u->pos[u->focus];
+	size_t n = u->help ? (size_t)-1 / 2 : pane_count(u, u->focus);
+	if (!n)
+		return;
+	long s = (long)p->sel + delta;
+	if (s < 0)
+		s = 0;
+	if ((size_t)s >= n)
+		s = (long)n - 1;
+	if ((size_t)s == p->sel)
+		return;
+	p->sel = (size_t)s;
+	if (!u->help)
+		ui_panes[u->focus].moved(u);
+}
+
+/* Back from the newest or search view to the selected podcast's episodes. */
+static void show_podcast(ui *u)
+{
+	const db_podcast *p = view_selected_podcast(u);
+	view_set_source(u, SRC_PODCAST, p ? p->id : 0);
+}
+
+void ui_moved(ui *u)
+{
+	if (u->focus == PANE_PODCASTS)
+		show_podcast(u);
+}
+
+static void set_focus(ui *u, int pane)
+{
+	if (pane < 0 || pane >= PANE_COUNT)
+		return;
+	if (pane == PANE_EPISODES && u->src == SRC_PODCAST && !u->ep_podcast)
+		show_podcast(u);
+	u->focus = pane;
+}
+
+/* ---- playing ------------------------------------------------------------ */
+
+static void play(ui *u, int64_t ep, double at, int chap)
+{
+	playback *pb = ui_playback(u);
+	if (!pb || !ep)
+		return;
+	char *err = NULL;
+	int rc = chap > 0 ? playback_play_chapter(pb, ep, chap, &err)
+			     : playback_play(pb, ep, at, &err);
+	if (rc != 0)
+		ui_message(u, 1, "%s", err ? err : "cannot play");
+	free(err);
+}
+
+int ui_open_podcast(ui *u, size_t i)
+{
+	(void)i;
+	set_focus(u, PANE_EPISODES);
+	return UI_REDRAW;
+}
+
+int ui_open_episode(ui *u, size_t i)
+{
+	if (u->src == SRC_SEARCH) {
+		if (i < u->nhits) {
+			const db_search_hit *h = &u->hits[i];
+			play(u, h->episode_id, h->kind == DB_HIT_CHAPTER ? h->start : -1, 0);
+		}
+		return UI_REDRAW;
+	}
+	const db_episode *e = view_episode(u, i);
+	if (e)
+		play(u, e->id, -1, 0);
+	return UI_REDRAW;
+}
+
+int ui_open_detail(ui *u, size_t i)
+{
+	if (!u->det_episode)
+		return 0;
+	int chap = i < u->nlines ? u->lines[i].chapter : 0;
+	play(u, u->det_episode, -1, chap);
+	return UI_REDRAW;
+}
+
+static int64_t selected_episode(ui *u)
+{
+	if (u->focus == PANE_DETAILS && u->det_episode)
+		return u->det_episode;
+	return u->focus == PANE_PODCASTS ? 0 : view_selected_episode(u);
+}
+
+static void toggle_played(ui *u)
+{
+	int64_t ep = selected_episode(u);
+	db_episode e;
+	if (!ep || db_episode_get(u->d, ep, &e) != 0) {
+		ui_message(u, 1, "no episode selected");
+		return;
+	}
+	if (db_episode_set_played(u->d, ep, !e.played) != 0)
+		ui_message(u, 1, "cannot mark played: %s", db_errmsg(u->d));
+	else
+		ui_message(u, 0, "marked %s", e.played ? "unplayed" : "played");
+	db_episode_free(&e);
+	view_load_podcasts(u);
+	view_reload_episodes(u);
+	view_update_details(u, 1);
+}
+
+/* Playback commands; with nothing playing, seeks move between panes. */
+static void playback_cmd(ui *u, int cmd, int count)
+{
+	if (!playing(u)) {
+		if (cmd == CMD_SEEK_BACK)
+			set_focus(u, u->focus - 1);
+		else if (cmd == CMD_SEEK_FORWARD)
+			set_focus(u, u->focus + 1);
+		else if (cmd != CMD_STOP)
+			ui_message(u, 0, "nothing is playing");
+		return;
+	}
+	char *msg = NULL;
+	if (playback_command(u->pb, cmd, count, &msg) < 0)
+		ui_message(u, 1, "%s", msg ? msg : "cannot do that now");
+	free(msg);
+}
+
+/* ---- the prompt --------------------------------------------------------- */
+
+static void open_prompt(ui *u, int kind, const char *initial)
+{
+	u->prompt = kind;
+	u->plen = u->pcur = 0;
+	for (const char *s = initial; s && *s && u->plen < 500;) {
+		int32_t cp;
+		s += text_utf8_next(s, strlen(s), &cp);
+		if (cp > 0)
+			u->pbuf[u->plen++] = (wchar_t)cp;
+	}
+	u->pcur = u->plen;
+	u->pbuf[u->plen] = 0;
+}
+
+char *prompt_utf8(const wchar_t *w, size_t n)
+{
+	sbuf b = SBUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		char enc[4];
+		sb_append(&b, enc, text_utf8_encode((int32_t)w[i], enc));
+	}
+	return sb_steal(&b);
+}
+
+/* The prompt's text as UTF-8, without depending on the locale. */
+static char *prompt_text(const ui *u)
+{
+	return prompt_utf8(u->pbuf, u->plen);
+}
+
+static void run_command(ui *u, int cmd, int count, const char *arg);
+
+static void submit(ui *u, int kind, int64_t id, const char *arg)
+{
+	if (u->wk)
+		worker_submit(u->wk, kind, id, arg);
+	else
+		ui_message(u, 1, "background work is unavailable (see the log)");
+}
+
+static void run_line(ui *u, const char *line)
+{
+	while (*line == ' ')
+		line++;
+	if (!*line)
+		return;
+	if (str_prefix(line, "set ", 0) || str_prefix(line, "bind ", 0) ||
+	    str_prefix(line, "color ", 0)) {
+		char *msg = config_command(u->cfg, line);
+		if (msg)
+			ui_message(u, 1, "%s", msg);
+		else
+			ui_message(u, 0, "ok: %s", line);
+		free(msg);
+		if (str_prefix(line, "color ", 0))
+			draw_init_colors(u);
+		return;
+	}
+	char *name = xstrdup(line);
+	char *arg = strchr(name, ' ');
+	if (arg) {
+		*arg++ = '\0';
+		while (*arg == ' ')
+			arg++;
+	}
+	int cmd = cmd_find(name);
+	if (cmd < 0) {
+		ui_message(u, 1, "unknown command '%s' (? lists them)", name);
+	} else {
+		int count = arg && (cmd_table[cmd].flags & CMDF_COUNT) ? atoi(arg) : 0;
+		run_command(u, cmd, count, arg && *arg ? arg : NULL);
+	}
+	free(name);
+}
+
+static void submit_prompt(ui *u)
+{
+	char *text = prompt_text(u);
+	int kind = u->prompt;
+	u->prompt = PROMPT_NONE;
+	if (kind == PROMPT_SEARCH) {
+		if (str_blank(text)) {
+			show_podcast(u);
+		} else {
+			view_search(u, text);
+			set_focus(u, PANE_EPISODES);
+		}
+	} else if (kind == PROMPT_ADD) {
+		if (!str_blank(text)) {
+			submit(u, WORK_ADD, 0, text);
+			ui_message(u, 0, "subscribing...");
+		}
+	} else if (kind == PROMPT_COMMAND) {
+		run_line(u, text);
+	}
+	free(text);
+}
+
+static void prompt_key(ui *u, int key)
+{
+	if (u->prompt == PROMPT_CONFIRM_REMOVE) {
+		u->prompt = PROMPT_NONE;
+		if (key == 'y' || key == 'Y') {
+			submit(u, WORK_REMOVE, u->confirm_id, NULL);
+			ui_message(u, 0, "removing...");
+		} else {
+			ui_message(u, 0, "kept");
+		}
+		return;
+	}
+	if (key == '\n' || key == '\r' || key == KEY_FN(KEY_ENTER)) {
+		submit_prompt(u);
+	} else if (key == 27 || key == 7) {
+		u->prompt = PROMPT_NONE;
+	} else if (key == KEY_FN(KEY_BACKSPACE) || key == 127 || key == 8) {
+		if (!u->plen)
+			u->prompt = PROMPT_NONE;
+		else if (u->pcur > 0) {
+			memmove(&u->pbuf[u->pcur - 1], &u->pbuf[u->pcur],
+				(u->plen - u->pcur + 1) * sizeof *u->pbuf);
+			u->pcur--;
+			u->plen--;
+		}
+	} else if (key == KEY_FN(KEY_DC) && u->pcur < u->plen) {
+		memmove(&u->pbuf[u->pcur], &u->pbuf[u->pcur + 1],
+			(u->plen - u->pcur) * sizeof *u->pbuf);
+		u->plen--;
+	} else if (key == KEY_FN(KEY_LEFT) && u->pcur > 0) {
+		u->pcur--;
+	} else if (key == KEY_FN(KEY_RIGHT) && u->pcur < u->plen) {
+		u->pcur++;
+	} else if (key == KEY_FN(KEY_HOME) || key == 1) {
+		u->pcur = 0;
+	} else if (key == KEY_FN(KEY_END) || key == 5) {
+		u->pcur = u->plen;
+	} else if (key == 21) { /* C-u */
+		u->plen = u->pcur = 0;
+		u->pbuf[0] = 0;
+	} else if (!KEY_IS_FN(key) && key >= 0x20 && key != 0x7f &&
+		   u->plen + 1 < sizeof u->pbuf / sizeof u->pbuf[0]) {
+		memmove(&u->pbuf[u->pcur + 1], &u->pbuf[u->pcur],
+			(u->plen - u->pcur + 1) * sizeof *u->pbuf);
+		u->pbuf[u->pcur++] = (wchar_t)key;
+		u->plen++;
+	}
+}
+
+/* ---- commands ----------------------------------------------------------- */
+
+static void ask_remove(ui *u)
+{
+	const db_podcast *p = u->focus == PANE_PODCASTS || u->src == SRC_PODCAST
+				      ? view_selected_podcast(u)
+				      : NULL;
+	if (!p) {
+		ui_message(u, 1, "select a podcast to remove");
+		return;
+	}
+	char *t = text_sanitize(p->title ? p->title : p->url, (size_t)-1, 0);
+	char *fit = text_fit(t, 50);
+	u->confirm_id = p->id;
+	u->prompt = PROMPT_CONFIRM_REMOVE;
+	ui_message(u, 0, "Remove \"%s\" and its %lld episodes? (y/n)", fit,
+		   (long long)p->episodes);
+	free(fit);
+	free(t);
+}
+
+static void toggle_newest(ui *u)
+{
+	if (u->src == SRC_NEWEST) {
+		show_podcast(u);
+	} else {
+		view_set_source(u, SRC_NEWEST, 0);
+		set_focus(u, PANE_EPISODES);
+	}
+}
+
+static void nav_command(ui *u, int cmd, int count)
+{
+	long page = u->list_h > 1 ? u->list_h - 1 : 1;
+	long n = count > 0 ? count : 1;
+	switch (cmd) {
+	case CMD_UP: move_sel(u, -n); break;
+	case CMD_DOWN: move_sel(u, n); break;
+	case CMD_PAGE_UP: move_sel(u, -page); break;
+	case CMD_PAGE_DOWN: move_sel(u, page); break;
+	case CMD_TOP: move_sel(u, -(long)((size_t)-1 / 4)); break;
+	case CMD_BOTTOM: move_sel(u, (long)((size_t)-1 / 4)); break;
+	case CMD_PANE_LEFT: set_focus(u, u->focus - 1); break;
+	case CMD_PANE_RIGHT: set_focus(u, u->focus + 1); break;
+	case CMD_PANE_NEXT: set_focus(u, (u->focus + 1) % PANE_COUNT); break;
+	case CMD_PANE_PREV: set_focus(u, (u->focus + PANE_COUNT - 1) % PANE_COUNT); break;
+	}
+}
+
+static void run_command(ui *u, int cmd, int count, const char *arg)
+{
+	switch (cmd) {
+	case CMD_QUIT: u->quit = 1; break;
+	case CMD_HELP: u->help = !u->help; u->help_pos = (list_pos){0, 0}; break;
+	case CMD_OPEN: {
+		size_t sel = u->pos[u->focus].sel;
+		if (sel < pane_count(u, u->focus))
+			ui_panes[u->focus].open(u, sel);
+		break;
+	}
+	case CMD_PLAY: play(u, selected_episode(u), -1, 0); break;
+	case CMD_SEARCH:
+		if (arg) {
+			view_search(u, arg);
+			set_focus(u, PANE_EPISODES);
+		} else {
+			open_prompt(u, PROMPT_SEARCH, NULL);
+		}
+		break;
+	case CMD_ADD:
+		if (arg) {
+			submit(u, WORK_ADD, 0, arg);
+			ui_message(u, 0, "subscribing...");
+		} else {
+			open_prompt(u, PROMPT_ADD, NULL);
+		}
+		break;
+	case CMD_REMOVE: ask_remove(u); break;
+	case CMD_PROMPT: open_prompt(u, PROMPT_COMMAND, NULL); break;
+	case CMD_NEWEST: toggle_newest(u); break;
+	case CMD_UNPLAYED:
+		u->unplayed_only = !u->unplayed_only;
+		u->pos[PANE_EPISODES] = (list_pos){0, 0};
+		view_reload_episodes(u);
+		break;
+	case CMD_PLAYED: toggle_played(u); break;
+	case CMD_REFRESH:
+		submit(u, WORK_REFRESH, 0, NULL);
+		break;
+	case CMD_REFRESH_ONE: {
+		const db_podcast *p = view_selected_podcast(u);
+		if (p)
+			submit(u, WORK_REFRESH, p->id, NULL);
+		break;
+	}
+	case CMD_REDRAW: clearok(curscr, TRUE); break;
+	default:
+		if (cmd_table[cmd].flags & CMDF_PLAYBACK)
+			playback_cmd(u, cmd, count);
+		else
+			nav_command(u, cmd, count);
+	}
+}
+
+/* ---- keys --------------------------------------------------------------- */
+
+static void help_key(ui *u, int key)
+{
+	int cmd = keymap_lookup(u->cfg->keys, KCTX_COMMON, key);
+	if (key == 27 || cmd == CMD_QUIT || cmd == CMD_HELP)
+		u->help = 0;
+	else if (cmd >= 0 && !(cmd_table[cmd].flags & CMDF_PLAYBACK))
+		nav_command(u, cmd, 0);
+	else if (cmd >= 0)
+		playback_cmd(u, cmd, 0);
+}
+
+static void digit(ui *u, int d)
+{
+	u->count = u->count * 10 + d;
+	if (u->count > 99999)
+		u->count = d;
+	u->count_at = now_ms();
+	if (playing(u) && playback_count_ready(u->pb, u->count)) {
+		playback_cmd(u, CMD_CHAPTER, u->count);
+		u->count = 0;
+		u->count_at = 0;
+	}
+}
+
+static void on_key(ui *u, int key)
+{
+	if (key == KEY_FN(KEY_RESIZE))
+		return; /* the next draw lays out for the new size */
+	if (u->prompt != PROMPT_NONE) {
+		prompt_key(u, key);
+		return;
+	}
+	free(u->message);
+	u->message = NULL;
+	if (u->help) {
+		help_key(u, key);
+		return;
+	}
+	if (key >= '0' && key <= '9' && (key != '0' || u->count)) {
+		digit(u, key - '0');
+		return;
+	}
+	int count = u->count;
+	u->count = 0;
+	u->count_at = 0;
+	if (key == 27) {
+		if (u->src == SRC_SEARCH)
+			show_podcast(u);
+		return;
+	}
+	int cmd = keymap_lookup(u->cfg->keys, ui_panes[u->focus].ctx, key);
+	if (cmd < 0) {
+		char name[32];
+		ui_message(u, 0, "%s is not bound to a command (? lists the keys)",
+			   keys_name(key, name, sizeof name));
+		return;
+	}
+	run_command(u, cmd, count, NULL);
+}
+
+static void read_keys(ui *u)
+{
+	wint_t wc;
+	int rc;
+	while ((rc = get_wch(&wc)) != ERR) {
+		on_key(u, rc == KEY_CODE_YES ? KEY_FN((int)wc) : (int)wc);
+		if (u->quit)
+			return;
+	}
+}
+
+/* ---- events from the player and the worker ----------------------------- */
+
+static int player_events(ui *u)
+{
+	unsigned ev = player_process(u->pl);
+	int changed = playback_handle(u->pb, ev);
+	if (ev & PLAYER_EV_ERROR) {
+		const char *e = playback_error(u->pb);
+		ui_message(u, 1, "%s", e ? e : "playback failed");
+	}
+	if (changed) {
+		view_load_podcasts(u);
+		view_reload_episodes(u);
+		view_update_details(u, 1);
+	}
+	/* time-pos arrives ~15 times a second; the screen shows whole
+	 * seconds, so a position update alone redraws once a second. */
+	if (ev == PLAYER_EV_POS) {
+		long sec = (long)player_get(u->pl)->time_pos;
+		if (sec == u->drawn_sec)
+			return 0;
+		u->drawn_sec = sec;
+	}
+	return ev != 0;
+}
+
+static void worker_events(ui *u)
+{
+	worker_result r;
+	int reload = 0;
+	while (worker_poll(u->wk, &r)) {
+		reload |= r.changed;
+		if (r.message)
+			ui_message(u, r.failed, "%s", r.message);
+		worker_result_free(&r);
+	}
+	if (reload) {
+		view_load_podcasts(u);
+		if (u->src == SRC_PODCAST) {
+			const db_podcast *p = view_selected_podcast(u);
+			u->ep_podcast = p ? p->id : 0;
+		}
+		view_reload_episodes(u);
+		view_update_details(u, 1);
+	}
+}
+
+/* ---- setup and the loop ------------------------------------------------- */
+
+static void setup_signals(ui *u)
+{
+	if (pipe2(u->sig_pipe, O_NONBLOCK | O_CLOEXEC) != 0)
+		u->sig_pipe[0] = u->sig_pipe[1] = -1;
+	sig_write_fd = u->sig_pipe[1];
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void start_curses(ui *u)
+{
+	initscr();
+	cbreak();
+	noecho();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	draw_init_colors(u);
+}
+
+static int poll_timeout(const ui *u)
+{
+	if (!u->count_at)
+		return -1;
+	int64_t left = u->count_at + COUNT_WAIT_MS - now_ms();
+	return left > 0 ? (int)left : 0;
+}
+
+static void count_timeout(ui *u)
+{
+	if (!u->count_at || now_ms() - u->count_at < COUNT_WAIT_MS)
+		return;
+	if (playing(u))
+		playback_cmd(u, CMD_CHAPTER, u->count);
+	u->count = 0;
+	u->count_at = 0;
+}
+
+static void loop(ui *u)
+{
+	while (!u->quit) {
+		struct pollfd fds[4] = {
+			{STDIN_FILENO, POLLIN, 0},
+			{u->sig_pipe[0], POLLIN, 0},
+			{u->wk ? worker_fd(u->wk) : -1, POLLIN, 0},
+			{u->pl ? player_fd(u->pl) : -1, POLLIN, 0},
+		};
+		int rc = poll(fds, 4, poll_timeout(u));
+		if (rc < 0 && errno != EINTR)
+			break;
+		int redraw = 1;
+		if (rc <= 0) {
+			count_timeout(u);
+			read_keys(u); /* EINTR: a resize arrives as KEY_RESIZE */
+		}
+		if (rc > 0 && fds[1].revents) {
+			char buf[16];
+			while (read(u->sig_pipe[0], buf, sizeof buf) > 0)
+				u->quit = 1;
+		}
+		if (rc > 0 && (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) &&
+		    !(fds[0].revents & POLLIN))
+			u->quit = 1; /* the terminal went away */
+		if (rc > 0 && fds[0].revents & POLLIN)
+			read_keys(u);
+		if (rc > 0 && fds[2].revents)
+			worker_events(u);
+		if (rc > 0 && fds[3].revents && u->pl)
+			redraw = player_events(u);
+		if (redraw && !u->quit)
+			draw_screen(u);
+	}
+}
+
+static void first_screen(ui *u)
+{
+	view_load_podcasts(u);
+	const db_podcast *p = view_selected_podcast(u);
+	u->focus = PANE_PODCASTS;
+	view_set_source(u, SRC_PODCAST, p ? p->id : 0);
+	draw_screen(u);
+}
+
+static void shutdown_ui(ui *u)
+{
+	if (u->pb)
+		playback_free(u->pb); /* saves the position */
+	if (u->pl)
+		player_free(u->pl);
+	worker_stop(u->wk);
+	endwin();
+	log_restore_stderr();
+	view_free(u);
+	sig_write_fd = -1;
+	if (u->sig_pipe[0] >= 0) {
+		close(u->sig_pipe[0]);
+		close(u->sig_pipe[1]);
+	}
+}
+
+int ui_run(app *a)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		cli_error("the interface needs a terminal (see 'podcue help' for commands)");
+		return EXIT_USAGE;
+	}
+	if (!app_db(a))
+		return EXIT_FAIL;
+	ui u;
+	memset(&u, 0, sizeof u);
+	u.a = a;
+	u.d = a->d;
+	u.cfg = &a->cfg;
+	char *logp = paths_default_log();
+	if (log_open(logp) == 0)
+		log_capture_stderr(); /* library noise must never reach the screen */
+	free(logp);
+	setup_signals(&u);
+	start_curses(&u);
+	first_screen(&u);
+	int rc = EXIT_OK;
+	if (!getenv("PODCUE_EXIT_AFTER_PAINT")) {
+		char *err = NULL;
+		if (worker_start(a->db_path, &a->cfg, &u.wk, &err) != 0) {
+			ui_message(&u, 1, "background work unavailable: %s", err);
+			free(err);
+		}
+		view_update_details(&u, 1); /* now the worker can fetch its chapters */
+		draw_screen(&u);
+		loop(&u);
+	}
+	shutdown_ui(&u);
+	log_close();
+	return rc;
+}

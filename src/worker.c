@@ -1,0 +1,353 @@
+/*
+ * worker.c - the TUI's background thread (see worker.h).
+ *
+ * Threading: the queue, the progress counters and the result list are
+ * shared and guarded by one mutex; everything else (the db connection, the
+ * config copy) belongs to the worker thread alone. The UI thread never
+ * touches the worker's db connection.
+ */
+#include "worker.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "chapfetch.h"
+#include "db.h"
+#include "paths.h"
+#include "refresh.h"
+#include "text.h"
+#include "util.h"
+
+typedef struct job {
+	int kind;
+	int64_t id;
+	char *arg;
+	struct job *next;
+} job;
+
+typedef struct result_node {
+	worker_result r;
+	struct result_node *next;
+} result_node;
+
+struct worker {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int pipe[2];
+	int quit;
+	job *queue;
+	result_node *results, **results_tail;
+	int running, run_kind, done, total;
+	db *d;
+	config cfg; /* network settings only; user_agent is our copy */
+};
+
+static void wake(worker *w)
+{
+	ssize_t rc = write(w->pipe[1], "x", 1);
+	(void)rc; /* a full pipe already means "wake up" */
+}
+
+static void post(worker *w, int kind, int64_t id, int failed, int changed, char *msg)
+{
+	result_node *n = xcalloc(1, sizeof *n);
+	n->r = (worker_result){kind, id, failed, changed, msg};
+	pthread_mutex_lock(&w->mu);
+	*w->results_tail = n;
+	w->results_tail = &n->next;
+	pthread_mutex_unlock(&w->mu);
+	wake(w);
+}
+
+static int on_progress(void *ctx, int done, int total)
+{
+	worker *w = ctx;
+	pthread_mutex_lock(&w->mu);
+	int changed = w->done != done || w->total != total;
+	w->done = done;
+	w->total = total;
+	int quit = w->quit;
+	pthread_mutex_unlock(&w->mu);
+	if (changed)
+		wake(w);
+	return quit;
+}
+
+/* "3 feeds: 2 updated, 1 failed (Title: error)" with feed text sanitized. */
+static char *refresh_summary(const refresh_report *rep)
+{
+	sbuf b = SBUF_INIT;
+	sb_printf(&b, "refreshed %d feed%s: %d updated, %d unchanged, %d failed, %d new episode%s",
+		  rep->total, rep->total == 1 ? "" : "s", rep->updated, rep->unchanged,
+		  rep->failed, rep->episodes_added, rep->episodes_added == 1 ? "" : "s");
+	if (rep->nfailures) {
+		const refresh_failure *f = &rep->failures[0];
+		char *who = text_sanitize(f->title ? f->title : f->url, (size_t)-1, 0);
+		char *why = text_sanitize(f->error, (size_t)-1, 0);
+		sb_printf(&b, " (%s: %s)", who, why);
+		free(who);
+		free(why);
+	}
+	return sb_steal(&b);
+}
+
+static void do_refresh(worker *w, int64_t id)
+{
+	refresh_report rep;
+	int rc = refresh_podcasts_hook(w->d, &w->cfg, id ? &id : NULL, id ? 1 : 0, 0,
+				       on_progress, w, &rep);
+	char *msg = rc != 0 ? xasprintf("cache error during refresh: %s", db_errmsg(w->d))
+			    : refresh_summary(&rep);
+	post(w, WORK_REFRESH, id, rc != 0 || rep.failed > 0, 1, msg);
+	refresh_report_free(&rep);
+}
+
+static void do_add(worker *w, const char *arg)
+{
+	int local = 0, existed = 0;
+	int64_t id = 0;
+	char *url = paths_feed_url(arg, &local);
+	char *shown = text_sanitize(arg, (size_t)-1, 0);
+	if (!url) {
+		post(w, WORK_ADD, 0, 1, 0, xasprintf("%s: not an http(s) URL or a file", shown));
+	} else if (db_podcast_add(w->d, url, local, &id, &existed) != 0) {
+		post(w, WORK_ADD, 0, 1, 0, xasprintf("cache error: %s", db_errmsg(w->d)));
+	} else if (existed) {
+		post(w, WORK_ADD, id, 0, 0, xasprintf("already subscribed: %s", shown));
+	} else {
+		refresh_report rep;
+		refresh_podcasts_hook(w->d, &w->cfg, &id, 1, 0, on_progress, w, &rep);
+		if (rep.failed) {
+			/* As `podcue add`: a feed that fails on the first try is not
+			 * kept, the URL is most likely mistyped. */
+			db_podcast_remove(w->d, id);
+			char *why = refresh_summary(&rep);
+			post(w, WORK_ADD, 0, 1, 1, xasprintf("not subscribed: %s", why));
+			free(why);
+		} else {
+			post(w, WORK_ADD, id, 0, 1,
+			     xasprintf("subscribed: %s (%d episodes)", shown, rep.episodes_added));
+		}
+		refresh_report_free(&rep);
+	}
+	free(shown);
+	free(url);
+}
+
+static void do_chapters(worker *w, int64_t episode_id)
+{
+	chapfetch_stats st = {0};
+	int changed = 0;
+	if (chapfetch_run(w->d, &w->cfg, episode_id, NULL, 0, &st) == 0)
+		changed = st.fetched > 0;
+	chapter_list merged = CHAPTER_LIST_INIT;
+	db_episode e;
+	/* The media file is probed (a Range request for its ID3 tag) only when
+	 * no other source has a real list, and only once per episode. */
+	if (db_chapters_merged(w->d, episode_id, &merged) == 0 && merged.n < 2 &&
+	    !db_embedded_probed(w->d, episode_id) && db_episode_get(w->d, episode_id, &e) == 0) {
+		db_podcast p;
+		int local = 0;
+		if (db_podcast_get(w->d, e.podcast_id, &p) == 0) {
+			local = p.is_local;
+			db_podcast_free(&p);
+		}
+		char *err = NULL;
+		if (chapfetch_embedded(w->d, &w->cfg, &e, local, &err) > 0)
+			changed = 1;
+		free(err);
+		db_episode_free(&e);
+	}
+	chapter_list_clear(&merged);
+	post(w, WORK_CHAPTERS, episode_id, 0, changed, NULL);
+}
+
+static void do_remove(worker *w, int64_t id)
+{
+	int rc = db_podcast_remove(w->d, id);
+	post(w, WORK_REMOVE, id, rc != 0, rc == 0,
+	     rc == 0 ? xstrdup("unsubscribed")
+		     : xasprintf("remove failed: %s", rc > 0 ? "no such podcast" : db_errmsg(w->d)));
+}
+
+static void run_job(worker *w, job *j)
+{
+	switch (j->kind) {
+	case WORK_REFRESH:
+		do_refresh(w, j->id);
+		break;
+	case WORK_ADD:
+		do_add(w, j->arg ? j->arg : "");
+		break;
+	case WORK_CHAPTERS:
+		do_chapters(w, j->id);
+		break;
+	case WORK_REMOVE:
+		do_remove(w, j->id);
+		break;
+	}
+}
+
+static void *thread_main(void *arg)
+{
+	worker *w = arg;
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->quit && !w->queue)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (w->quit)
+			break;
+		job *j = w->queue;
+		w->queue = j->next;
+		w->running = 1;
+		w->run_kind = j->kind;
+		w->done = w->total = 0;
+		pthread_mutex_unlock(&w->mu);
+		run_job(w, j);
+		free(j->arg);
+		free(j);
+		pthread_mutex_lock(&w->mu);
+		w->running = 0;
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+int worker_start(const char *db_path, const config *c, worker **out, char **err)
+{
+	worker *w = xcalloc(1, sizeof *w);
+	if (db_open(db_path, &w->d, err) != 0) {
+		free(w);
+		return -1;
+	}
+	if (pipe2(w->pipe, O_NONBLOCK | O_CLOEXEC) != 0) {
+		*err = xstrdup("cannot create a pipe");
+		db_close(w->d);
+		free(w);
+		return -1;
+	}
+	w->cfg = *c;
+	w->cfg.user_agent = xstrdup(c->user_agent);
+	w->cfg.mpv_options = NULL;
+	w->cfg.nmpv_options = 0;
+	w->cfg.keys = NULL;
+	w->results_tail = &w->results;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	if (pthread_create(&w->thread, NULL, thread_main, w) != 0) {
+		*err = xstrdup("cannot start the background thread");
+		close(w->pipe[0]);
+		close(w->pipe[1]);
+		db_close(w->d);
+		config_free(&w->cfg);
+		free(w);
+		return -1;
+	}
+	*out = w;
+	return 0;
+}
+
+void worker_stop(worker *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->quit = 1;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	while (w->queue) {
+		job *j = w->queue;
+		w->queue = j->next;
+		free(j->arg);
+		free(j);
+	}
+	worker_result r;
+	while (worker_poll(w, &r))
+		worker_result_free(&r);
+	close(w->pipe[0]);
+	close(w->pipe[1]);
+	db_close(w->d);
+	config_free(&w->cfg);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	free(w);
+}
+
+int worker_fd(const worker *w)
+{
+	return w->pipe[0];
+}
+
+void worker_submit(worker *w, int kind, int64_t id, const char *arg)
+{
+	job *j = xcalloc(1, sizeof *j);
+	j->kind = kind;
+	j->id = id;
+	j->arg = xstrdup(arg);
+	pthread_mutex_lock(&w->mu);
+	job **p = &w->queue;
+	while (*p) {
+		if (kind == WORK_REFRESH && (*p)->kind == WORK_REFRESH &&
+		    ((*p)->id == id || (*p)->id == 0)) {
+			/* Already queued (or a refresh of everything is): pressing r
+			 * five times must not refresh five times. */
+			pthread_mutex_unlock(&w->mu);
+			free(j->arg);
+			free(j);
+			return;
+		}
+		if (kind == WORK_CHAPTERS && (*p)->kind == WORK_CHAPTERS) {
+			job *old = *p; /* only the episode on screen matters */
+			*p = old->next;
+			free(old->arg);
+			free(old);
+			continue;
+		}
+		p = &(*p)->next;
+	}
+	*p = j;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+int worker_busy(worker *w, int *kind, int *done, int *total)
+{
+	pthread_mutex_lock(&w->mu);
+	int busy = w->running || w->queue;
+	*kind = w->running ? w->run_kind : (w->queue ? w->queue->kind : -1);
+	*done = w->done;
+	*total = w->total;
+	pthread_mutex_unlock(&w->mu);
+	return busy;
+}
+
+int worker_poll(worker *w, worker_result *out)
+{
+	char buf[64];
+	while (read(w->pipe[0], buf, sizeof buf) > 0)
+		;
+	pthread_mutex_lock(&w->mu);
+	result_node *n = w->results;
+	if (n) {
+		w->results = n->next;
+		if (!w->results)
+			w->results_tail = &w->results;
+	}
+	pthread_mutex_unlock(&w->mu);
+	if (!n)
+		return 0;
+	*out = n->r;
+	free(n);
+	return 1;
+}
+
+void worker_result_free(worker_result *r)
+{
+	free(r->message);
+	r->message = NULL;
+}
