@@ -59,6 +59,13 @@ char *config_set(config *c, const char *name, const char *value);
 char *config_command(config *c, const char *line);
 /* Writes every setting with its current value and one-line help, as
  * "# help\nset NAME VALUE" pairs, to f (used to check config.example). */
+/* The settings table, for generated documentation: the number of
+ * settings, and for setting i its name, help and current value in c (a
+ * new string; "" for an unset string or mpv_option). */
+size_t config_option_count(void);
+const char *config_option_name(size_t i);
+const char *config_option_help(size_t i);
+char *config_option_value(const config *c, size_t i);
 /* Adds a "key=value" mpv option (from --mpv-option or the config). */
 void config_add_mpv_option(config *c, const char *kv);
 

@@ -61,6 +61,37 @@ static const struct option options[] = {
 };
 #undef OFF
 
+#define NOPTIONS (sizeof options / sizeof options[0])
+
+size_t config_option_count(void)
+{
+	return NOPTIONS;
+}
+
+const char *config_option_name(size_t i)
+{
+	return i < NOPTIONS ? options[i].name : NULL;
+}
+
+const char *config_option_help(size_t i)
+{
+	return i < NOPTIONS ? options[i].help : NULL;
+}
+
+char *config_option_value(const config *c, size_t i)
+{
+	if (i >= NOPTIONS)
+		return NULL;
+	const struct option *o = &options[i];
+	if (o->type == OPT_INT)
+		return xasprintf("%d", *(const int *)(const void *)((const char *)c + o->offset));
+	if (o->type == OPT_STR) {
+		const char *s = *(char *const *)(const void *)((const char *)c + o->offset);
+		return xstrdup(s ? s : "");
+	}
+	return xstrdup("");
+}
+
 void config_defaults(config *c)
 {
 	memset(c, 0, sizeof *c);
@@ -116,7 +147,7 @@ static char *set_int(config *c, const struct option *o, const char *value)
 
 char *config_set(config *c, const char *name, const char *value)
 {
-	for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
+	for (size_t i = 0; i < NOPTIONS; i++) {
 		const struct option *o = &options[i];
 		if (strcmp(o->name, name) != 0)
 			continue;
