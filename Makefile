@@ -27,8 +27,11 @@ WARN     := -std=c11 -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes 
             -Wmissing-prototypes -Wformat=2 -Wno-unused-parameter
 CPPFLAGS += -D_GNU_SOURCE -Iinclude
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
-LDLIBS   += $(PKG_LIBS) -lm -lpthread
+# libmpv is opened at run time by src/player.c (dlopen) rather than linked:
+# its ~200 dependent libraries would otherwise load at every start. Its
+# header still comes from pkg-config above.
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(filter-out mpv,$(PKGS)) 2>/dev/null)
+LDLIBS   += $(PKG_LIBS) -lm -lpthread -ldl
 
 ifeq ($(SAN),1)
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -46,9 +49,9 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all check unit deps demo bench install uninstall clean fuzz
+.PHONY: all check unit deps demo bench install uninstall clean fuzz docs
 
-all: $(BUILD)/podcue
+all: $(BUILD)/podcue $(BUILD)/podcue.1
 
 # Quiet by default (the pkg-config flags are long); V=1 shows full commands.
 ifeq ($(V),1)
@@ -79,7 +82,22 @@ $(BUILD)/bench/%: bench/%.c $(LIBOBJ) | $(BUILD)/bench
 $(BUILD)/obj $(BUILD)/tests $(BUILD)/bench:
 	mkdir -p $@
 
-unit: $(BUILD)/podcue $(UNIT_BIN)
+# Documentation generated from the program's own tables (tools/gendoc.c):
+# the man page at build time; README's key table and config.example with
+# `make docs` (a test fails when they drift).
+$(BUILD)/gendoc: tools/gendoc.c $(LIBOBJ)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP $(ALL_LDFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS)
+
+$(BUILD)/podcue.1: doc/podcue.1.in $(BUILD)/gendoc
+	$(call say,GEN,$@)
+	$(Q)$(BUILD)/gendoc man doc/podcue.1.in >$@.tmp && mv $@.tmp $@
+
+docs: $(BUILD)/gendoc $(BUILD)/podcue.1
+	$(Q)$(BUILD)/gendoc config >config.example
+	$(Q)sh scripts/readme-keys.sh $(BUILD)/gendoc README.md
+
+unit: $(BUILD)/podcue $(BUILD)/gendoc $(BUILD)/podcue.1 $(UNIT_BIN)
 
 # Installs the Debian packages the build and tests need, only when one is
 # missing (the script checks first and is idempotent).
@@ -97,17 +115,63 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@sh bench/run.sh
 
-install: $(BUILD)/podcue
+install: $(BUILD)/podcue $(BUILD)/podcue.1
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 $(BUILD)/podcue $(DESTDIR)$(BINDIR)/podcue
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(BUILD)/podcue.1 $(DESTDIR)$(MANDIR)/man1/podcue.1
 	install -d $(DESTDIR)$(DATADIR)/doc/podcue
 	install -m 644 config.example $(DESTDIR)$(DATADIR)/doc/podcue/config.example
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/podcue
+	rm -f $(DESTDIR)$(MANDIR)/man1/podcue.1
 	rm -rf $(DESTDIR)$(DATADIR)/doc/podcue
+
+# ---- fuzz ------------------------------------------------------------------
+# make fuzz [FUZZ_TIME=60] [FUZZ_TARGETS="feed html"]: builds the libFuzzer
+# targets in fuzz/ with clang (libFuzzer + ASan + UBSan; Debian: clang and
+# libclang-rt-14-dev) into $(BUILD)/fuzz and runs each for FUZZ_TIME seconds,
+# one after another, from a seed corpus made of the project's fixtures; see
+# fuzz/run.sh. Never part of check. Only the parser sources are compiled
+# (with -fsanitize=fuzzer-no-link), so work in progress elsewhere cannot
+# break it.
+FUZZ_TIME    ?= 60
+FUZZ_CC      ?= clang
+FUZZ_DIR     := $(BUILD)/fuzz
+FUZZ_ALL     := feed chapnotes chapjson opml html text id3chap
+FUZZ_TARGETS ?= $(FUZZ_ALL)
+FUZZ_LIBSRC  := feed feed_xml chapter chapnotes chapjson opml html text id3chap ptime \
+                util
+FUZZ_OBJ     := $(patsubst %,$(FUZZ_DIR)/obj/%.o,$(filter $(FUZZ_LIBSRC),$(SRC:src/%.c=%)))
+FUZZ_BIN     := $(FUZZ_ALL:%=$(FUZZ_DIR)/fuzz_%)
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+                -fno-omit-frame-pointer
+FUZZ_CFLAGS  := $(WARN) -O1 -g $(FUZZ_SAN) \
+                $(shell $(PKG_CONFIG) --cflags libxml-2.0 libcurl jansson 2>/dev/null)
+FUZZ_LIBS    := $(shell $(PKG_CONFIG) --libs libxml-2.0 libcurl jansson 2>/dev/null) -lm
+
+fuzz: $(FUZZ_BIN)
+	@sh fuzz/run.sh $(FUZZ_DIR) $(FUZZ_TIME) $(FUZZ_TARGETS)
+
+$(FUZZ_DIR)/obj/%.o: src/%.c | $(FUZZ_DIR)/obj
+	$(call say,FZCC,$<)
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJ) | $(FUZZ_DIR)/obj
+	$(call say,FUZZ,$@)
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -o $@ $< \
+		$(FUZZ_OBJ) $(FUZZ_LIBS)
+
+# Objects are real targets, not intermediates make may delete.
+.SECONDARY: $(FUZZ_OBJ)
+
+$(FUZZ_DIR)/obj:
+	mkdir -p $@
+
+-include $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:=.d)
 
 clean:
 	rm -rf build
 
--include $(OBJ:.o=.d) $(UNIT_BIN:=.d) $(BENCH_BIN:=.d)
+-include $(OBJ:.o=.d) $(UNIT_BIN:=.d) $(BENCH_BIN:=.d) $(BUILD)/gendoc.d
