@@ -1,10 +1,11 @@
 #!/bin/sh
 # podcue's offline demo: `make demo` builds ./build/podcue and runs this.
 #
-#   sh scripts/demo.sh [--prepare-only] [--force]
+#   sh scripts/demo.sh [--prepare-only] [--force] [--mpv-option KEY=VALUE]...
 #
 #   --prepare-only  prepare the demo database and audio, do not open podcue
 #   --force         regenerate the audio even when the cached copy is current
+#   --mpv-option    passed to podcue (e.g. ao=null for silence)
 #
 # Environment: DEMO_DIR (default build/demo), PODCUE (default ./build/podcue).
 #
@@ -30,13 +31,21 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DEMO_DIR=${DEMO_DIR:-build/demo}
 PODCUE=${PODCUE:-./build/podcue}
 
-usage() { sed -n '2,10s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '2,11s/^# \{0,1\}//p' "$0"; }
 prepare_only=0
 force=0
+mpv_opts=""
+want_mpv=0
 for arg; do
+	if [ $want_mpv = 1 ]; then
+		mpv_opts="$mpv_opts --mpv-option $arg"
+		want_mpv=0
+		continue
+	fi
 	case $arg in
 	--prepare-only) prepare_only=1 ;;
 	--force) force=1 ;;
+	--mpv-option) want_mpv=1 ;;
 	-h | --help) usage; exit 0 ;;
 	*) echo "demo: unknown option: $arg" >&2; usage >&2; exit 2 ;;
 	esac
@@ -297,7 +306,8 @@ exec_podcue_ui() {
 	if [ -t 0 ] && [ -t 1 ]; then
 		echo "Opening podcue on the demo library (press ? for keys, q to quit)..."
 		sleep 1
-		XDG_STATE_HOME="$DEMO_DIR/state" exec "$PODCUE" --db "$DB" --config "$CFG"
+		# shellcheck disable=SC2086 # KEY=VALUE words, split on purpose
+		XDG_STATE_HOME="$DEMO_DIR/state" exec "$PODCUE" --db "$DB" --config "$CFG" $mpv_opts
 	fi
 	show_listing
 }

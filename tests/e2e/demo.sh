@@ -205,4 +205,23 @@ fi
 pc --config "$DD/config" podcasts --json >"$T/p2.json"
 check "the second run keeps the two podcasts" jq_py "$T/p2.json" 'len(d) == 2'
 
+# --- on a terminal the demo opens the TUI on its library ---------------------------
+if have_tmux; then
+	tm -f /dev/null new-session -d -s t -x 120 -y 30 \
+		"env LANG=C.UTF-8 TERM=tmux-256color DEMO_DIR='$DD' PODCUE='$PODCUE' sh '$ROOT/scripts/demo.sh' --mpv-option ao=null" \; \
+		set-option -t t remain-on-exit on
+	tui_check "make demo opens the TUI on the Database School episodes" "Database School (25)" 60
+	tui_keys Tab
+	tui_check "the TUI shows the demo episode's chapters" "Chapters (" 10
+	tui_keys Enter
+	tui_check "Enter plays the demo episode" "ch 1/" 15
+	tui_keys 2
+	tui_check "2 jumps to chapter 2 of the demo audio" "ch 2/" 15
+	tui_keys q
+	tui_stop
+	check "the demo's log stays in the demo directory" test -d "$DD/state"
+else
+	skip "make demo opens the TUI" "tmux is not installed"
+fi
+
 finish
