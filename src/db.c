@@ -386,6 +386,20 @@ int dbi_search_resume(db *d)
 	return dbi_exec(d, "DELETE FROM search_defer");
 }
 
+/* Runs the statement in q (freed) with ?1 = a and, when it has one, ?2 = b:
+ * the WHERE clauses of the reindexing queries take one or two parameters. */
+static int run_ab(db *d, sbuf *q, int64_t a, const char *b, const char *what)
+{
+	sqlite3_stmt *st = dbi_prep(d, q->s);
+	sb_free(q);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, a);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		dbi_bind_text(st, 2, b);
+	return dbi_run(d, st, what);
+}
+
 static int reindex_one(db *d, int add, const char *cols, const char *where, const char *order,
 		       int64_t a, const char *b)
 {
@@ -398,14 +412,7 @@ static int reindex_one(db *d, int add, const char *cols, const char *where, cons
 	sb_puts(&q, cols);
 	sb_puts(&q, where);
 	sb_puts(&q, order);
-	sqlite3_stmt *st = dbi_prep(d, q.s);
-	sb_free(&q);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, a);
-	if (sqlite3_bind_parameter_count(st) >= 2)
-		dbi_bind_text(st, 2, b);
-	return dbi_run(d, st, add ? "index for search" : "unindex for search");
+	return run_ab(d, &q, a, b, add ? "index for search" : "unindex for search");
 }
 
 int dbi_search_reindex(db *d, int add, const char *ep_where, const char *ch_where, int64_t a,
@@ -426,14 +433,7 @@ static int copy_rows(db *d, const char *into, const char *cols, const char *wher
 	sb_printf(&q, "INSERT INTO temp.%s (rid, title, notes) SELECT ", into);
 	sb_puts(&q, cols);
 	sb_puts(&q, where);
-	sqlite3_stmt *st = dbi_prep(d, q.s);
-	sb_free(&q);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, a);
-	if (sqlite3_bind_parameter_count(st) >= 2)
-		dbi_bind_text(st, 2, b);
-	return dbi_run(d, st, "note search rows");
+	return run_ab(d, &q, a, b, "note search rows");
 }
 
 static int copy_selected(db *d, const char *into, const char *ep_where, const char *ch_where,

@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "command.h"
@@ -604,6 +605,10 @@ static void setup_signals(ui *u)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* Our own SIGWINCH handler (installed before initscr, so curses keeps
+	 * it): the size is read with TIOCGWINSZ in the loop, so a burst of
+	 * resizes always ends at the final size. */
+	sigaction(SIGWINCH, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -617,6 +622,24 @@ static void start_curses(ui *u)
 	set_escdelay(25);
 	curs_set(0);
 	draw_init_colors(u);
+}
+
+/* Reads the signal pipe: SIGWINCH resizes, anything else quits. */
+static void signals(ui *u)
+{
+	char buf[16];
+	ssize_t n;
+	while ((n = read(u->sig_pipe[0], buf, sizeof buf)) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] != SIGWINCH) {
+				u->quit = 1;
+				continue;
+			}
+			struct winsize ws;
+			if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
+				resizeterm(ws.ws_row, ws.ws_col);
+		}
+	}
 }
 
 static int poll_timeout(const ui *u)
@@ -654,11 +677,8 @@ static void loop(ui *u)
 			count_timeout(u);
 			read_keys(u); /* EINTR: a resize arrives as KEY_RESIZE */
 		}
-		if (rc > 0 && fds[1].revents) {
-			char buf[16];
-			while (read(u->sig_pipe[0], buf, sizeof buf) > 0)
-				u->quit = 1;
-		}
+		if (rc > 0 && fds[1].revents)
+			signals(u);
 		if (rc > 0 && (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) &&
 		    !(fds[0].revents & POLLIN))
 			u->quit = 1; /* the terminal went away */
