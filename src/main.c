@@ -38,7 +38,8 @@ static const cli_command commands[] = {
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: podcue [--db FILE] [--config FILE] [--mpv-option KEY=VALUE]... "
-		   "COMMAND [ARGS]\n\ncommands:\n");
+		   "[COMMAND [ARGS]]\n\nWith no command: the full-screen interface (? lists its keys)."
+		   "\n\ncommands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++) {
 		char left[48];
 		snprintf(left, sizeof left, "%s %s", commands[i].name, commands[i].args);
