@@ -285,7 +285,7 @@ static void draw_pane(ui *u, int pane)
 			draw_text(r + 1, x, w, "", THEME_NORMAL);
 	}
 	if (!count && u->list_h > 0) {
-		const char *empty = pane == PANE_PODCASTS ? "no podcasts yet: press a to add a feed"
+		const char *empty = pane == PANE_PODCASTS ? "none yet (a adds one)"
 				    : pane == PANE_EPISODES ? "no episodes" : "";
 		draw_text(1, x, w, empty, THEME_PLAYED);
 	}
@@ -413,6 +413,9 @@ static void draw_bottom(ui *u)
 	curs_set(0);
 	if (u->message)
 		draw_text(y, 0, u->cols, u->message, u->message_error ? THEME_ERROR : THEME_NORMAL);
+	else if (!u->npods)
+		draw_text(y, 0, u->cols, " No podcasts yet: press a to add a feed URL or file "
+					 "(? help, q quit)", THEME_NORMAL);
 	else
 		draw_text(y, 0, u->cols, " ? help  / search  Enter play  N newest  r refresh  q quit",
 			  THEME_PLAYED);

@@ -195,6 +195,19 @@ while tui_running && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 if tui_running; then not_ok "a key bound in the config runs its command"; else ok "a key bound in the config runs its command"; fi
 tui_stop
 
+# An empty cache: a hint instead of an empty screen, and keys that need a
+# selection say so instead of failing.
+DB="$T/empty.db"
+tui_start 100 24
+tui_check "an empty cache shows how to add a feed" "press a to add a feed"
+tui_keys d
+tui_check "d with nothing selected explains itself" "select a podcast to remove"
+tui_keys Enter m
+tui_check "m with nothing selected explains itself" "no episode selected"
+tui_keys q
+tui_stop
+DB="$T/cache.db"
+
 "$PODCUE" --db "$DB" </dev/null >"$T/out" 2>&1
 check "without a terminal podcue says it needs one" grep -q "needs a terminal" "$T/out"
 finish
