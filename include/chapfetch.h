@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "fetch.h"
 
 #define CHAPFETCH_STALE_S (6 * 3600)
 #define CHAPFETCH_PER_PODCAST 5
@@ -25,10 +26,51 @@ typedef struct chapfetch_stats {
 	int failed;
 } chapfetch_stats;
 
-/* Fetches what db_chapter_jobs selects for (episode_id, ids, nids) and
- * stores the results. Returns 0, or -1 on a database error. */
+/* Fetches what chapfetch_jobs selects for (episode_id, ids, nids) and
+ * stores the results, all in one transaction at the end. Returns 0, or -1
+ * on a database error. */
 int chapfetch_run(db *d, const config *c, int64_t episode_id, const int64_t *ids,
 		  size_t nids, chapfetch_stats *st);
+
+/* The pieces of chapfetch_run, for a caller that fetches chapter files on
+ * its own fetcher (the refresh engine, alongside the feeds). */
+
+/* Largest chapters file accepted (decoded bytes). */
+#define CHAPFETCH_MAX_BODY (16u << 20)
+
+/* The files due for (episode_id, ids, nids): db_chapter_jobs with this
+ * module's policy (the CHAPFETCH_PER_PODCAST newest episodes of each
+ * podcast; placeholders and failures again after CHAPFETCH_STALE_S). */
+int chapfetch_jobs(db *d, int64_t episode_id, const int64_t *ids, size_t nids,
+		   db_chapter_job **jobs, size_t *n);
+/* The request for a job; its strings point into job, user is NULL. */
+void chapfetch_request(const db_chapter_job *job, fetch_request *req);
+
+/* Fetched files waiting to be stored: each is parsed when added (errors
+ * are kept as the file's error), and all are stored together by
+ * chapfetch_batch_flush. Single-threaded; owns everything in it. */
+typedef struct chapfetch_item {
+	int64_t episode_id;
+	chapter_list chapters;
+	int has_chapters; /* 0: unchanged (304) or failed */
+	char *etag, *last_modified, *error;
+} chapfetch_item;
+
+typedef struct chapfetch_batch {
+	chapfetch_item *v;
+	size_t n, cap;
+} chapfetch_batch;
+
+#define CHAPFETCH_BATCH_INIT {NULL, 0, 0}
+
+/* Adds the result of fetching episode_id's chapters file; counts it in st. */
+void chapfetch_batch_add(chapfetch_batch *b, int64_t episode_id, const fetch_result *r,
+			 chapfetch_stats *st);
+/* Stores the batch in one transaction (db_chapter_files_done) and empties
+ * it, stored or not. Returns 0, or -1 on a database error. */
+int chapfetch_batch_flush(chapfetch_batch *b, db *d);
+/* Frees the batch; what was not flushed is dropped. */
+void chapfetch_batch_free(chapfetch_batch *b);
 
 /* Reads the chapters embedded in an episode's media file (ID3v2 CHAP)
  * without playing it: the tag of a local file, or the head of a remote one

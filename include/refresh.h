@@ -1,10 +1,16 @@
 /*
  * refresh.h - the refresh engine: fetch subscribed feeds in parallel (see
  * fetch.h), parse them (feed.h), derive show-note text and chapters, and
- * store each feed in its own transaction (db.h).
+ * store each feed in its own transaction (db.h). The Podcasting 2.0
+ * chapter files of each podcast's newest episodes (chapfetch.h) are
+ * fetched in the same run, alongside the feeds.
  *
  * A failure on one feed (network, HTTP, not a feed, malformed XML) is
  * recorded on that feed and never stops the others; its cached episodes stay.
+ *
+ * A refresh runs on the calling thread plus two of its own (parsing, and
+ * storing: see refresh.c), which use the db handle while the call lasts;
+ * the call returns only when they are done with it.
  */
 #ifndef PODCUE_REFRESH_H
 #define PODCUE_REFRESH_H
@@ -47,7 +53,9 @@ void refresh_report_free(refresh_report *rep);
  * stored, the rest are left as they were). */
 typedef int (*refresh_progress_fn)(void *ctx, int done, int total);
 /* refresh_podcasts with a progress hook instead of the stderr bar (hook may
- * be NULL); runs on whatever thread calls it, on that thread's own db. */
+ * be NULL); runs on whatever thread calls it, on that thread's own db, and
+ * calls the hook on that thread. done counts feeds stored (or found
+ * unchanged, or failed), total the feeds to fetch. */
 int refresh_podcasts_hook(db *d, const config *c, const int64_t *ids, size_t nids,
 			  int progress, refresh_progress_fn hook, void *ctx, refresh_report *rep);
 

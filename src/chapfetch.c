@@ -13,44 +13,133 @@
 #include "refresh.h"
 #include "util.h"
 
+/* --- jobs and requests ---------------------------------------------- */
+
+int chapfetch_jobs(db *d, int64_t episode_id, const int64_t *ids, size_t nids,
+		   db_chapter_job **jobs, size_t *n)
+{
+	return db_chapter_jobs(d, episode_id, ids, nids, CHAPFETCH_PER_PODCAST,
+			       now_s() - CHAPFETCH_STALE_S, jobs, n);
+}
+
+void chapfetch_request(const db_chapter_job *job, fetch_request *req)
+{
+	memset(req, 0, sizeof *req);
+	req->url = job->url;
+	req->etag = job->etag;
+	req->last_modified = job->last_modified;
+	req->allow_file = job->is_local;
+}
+
+/* --- results, stored in batches --------------------------------------- */
+
+static void batch_push(chapfetch_batch *b, int64_t ep, const fetch_result *r,
+		       const chapter_list *l, char *err)
+{
+	if (b->n == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 16;
+		b->v = xrealloc(b->v, b->cap * sizeof *b->v);
+	}
+	chapfetch_item *it = &b->v[b->n++];
+	memset(it, 0, sizeof *it);
+	it->episode_id = ep;
+	it->error = err;
+	if (l) {
+		it->chapters = *l;
+		it->has_chapters = 1;
+		it->etag = xstrdup(r->etag);
+		it->last_modified = xstrdup(r->last_modified);
+	}
+}
+
+void chapfetch_batch_add(chapfetch_batch *b, int64_t episode_id, const fetch_result *r,
+			 chapfetch_stats *st)
+{
+	if (!r->ok) {
+		batch_push(b, episode_id, r, NULL,
+			   xasprintf("chapters file: %s", r->error ? r->error : "download failed"));
+		st->failed++;
+		return;
+	}
+	if (r->not_modified) {
+		batch_push(b, episode_id, r, NULL, NULL);
+		st->unchanged++;
+		return;
+	}
+	if (r->len > CHAPFETCH_MAX_BODY) {
+		/* A shared fetcher (refresh) caps bodies at the feed size only. */
+		batch_push(b, episode_id, r, NULL,
+			   xasprintf("chapters file: response too large (over %u MiB)",
+				     CHAPFETCH_MAX_BODY >> 20));
+		st->failed++;
+		return;
+	}
+	chapter_list l = CHAPTER_LIST_INIT;
+	char *err = NULL;
+	if (chapjson_parse(r->body, r->len, &l, &err) == 0) {
+		batch_push(b, episode_id, r, &l, NULL);
+		st->fetched++;
+	} else {
+		chapter_list_clear(&l);
+		batch_push(b, episode_id, r, NULL,
+			   xasprintf("chapters file: %s", err ? err : "not valid"));
+		st->failed++;
+	}
+	free(err);
+}
+
+static void batch_clear(chapfetch_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		chapfetch_item *it = &b->v[i];
+		chapter_list_clear(&it->chapters);
+		free(it->etag);
+		free(it->last_modified);
+		free(it->error);
+	}
+	b->n = 0;
+}
+
+int chapfetch_batch_flush(chapfetch_batch *b, db *d)
+{
+	if (!b->n)
+		return 0;
+	db_chapter_file *v = xcalloc(b->n, sizeof *v);
+	for (size_t i = 0; i < b->n; i++) {
+		const chapfetch_item *it = &b->v[i];
+		v[i] = (db_chapter_file){
+			.episode_id = it->episode_id,
+			.chapters = it->has_chapters ? &it->chapters : NULL,
+			.etag = it->etag,
+			.last_modified = it->last_modified,
+			.error = it->error,
+		};
+	}
+	int rc = db_chapter_files_done(d, v, b->n, now_s());
+	free(v);
+	batch_clear(b);
+	return rc;
+}
+
+void chapfetch_batch_free(chapfetch_batch *b)
+{
+	batch_clear(b);
+	free(b->v);
+	b->v = NULL;
+	b->cap = 0;
+}
+
+/* --- one run of its own ------------------------------------------------ */
+
 struct cf_run {
-	db *d;
+	chapfetch_batch batch;
 	chapfetch_stats *st;
-	int dberr;
 };
 
 static void on_chapters(fetch_result *r, void *ctx)
 {
 	struct cf_run *run = ctx;
-	int64_t ep = *(int64_t *)r->user;
-	int64_t when = now_s();
-	int rc;
-	if (!r->ok) {
-		char *msg = xasprintf("chapters file: %s", r->error ? r->error : "download failed");
-		rc = db_chapter_file_done(run->d, ep, NULL, NULL, NULL, msg, when);
-		free(msg);
-		run->st->failed++;
-	} else if (r->not_modified) {
-		rc = db_chapter_file_done(run->d, ep, NULL, NULL, NULL, NULL, when);
-		run->st->unchanged++;
-	} else {
-		chapter_list l = CHAPTER_LIST_INIT;
-		char *err = NULL;
-		if (chapjson_parse(r->body, r->len, &l, &err) == 0) {
-			rc = db_chapter_file_done(run->d, ep, &l, r->etag, r->last_modified, NULL,
-						  when);
-			run->st->fetched++;
-		} else {
-			char *msg = xasprintf("chapters file: %s", err ? err : "not valid");
-			rc = db_chapter_file_done(run->d, ep, NULL, NULL, NULL, msg, when);
-			free(msg);
-			run->st->failed++;
-		}
-		free(err);
-		chapter_list_clear(&l);
-	}
-	if (rc != 0)
-		run->dberr = 1;
+	chapfetch_batch_add(&run->batch, *(int64_t *)r->user, r, run->st);
 	free(r->user);
 }
 
@@ -60,8 +149,7 @@ int chapfetch_run(db *d, const config *c, int64_t episode_id, const int64_t *ids
 	memset(st, 0, sizeof *st);
 	db_chapter_job *jobs;
 	size_t n;
-	if (db_chapter_jobs(d, episode_id, ids, nids, CHAPFETCH_PER_PODCAST,
-			    now_s() - CHAPFETCH_STALE_S, &jobs, &n) != 0)
+	if (chapfetch_jobs(d, episode_id, ids, nids, &jobs, &n) != 0)
 		return -1;
 	if (!n) {
 		free(jobs);
@@ -70,25 +158,25 @@ int chapfetch_run(db *d, const config *c, int64_t episode_id, const int64_t *ids
 	fetch_global_init();
 	fetch_opts o;
 	refresh_fetch_opts(c, &o);
-	o.max_body = 16u << 20; /* chapter JSON is small; 16 MiB is generous */
-	struct cf_run run = {.d = d, .st = st};
+	o.max_body = CHAPFETCH_MAX_BODY;
+	struct cf_run run = {.batch = CHAPFETCH_BATCH_INIT, .st = st};
 	fetcher *f = fetcher_new(&o, on_chapters, &run);
 	for (size_t i = 0; i < n; i++) {
 		int64_t *ep = xmalloc(sizeof *ep);
 		*ep = jobs[i].episode_id;
-		fetch_request req = {
-			.url = jobs[i].url,
-			.etag = jobs[i].etag,
-			.last_modified = jobs[i].last_modified,
-			.allow_file = jobs[i].is_local,
-			.user = ep,
-		};
+		fetch_request req;
+		chapfetch_request(&jobs[i], &req);
+		req.user = ep;
 		fetcher_add(f, &req);
 	}
 	fetcher_run(f);
 	fetcher_free(f);
 	db_chapter_jobs_free(jobs, n);
-	return run.dberr ? -1 : 0;
+	/* Everything in one transaction: one commit and one search-index
+	 * update instead of one per file. */
+	int rc = chapfetch_batch_flush(&run.batch, d);
+	chapfetch_batch_free(&run.batch);
+	return rc;
 }
 
 struct head_result {

@@ -6,12 +6,31 @@
  * store feed (+ URL move on an all-permanent redirect chain) -> commit.
  * itunes:new-feed-url is honoured only after the new URL has been fetched
  * and parsed successfully: it is queued as a second request in the same run.
+ *
+ * Three threads share the work, as a pipeline, so that transfers, parsing
+ * and SQLite overlap instead of taking turns:
+ *   network thread (the caller): drives the fetcher, nothing else;
+ *   parse thread: hashes a fetched feed body, parses it and derives the
+ *     show-note text and chapters (no database);
+ *   store thread: everything that touches the database.
+ * Once a podcast's feed is stored, the chapter files of its newest
+ * episodes (chapfetch.h) are queued on the same fetcher, so they are
+ * fetched while the other feeds still are; the podcasts whose feed was
+ * not stored (unchanged, failed) get theirs at the end. Chapter files are
+ * stored in batches, one transaction each. Only one thread uses the db
+ * handle at a time: the store thread while the run lasts, the network
+ * thread only while the store thread is idle (for that final query).
+ * Feeds are handed to the fetcher only while fewer than a window of them
+ * are fetched and not yet stored, which bounds the memory in the queues.
+ * When a thread cannot be created, its work is done by the stage before.
  */
 #include "refresh.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "chapfetch.h"
@@ -21,26 +40,95 @@
 #include "html.h"
 #include "util.h"
 
+/* One request: a feed, a feed's new-feed-url, or a chapters file. */
 struct job {
-	int64_t id;
-	char *url;   /* the URL fetched */
-	char *title; /* cached title, for messages */
+	struct job *next, *prev; /* in run.out (next only), or run.submitted */
+	int64_t id;       /* podcast id; the episode id for a chapters file */
+	size_t slot;      /* the podcast's index in run.ids (feeds) */
+	char *url;        /* the URL fetched */
+	char *title;      /* cached title, for messages */
 	int is_local;
-	int is_move; /* fetching a new-feed-url on behalf of podcast id */
+	int is_move;      /* fetching a new-feed-url on behalf of podcast id */
+	int is_chapters;
 	uint64_t old_hash;
 	char *etag, *last_modified;
 };
 
+/* Derived per-item data: notes as text, numbered links, notes chapters. */
+struct extras {
+	db_item_extra *x;
+	html_text *texts;
+	chapter_list *chapters;
+	size_t n;
+};
+
+/* A finished transfer on its way through the pipeline: the result with
+ * its strings copied and its body taken (the fetcher frees its own), and
+ * what the parse stage made of a feed body (see prepare()). */
+struct done {
+	struct done *next;
+	struct job *j;
+	fetch_result res;
+	int windowed;      /* a feed body: counts in run.in_flight until stored */
+	int prepared;      /* prepare() ran; the body is freed */
+	int unchanged;     /* the same body as last time */
+	int parsed;        /* f and e are filled */
+	char *parse_error; /* not a feed, when neither */
+	uint64_t hash;
+	feed f;
+	struct extras e;
+};
+
+struct queue {
+	struct done *head, *tail;
+};
+
+/* Feed bodies fetched but not yet stored, beyond the transfers running:
+ * bounds the memory a fast network and a slow disk can pile up. */
+#define FEED_BACKLOG 2
+/* Chapter files stored per transaction, at most. */
+#define CHAPTER_BATCH 64
+/* Stored podcasts whose chapter files are looked up in one query, at most
+ * (the query reads every episode, whatever the number of podcasts). */
+#define CHAPTER_QUERY_BATCH 16
+
 struct run {
 	db *d;
-	fetcher *f;
-	refresh_report *rep;
+	fetcher *f;            /* network thread only */
+	refresh_report *rep;   /* store thread (total: set before it starts) */
 	int progress;
 	refresh_progress_fn hook;
 	void *hook_ctx;
 	int cancelled;
 	int64_t last_draw;
-	int dberr;
+	int dberr;             /* store thread; read after it is joined */
+	chapfetch_batch batch; /* store thread */
+	chapfetch_stats cs;
+	int64_t *ids;          /* the run's podcasts ... */
+	unsigned char *chapters_queued; /* ... and whether their files are queued */
+	size_t nids;
+	int64_t *stored;       /* store thread: stored podcasts whose files are */
+	size_t nstored;        /* not looked up yet */
+	struct job *submitted; /* network thread: handed to the fetcher, no result yet
+	                          (freed here if the fetcher drops them: cancel) */
+	struct job **feeds;    /* feed requests not yet handed to the fetcher */
+	size_t nfeeds, next_feed;
+	int window;            /* feeds handed to the fetcher and not yet stored, at most */
+
+	/* Shared by the threads, under mu. */
+	pthread_mutex_t mu;
+	pthread_cond_t parse_cv; /* parse thread: an item, or stop */
+	pthread_cond_t store_cv; /* store thread: an item, or stop */
+	pthread_cond_t net;    /* network thread: a request, a feed stored, or idle */
+	struct queue parse_q, store_q;
+	struct job *out;       /* requests from the store thread, newest first */
+	int pending;           /* transfers finished, not yet through the store thread */
+	int store_busy;        /* store thread has work in hand (an item, a batch) */
+	int parse_stop, store_stop, abandon; /* exit when drained; drop (cancel) */
+	int has_parse, has_store; /* the threads that run */
+	int in_flight;         /* feeds handed to the fetcher, not yet stored (or
+	                          found without a body: 304, failed) */
+	int feeds_done, feeds_total;
 };
 
 uint64_t refresh_hash(const char *buf, size_t len)
@@ -87,14 +175,6 @@ static void record_error(struct run *r, const struct job *j, const char *msg)
 		r->dberr = 1;
 }
 
-/* Derived per-item data: notes as text, numbered links, notes chapters. */
-struct extras {
-	db_item_extra *x;
-	html_text *texts;
-	chapter_list *chapters;
-	size_t n;
-};
-
 static void extras_build(struct extras *e, const feed *f)
 {
 	e->n = f->nitems;
@@ -126,29 +206,86 @@ static void extras_free(struct extras *e)
 	free(e->chapters);
 }
 
-static void queue_move(struct run *r, const struct job *j, const char *new_url)
+/* Store thread: asks the network thread to fetch j. */
+static void post_request(struct run *r, struct job *j, int is_feed)
+{
+	pthread_mutex_lock(&r->mu);
+	j->next = r->out;
+	r->out = j;
+	if (is_feed)
+		r->feeds_total++;
+	pthread_cond_signal(&r->net);
+	pthread_mutex_unlock(&r->mu);
+}
+
+/* Returns 1 when a request for new_url was queued. */
+static int queue_move(struct run *r, const struct job *j, const char *new_url)
 {
 	if (!new_url || strcmp(new_url, j->url) == 0 || !fetch_url_allowed(new_url, 0))
-		return;
+		return 0;
 	struct job *m = xcalloc(1, sizeof *m);
 	m->id = j->id;
+	m->slot = j->slot;
 	m->url = xstrdup(new_url);
 	m->title = xstrdup(j->title);
 	m->is_move = 1;
-	fetch_request req = {.url = m->url, .user = m};
-	fetcher_add(r->f, &req);
+	post_request(r, m, 1);
+	return 1;
+}
+
+/* The request for a chapters file; takes job's strings. */
+static struct job *chapter_job(db_chapter_job *job)
+{
+	struct job *c = xcalloc(1, sizeof *c);
+	c->id = job->episode_id;
+	c->is_chapters = 1;
+	c->is_local = job->is_local;
+	c->url = job->url;
+	c->etag = job->etag;
+	c->last_modified = job->last_modified;
+	job->url = job->etag = job->last_modified = NULL;
+	return c;
+}
+
+/* Store thread: queues the chapter files due for the podcasts stored
+ * since the last call. */
+static void queue_chapters(struct run *r)
+{
+	if (!r->nstored)
+		return;
+	db_chapter_job *jobs;
+	size_t n;
+	int rc = chapfetch_jobs(r->d, 0, r->stored, r->nstored, &jobs, &n);
+	r->nstored = 0;
+	if (rc != 0) {
+		r->dberr = 1;
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		post_request(r, chapter_job(&jobs[i]), 0);
+	db_chapter_jobs_free(jobs, n);
+}
+
+/* Store thread: podcast j->id was stored; its chapter files are looked up
+ * (once per run) with those of a few others. */
+static void chapters_due(struct run *r, const struct job *j)
+{
+	if (r->chapters_queued[j->slot])
+		return;
+	r->chapters_queued[j->slot] = 1;
+	r->stored[r->nstored++] = j->id;
+	if (r->nstored >= CHAPTER_QUERY_BATCH)
+		queue_chapters(r);
 }
 
 /* Stores a parsed feed in one transaction; moves the URL when asked. */
-static int store(struct run *r, const struct job *j, const feed *f, const fetch_result *res,
-		 uint64_t hash, const char *move_to)
+static int store(struct run *r, const struct job *j, const feed *f, const struct extras *e,
+		 const fetch_result *res, uint64_t hash, const char *move_to)
 {
-	struct extras e;
-	extras_build(&e, f);
 	db_store_stats st = {0};
 	int rc = db_begin(r->d);
 	if (rc == 0)
-		rc = db_store_feed(r->d, j->id, f, e.x, res->etag, res->last_modified, hash,
+		rc = db_store_feed(r->d, j->id, f, e->x, res->etag, res->last_modified, hash,
 				   now_s(), &st);
 	if (rc == 0 && move_to)
 		rc = db_podcast_set_url(r->d, j->id, move_to);
@@ -156,7 +293,6 @@ static int store(struct run *r, const struct job *j, const feed *f, const fetch_
 		rc = db_commit(r->d);
 	if (rc != 0)
 		db_rollback(r->d);
-	extras_free(&e);
 	if (rc == 0) {
 		r->rep->updated++;
 		r->rep->episodes_added += st.added;
@@ -166,51 +302,291 @@ static int store(struct run *r, const struct job *j, const feed *f, const fetch_
 	return rc;
 }
 
-static void handle_body(struct run *r, struct job *j, fetch_result *res)
+/* The charset parameter of a Content-Type header value, unquoted, or
+ * NULL. ISO-8859-1, Latin-1 and US-ASCII labels become windows-1252, as
+ * browsers read them (WHATWG Encoding): servers that say so usually send
+ * windows-1252 punctuation. feed_parse tries it only when the body does
+ * not decode as it declares itself. Caller frees. */
+static char *content_charset(const char *ctype)
 {
-	uint64_t hash = refresh_hash(res->body, res->len);
-	if (!j->is_move && hash == j->old_hash && !(res->redirects && res->permanent)) {
+	const char *p = ctype ? strcasestr(ctype, "charset=") : NULL;
+	if (!p)
+		return NULL;
+	p += 8;
+	if (*p == '"')
+		p++;
+	size_t n = strcspn(p, "\"; \t");
+	if (n == 0 || n > 40)
+		return NULL;
+	char *cs = xstrndup(p, n);
+	static const char *const latin1[] = {"iso-8859-1", "iso8859-1", "latin1",
+					     "l1", "us-ascii", "ascii"};
+	for (size_t i = 0; i < sizeof latin1 / sizeof latin1[0]; i++) {
+		if (str_ieq(cs, latin1[i])) {
+			free(cs);
+			return xstrdup("windows-1252");
+		}
+	}
+	return cs;
+}
+
+/* Parse stage (no database): hashes a fetched feed body, and unless it
+ * is the same as last time parses it and derives its items' extras; then
+ * frees the body. Anything else passes untouched. */
+static void prepare(struct done *x)
+{
+	const struct job *j = x->j;
+	fetch_result *res = &x->res;
+	x->prepared = 1;
+	if (j->is_chapters || !res->ok || res->not_modified)
+		return;
+	x->hash = refresh_hash(res->body, res->len);
+	if (!j->is_move && x->hash == j->old_hash && !(res->redirects && res->permanent)) {
+		x->unchanged = 1;
+	} else {
+		char *err = NULL;
+		char *charset = content_charset(res->content_type);
+		int rc = feed_parse(res->body, res->len, res->final_url, charset, &x->f, &err);
+		free(charset);
+		if (rc == 0) {
+			x->parsed = 1;
+			extras_build(&x->e, &x->f);
+		} else {
+			x->parse_error = err ? err : xstrdup("not a podcast feed");
+		}
+	}
+	free(res->body);
+	res->body = NULL;
+}
+
+/* Store stage for a prepared feed body. Returns 1 when the feed was
+ * stored and nothing more is to be fetched for it (no new-feed-url). */
+static int handle_body(struct run *r, struct done *x)
+{
+	struct job *j = x->j;
+	const fetch_result *res = &x->res;
+	if (x->unchanged) {
 		r->rep->unchanged++;
 		if (db_podcast_touch(r->d, j->id, now_s()) != 0)
 			r->dberr = 1;
-		return;
+		return 0;
 	}
-	feed f = {0};
-	char *err = NULL;
-	if (feed_parse(res->body, res->len, res->final_url, NULL, &f, &err) != 0) {
-		record_error(r, j, err ? err : "not a podcast feed");
-		free(err);
-		return;
+	if (!x->parsed) {
+		record_error(r, j, x->parse_error);
+		return 0;
 	}
+	const feed *f = &x->f;
 	const char *move_to = NULL;
 	if (j->is_move)
 		move_to = j->url;
 	else if (res->redirects && res->permanent && res->final_url &&
 		 strcmp(res->final_url, j->url) != 0)
 		move_to = res->final_url;
-	if (store(r, j, &f, res, hash, move_to) != 0) {
+	if (store(r, j, f, &x->e, res, x->hash, move_to) != 0) {
 		r->dberr = 1;
 		add_failure(r, j, db_errmsg(r->d));
-	} else if (!j->is_move && f.new_feed_url) {
-		queue_move(r, j, f.new_feed_url);
+		return 0;
 	}
-	feed_free(&f);
+	return j->is_move || !queue_move(r, j, f->new_feed_url);
 }
 
-static void on_done(fetch_result *res, void *ctx)
+/* Store thread: one finished feed. */
+static void handle_feed(struct run *r, struct done *x)
 {
-	struct run *r = ctx;
-	struct job *j = res->user;
+	struct job *j = x->j;
+	const fetch_result *res = &x->res;
 	if (!res->ok) {
 		record_error(r, j, res->error ? res->error : "download failed");
 	} else if (res->not_modified) {
 		r->rep->unchanged++;
 		if (db_podcast_touch(r->d, j->id, now_s()) != 0)
 			r->dberr = 1;
-	} else {
-		handle_body(r, j, res);
+	} else if (handle_body(r, x)) {
+		chapters_due(r, j);
 	}
-	job_free(j);
+}
+
+static void flush_chapters(struct run *r)
+{
+	if (chapfetch_batch_flush(&r->batch, r->d) != 0)
+		r->dberr = 1;
+}
+
+/* Store thread: one finished transfer of any kind. */
+static void handle_done(struct run *r, struct done *x)
+{
+	if (!x->prepared)
+		prepare(x); /* no parse thread */
+	if (x->j->is_chapters) {
+		chapfetch_batch_add(&r->batch, x->j->id, &x->res, &r->cs);
+		if (r->batch.n >= CHAPTER_BATCH)
+			flush_chapters(r);
+	} else {
+		handle_feed(r, x);
+	}
+}
+
+static void done_free(struct done *x)
+{
+	free(x->res.body);
+	free(x->res.etag);
+	free(x->res.last_modified);
+	free(x->res.content_type);
+	free(x->res.final_url);
+	free(x->res.error);
+	free(x->parse_error);
+	if (x->parsed) {
+		extras_free(&x->e);
+		feed_free(&x->f);
+	}
+	job_free(x->j);
+	free(x);
+}
+
+static void queue_push(struct queue *q, struct done *x)
+{
+	x->next = NULL;
+	if (q->tail)
+		q->tail->next = x;
+	else
+		q->head = x;
+	q->tail = x;
+}
+
+static struct done *queue_pop(struct queue *q)
+{
+	struct done *x = q->head;
+	if (x) {
+		q->head = x->next;
+		if (!q->head)
+			q->tail = NULL;
+	}
+	return x;
+}
+
+/* Store stage: handles x (unless drop), frees it, and counts it done. */
+static void finish(struct run *r, struct done *x, int drop)
+{
+	int is_feed = !x->j->is_chapters, windowed = x->windowed;
+	if (!drop)
+		handle_done(r, x);
+	done_free(x);
+	pthread_mutex_lock(&r->mu);
+	r->feeds_done += is_feed;
+	r->in_flight -= windowed;
+	r->pending--;
+	pthread_cond_signal(&r->net);
+	pthread_mutex_unlock(&r->mu);
+}
+
+static void *parse_main(void *arg)
+{
+	struct run *r = arg;
+	pthread_mutex_lock(&r->mu);
+	for (;;) {
+		struct done *x = queue_pop(&r->parse_q);
+		if (!x) {
+			if (r->parse_stop)
+				break;
+			pthread_cond_wait(&r->parse_cv, &r->mu);
+			continue;
+		}
+		int drop = r->abandon;
+		pthread_mutex_unlock(&r->mu);
+		if (!drop)
+			prepare(x);
+		pthread_mutex_lock(&r->mu);
+		queue_push(&r->store_q, x);
+		pthread_cond_signal(&r->store_cv);
+	}
+	pthread_mutex_unlock(&r->mu);
+	return NULL;
+}
+
+/* Store thread, nothing queued: what was put off for a batch is done now
+ * (chapter-file lookups, storing chapter files). Returns 1 if it did any. */
+static int store_idle_work(struct run *r)
+{
+	if (r->abandon || (!r->nstored && !r->batch.n))
+		return 0;
+	queue_chapters(r);
+	flush_chapters(r);
+	return 1;
+}
+
+static void *store_main(void *arg)
+{
+	struct run *r = arg;
+	pthread_mutex_lock(&r->mu);
+	for (;;) {
+		struct done *x = queue_pop(&r->store_q);
+		if (x) {
+			r->store_busy = 1;
+			int drop = r->abandon;
+			pthread_mutex_unlock(&r->mu);
+			finish(r, x, drop);
+			pthread_mutex_lock(&r->mu);
+			continue;
+		}
+		pthread_mutex_unlock(&r->mu);
+		int did = store_idle_work(r);
+		pthread_mutex_lock(&r->mu);
+		if (did || r->store_q.head)
+			continue;
+		r->store_busy = 0;
+		pthread_cond_signal(&r->net);
+		if (r->store_stop)
+			break;
+		pthread_cond_wait(&r->store_cv, &r->mu);
+	}
+	pthread_mutex_unlock(&r->mu);
+	return NULL;
+}
+
+/* Network thread: the fetcher's callback. Hands the result to the next
+ * stage that runs: the parse thread for a feed body, else the store
+ * thread, else handles it right here. */
+static void on_done(fetch_result *res, void *ctx)
+{
+	struct run *r = ctx;
+	struct done *x = xcalloc(1, sizeof *x);
+	x->j = res->user;
+	if (x->j->prev)
+		x->j->prev->next = x->j->next;
+	else
+		r->submitted = x->j->next;
+	if (x->j->next)
+		x->j->next->prev = x->j->prev;
+	x->j->next = x->j->prev = NULL;
+	x->res = *res;
+	x->res.url = NULL;
+	x->res.user = NULL;
+	res->body = NULL; /* taken */
+	x->res.etag = xstrdup(res->etag);
+	x->res.last_modified = xstrdup(res->last_modified);
+	x->res.content_type = xstrdup(res->content_type);
+	x->res.final_url = xstrdup(res->final_url);
+	x->res.error = xstrdup(res->error);
+	int is_feed = !x->j->is_chapters;
+	x->windowed = is_feed && res->ok && !res->not_modified;
+	pthread_mutex_lock(&r->mu);
+	r->pending++;
+	/* A 304 or a failure holds no body: it leaves the window now, so
+	 * that it does not hold transfers back behind slow stores. */
+	r->in_flight -= is_feed && !x->windowed;
+	if (!r->has_store) {
+		pthread_mutex_unlock(&r->mu);
+		finish(r, x, 0);
+		return;
+	}
+	if (r->has_parse && x->windowed) {
+		queue_push(&r->parse_q, x);
+		pthread_cond_signal(&r->parse_cv);
+	} else {
+		queue_push(&r->store_q, x);
+		pthread_cond_signal(&r->store_cv);
+	}
+	pthread_mutex_unlock(&r->mu);
 }
 
 static void draw_progress(struct run *r, int final)
@@ -223,6 +599,11 @@ static void draw_progress(struct run *r, int final)
 	r->last_draw = t;
 	fetch_progress p;
 	fetcher_progress(r->f, &p);
+	/* Feeds stored of feeds to fetch (chapter files are not counted). */
+	pthread_mutex_lock(&r->mu);
+	p.done = r->feeds_done;
+	p.total = r->feeds_total;
+	pthread_mutex_unlock(&r->mu);
 	if (r->hook) {
 		if (r->hook(r->hook_ctx, p.done, p.total) != 0)
 			r->cancelled = 1;
@@ -238,12 +619,13 @@ static void draw_progress(struct run *r, int final)
 		bar[i] = i < filled ? '#' : '.';
 	bar[width] = '\0';
 	/* Only our own ASCII and a URL trimmed to 40 bytes reach the terminal;
-	 * control bytes in a URL are replaced. */
+	 * every byte of the URL outside printable ASCII (controls, and bytes
+	 * of C1 controls such as 0x9B, CSI on 8-bit terminals) is a '?'. */
 	char cur[41] = "";
 	if (p.current) {
 		size_t k = 0;
 		for (const char *s = p.current; *s && k < 40; s++)
-			cur[k++] = ((unsigned char)*s < 0x20 || *s == 0x7f) ? '?' : *s;
+			cur[k++] = ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f) ? '?' : *s;
 		cur[k] = '\0';
 	}
 	fprintf(stderr, "\r\033[K[%s] %d/%d feeds  %.1f MB  %s", bar, p.done, p.total,
@@ -268,12 +650,27 @@ static void queue_podcast(struct run *r, db_podcast *p)
 {
 	struct job *j = xcalloc(1, sizeof *j);
 	j->id = p->id;
+	j->slot = r->nids;
 	j->url = xstrdup(p->url);
 	j->title = xstrdup(p->title);
 	j->is_local = p->is_local;
 	j->old_hash = p->content_hash;
 	j->etag = xstrdup(p->etag);
 	j->last_modified = xstrdup(p->last_modified);
+	r->ids[r->nids++] = p->id;
+	r->feeds[r->nfeeds++] = j;
+	r->rep->total++;
+	r->feeds_total++;
+}
+
+/* Network thread: hands a request to the fetcher. */
+static void submit(struct run *r, struct job *j)
+{
+	j->prev = NULL;
+	j->next = r->submitted;
+	if (j->next)
+		j->next->prev = j;
+	r->submitted = j;
 	fetch_request req = {
 		.url = j->url,
 		.etag = j->etag,
@@ -281,8 +678,178 @@ static void queue_podcast(struct run *r, db_podcast *p)
 		.allow_file = j->is_local,
 		.user = j,
 	};
-	r->rep->total++;
 	fetcher_add(r->f, &req);
+}
+
+/* Network thread: the store thread's requests, then feeds while fewer
+ * than window are fetched and not yet stored. */
+static void submit_ready(struct run *r)
+{
+	pthread_mutex_lock(&r->mu);
+	struct job *out = r->out;
+	r->out = NULL;
+	int room = r->window - r->in_flight;
+	int take = 0;
+	while (take < room && r->next_feed + (size_t)take < r->nfeeds)
+		take++;
+	r->in_flight += take;
+	pthread_mutex_unlock(&r->mu);
+	/* out is newest first; the moves count as feeds in flight. */
+	struct job *rev = NULL;
+	while (out) {
+		struct job *n = out->next;
+		out->next = rev;
+		rev = out;
+		out = n;
+	}
+	for (struct job *j = rev, *n; j; j = n) {
+		n = j->next;
+		j->next = NULL;
+		if (!j->is_chapters) {
+			pthread_mutex_lock(&r->mu);
+			r->in_flight++;
+			pthread_mutex_unlock(&r->mu);
+		}
+		submit(r, j);
+	}
+	for (int i = 0; i < take; i++)
+		submit(r, r->feeds[r->next_feed++]);
+}
+
+/* Network thread, store thread idle: the chapter files of the podcasts
+ * whose feed was not stored in this run. Returns how many were queued. */
+static size_t queue_remaining_chapters(struct run *r)
+{
+	int64_t *ids = xcalloc(r->nids ? r->nids : 1, sizeof *ids);
+	size_t n = 0;
+	for (size_t i = 0; i < r->nids; i++) {
+		if (!r->chapters_queued[i]) {
+			r->chapters_queued[i] = 1;
+			ids[n++] = r->ids[i];
+		}
+	}
+	db_chapter_job *jobs = NULL;
+	size_t njobs = 0;
+	if (n && chapfetch_jobs(r->d, 0, ids, n, &jobs, &njobs) != 0)
+		r->dberr = 1;
+	free(ids);
+	for (size_t i = 0; i < njobs; i++)
+		submit(r, chapter_job(&jobs[i]));
+	db_chapter_jobs_free(jobs, njobs);
+	return njobs;
+}
+
+/* Network thread: 1 when nothing is queued, running, handed over or
+ * waiting to be asked for. While the threads are busy and nothing can be
+ * handed to the fetcher, waits up to 100 ms for them first. */
+static int pipeline_idle(struct run *r)
+{
+	pthread_mutex_lock(&r->mu);
+	int idle = !r->pending && !r->store_busy && !r->out && r->next_feed == r->nfeeds;
+	int blocked = !r->out && (r->next_feed == r->nfeeds || r->in_flight >= r->window);
+	if (!idle && blocked && r->has_store) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&r->net, &r->mu, &ts);
+	}
+	pthread_mutex_unlock(&r->mu);
+	return idle;
+}
+
+static void network_loop(struct run *r)
+{
+	int tail_done = 0;
+	for (;;) {
+		submit_ready(r);
+		int left = fetcher_step(r->f, 10);
+		draw_progress(r, 0);
+		if (r->cancelled)
+			return;
+		if (left > 0 || !pipeline_idle(r))
+			continue;
+		if (!r->has_store && store_idle_work(r))
+			continue;
+		if (tail_done || queue_remaining_chapters(r) == 0)
+			return;
+		tail_done = 1;
+	}
+}
+
+/* Starts the parse and store threads; a stage whose thread cannot be
+ * created is done by the one before it (see on_done, handle_done). */
+static void threads_start(struct run *r, pthread_t *pt, pthread_t *st)
+{
+	r->has_store = pthread_create(st, NULL, store_main, r) == 0;
+	if (r->has_store)
+		r->has_parse = pthread_create(pt, NULL, parse_main, r) == 0;
+}
+
+/* Lets the threads drain their queues (dropping what they have not
+ * started when the run was cancelled) and waits for them: the parse
+ * thread first, as it feeds the store thread. */
+static void threads_stop(struct run *r, const pthread_t *pt, const pthread_t *st)
+{
+	pthread_mutex_lock(&r->mu);
+	r->abandon = r->cancelled;
+	r->parse_stop = 1;
+	pthread_cond_signal(&r->parse_cv);
+	pthread_mutex_unlock(&r->mu);
+	if (r->has_parse)
+		pthread_join(*pt, NULL);
+	pthread_mutex_lock(&r->mu);
+	r->store_stop = 1;
+	pthread_cond_signal(&r->store_cv);
+	pthread_mutex_unlock(&r->mu);
+	if (r->has_store)
+		pthread_join(*st, NULL);
+}
+
+static void run_init(struct run *r, size_t npodcasts, int max_parallel)
+{
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->parse_cv, NULL);
+	pthread_cond_init(&r->store_cv, NULL);
+	pthread_cond_init(&r->net, NULL);
+	r->batch = (chapfetch_batch)CHAPFETCH_BATCH_INIT;
+	r->window = (max_parallel > 0 ? max_parallel : 8) + FEED_BACKLOG;
+	size_t n = npodcasts ? npodcasts : 1;
+	r->ids = xcalloc(n, sizeof *r->ids);
+	r->stored = xcalloc(n, sizeof *r->stored);
+	r->chapters_queued = xcalloc(n, 1);
+	r->feeds = xcalloc(n, sizeof *r->feeds);
+}
+
+static void run_free(struct run *r)
+{
+	struct done *x;
+	while ((x = queue_pop(&r->parse_q)) || (x = queue_pop(&r->store_q)))
+		done_free(x);
+	while (r->out) {
+		struct job *j = r->out;
+		r->out = j->next;
+		job_free(j);
+	}
+	while (r->submitted) {
+		struct job *j = r->submitted;
+		r->submitted = j->next;
+		job_free(j);
+	}
+	for (size_t i = r->next_feed; i < r->nfeeds; i++)
+		job_free(r->feeds[i]);
+	free(r->feeds);
+	free(r->ids);
+	free(r->stored);
+	free(r->chapters_queued);
+	chapfetch_batch_free(&r->batch);
+	pthread_cond_destroy(&r->parse_cv);
+	pthread_cond_destroy(&r->store_cv);
+	pthread_cond_destroy(&r->net);
+	pthread_mutex_destroy(&r->mu);
 }
 
 int refresh_podcasts(db *d, const config *c, const int64_t *ids, size_t nids,
@@ -298,15 +865,12 @@ int refresh_podcasts_hook(db *d, const config *c, const int64_t *ids, size_t nid
 	fetch_global_init();
 	fetch_opts o;
 	refresh_fetch_opts(c, &o);
-	struct run r = {.d = d, .rep = rep, .progress = progress, .hook = hook, .hook_ctx = ctx};
-	r.f = fetcher_new(&o, on_done, &r);
-
 	db_podcast *all = NULL;
 	size_t n = 0;
-	if (db_podcast_list(d, &all, &n) != 0) {
-		fetcher_free(r.f);
+	if (db_podcast_list(d, &all, &n) != 0)
 		return -1;
-	}
+	struct run r = {.d = d, .rep = rep, .progress = progress, .hook = hook, .hook_ctx = ctx};
+	run_init(&r, n, o.max_parallel);
 	for (size_t i = 0; i < n; i++) {
 		int wanted = ids == NULL;
 		for (size_t k = 0; !wanted && k < nids; k++)
@@ -316,18 +880,22 @@ int refresh_podcasts_hook(db *d, const config *c, const int64_t *ids, size_t nid
 	}
 	db_podcast_list_free(all, n);
 
-	while (!r.cancelled && fetcher_step(r.f, 100) > 0)
-		draw_progress(&r, 0);
+	r.f = fetcher_new(&o, on_done, &r);
+	if (!r.f) { /* libcurl could not start: nothing was done */
+		run_free(&r);
+		return -1;
+	}
+	pthread_t parse_thread, store_thread;
+	threads_start(&r, &parse_thread, &store_thread);
+	network_loop(&r);
 	draw_progress(&r, 1);
 	fetcher_free(r.f); /* when cancelled, aborts the transfers still running */
-	if (r.cancelled)
-		return r.dberr ? -1 : 0;
-	/* Chapter files of the newest episodes come after the feeds, with the
-	 * same engine; their failures are kept on the episode, not the feed. */
-	chapfetch_stats cs;
-	if (chapfetch_run(d, c, 0, ids, nids, &cs) != 0)
-		r.dberr = 1;
-	return r.dberr ? -1 : 0;
+	threads_stop(&r, &parse_thread, &store_thread);
+	if (!r.has_store && !r.cancelled)
+		store_idle_work(&r);
+	int dberr = r.dberr;
+	run_free(&r);
+	return dberr ? -1 : 0;
 }
 
 void refresh_report_free(refresh_report *rep)
