@@ -110,7 +110,7 @@ elif command -v valgrind >/dev/null 2>&1; then
 	PODCUE="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --log-file=$T/vg.log $REAL"
 	rss "Valgrind Added" "v1|Added under valgrind|Thu, 15 May 2025 10:00:00 GMT|1:00|$BASE/long.mp3" >"$T/vg.xml"
 	tui_start 120 30
-	if tui_wait "Podcasts (12)" 60; then
+	if tui_wait "Podcasts (12)" 90; then
 		tui_keys j j Tab j l j j h N N u u '?'
 		tui_check "under valgrind: help" "podcue keys" 30
 		tui_keys G q /
@@ -130,7 +130,8 @@ elif command -v valgrind >/dev/null 2>&1; then
 		tui_keys -l "bind common x quit"
 		tui_keys Enter x
 		k=0
-		while tui_running && [ $k -lt 300 ]; do sleep 0.1; k=$((k + 1)); done
+		# valgrind is slow to tear down on a loaded machine: allow a minute.
+		while tui_running && [ $k -lt 600 ]; do sleep 0.1; k=$((k + 1)); done
 		status=$(tm display-message -p -t t '#{pane_dead_status}')
 		if [ "$status" = 0 ]; then
 			ok "a TUI session under valgrind ends cleanly"
