@@ -704,21 +704,34 @@ static char *episode_type(const xmlNode *n)
 	return NULL;
 }
 
+/* The iTunes elements a channel and an item share: the first of each wins.
+ * Returns 1 when l was one of them. */
+static int itunes_shared(const ctx *c, const xmlNode *n, const char *l, char **image,
+			 char **author, char **summary, char **subtitle, char **title)
+{
+	if (!strcmp(l, "image"))
+		set_once(image, itunes_image(c, n));
+	else if (!strcmp(l, "author"))
+		set_text_once(author, n);
+	else if (!strcmp(l, "summary"))
+		set_text_once(summary, n);
+	else if (!strcmp(l, "subtitle"))
+		set_text_once(subtitle, n);
+	else if (!strcmp(l, "title"))
+		set_text_once(title, n);
+	else
+		return 0;
+	return 1;
+}
+
 static void item_itunes(const ctx *c, feed_item *it, scratch *s,
                         const xmlNode *n, const char *l)
 {
+	if (itunes_shared(c, n, l, &s->it_image, &s->it_author, &s->it_summary,
+			  &s->it_subtitle, &s->it_title))
+		return;
 	if (!strcmp(l, "duration")) {
 		set_text_once(&s->duration, n);
-	} else if (!strcmp(l, "image")) {
-		set_once(&s->it_image, itunes_image(c, n));
-	} else if (!strcmp(l, "summary")) {
-		set_text_once(&s->it_summary, n);
-	} else if (!strcmp(l, "subtitle")) {
-		set_text_once(&s->it_subtitle, n);
-	} else if (!strcmp(l, "title")) {
-		set_text_once(&s->it_title, n);
-	} else if (!strcmp(l, "author")) {
-		set_text_once(&s->it_author, n);
 	} else if (!strcmp(l, "episodeType")) {
 		set_once(&it->episode_type, episode_type(n));
 	} else if (!strcmp(l, "season") || !strcmp(l, "episode")) {
@@ -994,19 +1007,10 @@ static void chan_child(const ctx *c, feed *f, chan_scratch *s, const xmlNode *n)
 	if (is_core(q.ns)) {
 		chan_core(c, f, s, n, l);
 	} else if (q.ns == NS_ITUNES) {
-		if (!strcmp(l, "image")) {
-			set_once(&s->it_image, itunes_image(c, n));
-		} else if (!strcmp(l, "author")) {
-			set_text_once(&s->it_author, n);
-		} else if (!strcmp(l, "summary")) {
-			set_text_once(&s->it_summary, n);
-		} else if (!strcmp(l, "subtitle")) {
-			set_text_once(&s->it_subtitle, n);
-		} else if (!strcmp(l, "title")) {
-			set_text_once(&s->it_title, n);
-		} else if (!strcmp(l, "new-feed-url")) {
+		if (!itunes_shared(c, n, l, &s->it_image, &s->it_author, &s->it_summary,
+				   &s->it_subtitle, &s->it_title) &&
+		    !strcmp(l, "new-feed-url"))
 			set_text_once(&s->new_feed_url, n);
-		}
 	} else if (q.ns == NS_PODCAST) {
 		if (!strcmp(l, "guid"))
 			set_text_once(&f->podcast_guid, n);
