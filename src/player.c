@@ -790,6 +790,13 @@ static unsigned on_end(player *p, const mpv_event_end_file *ef)
 static unsigned on_restart(player *p)
 {
 	double t;
+	/* The restart of the load's own start offset can arrive after on_loaded
+	 * already replaced that offset with a seek of ours (a start past the
+	 * end): it is not the seek the caller waits for, so wait for ours. */
+	if (p->seek_target >= 0 && p->start > 0 &&
+	    mpv_get_property(p->h, "time-pos", MPV_FORMAT_DOUBLE, &t) >= 0 &&
+	    fabs(t - p->start) < 0.5 && fabs(t - p->seek_target) > 0.5)
+		return 0;
 	p->seeking = 0;
 	if (p->st.status == PLAYER_PAUSED && p->seek_target >= 0)
 		p->st.time_pos = p->seek_target;
