@@ -416,6 +416,7 @@ static void measure_cache(const char *path)
 	char *q_three = xasprintf("%s %s %s", vocab[5], vocab[60], vocab[300]);
 	char *q_prefix = xstrndup(vocab[120], 3);
 	char *q_prefix4 = xstrndup(vocab[700], 4);
+	char *q_prefix5 = xstrndup(vocab[700], 5);
 	const struct measure qs[] = {
 		{"search_rare", "search rare word", OP_SEARCH, 0, 0, 0, q_rare},
 		{"search_mid", "search mid-frequency word", OP_SEARCH, 0, 0, 0, q_mid},
@@ -424,6 +425,7 @@ static void measure_cache(const char *path)
 		{"search_three", "search three words", OP_SEARCH, 0, 0, 0, q_three},
 		{"search_prefix3", "search 3-letter prefix", OP_SEARCH, 0, 0, 0, q_prefix},
 		{"search_prefix4", "search 4-letter prefix", OP_SEARCH, 0, 0, 0, q_prefix4},
+		{"search_prefix5", "search 5-letter prefix", OP_SEARCH, 0, 0, 0, q_prefix5},
 		{"search_short", "search 1-letter word (no prefix)", OP_SEARCH, 0, 0, 0, "f"},
 		{"search_diacritics", "search CREME (diacritics folded)", OP_SEARCH, 0, 0, 0,
 		 "CREME"},
@@ -453,6 +455,7 @@ static void measure_cache(const char *path)
 	free(q_three);
 	free(q_prefix);
 	free(q_prefix4);
+	free(q_prefix5);
 }
 
 int main(int argc, char **argv)

@@ -21,13 +21,18 @@
 #include "chapter.h"
 #include "feed.h"
 
-#define DB_SCHEMA_VERSION 3
+#define DB_SCHEMA_VERSION 4
 
 typedef struct db db;
 
 /* Opens (creating if needed) the cache at path and migrates it. On failure
  * returns -1 with *err set (caller frees). */
 int db_open(const char *path, db **out, char **err);
+/* A function db_open calls with a one-line message (without "podcue: ")
+ * before a schema migration that takes seconds (rebuilding the search
+ * index of a big cache), so the user knows why the start is slow. NULL
+ * (the default) says nothing. Process-wide; set it before db_open. */
+void db_set_migrate_notice(void (*fn)(const char *msg));
 void db_close(db *d);
 const char *db_errmsg(db *d);
 int db_schema_version(db *d);

@@ -39,7 +39,7 @@
 /* The last word is also a prefix when it has at least this many
  * characters: shorter ones are usually whole words ("go", "AI"), and
  * expanding them would merge the lists of a large part of the vocabulary
- * (the index keeps ready-made lists for 3-character prefixes). */
+ * (the index keeps ready-made lists for 3- and 4-character prefixes). */
 #define SEARCH_PREFIX_MIN 3
 
 /* At most this many matches are ranked: the newest ones in index order

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "db.h"
 #include "paths.h"
 #include "ui.h"
 #include "util.h"
@@ -111,11 +112,18 @@ static int load_config(app *a)
 	return rc;
 }
 
+/* Before a slow cache upgrade, while the terminal is still ours. */
+static void migrate_notice(const char *msg)
+{
+	fprintf(stderr, "podcue: %s\n", msg);
+}
+
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C"); /* libmpv and number formatting need "C" */
 
+	db_set_migrate_notice(migrate_notice);
 	app a = {0};
 	int cmd = parse_globals(&a, argc, argv);
 	if (cmd < 0) {

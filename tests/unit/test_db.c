@@ -1,5 +1,6 @@
 /*
- * test_db.c - the cache: schema and migrations, upserts that keep user
+ * test_db.c - the cache: schema and migrations (a slow one announced),
+ * episode counts kept by triggers, upserts that keep user
  * state, aliases, cascades, chapters, sharing between two connections,
  * paging (same order as the full list, query plans that use an index),
  * and full-text search (kept in sync by every writer, safe against any
@@ -407,6 +408,164 @@ static long fts_rows(const char *path, const char *match)
 	return n;
 }
 
+/* --- episode counts on the podcast row (schema 4) ------------------------ */
+
+/* Checks every podcast's kept counts against a fresh count of its rows. */
+static void assert_counts_true(db *d, const char *path)
+{
+	db_podcast *v;
+	size_t n;
+	assert_int_equal(db_podcast_list(d, &v, &n), 0);
+	for (size_t i = 0; i < n; i++) {
+		char *all = xasprintf("SELECT count(*) FROM episode WHERE podcast_id = %lld",
+				      (long long)v[i].id);
+		char *unp = xasprintf("SELECT count(*) FROM episode WHERE podcast_id = %lld"
+				      " AND played = 0", (long long)v[i].id);
+		assert_int_equal(v[i].episodes, shell_count(path, all));
+		assert_int_equal(v[i].unplayed, shell_count(path, unp));
+		free(all);
+		free(unp);
+	}
+	db_podcast_list_free(v, n);
+}
+
+static int64_t podcast_count(db *d, int64_t id, int unplayed)
+{
+	db_podcast *v;
+	size_t n;
+	int64_t c = -1;
+	assert_int_equal(db_podcast_list(d, &v, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].id == id)
+			c = unplayed ? v[i].unplayed : v[i].episodes;
+	db_podcast_list_free(v, n);
+	return c;
+}
+
+/* The counts db_podcast_list returns are kept by triggers: they must follow
+ * the store (new and dropped-then-kept episodes), the played flag, an edit
+ * by another program (the sqlite3 shell), a moved episode and a removal. */
+static void test_counts_follow_writers(void **state)
+{
+	(void)state;
+	char *path = tmp_db();
+	db *d = open_db(path);
+	int64_t a, b;
+	int existed;
+	assert_int_equal(db_podcast_add(d, "https://a.example/f", 0, &a, &existed), 0);
+	assert_int_equal(db_podcast_add(d, "https://b.example/f", 0, &b, &existed), 0);
+	feed f;
+	const char *ka[] = {"a1", "a2", "a3"}, *ta[] = {"A1", "A2", "A3"};
+	const char *kb[] = {"b1", "b2"}, *tb[] = {"B1", "B2"};
+	db_store_stats st;
+	make_feed(&f, 3, ka, ta);
+	assert_int_equal(store(d, a, &f, &st), 0);
+	feed_free(&f);
+	make_feed(&f, 2, kb, tb);
+	assert_int_equal(store(d, b, &f, &st), 0);
+	/* Stored again unchanged: upserts, not new rows. */
+	assert_int_equal(store(d, b, &f, &st), 0);
+	feed_free(&f);
+	assert_int_equal(podcast_count(d, a, 0), 3);
+	assert_int_equal(podcast_count(d, a, 1), 3);
+	assert_int_equal(podcast_count(d, b, 0), 2);
+
+	db_episode *v;
+	size_t n;
+	assert_int_equal(db_episode_page(d, a, 0, 0, 10, &v, &n), 0);
+	assert_int_equal(n, 3);
+	int64_t e0 = v[0].id, e1 = v[1].id;
+	db_episode_list_free(v, n);
+	assert_int_equal(db_episode_set_played(d, e0, 1), 0);
+	assert_int_equal(db_episode_set_played(d, e0, 1), 0); /* twice: counted once */
+	assert_int_equal(db_episode_set_played(d, e1, 1), 0);
+	assert_int_equal(podcast_count(d, a, 1), 1);
+	assert_int_equal(db_episode_set_played(d, e1, 0), 0);
+	assert_int_equal(podcast_count(d, a, 1), 2);
+	assert_int_equal(podcast_count(d, a, 0), 3);
+	db_close(d);
+
+	/* Another program edits the cache: a played value other than 1, a
+	 * deleted episode, an episode moved to the other podcast. */
+	char *cmd = xasprintf("sqlite3 '%s' \"PRAGMA foreign_keys = ON;"
+			      " UPDATE episode SET played = 2 WHERE id = %lld;"
+			      " DELETE FROM episode WHERE id = %lld;"
+			      " UPDATE episode SET podcast_id = %lld WHERE podcast_id = %lld"
+			      "  AND played = 0;\"",
+			      path, (long long)e1, (long long)e0, (long long)b, (long long)a);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	d = open_db(path);
+	assert_int_equal(podcast_count(d, a, 0), 1);
+	assert_int_equal(podcast_count(d, a, 1), 0);
+	assert_int_equal(podcast_count(d, b, 0), 3);
+	assert_int_equal(podcast_count(d, b, 1), 3);
+	assert_counts_true(d, path);
+	assert_int_equal(db_podcast_remove(d, b), 0);
+	assert_int_equal(podcast_count(d, a, 0), 1);
+	assert_counts_true(d, path);
+	db_close(d);
+	rm_db(path);
+}
+
+/* --- slow migrations are announced ---------------------------------------- */
+
+static char *notice_seen;
+static int notices;
+
+static void record_notice(const char *msg)
+{
+	free(notice_seen);
+	notice_seen = xstrdup(msg);
+	notices++;
+}
+
+/* A version 3 cache with 6,000 episodes: opening it rebuilds the search
+ * index (version 4), and the notice hook hears of it once, before; a
+ * small cache upgrades silently. */
+static void test_migrate_notice_on_big_cache(void **state)
+{
+	(void)state;
+	char *big = tmp_db(), *small = tmp_db();
+	char *paths[] = {big, small};
+	int rows[] = {6000, 10};
+	for (int i = 0; i < 2; i++) {
+		db *d;
+		char *err = NULL;
+		assert_int_equal(dbi_open_at_version(paths[i], 3, &d, &err), 0);
+		db_close(d);
+		char *cmd = xasprintf(
+			"sqlite3 '%s' \"INSERT INTO podcast (id, url, title, added)"
+			"  VALUES (1, 'https://big.example/f', 'Big', 0);"
+			" WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < %d)"
+			" INSERT INTO episode (podcast_id, key, title, notes_text, feed_order, first_seen)"
+			"  SELECT 1, 'e' || i, 'Episode ' || i, 'walrus notes', i, 0 FROM k;\"",
+			paths[i], rows[i]);
+		assert_int_equal(system(cmd), 0);
+		free(cmd);
+	}
+	db_set_migrate_notice(record_notice);
+	db *d = open_db(big);
+	assert_int_equal(notices, 1);
+	assert_non_null(strstr(notice_seen, "version 4"));
+	assert_non_null(strstr(notice_seen, "6000 episodes"));
+	assert_int_equal(podcast_count(d, 1, 0), 6000);
+	db_search_hit *h;
+	size_t n;
+	assert_int_equal(db_search(d, "walr", 10, &h, &n), 0); /* 4-letter prefix */
+	assert_int_equal(n, 10);
+	db_search_free(h, n);
+	db_close(d);
+	d = open_db(small);
+	assert_int_equal(notices, 1);
+	db_close(d);
+	db_set_migrate_notice(NULL);
+	free(notice_seen);
+	notice_seen = NULL;
+	rm_db(big);
+	rm_db(small);
+}
+
 /* --- migration ----------------------------------------------------------- */
 
 /* A version 2 cache (no search index, the old indexes), filled by the
@@ -441,6 +600,9 @@ static void test_migrate_v2_builds_index(void **state)
 
 	d = open_db(path);
 	assert_int_equal(db_schema_version(d), DB_SCHEMA_VERSION);
+	/* Version 4 counted the rows that were already there. */
+	assert_int_equal(podcast_count(d, 7, 0), 2);
+	assert_int_equal(podcast_count(d, 7, 1), 2);
 	assert_int_equal(count_kind(d, "zeppelin", DB_HIT_EPISODE, "Zeppelin stories"), 1);
 	assert_int_equal(count_kind(d, "airships", DB_HIT_EPISODE, "Zeppelin stories"), 1);
 	assert_int_equal(count_kind(d, "hindenburg", DB_HIT_CHAPTER, "Hindenburg"), 1);
@@ -1093,6 +1255,8 @@ int main(void)
 		cmocka_unit_test(test_alias_and_cascade),
 		cmocka_unit_test(test_two_connections),
 		cmocka_unit_test(test_migrate_v2_builds_index),
+		cmocka_unit_test(test_counts_follow_writers),
+		cmocka_unit_test(test_migrate_notice_on_big_cache),
 		cmocka_unit_test(test_paging_matches_list),
 		cmocka_unit_test(test_page_plans_use_index),
 		cmocka_unit_test(test_search_follows_store_feed),
