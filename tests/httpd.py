@@ -14,7 +14,8 @@ the response is sent, so a client that has read a response finds its line.
 Static files under --root get a strong ETag and Last-Modified and honour
 If-None-Match / If-Modified-Since (304), Range (206) and HEAD. Responses
 for .xml/.json/.opml/.rss (or any file with ?gzip=1) are gzip-compressed
-when the client accepts gzip.
+when the client accepts gzip; the tag and the compressed body are computed
+once per version of a file (its mtime and bytes), as a static host would.
 
 Behaviour routes under /_/:
   /_/status/NNN                  that status with a small body
@@ -50,6 +51,7 @@ import urllib.parse
 import zlib
 
 GZIP_EXTS = (".xml", ".json", ".opml", ".rss")
+FILE_CACHE_BYTES = 512 << 20
 TYPES = {
     ".xml": "application/xml",
     ".rss": "application/rss+xml",
@@ -96,6 +98,31 @@ class State:
         self.stop = threading.Event()
         self._bomb = None
         self._bomb_lock = threading.Lock()
+        # (path, mtime) -> (mtime, the bytes, etag tag, gzip body or None);
+        # several versions of a file may be kept (a benchmark flips between
+        # two), up to FILE_CACHE_BYTES in all.
+        self.files = {}
+        self.files_bytes = 0
+
+    def file_entry(self, full, data, mtime, want_gz):
+        """The ETag tag and (when want_gz) the gzip body of a file, computed
+        once per version of it: a static host keeps a file's compressed form
+        instead of deflating it per request (the way gzip_static or a CDN
+        does), so the server's CPU does not crowd out the clients a
+        benchmark measures. A version is its mtime and its exact bytes, so a
+        file rewritten within one timestamp tick is still seen as new."""
+        hit = self.files.get((full, mtime))
+        if hit and hit[1] == data and (hit[3] is not None or not want_gz):
+            return hit[2], hit[3]
+        tag = hashlib.sha1(data + repr(mtime).encode()).hexdigest()[:20]
+        gz = gzip.compress(data, mtime=0) if want_gz else None
+        with self.lock:
+            if self.files_bytes > FILE_CACHE_BYTES:
+                self.files.clear()
+                self.files_bytes = 0
+            self.files[(full, mtime)] = (mtime, data, tag, gz)
+            self.files_bytes += len(data) + len(gz or b"")
+        return tag, gz
 
     def bomb(self):
         with self._bomb_lock:
@@ -378,13 +405,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(404, "not found\n")
         with open(full, "rb") as fh:
             data = fh.read()
-        mtime = os.stat(full).st_mtime
+            mtime = os.fstat(fh.fileno()).st_mtime
         ext = os.path.splitext(full)[1].lower()
         if ctype is None:
             ctype = TYPES.get(ext, "application/octet-stream")
-        tag = hashlib.sha1(data + repr(mtime).encode()).hexdigest()[:20]
         want_gz = (ext in GZIP_EXTS or self.query().get("gzip") == "1")
         use_gz = want_gz and self.accepts_gzip() and not self.headers.get("Range")
+        tag, gz = self.st.file_entry(full, data, mtime, use_gz)
         etag = '"%s%s"' % (tag, "-gz" if use_gz else "")
         headers = {
             "ETag": etag,
@@ -396,7 +423,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(304, headers=headers)
         if use_gz:
             headers["Content-Encoding"] = "gzip"
-            return self.reply(200, gzip.compress(data, mtime=0), ctype, headers)
+            return self.reply(200, gz, ctype, headers)
         headers["Accept-Ranges"] = "bytes"
         rng = self.headers.get("Range")
         if rng:
