@@ -6,6 +6,7 @@
  * With no command, the full-screen interface opens (ui.h).
  */
 #include <locale.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,13 @@ static void migrate_notice(const char *msg)
 
 int main(int argc, char **argv)
 {
+	/* glibc gives freed memory back to the kernel as soon as 128 KB sit
+	 * free at the top of a heap. A refresh frees each feed's parse right
+	 * after storing it, so its threads trimmed and regrew their heaps once
+	 * per feed: a third of the system time of a cold import of 300 small
+	 * feeds, 1.4 s instead of 1.0 s (bench/RESULTS.md), for ~1 MB less
+	 * peak memory. Keep up to 32 MB free per heap instead. */
+	mallopt(M_TRIM_THRESHOLD, 32 << 20);
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C"); /* libmpv and number formatting need "C" */
 
