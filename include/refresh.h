@@ -59,6 +59,14 @@ typedef int (*refresh_progress_fn)(void *ctx, int done, int total);
 int refresh_podcasts_hook(db *d, const config *c, const int64_t *ids, size_t nids,
 			  int progress, refresh_progress_fn hook, void *ctx, refresh_report *rep);
 
+/* The first refresh of podcasts just added with db_podcast_add: as
+ * refresh_podcasts_hook, and then every one of them that failed is removed
+ * again. A feed that cannot be fetched or parsed on the first try is most
+ * likely a mistyped URL; kept, it would only show its error forever. The
+ * failures stay in rep for the caller to report. */
+int refresh_subscribe(db *d, const config *c, const int64_t *ids, size_t nids, int progress,
+		      refresh_progress_fn hook, void *ctx, refresh_report *rep);
+
 /* The network settings of the config as fetch options (feed body cap
  * included); callers lower max_body for smaller documents. */
 void refresh_fetch_opts(const config *c, fetch_opts *o);

@@ -81,12 +81,9 @@ int cmd_add(app *a, int argc, char **argv)
 	}
 	if (n) {
 		refresh_report rep;
-		if (refresh_podcasts(a->d, &a->cfg, ids, n, isatty(STDERR_FILENO), &rep) != 0)
+		if (refresh_subscribe(a->d, &a->cfg, ids, n, isatty(STDERR_FILENO), NULL, NULL,
+				      &rep) != 0)
 			cli_error("cache error: %s", db_errmsg(a->d));
-		/* A feed that cannot be fetched or parsed on the first try is not
-		 * kept: the user most likely mistyped the URL. */
-		for (size_t i = 0; i < rep.nfailures; i++)
-			db_podcast_remove(a->d, rep.failures[i].id);
 		if (report_refresh(&rep, 1) != EXIT_OK)
 			rc = EXIT_FAIL;
 		for (size_t i = 0; i < n; i++) {

@@ -858,6 +858,15 @@ int refresh_podcasts(db *d, const config *c, const int64_t *ids, size_t nids,
 	return refresh_podcasts_hook(d, c, ids, nids, progress, NULL, NULL, rep);
 }
 
+int refresh_subscribe(db *d, const config *c, const int64_t *ids, size_t nids, int progress,
+		      refresh_progress_fn hook, void *ctx, refresh_report *rep)
+{
+	int rc = refresh_podcasts_hook(d, c, ids, nids, progress, hook, ctx, rep);
+	for (size_t i = 0; i < rep->nfailures; i++)
+		db_podcast_remove(d, rep->failures[i].id);
+	return rc;
+}
+
 int refresh_podcasts_hook(db *d, const config *c, const int64_t *ids, size_t nids,
 			  int progress, refresh_progress_fn hook, void *ctx, refresh_report *rep)
 {

@@ -120,11 +120,8 @@ static void do_add(worker *w, const char *arg)
 		post(w, WORK_ADD, id, 0, 0, xasprintf("already subscribed: %s", shown));
 	} else {
 		refresh_report rep;
-		refresh_podcasts_hook(w->d, &w->cfg, &id, 1, 0, on_progress, w, &rep);
+		refresh_subscribe(w->d, &w->cfg, &id, 1, 0, on_progress, w, &rep);
 		if (rep.failed) {
-			/* As `podcue add`: a feed that fails on the first try is not
-			 * kept, the URL is most likely mistyped. */
-			db_podcast_remove(w->d, id);
 			char *why = refresh_summary(&rep);
 			post(w, WORK_ADD, 0, 1, 1, xasprintf("not subscribed: %s", why));
 			free(why);

@@ -169,6 +169,17 @@ tui_keys n
 tui_check "answering n keeps it" "kept"
 tui_keys d y
 tui_check "answering y removes it" "Podcasts (3)"
+# A feed that fails on its first fetch is reported and not kept.
+tui_keys a
+tui_keys -l "$BASE/_/status/404"
+tui_keys Enter
+tui_check "a failing add says it did not subscribe" "not subscribed"
+if pc podcasts | grep -q "_/status/404"; then
+	not_ok "a failing add leaves no subscription behind"
+else
+	ok "a failing add leaves no subscription behind"
+fi
+tui_check "the podcast list is unchanged after a failing add" "Podcasts (3)"
 
 # Background refresh: a new episode appears while browsing.
 sed 's|<item><guid>a1</guid>|<item><guid>a0</guid><title>Fresh off the press</title><pubDate>Thu, 15 May 2025 10:00:00 GMT</pubDate></item><item><guid>a1</guid>|' \
