@@ -98,9 +98,9 @@ class State:
         self.stop = threading.Event()
         self._bomb = None
         self._bomb_lock = threading.Lock()
-        # (path, mtime) -> (mtime, the bytes, etag tag, gzip body or None);
-        # several versions of a file may be kept (a benchmark flips between
-        # two), up to FILE_CACHE_BYTES in all.
+        # (path, mtime) -> (the bytes, etag tag, gzip body or None); several
+        # versions of a file may be kept (a benchmark flips between two), up
+        # to FILE_CACHE_BYTES in all.
         self.files = {}
         self.files_bytes = 0
 
@@ -111,16 +111,20 @@ class State:
         does), so the server's CPU does not crowd out the clients a
         benchmark measures. A version is its mtime and its exact bytes, so a
         file rewritten within one timestamp tick is still seen as new."""
-        hit = self.files.get((full, mtime))
-        if hit and hit[1] == data and (hit[3] is not None or not want_gz):
-            return hit[2], hit[3]
+        key = (full, mtime)
+        hit = self.files.get(key)
+        if hit and hit[0] == data and (hit[2] is not None or not want_gz):
+            return hit[1], hit[2]
         tag = hashlib.sha1(data + repr(mtime).encode()).hexdigest()[:20]
         gz = gzip.compress(data, mtime=0) if want_gz else None
         with self.lock:
+            old = self.files.pop(key, None)
+            if old:
+                self.files_bytes -= len(old[0]) + len(old[2] or b"")
             if self.files_bytes > FILE_CACHE_BYTES:
                 self.files.clear()
                 self.files_bytes = 0
-            self.files[(full, mtime)] = (mtime, data, tag, gz)
+            self.files[key] = (data, tag, gz)
             self.files_bytes += len(data) + len(gz or b"")
         return tag, gz
 
