@@ -1,12 +1,16 @@
 /*
- * chapnotes.h - chapter lists found in plain show-note text.
+ * chapnotes.h - chapter lists found in show notes.
  *
- * Show notes write chapters as a run of timestamps, each followed by a
- * title: one per line ("00:00 - Intro", "• 0:20 – Meet Marcel",
- * "[1:02:03] Wrap-up", "00:00 Introduction"), several on one line
- * separated by spaces, or glued together with no spaces at all
- * ("Chapters00:00 - Intro01:27 - Lev's journey04:50 - Transition").
- * The exact selection rule is documented at the top of chapnotes.c.
+ * Show notes write chapters as a run of timestamps, each with a title:
+ * one per line ("00:00 - Intro", "• 0:20 – Meet Marcel", "[1:02:03]
+ * Wrap-up", "Welcome: 00:00:00", "Housekeeping [0:04:10]"), a time alone
+ * on its line with the title on the next, several on one line, glued
+ * together ("Chapters00:00 - Intro01:27 - Lev's journey"), in tables and
+ * in lists. The model (candidates, runs, the reading of the times) is
+ * documented at the top of chapnotes.c, the candidates in
+ * chapnotes_scan.c.
+ *
+ * Pure functions; no global state; safe from any thread.
  */
 #ifndef PODCUE_CHAPNOTES_H
 #define PODCUE_CHAPNOTES_H
@@ -15,12 +19,36 @@
 
 #include "chapter.h"
 
-/* Finds the chapter list in plain show-note text (UTF-8, '\n' line breaks;
- * HTML has already been converted to text). Appends chapters (source
- * CHAP_SRC_NOTES, end = -1, url/img NULL, titles trimmed of
- * separators/bullets/whitespace) to out and returns how many were added;
- * 0 when the text holds no chapter list. Linear time in len; never reads
- * past len (text need not be NUL-terminated). */
+/* What the finder noticed about a list it kept despite an anomaly. */
+typedef struct chapnotes_info {
+	char **warnings; /* n human-readable sentences, owned */
+	size_t nwarnings;
+} chapnotes_info;
+
+/* Finds the chapter list in plain show-note text (UTF-8, '\n' line
+ * breaks). duration is the episode's length in seconds (<= 0 unknown): it
+ * decides whether "01:58" in a list means 1 h 58 min or 1 min 58 s. Appends
+ * chapters (source CHAP_SRC_NOTES, end = -1, url/img NULL, titles trimmed
+ * of separators, bullets and the time's decoration) to out in the order
+ * written and returns how many were added; 0 when the text holds no
+ * chapter list. info (may be NULL; zero it first) receives warnings.
+ * Linear time in len; never reads past len (text need not be
+ * NUL-terminated). */
+size_t chapnotes_find(const char *text, size_t len, double duration,
+                      chapter_list *out, chapnotes_info *info);
+
+/* chapnotes_find() without a duration and without warnings. */
 size_t chapnotes_parse(const char *text, size_t len, chapter_list *out);
+
+/* Finds the chapter list in an episode's notes as the feed gives them
+ * (HTML or plain text): reads the document's own lines (list items, rows,
+ * paragraphs, line breaks, and source lines when the markup has none),
+ * with links as their words and no reference numbers. Same contract as
+ * chapnotes_find(). */
+size_t chapnotes_from_notes(const char *notes, size_t len, double duration,
+                            chapter_list *out, chapnotes_info *info);
+
+/* Frees the warnings and empties info. NULL is fine. */
+void chapnotes_info_free(chapnotes_info *info);
 
 #endif

@@ -14,6 +14,8 @@ typedef struct html_text {
 	char *text;   /* plain UTF-8 text, '\n' line breaks, no trailing blank lines */
 	char **links; /* absolute or as-written hrefs, numbered 1..nlinks in text as "[N]" */
 	size_t nlinks;
+	int src_breaks; /* HTML only: a newline in the source text, before a
+	                 * digit or bracket, was collapsed into a space */
 } html_text;
 
 /* Converts show notes to text. out is overwritten (not freed first); free
@@ -58,6 +60,20 @@ typedef struct html_text {
  * cannot allocate a parser (out is then valid and empty: text "" and no
  * links). Never writes to stderr. */
 int html_to_text(const char *in, size_t len, html_text *out);
+
+/* html_render() flags. The chapter view is the text the show-notes chapter
+ * finder reads: the document's own lines, without the reader's aids. */
+#define HTML_CHAPTERS 1  /* links keep their words, never a " [N]"; table
+                          * cells are separated by " | "; markdown links
+                          * "[words](url)" become their words and "**" is
+                          * dropped (plain text and HTML alike) */
+#define HTML_SRC_LINES 2 /* a newline in the HTML source text is a line
+                          * break (notes whose lines are only source lines,
+                          * with no <br> or <p>); not inside <pre> */
+
+/* html_to_text() with flags (0 is html_to_text itself). Same contract,
+ * same linear bound. */
+int html_render(const char *in, size_t len, int flags, html_text *out);
 
 /* Frees the contents of t (not t itself) and empties it. NULL is fine. */
 void html_text_free(html_text *t);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "chapfetch.h"
+#include "chapnotes.h"
 #include "chapter.h"
 #include "cli.h"
 #include "ptime.h"
@@ -32,7 +33,25 @@ static int past_end(const chapter *c, double duration)
 	return duration > 0 && c->start >= duration;
 }
 
-static json_t *chapters_json(const db_episode *e, const chapter_list *l)
+/* Warnings about the list found in the notes, when that list is the one
+ * shown (another source may have won the merge). They are found again from
+ * the stored notes: cheap for one episode, and never stale. */
+static void notes_warnings(const db_episode *e, const chapter_list *l,
+                           chapnotes_info *info)
+{
+	int from_notes = 0;
+	for (size_t i = 0; i < l->n; i++)
+		from_notes |= l->v[i].source == CHAP_SRC_NOTES;
+	if (!from_notes || !e->notes_html)
+		return;
+	chapter_list tmp = CHAPTER_LIST_INIT;
+	chapnotes_from_notes(e->notes_html, strlen(e->notes_html), e->duration, &tmp,
+	                     info);
+	chapter_list_clear(&tmp);
+}
+
+static json_t *chapters_json(const db_episode *e, const chapter_list *l,
+                             const chapnotes_info *info)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "episode_id", json_integer(e->id));
@@ -57,10 +76,15 @@ static json_t *chapters_json(const db_episode *e, const chapter_list *l)
 		json_array_append_new(arr, x);
 	}
 	json_object_set_new(o, "chapters", arr);
+	json_t *w = json_array();
+	for (size_t i = 0; i < info->nwarnings; i++)
+		json_array_append_new(w, cli_jstr(info->warnings[i]));
+	json_object_set_new(o, "warnings", w);
 	return o;
 }
 
-static void chapters_text(const db_episode *e, const chapter_list *l)
+static void chapters_text(const db_episode *e, const chapter_list *l,
+                          const chapnotes_info *info)
 {
 	cli_print_safe(stdout, e->title ? e->title : "(untitled)", 0);
 	putchar('\n');
@@ -81,6 +105,11 @@ static void chapters_text(const db_episode *e, const chapter_list *l)
 	}
 	if (!number)
 		puts("  no chapters found");
+	for (size_t i = 0; i < info->nwarnings; i++) {
+		fputs("  note: ", stdout);
+		cli_print_safe(stdout, info->warnings[i], 0);
+		putchar('\n');
+	}
 }
 
 int cmd_chapters(app *a, int argc, char **argv)
@@ -117,15 +146,20 @@ int cmd_chapters(app *a, int argc, char **argv)
 		db_podcast_free(&p);
 	}
 	chapter_list l = CHAPTER_LIST_INIT;
+	chapnotes_info info = {NULL, 0};
 	if (db_chapters_merged(a->d, id, &l) != 0) {
 		cli_error("%s", db_errmsg(a->d));
 		rc = EXIT_FAIL;
-	} else if (json) {
-		rc = cli_emit_json(chapters_json(&e, &l));
 	} else {
-		chapters_text(&e, &l);
-		rc = EXIT_OK;
+		notes_warnings(&e, &l, &info);
+		if (json) {
+			rc = cli_emit_json(chapters_json(&e, &l, &info));
+		} else {
+			chapters_text(&e, &l, &info);
+			rc = EXIT_OK;
+		}
 	}
+	chapnotes_info_free(&info);
 	chapter_list_clear(&l);
 	db_episode_free(&e);
 	return rc;

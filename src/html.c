@@ -321,6 +321,8 @@ static enum kind classify(const xmlNode *n)
 }
 
 struct render {
+	int flags;  /* HTML_CHAPTERS, HTML_SRC_LINES */
+	int src_breaks; /* a source newline before a digit was collapsed */
 	sbuf b;
 	int space;  /* a collapsed space is pending */
 	int brk;    /* line breaks wanted before the next content (0-2) */
@@ -338,6 +340,11 @@ struct render {
 static int is_ws(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+static int is_digit_c(char c)
+{
+	return c >= '0' && c <= '9';
 }
 
 static void want_break(struct render *r, int n)
@@ -388,10 +395,15 @@ static void put_text(struct render *r, const char *s)
 	while (*s) {
 		const char *q = s;
 		if (is_ws(*s)) {
+			int nl = 0;
 			while (is_ws(*s))
-				s++;
-			if (!r->bol)
+				nl |= *s++ == '\n';
+			if (nl && (r->flags & HTML_SRC_LINES))
+				want_break(r, 1);
+			else if (!r->bol)
 				r->space = 1;
+			if (nl && (is_digit_c(*s) || *s == '[' || *s == '('))
+				r->src_breaks = 1;
 			continue;
 		}
 		while (*q && !is_ws(*q))
@@ -430,7 +442,7 @@ static void put_link(struct render *r, xmlNode *n)
 	xmlChar *raw = xmlGetProp(n, (const xmlChar *)"href");
 	char *h = raw ? str_trim_dup((const char *)raw) : NULL;
 
-	if (h && href_usable(h)) {
+	if (h && href_usable(h) && !(r->flags & HTML_CHAPTERS)) {
 		char num[32];
 		snprintf(num, sizeof num, " [%zu]", link_add(&r->links, h));
 		put_text(r, num);
@@ -471,6 +483,10 @@ static int enter(struct render *r, xmlNode *n)
 		put_newline(r);
 		break;
 	case K_CELL:
+		/* The chapter view keeps a visible cell boundary: a row "title |
+		 * time" is a title before its time, not one run of words. */
+		if (!r->bol && (r->flags & HTML_CHAPTERS))
+			put_raw(r, " |", 2);
 		if (!r->bol)
 			r->space = 1;
 		break;
@@ -586,9 +602,9 @@ static size_t strip_cdata_markers(char *s, size_t len)
 	return o;
 }
 
-static int markup_to_text(char *s, size_t len, html_text *out)
+static int markup_to_text(char *s, size_t len, int flags, html_text *out)
 {
-	struct render r = {SBUF_INIT, 0, 0, 1, 0, 0, 0, {0}};
+	struct render r = {flags, 0, SBUF_INIT, 0, 0, 1, 0, 0, 0, {0}};
 	htmlParserCtxtPtr ctxt;
 	htmlDocPtr doc;
 	int opts = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |
@@ -605,12 +621,60 @@ static int markup_to_text(char *s, size_t len, html_text *out)
 	xmlFreeDoc(doc);
 	htmlFreeParserCtxt(ctxt);
 	out->text = tidy_lines(r.b.s ? r.b.s : "");
+	out->src_breaks = r.src_breaks;
 	sb_free(&r.b);
 	link_finish(&r.links, out);
 	return 0;
 }
 
+/* Longest markdown link text or URL looked at: keeps the pass linear. */
+#define MD_SPAN_MAX 512
+
+/* End of a "[text](url)" starting at s[i] == '[' on one line: the index
+ * just past ')', with the text's end in *te; 0 when there is none. */
+static size_t md_link_at(const char *s, size_t i, size_t n, size_t *te)
+{
+	size_t k = i + 1;
+	while (k < n && k - i < MD_SPAN_MAX && s[k] != ']' && s[k] != '[' &&
+	       s[k] != '\n')
+		k++;
+	if (k + 1 >= n || s[k] != ']' || s[k + 1] != '(')
+		return 0;
+	*te = k;
+	k += 2;
+	size_t u = k;
+	while (k < n && k - u < MD_SPAN_MAX && s[k] != ')' && !is_ws(s[k]))
+		k++;
+	return k < n && s[k] == ')' && k > u ? k + 1 : 0;
+}
+
+/* The chapter view reads markdown that was never rendered the way a reader
+ * does: "[words](url)" is its words and "**" is emphasis, not text. In
+ * place; the text only shrinks. */
+static void markdown_strip(char *s)
+{
+	size_t n = strlen(s), o = 0, i = 0, te;
+	while (i < n) {
+		size_t e;
+		if (s[i] == '[' && (e = md_link_at(s, i, n, &te)) > 0) {
+			memmove(s + o, s + i + 1, te - i - 1);
+			o += te - i - 1;
+			i = e;
+		} else if (s[i] == '*' && i + 1 < n && s[i + 1] == '*') {
+			i += 2;
+		} else {
+			s[o++] = s[i++];
+		}
+	}
+	s[o] = 0;
+}
+
 int html_to_text(const char *in, size_t len, html_text *out)
+{
+	return html_render(in, len, 0, out);
+}
+
+int html_render(const char *in, size_t len, int flags, html_text *out)
 {
 	char *fixed;
 	size_t flen;
@@ -625,10 +689,12 @@ int html_to_text(const char *in, size_t len, html_text *out)
 	}
 	fixed = text_utf8_fix(in, in ? len : 0, &flen);
 	if (has_markup(fixed, flen))
-		rc = markup_to_text(fixed, flen, out);
+		rc = markup_to_text(fixed, flen, flags, out);
 	else
 		plain_to_text(fixed, flen, out);
 	free(fixed);
+	if (rc == 0 && (flags & HTML_CHAPTERS))
+		markdown_strip(out->text);
 	if (rc != 0) {
 		html_text_free(out);
 		out->text = xstrdup("");

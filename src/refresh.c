@@ -186,8 +186,11 @@ static void extras_build(struct extras *e, const feed *f)
 		if (it->notes)
 			html_to_text(it->notes, strlen(it->notes), &e->texts[i]);
 		const char *text = e->texts[i].text;
-		if (text)
-			chapnotes_parse(text, strlen(text), &e->chapters[i]);
+		/* Chapters are read on the notes' own structure, not on the
+		 * reading text with its numbered links. */
+		if (it->notes)
+			chapnotes_from_notes(it->notes, strlen(it->notes),
+					     it->duration, &e->chapters[i], NULL);
 		e->x[i].notes_text = text;
 		e->x[i].links = e->texts[i].links;
 		e->x[i].nlinks = e->texts[i].nlinks;

@@ -104,6 +104,47 @@ pc chapters "$(id_of json)" --json >/dev/null
 check "a refetch sends If-None-Match and gets 304" \
 	python3 -c 'import json,sys; L=[json.loads(l) for l in open(sys.argv[1])]; a=[l for l in L if l["path"]=="/ch/full.json"]; sys.exit(not (a and a[-1]["if_none_match"] and a[-1]["status"]==304))' "$HTTPLOG"
 
+# Show notes of other podcasts: numbered links must not leak into titles,
+# a stray time keeps the list (with a warning), hours:minutes by duration.
+cat >"$W/other.xml" <<'EOF2'
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"
+ xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><title>Other Shows</title>
+<item><guid>links</guid><title>Links in titles</title><itunes:duration>50:00</itunes:duration>
+<content:encoded><![CDATA[<p>Topics:</p><p>00:00 Hello and <a href="https://example.org/blog">the blog</a>
+04:10 Slides (<a href="https://example.org/s">Slides</a>, <a href="https://example.org/v">Video</a>)
+14:20 <a href="https://example.org/x">Guests</a> and links
+20:00 Goodbye</p>]]></content:encoded></item>
+<item><guid>stray</guid><title>Stray time</title><itunes:duration>1:00:00</itunes:duration>
+<description>0:00:00 Welcome
+0:10:00 First part
+0:25:00 Second part
+7:00 Mistyped
+0:38:00 Third part
+0:50:00 Farewell</description></item>
+<item><guid>hm</guid><title>Two hours</title><itunes:duration>2:01:00</itunes:duration>
+<description><![CDATA[<p>Begrüßung : 00:00 - 00:05</p><p>Erstes Thema : 00:05 - 00:40</p><p>Zweites Thema : 00:40 - 01:30</p><p>Verabschiedung : 01:58</p>]]></description></item>
+</channel></rss>
+EOF2
+check "add a feed with other podcasts' note shapes" pc add "$BASE/other.xml"
+pc chapters "$(id_of links)" --json >"$T/c.json"
+check "titles keep a link's words, never its number; source lines read" \
+	jq_py "$T/c.json" '[(c["start"], c["title"]) for c in d["chapters"]] == [(0, "Hello and the blog"), (250, "Slides (Slides, Video)"), (860, "Guests and links"), (1200, "Goodbye")] and d["warnings"] == []'
+pc show "$(id_of links)" --json >"$T/s.json"
+check "...while the reading text keeps its numbered links" \
+	jq_py "$T/s.json" '"the blog [1]" in d["notes"]'
+pc chapters "$(id_of stray)" --json >"$T/c.json"
+check "a stray time keeps the list and the entry as written" \
+	jq_py "$T/c.json" 'sorted(c["start"] for c in d["chapters"]) == [0, 420, 600, 1500, 2280, 3000] and any(c["title"] == "Mistyped" for c in d["chapters"])'
+check "...and the list carries a warning" \
+	jq_py "$T/c.json" 'len(d["warnings"]) == 1 and "7:00" in d["warnings"][0] and "out of order" in d["warnings"][0]'
+pc chapters "$(id_of stray)" >"$T/c.txt"
+check "...shown in the text listing too" grep -q "note: chapter 4 (7:00) is out of order" "$T/c.txt"
+pc chapters "$(id_of hm)" --json >"$T/c.json"
+check "titles before their times, ranges, hours:minutes from the duration" \
+	jq_py "$T/c.json" '[(c["start"], c["title"]) for c in d["chapters"]] == [(0, "Begrüßung"), (300, "Erstes Thema"), (2400, "Zweites Thema"), (7080, "Verabschiedung")]'
+
 # Chapters inside the media file (ID3v2 CHAP), read from the file's head
 # with an HTTP Range request, without playing it.
 cat >"$T/meta.txt" <<'EOF2'
