@@ -141,8 +141,8 @@ FUZZ_CC      ?= clang
 FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_ALL     := feed chapnotes chapjson opml html text id3chap
 FUZZ_TARGETS ?= $(FUZZ_ALL)
-FUZZ_LIBSRC  := feed feed_xml chapter chapnotes chapjson opml html text id3chap ptime \
-                util
+FUZZ_LIBSRC  := feed feed_xml chapter chapnotes chapnotes_scan chapjson opml html text \
+                id3chap ptime util
 FUZZ_OBJ     := $(patsubst %,$(FUZZ_DIR)/obj/%.o,$(filter $(FUZZ_LIBSRC),$(SRC:src/%.c=%)))
 FUZZ_BIN     := $(FUZZ_ALL:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \

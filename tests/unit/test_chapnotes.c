@@ -523,6 +523,177 @@ static void test_appends_and_bounds(void **state)
 	chapter_list_clear(&l);
 }
 
+/* Notes through the real entry point with a duration: exactly starts[] and
+ * titles[], and nwarn warnings. */
+static void expect_notes(const char *notes, double duration, size_t n,
+                         const double *starts, const char *const *titles,
+                         size_t nwarn)
+{
+	chapter_list l = CHAPTER_LIST_INIT;
+	chapnotes_info info = {NULL, 0};
+	size_t got = chapnotes_from_notes(notes, strlen(notes), duration, &l, &info);
+	if (got != n || l.n != n)
+		fail_msg("%zu chapters, expected %zu, in \"%s\"", got, n, notes);
+	for (size_t i = 0; i < n; i++) {
+		if (l.v[i].start != starts[i])
+			fail_msg("#%zu start %.3f, expected %.3f in \"%s\"", i,
+			         l.v[i].start, starts[i], notes);
+		if (!l.v[i].title || strcmp(l.v[i].title, titles[i]) != 0)
+			fail_msg("#%zu title \"%s\", expected \"%s\"", i,
+			         l.v[i].title ? l.v[i].title : "(null)", titles[i]);
+	}
+	if (info.nwarnings != nwarn)
+		fail_msg("%zu warnings, expected %zu, in \"%s\"", info.nwarnings,
+		         nwarn, notes);
+	chapnotes_info_free(&info);
+	chapter_list_clear(&l);
+}
+
+static const double ST3[] = {0, 250, 860};
+
+/* Class 1: a link's words stay, its number never appears, and a link
+ * right before the next time does not hide it. */
+static void test_links_keep_words(void **state)
+{
+	(void)state;
+	const char *const ti[] = {"Intro with the blog", "Slides (Deck, Video)",
+	                          "Next topic"};
+	expect_notes("<p>00:00 Intro with <a href=\"https://e.org/b\">the blog</a>"
+	             "<br>04:10 Slides (<a href=\"https://e.org/s\">Deck</a>, "
+	             "<a href=\"https://e.org/v\">Video</a>)<br>"
+	             "<a href=\"#t=14:20\">14:20</a> Next topic</p>",
+	             -1, 3, ST3, ti, 0);
+	/* markdown that was never rendered */
+	expect_notes("00:00 Intro with [the blog](https://e.org/b)\n"
+	             "04:10 Slides ([Deck](https://e.org/s), [Video](https://e.org/v))\n"
+	             "**[14:20](#t=14:20)** Next topic\n",
+	             -1, 3, ST3, ti, 0);
+}
+
+/* Class 2: the title before its time; ranges start at the first time. */
+static void test_title_before_time(void **state)
+{
+	(void)state;
+	const char *const ti[] = {"Welcome", "Housekeeping", "Listener mail"};
+	expect_notes("Welcome: 00:00:00\nHousekeeping [0:04:10]\n"
+	             "Listener mail - 0:14:20\n", -1, 3, ST3, ti, 0);
+	expect_notes("<table><tr><td>Welcome</td><td>00:00</td></tr>"
+	             "<tr><td>Housekeeping</td><td>04:10</td></tr>"
+	             "<tr><td>Listener mail</td><td>14:20</td></tr></table>",
+	             -1, 3, ST3, ti, 0);
+	expect_notes("Welcome : 00:00 - 4:10\nHousekeeping : 4:10 - 14:20\n"
+	             "Listener mail : 14:20 - 30:00\n", -1, 3, ST3, ti, 0);
+	expect_notes("Welcome (ca. 00:00): hello and news\nHousekeeping (ca. "
+	             "04:10): the admin part\nListener mail (ca. 14:20): your "
+	             "letters\n", -1, 3, ST3, ti, 0);
+}
+
+/* Class 3: decorated times. */
+static void test_decorated_times(void **state)
+{
+	(void)state;
+	const char *const ti[] = {"Intro", "Topic", "Minutes over 59"};
+	const double st[] = {0, 135.5, 4445};
+	expect_notes("[@00:00] - Intro\n~ 00:02:15.500 Topic\n74:05\tMinutes "
+	             "over 59\n", -1, 3, st, ti, 0);
+}
+
+/* Class 4: a list of hours:minutes, read so by the episode's duration. */
+static void test_hours_minutes(void **state)
+{
+	(void)state;
+	const char *notes = "00:00 Intro\n00:05 First\n01:58 Last\n";
+	const char *const ti[] = {"Intro", "First", "Last"};
+	const double hm[] = {0, 300, 7080}, ms[] = {0, 5, 118};
+	expect_notes(notes, 7260, 3, hm, ti, 0);
+	expect_notes(notes, -1, 3, ms, ti, 0);  /* no duration: as written */
+	expect_notes(notes, 600, 3, ms, ti, 0); /* a short episode: M:SS */
+	/* a list with hours written out is never rescaled */
+	const double hms[] = {0, 5, 3600};
+	expect_notes("0:00:00 Intro\n0:00:05 First\n1:00:00 Last\n", 7260, 3, hms,
+	             ti, 0);
+}
+
+/* Class 5 and 7: lines that only the source has; a time alone. */
+static void test_lines_and_lone_times(void **state)
+{
+	(void)state;
+	const char *const ti[] = {"Intro", "Topic", "End"};
+	const double st[] = {0, 300, 600};
+	expect_notes("<p>Notes\n00:00 Intro\n05:00 Topic\n10:00 End</p><p>Bye</p>",
+	             -1, 3, st, ti, 0);
+	expect_notes("<pre>00:00 Intro\n05:00 Topic\n10:00 End</pre>", -1, 3, st,
+	             ti, 0);
+	expect_notes("00:00\nIntro\n\n05:00\nTopic\n\n10:00\nEnd\n", -1, 3, st, ti,
+	             0);
+	expect_notes("<ul><li>00:00</li><li>Intro</li><li>05:00</li><li>Topic</li>"
+	             "<li>10:00</li><li>End</li></ul>", -1, 3, st, ti, 0);
+	/* a wrapped title in the source stays whole when the markup has lines */
+	const char *const ti2[] = {"Intro that wraps", "Topic", "End"};
+	expect_notes("<ul><li>00:00 Intro that\nwraps</li><li>05:00 Topic</li>"
+	             "<li>10:00 End</li></ul>", -1, 3, st, ti2, 0);
+}
+
+/* Class 6: one stray time keeps the list, as written, with a warning. */
+static void test_stray_entry(void **state)
+{
+	(void)state;
+	const char *const ti[] = {"Intro", "A", "Typo", "B", "C"};
+	const double st[] = {0, 600, 1870, 720, 900};
+	expect_notes("00:00 Intro\n10:00 A\n31:10 Typo\n12:00 B\n15:00 C\n", -1, 5,
+	             st, ti, 1);
+	const double st2[] = {0, 1500, 420, 2280};
+	const char *const ti2[] = {"Intro", "B", "Stray", "C"};
+	expect_notes("0:00:00 Intro\n0:25:00 B\n7:00 Stray\n0:38:00 C\n", -1, 4,
+	             st2, ti2, 1);
+	/* a time inside prose between entries is no stray */
+	const double st3[] = {0, 300, 600};
+	const char *const ti3[] = {"Intro", "Topic", "End"};
+	expect_notes("00:00 Intro\n05:00 Topic\nWe met at 02:00 that day.\n"
+	             "10:00 End\n", -1, 3, st3, ti3, 0);
+}
+
+/* Class 8: titles that begin with punctuation are kept verbatim. */
+static void test_punctuation_titles(void **state)
+{
+	(void)state;
+	const char *const ti[] = {"...and then", "«Zitat»", "›Wort‹", "\"Quote\"",
+	                          "🎉 Party", "Plain"};
+	const double st[] = {0, 300, 420, 480, 540, 600};
+	expect_notes("00:00 ...and then\n05:00 «Zitat»\n07:00 ›Wort‹\n"
+	             "08:00 \"Quote\"\n09:00 🎉 Party\n10:00 » Plain\n", -1, 6, st,
+	             ti, 0);
+}
+
+/* What must stay prose. */
+static void test_negative_other_shows(void **state)
+{
+	(void)state;
+	const char *none[] = {
+		"Schedule:\n8:00 a.m. - 9:15 a.m. Breakfast\n9:15 a.m. - 10:00 "
+		"a.m. Talk\n10:00 a.m. - 11:00 a.m. Panel\n",
+		"Live at 3:30pm EST\nStream 4:00pm EST\nEnds 5:00pm EST\n",
+		"Wir starten um 20:15 Uhr.\nTeil 2 um 21:00 Uhr\nEnde 22:00 Uhr\n",
+		"Live 00:30 CET\nThen 00:45 CET\nEnd 00:55 CET\n",
+		"Final score (1:3)\nRatio 4:3\nMark 4:12\nJohn 5:30\nLuke 6:45\n",
+		"Tracks:\n1. Opening [MP3, 0:12]\n2. Second [MP3, 4:05]\n3. "
+		"Third [MP3, 5:01]\n",
+		"He said \"meet me at 00:30\"\nand she said \"no, at 00:45\"\n"
+		"then \"fine, 00:55\"\n",
+		"Gap +0:05\nGap +3:10\nGap +4:00\n",
+		"We talked for 00:10 about it, then 00:30 about that, and 00:50 "
+		"about this.",
+	};
+	for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
+		chapter_list l = CHAPTER_LIST_INIT;
+		if (chapnotes_from_notes(none[i], strlen(none[i]), 3600, &l, NULL))
+			fail_msg("found %zu chapters in \"%s\" (first %.0f %s)", l.n,
+			         none[i], l.v[0].start,
+			         l.v[0].title ? l.v[0].title : "");
+		chapter_list_clear(&l);
+	}
+}
+
 static void test_one_megabyte(void **state)
 {
 	(void)state;
@@ -585,6 +756,79 @@ static void test_one_megabyte(void **state)
 	sb_free(&b);
 }
 
+/* CPU seconds of the fastest of three finds on notes built by make(n). */
+static double best_cpu(char *(*make)(size_t), size_t n)
+{
+	char *notes = make(n);
+	size_t len = strlen(notes);
+	double best = 1e9;
+	for (int r = 0; r < 3; r++) {
+		chapter_list l = CHAPTER_LIST_INIT;
+		chapnotes_info info = {NULL, 0};
+		clock_t c0 = clock();
+		chapnotes_from_notes(notes, len, 3600, &l, &info);
+		double t = (double)(clock() - c0) / CLOCKS_PER_SEC;
+		if (t < best)
+			best = t;
+		chapnotes_info_free(&info);
+		chapter_list_clear(&l);
+	}
+	free(notes);
+	return best;
+}
+
+static char *repeat_to(const char *unit, size_t n)
+{
+	sbuf b = SBUF_INIT;
+	sb_puts(&b, "<p>");
+	while (b.len < n)
+		sb_puts(&b, unit);
+	sb_puts(&b, "</p>");
+	return sb_steal(&b);
+}
+
+static char *make_prose(size_t n)
+{
+	return repeat_to("We start at 19:00 on a 16:9 screen; 3:2 (https://x/?t=12:30) "
+	                 "Intro - 0:45\nat 10:30 - then\n", n);
+}
+
+static char *make_entries(size_t n)
+{
+	sbuf b = SBUF_INIT;
+	for (size_t i = 0; b.len < n; i++)
+		sb_printf(&b, "%zu:%02zu:%02zu - <a href=\"https://e.org/%zu\">t</a>"
+		          "%s\n", i / 3600, i / 60 % 60, i % 60, i % 50,
+		          i % 7 ? "" : "\n7:00 stray");
+	return sb_steal(&b);
+}
+
+static char *make_near_misses(size_t n)
+{
+	return repeat_to("1:1:1:12:34:56:78 00:00 / 00:00 10:00 - a 05:00 - b "
+	                 "[[[[(((( 01:00 - c 2020 Intro: 00:00\n00:05\n", n);
+}
+
+/* The finder is linear: four times the notes cost about four times the
+ * CPU, never sixteen (quadratic). The bound is a ratio of CPU times on
+ * one machine, so a slow or busy machine does not break it. */
+static void test_linear_time(void **state)
+{
+	(void)state;
+	char *(*makers[])(size_t) = {make_prose, make_entries, make_near_misses};
+	const char *names[] = {"prose", "entries", "near-misses"};
+	const size_t n = 128 * 1024;
+	for (size_t i = 0; i < 3; i++) {
+		double t1 = best_cpu(makers[i], n);
+		double t4 = best_cpu(makers[i], 4 * n);
+		double ratio = t4 / (t1 > 1e-4 ? t1 : 1e-4);
+		print_message("# %s: %.1f ms for 128 KB, %.1f ms for 512 KB (x%.1f)\n",
+		              names[i], t1 * 1e3, t4 * 1e3, ratio);
+		if (ratio > 8)
+			fail_msg("%s: 4x the notes took %.1fx the time", names[i], ratio);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest fixed[] = {
@@ -602,7 +846,16 @@ int main(void)
 		cmocka_unit_test(test_fractions_and_near_zero),
 		cmocka_unit_test(test_first_of_repeated_lists),
 		cmocka_unit_test(test_appends_and_bounds),
+		cmocka_unit_test(test_links_keep_words),
+		cmocka_unit_test(test_title_before_time),
+		cmocka_unit_test(test_decorated_times),
+		cmocka_unit_test(test_hours_minutes),
+		cmocka_unit_test(test_lines_and_lone_times),
+		cmocka_unit_test(test_stray_entry),
+		cmocka_unit_test(test_punctuation_titles),
+		cmocka_unit_test(test_negative_other_shows),
 		cmocka_unit_test(test_one_megabyte),
+		cmocka_unit_test(test_linear_time),
 	};
 	discover_fixtures();
 	size_t nfixed = sizeof fixed / sizeof fixed[0];

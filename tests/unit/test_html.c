@@ -264,6 +264,43 @@ static void test_silent(void **state)
 	assert_int_equal(st.st_size, 0);
 }
 
+/* The chapter view: flags as given, text compared. */
+static void check_view(const char *in, int flags, const char *want, int src_breaks)
+{
+	html_text t;
+	assert_int_equal(html_render(in, (size_t)-1, flags, &t), 0);
+	assert_string_equal(t.text, want);
+	assert_int_equal(t.src_breaks, src_breaks);
+	html_text_free(&t);
+}
+
+static void test_chapter_view(void **state)
+{
+	(void)state;
+	/* links keep their words, with no number; the links are still listed */
+	check_view("<p>00:00 <a href=\"https://e.org/a\">Intro</a> and "
+	           "<a href=\"https://e.org/b\">more</a></p>",
+	           HTML_CHAPTERS, "00:00 Intro and more", 0);
+	/* table cells keep a visible edge */
+	check_view("<table><tr><td>Intro</td><td>00:00</td></tr></table>",
+	           HTML_CHAPTERS, "Intro | 00:00", 0);
+	/* markdown links and emphasis, in HTML text and in plain text */
+	check_view("<p>**[00:20](#t=00:20)** Title [x](https://e.org) [y] (z)</p>",
+	           HTML_CHAPTERS, "00:20 Title x [y] (z)", 0);
+	check_view("**[00:20](#t=00:20)** Title", HTML_CHAPTERS, "00:20 Title", 0);
+	/* the reading view is unchanged */
+	check_view("<p>**[00:20](#t=00:20)** <a href=\"https://e.org\">T</a></p>", 0,
+	           "**[00:20](#t=00:20)** T [1]", 0);
+	/* source lines: noticed, and read as lines on request; not in <pre> */
+	check_view("<p>Notes\n00:00 Intro\n05:00 End</p>", HTML_CHAPTERS,
+	           "Notes 00:00 Intro 05:00 End", 1);
+	check_view("<p>Notes\n00:00 Intro\n05:00 End</p>",
+	           HTML_CHAPTERS | HTML_SRC_LINES, "Notes\n00:00 Intro\n05:00 End", 1);
+	check_view("<p>a wrapped\nline</p>", HTML_CHAPTERS, "a wrapped line", 0);
+	check_view("<pre>00:00 a\n05:00 b</pre>", HTML_CHAPTERS | HTML_SRC_LINES,
+	           "00:00 a\n05:00 b", 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -281,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_big),
 		cmocka_unit_test(test_silent),
+		cmocka_unit_test(test_chapter_view),
 	};
 	return cmocka_run_group_tests_name("html", tests, NULL, NULL);
 }
