@@ -25,8 +25,10 @@
  *      - one stray entry: a line that is an entry of the list but whose
  *        time is out of order (a typo "31:10" between "10:00" and
  *        "12:00"). It is kept as written and the list carries a warning.
- *    Members are at most 4 KiB apart. A run qualifies as the chapter list
- *    when
+ *    Members are at most 4 KiB apart. A run with a weak member (a time
+ *    inside a line with neither separator nor bracket) is prose unless it
+ *    has >= 4 entries from exactly 0:00. Otherwise a run qualifies as the
+ *    chapter list when
  *      - it has >= 3 entries and starts within the first 60 s, or
  *      - it has exactly 2 entries, each on its own line, the first exactly
  *        0 ("00:00 Intro\n05:00 End"), or
@@ -70,6 +72,7 @@
 #define SKIP_WINDOW 4        /* predecessors looked at per candidate */
 #define MAX_GAP 4096         /* bytes between two members of a run */
 #define STRAY_PENALTY 3      /* score cost of an out-of-order entry */
+#define WEAK_RUN_MIN 4       /* a run with weak members needs this many */
 #define NONE SIZE_MAX
 
 struct node {
@@ -78,6 +81,8 @@ struct node {
 	size_t pj;    /* predecessor token or NONE */
 	int pr;       /* its reading */
 	size_t stray; /* an out-of-order entry between pj and here, or NONE */
+	int weak;     /* a weak candidate is a member */
+	double first; /* the first member's time */
 };
 
 /* LEAD and ALONE entries mix in one list; TRAIL entries do not. */
@@ -114,8 +119,8 @@ static int skippable(const struct tok *t, size_t j, size_t i,
 {
 	*stray = NONE;
 	for (size_t m = j + 1; m < i; m++) {
-		if (!has_kind(&t[m], x->kind))
-			continue; /* prose of the other shape */
+		if (!has_kind(&t[m], x->kind) || (t[m].weak && !t[i].weak))
+			continue; /* prose: another shape, or a time in a sentence */
 		if (t[m].end <= t[j].eol && x->start > t[j].eol)
 			continue; /* inside entry j's title */
 		int own_line = t[m].sol > t[j].eol && x->start > t[m].eol;
@@ -137,13 +142,16 @@ static void link(const struct tok *t, struct node *nd, size_t i, int a,
 		if (!pn->len || !follows(&t[j], &t[j].r[b], x))
 			continue;
 		size_t len = pn->len + 1;
-		long sc = pn->score + x->score - (stray != NONE ? STRAY_PENALTY : 0);
+		long sc = pn->score + x->score - t[i].weak -
+		          (stray != NONE ? STRAY_PENALTY : 0);
 		if (len > cur->len || (len == cur->len && sc > cur->score)) {
 			cur->len = len;
 			cur->score = sc;
 			cur->pj = j;
 			cur->pr = b;
 			cur->stray = stray;
+			cur->weak = pn->weak || t[i].weak;
+			cur->first = pn->first;
 		}
 	}
 }
@@ -154,13 +162,15 @@ static void dp_pass(const struct tok *t, size_t m, double first_max,
 	for (size_t i = 0; i < m; i++) {
 		for (int a = 0; a < 2; a++) {
 			struct node *cur = &nd[i * 2 + (size_t)a];
-			*cur = (struct node){0, 0, NONE, 0, NONE};
+			*cur = (struct node){0, 0, NONE, 0, NONE, 0, 0};
 			if (a >= t[i].nr)
 				continue;
 			const struct reading *x = &t[i].r[a];
 			if (x->v <= first_max) {
 				cur->len = 1;
-				cur->score = x->score;
+				cur->score = x->score - t[i].weak;
+				cur->weak = t[i].weak;
+				cur->first = x->v;
 			}
 			for (size_t k = 1; k <= SKIP_WINDOW && k <= i; k++) {
 				size_t j = i - k, stray;
@@ -184,6 +194,8 @@ static int qualifies(const struct tok *t, const struct node *nd, size_t i,
                      int a, int pass)
 {
 	const struct node *e = &nd[i * 2 + (size_t)a];
+	if (e->weak) /* prose unless it looks like a list: four from 0:00 */
+		return e->len >= WEAK_RUN_MIN && e->first == 0;
 	if (pass == 1)
 		return e->len >= LONG_RUN_MIN && t[i].r[a].kind != TK_TRAIL;
 	if (e->len >= 3)
@@ -236,6 +248,66 @@ static size_t run_entries(const struct tok *t, const struct node *nd,
 	return n;
 }
 
+static int is_upper(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+
+/* 1 when a CJK character (kana, kanji, full-width forms: U+3040 to
+ * U+9FFF, U+FF00 to U+FFEF) is encoded at s[i..i+3) within b. */
+static int cjk_at(const unsigned char *s, size_t i, size_t b)
+{
+	if (i + 3 > b || (s[i] & 0xF0) != 0xE0)
+		return 0;
+	unsigned cp = ((s[i] & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) |
+	              (s[i + 2] & 0x3Fu);
+	return (cp >= 0x3040 && cp <= 0x9FFF) || (cp >= 0xFF00 && cp <= 0xFFEF);
+}
+
+/* An upper-case label at i: "PRODUCED BY:", "LINKS:" (upper-case words
+ * of four letters or more in all, then ':'; "Q&A:" is a title's), read at
+ * most 40 bytes far. */
+static int caps_label(const unsigned char *s, size_t i, size_t b)
+{
+	size_t lim = i + 40 < b ? i + 40 : b, letters = 0, word = 0;
+	for (; i < lim; i++) {
+		if (is_upper(s[i])) {
+			letters++;
+			word++;
+		} else if (s[i] == ' ' && word >= 2 && i + 1 < lim &&
+		           is_upper(s[i + 1])) {
+			word = 0;
+		} else {
+			return s[i] == ':' && word >= 2 && letters >= 4;
+		}
+	}
+	return 0;
+}
+
+/* The end of the last title of a list run together on one line: the line
+ * goes on with whatever the notes say next, so the title stops at a URL or
+ * an upper-case label ("... (52:20) Closing thoughts PRODUCED BY: ..."). */
+static size_t inline_end(const unsigned char *s, size_t a, size_t b)
+{
+	int words = 0;
+	for (size_t i = a + 1; i < b; i++) {
+		words |= s[i - 1] >= 0x80 || is_upper(s[i - 1]) ||
+		         (s[i - 1] >= 'a' && s[i - 1] <= 'z');
+		if (s[i - 1] != ' ' || !words)
+			continue;
+		/* Japanese and Chinese titles have no spaces: one between
+		 * two such characters starts what the notes say next. */
+		if (i >= 4 && cjk_at(s, i - 4, i) && cjk_at(s, i, b))
+			return i - 1;
+		if ((b - i >= 7 && memcmp(s + i, "http://", 7) == 0) ||
+		    (b - i >= 8 && memcmp(s + i, "https://", 8) == 0) ||
+		    (b - i >= 4 && memcmp(s + i, "www.", 4) == 0) ||
+		    (is_upper(s[i]) && caps_label(s, i, b)))
+			return i;
+	}
+	return b;
+}
+
 /* Raw title range of entry k of v[0..n). */
 static void title_range(const unsigned char *s, size_t len, const struct tok *t,
                         const struct entry *v, size_t n, size_t k,
@@ -255,6 +327,8 @@ static void title_range(const unsigned char *s, size_t len, const struct tok *t,
 	*pb = k + 1 < n ? t[v[k + 1].tok].r[v[k + 1].rd].start : len;
 	if (*pb > x->eol || *pb < *pa)
 		*pb = x->eol;
+	if (k + 1 == n && k > 0 && t[v[k - 1].tok].eol == x->eol)
+		*pb = inline_end(s, *pa, *pb);
 }
 
 /* Hours:minutes when the duration says so (see the top of the file). */
@@ -382,6 +456,38 @@ static int may_hold_time(const char *s, size_t len)
 	return 0;
 }
 
+/* 1 when rest (what follows a title across a source line break) reads as
+ * a new sentence rather than the title's wrapped end: it starts with a
+ * capital and holds a sentence end ("Thanks to our guest. This ..."), or
+ * is longer than any title. */
+static int new_sentence(const char *rest)
+{
+	size_t n = strlen(rest);
+	if (n > 120)
+		return 1;
+	if (!(rest[0] >= 'A' && rest[0] <= 'Z') && (unsigned char)rest[0] < 0xC0)
+		return 0;
+	return strstr(rest, ". ") || strstr(rest, "! ") || strstr(rest, "? ") ||
+	       (n > 1 && strchr(".!?", rest[n - 1]));
+}
+
+/* The same list read with and without the source's lines: where the source
+ * line ended a title and what followed is a new sentence, the shorter
+ * title is the right one; a wrapped title keeps its end. */
+static void take_sentence_cuts(chapter_list *a, const chapter_list *b)
+{
+	for (size_t i = 0; i < a->n && i < b->n; i++) {
+		char *ta = a->v[i].title;
+		const char *tb = b->v[i].title;
+		if (!ta || !tb || a->v[i].start != b->v[i].start)
+			continue;
+		size_t k = strlen(tb);
+		if (strncmp(ta, tb, k) != 0 || ta[k] != ' ' || !new_sentence(ta + k + 1))
+			continue;
+		ta[k] = '\0';
+	}
+}
+
 /* Chapters of one rendering of the notes, into l and inf. */
 static size_t find_in_view(const char *notes, size_t len, int flags,
                            double duration, chapter_list *l,
@@ -410,9 +516,13 @@ size_t chapnotes_from_notes(const char *notes, size_t len, double duration,
 	int src_breaks = 0;
 	size_t n = find_in_view(notes, len, HTML_CHAPTERS, duration, &a, &ia,
 	                        &src_breaks);
-	if (src_breaks &&
-	    find_in_view(notes, len, HTML_CHAPTERS | HTML_SRC_LINES, duration,
-	                 &b, &ib, NULL) > n) {
+	size_t nb = 0;
+	if (src_breaks)
+		nb = find_in_view(notes, len, HTML_CHAPTERS | HTML_SRC_LINES, duration,
+		                  &b, &ib, NULL);
+	if (nb && nb == n)
+		take_sentence_cuts(&a, &b);
+	if (nb > n) {
 		chapter_list tl = a;
 		chapnotes_info ti = ia;
 		a = b;

@@ -38,6 +38,8 @@ struct tok {
 	int lead;    /* line-leading (only a bullet or a label before it) */
 	int hms;     /* written with hours (H:MM:SS) */
 	int frac;    /* written with a fraction of a second */
+	int weak;    /* inside a line, with neither separator nor bracket:
+	              * "... 00:00 Opening 01:45 Boxes ..." */
 };
 
 struct tokvec {

@@ -19,11 +19,14 @@
  *   - clock times: "2025-05-14 10:00", "14/05/2025 10:00", "10:00 am",
  *     "3:30pm EST", "20:15 Uhr", "18:00 CET".
  * Then it decides where the candidate's title would be:
- *   - LEAD, after the time on its line. The time must lead its line (only
+ *   - LEAD, after the time on its line. The time leads its line (only
  *     blanks, bullets, an emoji, a list index "3." or a short label
- *     "Chapters:" before it), or be bracketed, or be followed by a
- *     separator (" - ", " – ", ": ", " | ", "•"): "we start at 19:00
- *     sharp" is prose, "Intro01:27 - Lev's journey" is a glued list.
+ *     "Chapters:" before it), or is bracketed, or is followed by a
+ *     separator (" - ", " – ", ": ", " | ", "•"): "Intro01:27 - Lev's
+ *     journey" is a glued list. Otherwise it is *weak*: between blanks
+ *     inside a line and followed by a word ("we start at 19:00 sharp", or
+ *     a flattened one-line list "... 00:00 Opening 01:45 Boxes"), and
+ *     only a run that looks like a list may use it.
  *   - TRAIL, before the time: the time is the first on its line, ends the
  *     line (or a bracketed time is followed by a separator and a
  *     description: "Topic (ca. 02:30): more words"), and words that are
@@ -636,7 +639,12 @@ static size_t parse_at(const unsigned char *s, size_t len, size_t p, size_t q,
 
 	if (!nothing) {
 		t.ftc = k;
-		if (!t.lead && !bracketed && !has_sep)
+		/* Inside a line with no separator: a one-line list flattened
+		 * by a host ("... 00:00 Opening 01:45 Boxes ..."), or prose;
+		 * the run decides (see chapnotes.c). */
+		t.weak = !t.lead && !bracketed && !has_sep;
+		if (t.weak && !(blank_at(s, b0 - (b0 > 0), len) && end < len &&
+		                blank_at(s, end, len) && title_char_at(s, k, len)))
 			return ret;
 		t.r[0].kind = t.r[1].kind = TK_LEAD;
 		if (before && bracketed && has_sep) {

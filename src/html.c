@@ -451,6 +451,48 @@ static void put_link(struct render *r, xmlNode *n)
 	xmlFree(raw);
 }
 
+/* A footnote or reference marker: <sup> or <a> whose whole text is a small
+ * number, bracketed or not ("1", "[12]"). The chapter view drops it, as a
+ * listener skips it in a title; "14:20" and words are never markers. */
+static int ref_marker(xmlNode *n)
+{
+	const char *name = (const char *)n->name;
+	if (!name || (strcmp(name, "sup") != 0 && strcmp(name, "a") != 0))
+		return 0;
+	/* Only a short subtree is read: a marker is a few characters. */
+	xmlNode *c = n->children;
+	while (c && c->type == XML_ELEMENT_NODE && c->children == c->last)
+		c = c->children;
+	if (!c || c->type != XML_TEXT_NODE || c->next || !c->content)
+		return 0;
+	const char *t = (const char *)c->content;
+	size_t len = strlen(t), a = 0, digits = 0;
+	while (a < len && is_ws(t[a]))
+		a++;
+	while (len > a && is_ws(t[len - 1]))
+		len--;
+	if (len - a >= 2 && t[a] == '[' && t[len - 1] == ']') {
+		a++;
+		len--;
+	}
+	int bracketed = a > 0 && t[a - 1] == '[';
+	for (size_t i = a; i < len; i++) {
+		if (t[i] < '0' || t[i] > '9')
+			return 0;
+		digits++;
+	}
+	if (digits < 1 || digits > 3)
+		return 0;
+	if (name[0] == 's' || bracketed)
+		return 1;
+	/* a bare number in a link is a marker only when it points inside
+	 * the page ("#fn3"), not at a time ("#t=") or another page */
+	xmlChar *href = xmlGetProp(n, (const xmlChar *)"href");
+	int inside = href && href[0] == '#' && href[1] != 't';
+	xmlFree(href);
+	return inside;
+}
+
 /* Start of node n; returns 1 when its children are to be visited. */
 static int enter(struct render *r, xmlNode *n)
 {
@@ -460,6 +502,8 @@ static int enter(struct render *r, xmlNode *n)
 		return 0;
 	}
 	if (n->type != XML_ELEMENT_NODE)
+		return 0;
+	if ((r->flags & HTML_CHAPTERS) && ref_marker(n))
 		return 0;
 	switch (classify(n)) {
 	case K_DROP:

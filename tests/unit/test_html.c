@@ -281,6 +281,11 @@ static void test_chapter_view(void **state)
 	check_view("<p>00:00 <a href=\"https://e.org/a\">Intro</a> and "
 	           "<a href=\"https://e.org/b\">more</a></p>",
 	           HTML_CHAPTERS, "00:00 Intro and more", 0);
+	/* footnote markers are dropped; a time link and words are not */
+	check_view("<p>00:00 Intro<sup><a href=\"#fn1\">1</a></sup> and "
+	           "<a href=\"#fn2\">[2]</a> <a href=\"#t=05:00\">05:00</a> "
+	           "<a href=\"https://e.org\">7</a></p>",
+	           HTML_CHAPTERS, "00:00 Intro and 05:00 7", 0);
 	/* table cells keep a visible edge */
 	check_view("<table><tr><td>Intro</td><td>00:00</td></tr></table>",
 	           HTML_CHAPTERS, "Intro | 00:00", 0);
