@@ -19,6 +19,10 @@
 
 #include "chapter.h"
 
+/* Raised whenever the finder reads notes differently, so that caches read
+ * the notes they hold again (see notes_rescan.h). */
+#define CHAPNOTES_VERSION 2
+
 /* What the finder noticed about a list it kept despite an anomaly. */
 typedef struct chapnotes_info {
 	char **warnings; /* n human-readable sentences, owned */

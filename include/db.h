@@ -177,6 +177,21 @@ int db_chapters_merged(db *d, int64_t episode_id, chapter_list *out);
  * caller's transaction, or in one of its own). */
 int db_chapters_set(db *d, int64_t episode_id, int source, const chapter_list *l);
 
+/* Show notes to read chapters from again, when the finder has improved. */
+typedef struct db_notes_row {
+	int64_t episode_id;
+	char *notes_html;
+	double duration; /* < 0 = unknown */
+} db_notes_row;
+/* The version of the show-notes chapter finder that found the notes
+ * chapters in this cache (0 when never recorded), and setting it. */
+int db_notes_finder_version(db *d);
+int db_notes_finder_set_version(db *d, int version);
+/* Up to limit episodes with id > after whose notes may hold a timestamp,
+ * by id. Free with db_notes_rows_free. */
+int db_notes_rows(db *d, int64_t after, size_t limit, db_notes_row **out, size_t *n);
+void db_notes_rows_free(db_notes_row *v, size_t n);
+
 /* A Podcasting 2.0 chapters file that should be (re)fetched. */
 typedef struct db_chapter_job {
 	int64_t episode_id;

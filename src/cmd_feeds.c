@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "fetch.h"
+#include "notes_rescan.h"
 #include "opml.h"
 #include "paths.h"
 #include "refresh.h"
@@ -37,10 +38,20 @@ static int report_refresh(const refresh_report *rep, int quiet_ok)
 	return rep->failed ? EXIT_FAIL : EXIT_OK;
 }
 
+static void say_stderr(const char *msg, void *ctx)
+{
+	(void)ctx;
+	fprintf(stderr, "podcue: %s\n", msg);
+}
+
 static int run_refresh(app *a, const int64_t *ids, size_t n, int quiet_ok)
 {
 	refresh_report rep;
 	int progress = isatty(STDERR_FILENO);
+	/* Feeds that do not change are never parsed again: their notes are
+	 * read again here when the chapter finder has improved. */
+	if (notes_rescan(a->d, say_stderr, NULL) < 0)
+		cli_error("cache error while reading notes again: %s", db_errmsg(a->d));
 	if (refresh_podcasts(a->d, &a->cfg, ids, n, progress, &rep) != 0)
 		cli_error("cache error during refresh: %s", db_errmsg(a->d));
 	int rc = report_refresh(&rep, quiet_ok);

@@ -355,3 +355,84 @@ int db_chapter_files_done(db *d, const db_chapter_file *v, size_t n, int64_t whe
 	free(ids);
 	return dbi_txn_end(d, own, rc);
 }
+
+/* --- notes read again by a newer finder --------------------------------- */
+
+/* One row, created on first use: the version is bookkeeping of the
+ * finder, not part of the schema's meaning, and an older podcue that does
+ * not know the table simply ignores it. */
+static int notes_finder_table(db *d)
+{
+	return dbi_exec(d, "CREATE TABLE IF NOT EXISTS notes_finder"
+			   " (version INTEGER NOT NULL)");
+}
+
+int db_notes_finder_version(db *d)
+{
+	if (notes_finder_table(d) != 0)
+		return -1;
+	sqlite3_stmt *st = dbi_prep(d, "SELECT max(version) FROM notes_finder");
+	if (!st)
+		return -1;
+	int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	return v < 0 ? dbi_fail(d, "notes finder version") : v;
+}
+
+int db_notes_finder_set_version(db *d, int version)
+{
+	if (notes_finder_table(d) != 0 || db_begin(d) != 0)
+		return -1;
+	sqlite3_stmt *st = dbi_prep(d, "DELETE FROM notes_finder");
+	int rc = dbi_run(d, st, "notes finder version");
+	if (rc == 0) {
+		st = dbi_prep(d, "INSERT INTO notes_finder (version) VALUES (?)");
+		if (st)
+			sqlite3_bind_int(st, 1, version);
+		rc = dbi_run(d, st, "notes finder version");
+	}
+	if (rc != 0) {
+		db_rollback(d);
+		return -1;
+	}
+	return db_commit(d);
+}
+
+static void fill_notes_row(sqlite3_stmt *st, void *p)
+{
+	db_notes_row *r = p;
+	r->episode_id = sqlite3_column_int64(st, 0);
+	r->notes_html = dbi_col_text(st, 1);
+	r->duration = sqlite3_column_type(st, 2) == SQLITE_NULL ? -1
+								 : sqlite3_column_double(st, 2);
+}
+
+static void release_notes_rows(void *v, size_t n)
+{
+	db_notes_rows_free(v, n);
+}
+
+int db_notes_rows(db *d, int64_t after, size_t limit, db_notes_row **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st = dbi_prep(d, "SELECT id, notes_html, duration FROM episode"
+				       " WHERE id > ? AND notes_html GLOB '*[0-9]:[0-9][0-9]*'"
+				       " ORDER BY id LIMIT ?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, after);
+	sqlite3_bind_int64(st, 2, (int64_t)limit);
+	void *v;
+	int rc = dbi_collect_rows(d, st, sizeof **out, fill_notes_row, release_notes_rows, &v, n,
+				  "notes to read again");
+	*out = v;
+	return rc;
+}
+
+void db_notes_rows_free(db_notes_row *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].notes_html);
+	free(v);
+}

@@ -16,6 +16,8 @@
 
 #include "chapfetch.h"
 #include "db.h"
+#include "log.h"
+#include "notes_rescan.h"
 #include "paths.h"
 #include "refresh.h"
 #include "text.h"
@@ -98,6 +100,9 @@ static char *refresh_summary(const refresh_report *rep)
 static void do_refresh(worker *w, int64_t id)
 {
 	refresh_report rep;
+	/* See run_refresh in cmd_feeds.c: notes read again by a newer finder. */
+	if (notes_rescan(w->d, NULL, NULL) < 0)
+		log_msg("worker", "reading notes again: %s", db_errmsg(w->d));
 	int rc = refresh_podcasts_hook(w->d, &w->cfg, id ? &id : NULL, id ? 1 : 0, 0,
 				       on_progress, w, &rep);
 	char *msg = rc != 0 ? xasprintf("cache error during refresh: %s", db_errmsg(w->d))

@@ -145,6 +145,22 @@ pc chapters "$(id_of hm)" --json >"$T/c.json"
 check "titles before their times, ranges, hours:minutes from the duration" \
 	jq_py "$T/c.json" '[(c["start"], c["title"]) for c in d["chapters"]] == [(0, "Begrüßung"), (300, "Erstes Thema"), (2400, "Zweites Thema"), (7080, "Verabschiedung")]'
 
+# A cache whose notes chapters were found by an older finder reads its
+# notes again at the next refresh, even for feeds that did not change.
+notes_count() { sqlite3 "$DB" "SELECT count(*) FROM chapter WHERE source = 'notes'"; }
+before=$(notes_count)
+check "the cache records the finder's version" \
+	test "$(sqlite3 "$DB" 'SELECT version FROM notes_finder')" -ge 2
+sqlite3 "$DB" "DELETE FROM chapter WHERE source = 'notes'"
+pc refresh >/dev/null 2>&1
+check "a current cache is not read again" test "$(notes_count)" -eq 0
+sqlite3 "$DB" "UPDATE notes_finder SET version = 1"
+pc refresh >/dev/null 2>&1
+check "an older finder's cache is read again at refresh" test "$(notes_count)" -eq "$before"
+pc chapters "$(id_of stray)" --json >"$T/c.json"
+check "...with the chapters the finder finds now" \
+	jq_py "$T/c.json" 'len(d["chapters"]) == 6 and all(c["source"] == "notes" for c in d["chapters"])'
+
 # Chapters inside the media file (ID3v2 CHAP), read from the file's head
 # with an HTTP Range request, without playing it.
 cat >"$T/meta.txt" <<'EOF2'
