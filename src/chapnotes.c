@@ -99,11 +99,15 @@ static int has_kind(const struct tok *t, int kind)
 	return 0;
 }
 
-/* Can reading y of token j come right before reading x? */
+/* Can reading y of token j come right before reading x of token i? A
+ * weak time joins only weak ones, or others on its own line (a one-line
+ * list after a label): never a list of lines, where it is prose. */
 static int follows(const struct tok *tj, const struct reading *y,
-                   const struct reading *x)
+                   const struct tok *ti, const struct reading *x)
 {
 	if (!compatible(y->kind, x->kind) || !(y->v < x->v))
+		return 0;
+	if (tj->weak != ti->weak && tj->eol != ti->eol)
 		return 0;
 	if (x->kind == TK_TRAIL)
 		return x->start > tj->eol; /* one entry per line */
@@ -139,7 +143,7 @@ static void link(const struct tok *t, struct node *nd, size_t i, int a,
 	struct node *cur = &nd[i * 2 + (size_t)a];
 	for (int b = 0; b < t[j].nr; b++) {
 		const struct node *pn = &nd[j * 2 + (size_t)b];
-		if (!pn->len || !follows(&t[j], &t[j].r[b], x))
+		if (!pn->len || !follows(&t[j], &t[j].r[b], &t[i], x))
 			continue;
 		size_t len = pn->len + 1;
 		long sc = pn->score + x->score - t[i].weak -

@@ -450,6 +450,9 @@ static void test_time_inside_title(void **state)
 	const char *const ti[] = {"Intro", "Recap (02:00) of last week", "End"};
 	expect_list("00:00 - Intro\n05:00 - Recap (02:00) of last week\n"
 	            "09:00 - End\n", 3, st, ti);
+	const char *const ti3[] = {"Intro", "Topic (we met at 07:00 there)", "End"};
+	expect_list("00:00 - Intro\n05:00 - Topic (we met at 07:00 there)\n"
+	            "10:00 - End", 3, (const double[]){0, 300, 600}, ti3);
 	const char *const ti2[] = {"Intro", "We meet at 19:00 sharp", "End"};
 	expect_list("00:00 - Intro\n05:00 - We meet at 19:00 sharp\n09:00 - End",
 	            3, st, ti2);
