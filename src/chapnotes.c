@@ -74,15 +74,18 @@
 #define STRAY_PENALTY 3      /* score cost of an out-of-order entry */
 #define WEAK_RUN_MIN 4       /* a run with weak members needs this many */
 #define NONE SIZE_MAX
+#define NIL UINT32_MAX /* NONE in a node */
+#define MAX_TOKENS (UINT32_MAX - 1)
 
+/* 32 bytes: the two arrays of nodes are the finder's biggest memory. */
 struct node {
-	size_t len; /* 0: no run ends here */
-	long score;
-	size_t pj;    /* predecessor token or NONE */
-	int pr;       /* its reading */
-	size_t stray; /* an out-of-order entry between pj and here, or NONE */
-	int weak;     /* a weak candidate is a member */
-	double first; /* the first member's time */
+	double first;   /* the first member's time */
+	uint32_t len;   /* 0: no run ends here */
+	int32_t score;
+	uint32_t pj;    /* predecessor token or NIL */
+	uint32_t stray; /* an out-of-order entry between pj and here, or NIL */
+	uint8_t pr;     /* the predecessor's reading */
+	uint8_t weak;   /* a weak candidate is a member */
 };
 
 /* LEAD and ALONE entries mix in one list; TRAIL entries do not. */
@@ -146,14 +149,14 @@ static void link(const struct tok *t, struct node *nd, size_t i, int a,
 		if (!pn->len || !follows(&t[j], &t[j].r[b], &t[i], x))
 			continue;
 		size_t len = pn->len + 1;
-		long sc = pn->score + x->score - t[i].weak -
-		          (stray != NONE ? STRAY_PENALTY : 0);
+		int32_t sc = pn->score + x->score - t[i].weak -
+		             (stray != NONE ? STRAY_PENALTY : 0);
 		if (len > cur->len || (len == cur->len && sc > cur->score)) {
 			cur->len = len;
 			cur->score = sc;
-			cur->pj = j;
-			cur->pr = b;
-			cur->stray = stray;
+			cur->pj = (uint32_t)j;
+			cur->pr = (uint8_t)b;
+			cur->stray = stray == NONE ? NIL : (uint32_t)stray;
 			cur->weak = pn->weak || t[i].weak;
 			cur->first = pn->first;
 		}
@@ -166,14 +169,14 @@ static void dp_pass(const struct tok *t, size_t m, double first_max,
 	for (size_t i = 0; i < m; i++) {
 		for (int a = 0; a < 2; a++) {
 			struct node *cur = &nd[i * 2 + (size_t)a];
-			*cur = (struct node){0, 0, NONE, 0, NONE, 0, 0};
+			*cur = (struct node){0, 0, 0, NIL, NIL, 0, 0};
 			if (a >= t[i].nr)
 				continue;
 			const struct reading *x = &t[i].r[a];
 			if (x->v <= first_max) {
 				cur->len = 1;
 				cur->score = x->score - t[i].weak;
-				cur->weak = t[i].weak;
+				cur->weak = (uint8_t)t[i].weak;
 				cur->first = x->v;
 			}
 			for (size_t k = 1; k <= SKIP_WINDOW && k <= i; k++) {
@@ -232,9 +235,9 @@ static size_t run_entries(const struct tok *t, const struct node *nd,
 	size_t n = 0;
 	for (size_t k = i, r = (size_t)a; k != NONE;) {
 		const struct node *e = &nd[k * 2 + r];
-		n += 1 + (e->stray != NONE);
+		n += 1 + (e->stray != NIL);
 		r = (size_t)e->pr;
-		k = e->pj;
+		k = e->pj == NIL ? NONE : e->pj;
 	}
 	struct entry *v = xmalloc(n * sizeof *v);
 	size_t w = n;
@@ -242,11 +245,11 @@ static size_t run_entries(const struct tok *t, const struct node *nd,
 	for (size_t k = i, r = (size_t)a; k != NONE;) {
 		const struct node *e = &nd[k * 2 + r];
 		v[--w] = (struct entry){k, (int)r, 0};
-		if (e->stray != NONE)
+		if (e->stray != NIL)
 			v[--w] = (struct entry){e->stray,
 			                        stray_reading(&t[e->stray], kind), 1};
 		r = (size_t)e->pr;
-		k = e->pj;
+		k = e->pj == NIL ? NONE : e->pj;
 	}
 	*out = v;
 	return n;
@@ -401,7 +404,7 @@ size_t chapnotes_find(const char *text, size_t len, double duration,
 	struct tokvec tv = {NULL, 0, 0};
 	chapnotes_scan(s, len, &tv);
 	size_t m = tv.n;
-	if (m < 2) {
+	if (m < 2 || m > MAX_TOKENS) {
 		free(tv.v);
 		return 0;
 	}
@@ -412,7 +415,7 @@ size_t chapnotes_find(const char *text, size_t len, double duration,
 	dp_pass(tv.v, m, LONG_RUN_START, nd[1]);
 
 	size_t best_len = 0, best_i = 0;
-	long best_score = 0;
+	int32_t best_score = 0;
 	int best_a = 0, best_pass = 0;
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < m; i++)

@@ -634,8 +634,11 @@ static size_t parse_at(const unsigned char *s, size_t len, size_t p, size_t q,
 		return ret;
 	t.end = end;
 	t.lead = !ln->has_tok && lead_prefix(s, ln->start, b0);
-	int before = !ln->has_tok && t.nr == 1 && title_before(s, ln->start, b0);
-	int sepb = bracketed || sep_before(s, ln->start, b0);
+	/* Words before the time, only looked for where they could be the
+	 * title (a bracketed time with a description, or nothing after). */
+	int may_trail = !ln->has_tok && t.nr == 1 && (nothing || (bracketed && has_sep));
+	int before = may_trail && title_before(s, ln->start, b0);
+	int sepb = before && (bracketed || sep_before(s, ln->start, b0));
 
 	if (!nothing) {
 		t.ftc = k;
