@@ -74,8 +74,10 @@ int db_podcast_get(db *d, int64_t id, db_podcast *out);
 int db_podcast_list(db *d, db_podcast **out, size_t *n);
 /* Removes the podcast and (cascading) its episodes. 1 = not found. */
 int db_podcast_remove(db *d, int64_t id);
-/* Records a refresh failure (message kept, cached episodes untouched). */
-int db_podcast_set_error(db *d, int64_t id, const char *err, int64_t when);
+/* Records a refresh failure (message kept, cached episodes untouched).
+ * last_refresh stays the time of the last successful check: a failed
+ * fetch does not make the cache any fresher. */
+int db_podcast_set_error(db *d, int64_t id, const char *err);
 /* Records a check that found nothing new (HTTP 304 or identical body):
  * updates last_refresh and clears last_error; nothing else is written. */
 int db_podcast_touch(db *d, int64_t id, int64_t when);

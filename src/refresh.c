@@ -171,7 +171,7 @@ static void record_error(struct run *r, const struct job *j, const char *msg)
 		return;
 	}
 	add_failure(r, j, msg);
-	if (db_podcast_set_error(r->d, j->id, msg, now_s()) != 0)
+	if (db_podcast_set_error(r->d, j->id, msg) != 0)
 		r->dberr = 1;
 }
 

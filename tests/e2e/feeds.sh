@@ -77,6 +77,7 @@ set stall_timeout 2
 set feed_timeout 6
 set connect_timeout 2
 EOC
+sqlite3 "$DB" "UPDATE podcast SET last_refresh = 1000000000 WHERE url = '$BASE/temp.xml'"
 start=$(date +%s)
 "$PODCUE" --db "$DB" --config "$T/fast.conf" refresh >"$T/out" 2>"$T/err"
 st=$?
@@ -92,6 +93,10 @@ check "summary line counts the failures" grep -q "8 feeds: .* 5 failed" "$T/err"
 pc podcasts --json >"$T/p.json"
 check "errors are recorded on their feeds; good feeds are clean" \
 	jq_py "$T/p.json" 'sorted(bool(p["last_error"]) for p in d) == [False] * 3 + [True] * 5 and [p["episodes"] for p in d if p["title"] == "Temp Show"] == [1]'
+check "a failed fetch does not count as refreshed" \
+	jq_py "$T/p.json" '[p["last_refresh"] for p in d if p["title"] == "Temp Show"] == ["2001-09-09T01:46:40Z"] and [p["last_refresh"] for p in d if p["url"].endswith("/_/garbage")] == [None]'
+pc podcasts >"$T/p.txt"
+check "...and the list says never for a feed never fetched" grep -q "never.*_/garbage" "$T/p.txt"
 check "a truncated feed ingests what is recoverable" \
 	jq_py "$T/p.json" '[(p["episodes"], p["last_error"]) for p in d if p["title"] == "Truncated"] == [(2, None)]'
 check "piped refresh draws no progress bar" sh -c '! grep -q "$(printf "\r")" "$1"' _ "$T/err"
