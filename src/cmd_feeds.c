@@ -206,6 +206,9 @@ int cmd_import(app *a, int argc, char **argv)
 			cli_error("%s", db_errmsg(a->d));
 			continue;
 		}
+		/* The outline's title names the feed until the feed gives one. */
+		if (db_podcast_set_title(a->d, id, l.v[i].title) != 0)
+			cli_error("%s", db_errmsg(a->d));
 		if (existed)
 			skipped++;
 		else

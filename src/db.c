@@ -734,6 +734,19 @@ int db_podcast_touch(db *d, int64_t id, int64_t when)
 	return dbi_run(d, st, "record feed check");
 }
 
+int db_podcast_set_title(db *d, int64_t id, const char *title)
+{
+	if (str_blank(title))
+		return 0;
+	sqlite3_stmt *st = dbi_prep(d, "UPDATE podcast SET title = ?"
+				       " WHERE id = ? AND coalesce(title, '') = ''");
+	if (!st)
+		return -1;
+	dbi_bind_text(st, 1, title);
+	sqlite3_bind_int64(st, 2, id);
+	return dbi_run(d, st, "name podcast");
+}
+
 int db_podcast_set_url(db *d, int64_t id, const char *new_url)
 {
 	sqlite3_stmt *st = dbi_prep(d, "INSERT OR REPLACE INTO podcast_alias (url, podcast_id)"
