@@ -137,30 +137,10 @@ static void do_add(worker *w, const char *arg)
 
 static void do_chapters(worker *w, int64_t episode_id)
 {
-	chapfetch_stats st = {0};
-	int changed = 0;
-	if (chapfetch_run(w->d, &w->cfg, episode_id, NULL, 0, &st) == 0)
-		changed = st.fetched > 0;
-	chapter_list merged = CHAPTER_LIST_INIT;
-	db_episode e;
-	/* The media file is probed (a Range request for its ID3 tag) only when
-	 * no other source has a real list, and only once per episode. */
-	if (db_chapters_merged(w->d, episode_id, &merged) == 0 && merged.n < 2 &&
-	    !db_embedded_probed(w->d, episode_id) && db_episode_get(w->d, episode_id, &e) == 0) {
-		db_podcast p;
-		int local = 0;
-		if (db_podcast_get(w->d, e.podcast_id, &p) == 0) {
-			local = p.is_local;
-			db_podcast_free(&p);
-		}
-		char *err = NULL;
-		if (chapfetch_embedded(w->d, &w->cfg, &e, local, &err) > 0)
-			changed = 1;
-		free(err);
-		db_episode_free(&e);
-	}
-	chapter_list_clear(&merged);
-	post(w, WORK_CHAPTERS, episode_id, 0, changed, NULL);
+	chapfetch_outcome o;
+	chapfetch_episode(w->d, &w->cfg, episode_id, &o);
+	post(w, WORK_CHAPTERS, episode_id, 0, o.changed, NULL);
+	chapfetch_outcome_free(&o);
 }
 
 static void do_remove(worker *w, int64_t id)

@@ -139,6 +139,10 @@ fi
 cat >"$W/emb.xml" <<EOF2
 <rss version="2.0"><channel><title>Embedded Show</title>
 <item><guid>emb</guid><title>Embedded</title><enclosure url="emb.mp3" type="audio/mpeg" length="1"/></item>
+<item><guid>gone-notes</guid><title>Notes, media gone</title><enclosure url="gone.mp3" type="audio/mpeg" length="1"/>
+<description>00:00 Hello
+05:00 Goodbye</description></item>
+<item><guid>gone-bare</guid><title>Nothing, media gone</title><enclosure url="gone.mp3" type="audio/mpeg" length="1"/></item>
 </channel></rss>
 EOF2
 check "add a feed whose media carries chapters" pc add "$BASE/emb.xml"
@@ -151,5 +155,11 @@ check "...with an HTTP Range request for the head of the file" \
 : >"$HTTPLOG"
 pc chapters "$(id_of emb)" --json >/dev/null
 check "the media file is probed only once" sh -c '! grep -q emb.mp3 "$1"' _ "$HTTPLOG"
+pc chapters "$(id_of gone-notes)" >/dev/null 2>"$T/err"
+pc chapters "$(id_of gone-notes)" >/dev/null 2>>"$T/err"
+check "with chapters from the notes the media file is not probed, and no error shows" \
+	sh -c '! grep -q gone.mp3 "$1" && ! test -s "$2"' _ "$HTTPLOG" "$T/err"
+pc chapters "$(id_of gone-bare)" >/dev/null 2>"$T/err"
+check "with no chapters from anywhere, the media file's error is shown" grep -q "media file: .*404" "$T/err"
 
 finish
