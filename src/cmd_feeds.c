@@ -12,6 +12,7 @@
 #include "paths.h"
 #include "refresh.h"
 #include "text.h"
+#include "urlrule.h"
 #include "util.h"
 
 /* Prints the per-feed failure summary (to stderr) and returns the exit
@@ -193,7 +194,7 @@ int cmd_import(app *a, int argc, char **argv)
 	size_t n = 0, skipped = 0, refused = 0;
 	for (size_t i = 0; i < l.n; i++) {
 		/* An OPML file may come from anyone: only http(s) feeds. */
-		if (!fetch_url_allowed(l.v[i].url, 0)) {
+		if (!urlrule_remote(l.v[i].url)) {
 			char *shown = text_sanitize(l.v[i].url, (size_t)-1, 0);
 			cli_error("skipping %s: only http and https feeds are imported", shown);
 			free(shown);

@@ -38,6 +38,7 @@
 #include "feed.h"
 #include "fetch.h"
 #include "html.h"
+#include "urlrule.h"
 #include "util.h"
 
 /* One request: a feed, a feed's new-feed-url, or a chapters file. */
@@ -221,7 +222,7 @@ static void post_request(struct run *r, struct job *j, int is_feed)
 /* Returns 1 when a request for new_url was queued. */
 static int queue_move(struct run *r, const struct job *j, const char *new_url)
 {
-	if (!new_url || strcmp(new_url, j->url) == 0 || !fetch_url_allowed(new_url, 0))
+	if (!new_url || strcmp(new_url, j->url) == 0 || !urlrule_remote(new_url))
 		return 0;
 	struct job *m = xcalloc(1, sizeof *m);
 	m->id = j->id;
