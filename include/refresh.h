@@ -67,10 +67,6 @@ int refresh_podcasts_hook(db *d, const config *c, const int64_t *ids, size_t nid
 int refresh_subscribe(db *d, const config *c, const int64_t *ids, size_t nids, int progress,
 		      refresh_progress_fn hook, void *ctx, refresh_report *rep);
 
-/* The network settings of the config as fetch options (feed body cap
- * included); callers lower max_body for smaller documents. */
-void refresh_fetch_opts(const config *c, fetch_opts *o);
-
 /* FNV-1a 64 of a body, used to skip re-parsing identical feeds. */
 uint64_t refresh_hash(const char *buf, size_t len);
 

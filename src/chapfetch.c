@@ -11,7 +11,6 @@
 #include "fetch.h"
 #include "id3chap.h"
 #include "log.h"
-#include "refresh.h"
 #include "util.h"
 
 /* --- jobs and requests ---------------------------------------------- */
@@ -158,7 +157,7 @@ int chapfetch_run(db *d, const config *c, int64_t episode_id, const int64_t *ids
 	}
 	fetch_global_init();
 	fetch_opts o;
-	refresh_fetch_opts(c, &o);
+	config_fetch_opts(c, &o);
 	o.max_body = CHAPFETCH_MAX_BODY;
 	struct cf_run run = {.batch = CHAPFETCH_BATCH_INIT, .st = st};
 	fetcher *f = fetcher_new(&o, on_chapters, &run);
@@ -203,7 +202,7 @@ static int fetch_head(const config *c, const char *url, int is_local, struct hea
 {
 	fetch_global_init();
 	fetch_opts o;
-	refresh_fetch_opts(c, &o);
+	config_fetch_opts(c, &o);
 	o.max_body = CHAPFETCH_HEAD_BYTES;
 	char range[32];
 	snprintf(range, sizeof range, "0-%d", CHAPFETCH_HEAD_BYTES - 1);

@@ -634,19 +634,6 @@ static void draw_progress(struct run *r, int final)
 	fflush(stderr);
 }
 
-void refresh_fetch_opts(const config *c, fetch_opts *o)
-{
-	fetch_opts_default(o);
-	o->max_parallel = c->jobs;
-	o->max_per_host = c->per_host;
-	o->connect_timeout_ms = (long)c->connect_timeout * 1000;
-	o->low_speed_time = c->stall_timeout;
-	o->total_timeout_ms = (long)c->feed_timeout * 1000;
-	o->max_body = (size_t)c->max_feed_mb << 20;
-	o->max_redirects = c->max_redirects;
-	o->user_agent = c->user_agent;
-}
-
 static void queue_podcast(struct run *r, db_podcast *p)
 {
 	struct job *j = xcalloc(1, sizeof *j);
@@ -874,7 +861,7 @@ int refresh_podcasts_hook(db *d, const config *c, const int64_t *ids, size_t nid
 	memset(rep, 0, sizeof *rep);
 	fetch_global_init();
 	fetch_opts o;
-	refresh_fetch_opts(c, &o);
+	config_fetch_opts(c, &o);
 	db_podcast *all = NULL;
 	size_t n = 0;
 	if (db_podcast_list(d, &all, &n) != 0)
