@@ -1,9 +1,10 @@
 /*
  * refresh.h - the refresh engine: fetch subscribed feeds in parallel (see
- * fetch.h), parse them (feed.h), derive show-note text and chapters, and
- * store each feed in its own transaction (db.h). The Podcasting 2.0
- * chapter files of each podcast's newest episodes (chapfetch.h) are
- * fetched in the same run, alongside the feeds.
+ * fetch.h) and hand each one to the rules of ingest.h (parse, derive show-
+ * note text and chapters, store each feed in its own transaction). The
+ * Podcasting 2.0 chapter files of each podcast's newest episodes
+ * (chapfetch.h) are fetched in the same run, alongside the feeds. This
+ * module is the pipeline: threads, queues, the fetch window, progress.
  *
  * A failure on one feed (network, HTTP, not a feed, malformed XML) is
  * recorded on that feed and never stops the others; its cached episodes stay.
@@ -66,8 +67,5 @@ int refresh_podcasts_hook(db *d, const config *c, const int64_t *ids, size_t nid
  * failures stay in rep for the caller to report. */
 int refresh_subscribe(db *d, const config *c, const int64_t *ids, size_t nids, int progress,
 		      refresh_progress_fn hook, void *ctx, refresh_report *rep);
-
-/* FNV-1a 64 of a body, used to skip re-parsing identical feeds. */
-uint64_t refresh_hash(const char *buf, size_t len);
 
 #endif
