@@ -8,7 +8,8 @@
  *
  * Three threads share the work, as a pipeline, so that transfers, parsing
  * and SQLite overlap instead of taking turns:
- *   network thread (the caller): drives the fetcher, nothing else;
+ *   network thread (the caller): drives the fetcher and calls the
+ *     progress hook, nothing else;
  *   parse thread: ingest_prepare on a fetched feed body (no database);
  *   store thread: everything that touches the database.
  * Once a podcast's feed is stored, the chapter files of its newest
@@ -25,7 +26,6 @@
 #include "refresh.h"
 
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -78,7 +78,6 @@ struct run {
 	db *d;
 	fetcher *f;            /* network thread only */
 	refresh_report *rep;   /* store thread (total: set before it starts) */
-	int progress;
 	refresh_progress_fn hook;
 	void *hook_ctx;
 	int cancelled;
@@ -404,48 +403,26 @@ static void on_done(fetch_result *res, void *ctx)
 	pthread_mutex_unlock(&r->mu);
 }
 
-static void draw_progress(struct run *r, int final)
+/* Network thread: calls the progress hook, at most every 100 ms unless
+ * final. */
+static void report_progress(struct run *r, int final)
 {
-	if (!r->progress && !r->hook)
+	if (!r->hook)
 		return;
 	int64_t t = now_ms();
 	if (!final && t - r->last_draw < 100)
 		return;
 	r->last_draw = t;
-	fetch_progress p;
-	fetcher_progress(r->f, &p);
+	fetch_progress fp;
+	fetcher_progress(r->f, &fp);
+	refresh_progress p = {.bytes = fp.bytes, .current = fp.current, .final = final};
 	/* Feeds stored of feeds to fetch (chapter files are not counted). */
 	pthread_mutex_lock(&r->mu);
 	p.done = r->feeds_done;
 	p.total = r->feeds_total;
 	pthread_mutex_unlock(&r->mu);
-	if (r->hook) {
-		if (r->hook(r->hook_ctx, p.done, p.total) != 0)
-			r->cancelled = 1;
-		return;
-	}
-	if (final) {
-		fprintf(stderr, "\r\033[K");
-		return;
-	}
-	int width = 24, filled = p.total ? (int)((int64_t)p.done * width / p.total) : 0;
-	char bar[32];
-	for (int i = 0; i < width; i++)
-		bar[i] = i < filled ? '#' : '.';
-	bar[width] = '\0';
-	/* Only our own ASCII and a URL trimmed to 40 bytes reach the terminal;
-	 * every byte of the URL outside printable ASCII (controls, and bytes
-	 * of C1 controls such as 0x9B, CSI on 8-bit terminals) is a '?'. */
-	char cur[41] = "";
-	if (p.current) {
-		size_t k = 0;
-		for (const char *s = p.current; *s && k < 40; s++)
-			cur[k++] = ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f) ? '?' : *s;
-		cur[k] = '\0';
-	}
-	fprintf(stderr, "\r\033[K[%s] %d/%d feeds  %.1f MB  %s", bar, p.done, p.total,
-		(double)p.bytes / 1e6, cur);
-	fflush(stderr);
+	if (r->hook(r->hook_ctx, &p) != 0)
+		r->cancelled = 1;
 }
 
 static void queue_podcast(struct run *r, db_podcast *p)
@@ -569,7 +546,7 @@ static void network_loop(struct run *r)
 	for (;;) {
 		submit_ready(r);
 		int left = fetcher_step(r->f, 10);
-		draw_progress(r, 0);
+		report_progress(r, 0);
 		if (r->cancelled)
 			return;
 		if (left > 0 || !pipeline_idle(r))
@@ -654,44 +631,42 @@ static void run_free(struct run *r)
 	pthread_mutex_destroy(&r->mu);
 }
 
-int refresh_podcasts(db *d, const config *c, const int64_t *ids, size_t nids,
-		     int progress, refresh_report *rep)
+int refresh_subscribe(db *d, const config *c, const refresh_opts *o, refresh_report *rep)
 {
-	return refresh_podcasts_hook(d, c, ids, nids, progress, NULL, NULL, rep);
-}
-
-int refresh_subscribe(db *d, const config *c, const int64_t *ids, size_t nids, int progress,
-		      refresh_progress_fn hook, void *ctx, refresh_report *rep)
-{
-	int rc = refresh_podcasts_hook(d, c, ids, nids, progress, hook, ctx, rep);
+	int rc = refresh_podcasts(d, c, o, rep);
 	for (size_t i = 0; i < rep->nfailures; i++)
 		db_podcast_remove(d, rep->failures[i].id);
 	return rc;
 }
 
-int refresh_podcasts_hook(db *d, const config *c, const int64_t *ids, size_t nids,
-			  int progress, refresh_progress_fn hook, void *ctx, refresh_report *rep)
+/* Queues the podcasts o names, from the list of all of them. */
+static void queue_wanted(struct run *r, const refresh_opts *o, db_podcast *all, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int wanted = o->ids == NULL;
+		for (size_t k = 0; !wanted && k < o->nids; k++)
+			wanted = o->ids[k] == all[i].id;
+		if (wanted)
+			queue_podcast(r, &all[i]);
+	}
+}
+
+int refresh_podcasts(db *d, const config *c, const refresh_opts *o, refresh_report *rep)
 {
 	memset(rep, 0, sizeof *rep);
 	fetch_global_init();
-	fetch_opts o;
-	config_fetch_opts(c, &o);
+	fetch_opts fo;
+	config_fetch_opts(c, &fo);
 	db_podcast *all = NULL;
 	size_t n = 0;
 	if (db_podcast_list(d, &all, &n) != 0)
 		return -1;
-	struct run r = {.d = d, .rep = rep, .progress = progress, .hook = hook, .hook_ctx = ctx};
-	run_init(&r, n, o.max_parallel);
-	for (size_t i = 0; i < n; i++) {
-		int wanted = ids == NULL;
-		for (size_t k = 0; !wanted && k < nids; k++)
-			wanted = ids[k] == all[i].id;
-		if (wanted)
-			queue_podcast(&r, &all[i]);
-	}
+	struct run r = {.d = d, .rep = rep, .hook = o->progress, .hook_ctx = o->progress_ctx};
+	run_init(&r, n, fo.max_parallel);
+	queue_wanted(&r, o, all, n);
 	db_podcast_list_free(all, n);
 
-	r.f = fetcher_new(&o, on_done, &r);
+	r.f = fetcher_new(&fo, on_done, &r);
 	if (!r.f) { /* libcurl could not start: nothing was done */
 		run_free(&r);
 		return -1;
@@ -699,7 +674,7 @@ int refresh_podcasts_hook(db *d, const config *c, const int64_t *ids, size_t nid
 	pthread_t parse_thread, store_thread;
 	threads_start(&r, &parse_thread, &store_thread);
 	network_loop(&r);
-	draw_progress(&r, 1);
+	report_progress(&r, 1);
 	fetcher_free(r.f); /* when cancelled, aborts the transfers still running */
 	threads_stop(&r, &parse_thread, &store_thread);
 	if (!r.has_store && !r.cancelled)

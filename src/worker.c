@@ -63,9 +63,10 @@ static void post(worker *w, int kind, int64_t id, int failed, int changed, char 
 	wake(w);
 }
 
-static int on_progress(void *ctx, int done, int total)
+static int on_progress(void *ctx, const refresh_progress *p)
 {
 	worker *w = ctx;
+	int done = p->done, total = p->total;
 	pthread_mutex_lock(&w->mu);
 	int changed = w->done != done || w->total != total;
 	w->done = done;
@@ -98,8 +99,9 @@ static char *refresh_summary(const refresh_report *rep)
 static void do_refresh(worker *w, int64_t id)
 {
 	refresh_report rep;
-	int rc = refresh_podcasts_hook(w->d, &w->cfg, id ? &id : NULL, id ? 1 : 0, 0,
-				       on_progress, w, &rep);
+	refresh_opts o = {.ids = id ? &id : NULL, .nids = id ? 1 : 0,
+			  .progress = on_progress, .progress_ctx = w};
+	int rc = refresh_podcasts(w->d, &w->cfg, &o, &rep);
 	char *msg = rc != 0 ? xasprintf("cache error during refresh: %s", db_errmsg(w->d))
 			    : refresh_summary(&rep);
 	post(w, WORK_REFRESH, id, rc != 0 || rep.failed > 0, 1, msg);
@@ -120,7 +122,8 @@ static void do_add(worker *w, const char *arg)
 		post(w, WORK_ADD, id, 0, 0, xasprintf("already subscribed: %s", shown));
 	} else {
 		refresh_report rep;
-		refresh_subscribe(w->d, &w->cfg, &id, 1, 0, on_progress, w, &rep);
+		refresh_opts o = {.ids = &id, .nids = 1, .progress = on_progress, .progress_ctx = w};
+		refresh_subscribe(w->d, &w->cfg, &o, &rep);
 		if (rep.failed) {
 			char *why = refresh_summary(&rep);
 			post(w, WORK_ADD, 0, 1, 1, xasprintf("not subscribed: %s", why));
