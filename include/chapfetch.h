@@ -80,4 +80,24 @@ void chapfetch_batch_free(chapfetch_batch *b);
 #define CHAPFETCH_HEAD_BYTES (512 * 1024)
 int chapfetch_embedded(db *d, const config *c, const db_episode *e, int is_local, char **err);
 
+/* What chapfetch_episode did. Owns its strings (chapfetch_outcome_free). */
+typedef struct chapfetch_outcome {
+	int changed;       /* chapters were stored: a file parsed, or some in the media */
+	char *file_error;  /* the chapters file's error (as stored), or NULL */
+	char *media_error; /* why the media file could not be probed, or NULL */
+} chapfetch_outcome;
+
+/* The one rule for what an episode's chapters need before they are shown,
+ * for every front end (`podcue chapters`, the interface's worker): its
+ * chapters file is fetched when due (chapfetch_run); then its media file is
+ * probed (chapfetch_embedded) only when it has one that was never probed
+ * and no other source has a real list (at least two visible chapters), so
+ * an episode whose notes or file gave chapters costs no Range request and
+ * shows no network error for it. A failed probe is also written to the
+ * log (log.h). Runs on the calling thread, on its db.
+ * Returns 0 (1 when there is no such episode), or -1 on a database error
+ * (message in db_errmsg); *out is filled either way. */
+int chapfetch_episode(db *d, const config *c, int64_t episode_id, chapfetch_outcome *out);
+void chapfetch_outcome_free(chapfetch_outcome *o);
+
 #endif

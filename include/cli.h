@@ -75,7 +75,10 @@ int cli_open_episode(app *a, int argc, char **argv, const char *usage, int *json
 
 /* JSON output helpers (new references): a string or null for NULL (invalid
  * UTF-8 is repaired, never dropped); an ISO 8601 UTC time or null; seconds
- * or null when negative. cli_emit_json prints the document and frees it. */
+ * or null when negative. cli_emit_json prints the document and frees it;
+ * it writes numbers with at most 15 significant digits, so a time read as
+ * 57.734 is written 57.734, not with the binary noise of the full double
+ * (57.734000000000002). */
 json_t *cli_jstr(const char *s);
 json_t *cli_jtime(int64_t t, int present);
 json_t *cli_jseconds(double v);

@@ -46,6 +46,10 @@ typedef struct config {
 
 void config_defaults(config *c);
 void config_free(config *c);
+/* The network settings of c as fetch options (fetch.h), feed body cap
+ * included; callers lower max_body for smaller documents. */
+struct fetch_opts;
+void config_fetch_opts(const config *c, struct fetch_opts *o);
 /* Reads path. When the file does not exist and must_exist is 0, returns 0
  * and leaves c untouched. Warnings are appended to *warnings (one per line,
  * caller frees; NULL when none). Returns -1 only when the file exists but

@@ -74,11 +74,18 @@ int db_podcast_get(db *d, int64_t id, db_podcast *out);
 int db_podcast_list(db *d, db_podcast **out, size_t *n);
 /* Removes the podcast and (cascading) its episodes. 1 = not found. */
 int db_podcast_remove(db *d, int64_t id);
-/* Records a refresh failure (message kept, cached episodes untouched). */
-int db_podcast_set_error(db *d, int64_t id, const char *err, int64_t when);
+/* Records a refresh failure (message kept, cached episodes untouched).
+ * last_refresh stays the time of the last successful check: a failed
+ * fetch does not make the cache any fresher. */
+int db_podcast_set_error(db *d, int64_t id, const char *err);
 /* Records a check that found nothing new (HTTP 304 or identical body):
  * updates last_refresh and clears last_error; nothing else is written. */
 int db_podcast_touch(db *d, int64_t id, int64_t when);
+/* Names a podcast that has no title yet (say, with the title of its
+ * outline in an imported OPML file); a title the feed gave is kept, and
+ * the feed's own title replaces this one once it has one. NULL or blank
+ * title: nothing is written. */
+int db_podcast_set_title(db *d, int64_t id, const char *title);
 /* Moves the podcast to a new feed URL, keeping the old one as an alias so
  * re-imports and `remove OLDURL` still find it. */
 int db_podcast_set_url(db *d, int64_t id, const char *new_url);

@@ -7,8 +7,9 @@
  * transfers and call the done callback on the calling thread, once per
  * request, in completion order. Nothing here prints or raises signals.
  *
- * Only http: and https: URLs are fetched, plus file: for requests that set
- * allow_file; redirects are followed to http: and https: only. Bodies are
+ * Only the URLs urlrule.h allows are fetched: http: and https:, plus file:
+ * for requests that set allow_file; redirects are followed to http: and
+ * https: only. Bodies are
  * decoded (gzip/deflate) and capped at max_body decoded bytes.
  */
 #ifndef PODCUE_FETCH_H
@@ -83,7 +84,7 @@ typedef struct fetcher fetcher;
 fetcher *fetcher_new(const fetch_opts *opts, fetch_done_fn done, void *ctx);
 
 /* Queues a request (started as slots free). A request whose URL is not
- * allowed (see fetch_url_allowed) is not handed to libcurl: it completes in
+ * allowed (see urlrule_refusal) is not handed to libcurl: it completes in
  * the next fetcher_step() with status 0 and the error "unsupported URL
  * scheme" (or "malformed URL (...)" for an http/https/file URL without a
  * host or with spaces or control characters). */
@@ -111,12 +112,6 @@ void fetcher_progress(const fetcher *f, fetch_progress *p);
 /* Aborts anything queued or running without calling the callback, and
  * frees everything. NULL is fine. */
 void fetcher_free(fetcher *f);
-
-/* 1 when url's scheme may be handed to libcurl: http:// and https:// always,
- * file:// only when allow_file. Case-insensitive scheme; anything else
- * (ftp:, gopher:, dict:, data:, av:, lavfi, relative paths, URLs with
- * control characters or spaces) is 0. */
-int fetch_url_allowed(const char *url, int allow_file);
 
 /* curl_global_init once; safe to call repeatedly (main thread only). */
 void fetch_global_init(void);

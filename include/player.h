@@ -7,7 +7,7 @@
  * calls player_process() when it is readable; nothing here blocks.
  *
  * Only http/https URLs, and file:// URLs or absolute paths when the caller
- * allows local files, are ever handed to libmpv.
+ * allows local files, are ever handed to libmpv (urlrule_playable).
  */
 #ifndef PODCUE_PLAYER_H
 #define PODCUE_PLAYER_H

@@ -1,9 +1,10 @@
 /*
  * refresh.h - the refresh engine: fetch subscribed feeds in parallel (see
- * fetch.h), parse them (feed.h), derive show-note text and chapters, and
- * store each feed in its own transaction (db.h). The Podcasting 2.0
- * chapter files of each podcast's newest episodes (chapfetch.h) are
- * fetched in the same run, alongside the feeds.
+ * fetch.h) and hand each one to the rules of ingest.h (parse, derive show-
+ * note text and chapters, store each feed in its own transaction). The
+ * Podcasting 2.0 chapter files of each podcast's newest episodes
+ * (chapfetch.h) are fetched in the same run, alongside the feeds. This
+ * module is the pipeline: threads, queues, the fetch window, progress.
  *
  * A failure on one feed (network, HTTP, not a feed, malformed XML) is
  * recorded on that feed and never stops the others; its cached episodes stay.
@@ -20,7 +21,6 @@
 
 #include "config.h"
 #include "db.h"
-#include "fetch.h"
 
 typedef struct refresh_failure {
 	int64_t id;
@@ -40,38 +40,43 @@ typedef struct refresh_report {
 	size_t nfailures;
 } refresh_report;
 
-/* Refreshes the podcasts in ids (all podcasts when ids is NULL). When
- * progress is non-zero a one-line progress bar is drawn on stderr.
- * Returns 0 when the engine ran (check rep->failed), -1 on a database error
- * (message in db_errmsg). */
-int refresh_podcasts(db *d, const config *c, const int64_t *ids, size_t nids,
-		     int progress, refresh_report *rep);
+/* Where a run is, for whoever shows it (the CLI's progress bar, the
+ * interface's status line). */
+typedef struct refresh_progress {
+	int done;            /* feeds stored, found unchanged or failed */
+	int total;           /* feeds to fetch (chapter files are not counted) */
+	int64_t bytes;       /* body bytes received so far, chapter files included */
+	const char *current; /* URL of a running transfer, or NULL; borrowed for the call */
+	int final;           /* 1 on the last call, once the run is over */
+} refresh_progress;
+
+/* Called about every 100 ms and once at the end (final); returning non-zero
+ * cancels the refresh (feeds already stored stay stored, the rest are left
+ * as they were). */
+typedef int (*refresh_progress_fn)(void *ctx, const refresh_progress *p);
+
+/* What to refresh and who watches. Zero-initialised: every podcast, no
+ * progress. */
+typedef struct refresh_opts {
+	const int64_t *ids;           /* the podcasts to refresh; NULL = all */
+	size_t nids;
+	refresh_progress_fn progress; /* may be NULL */
+	void *progress_ctx;
+} refresh_opts;
+
+/* Refreshes the podcasts o names. Runs on whatever thread calls it, on that
+ * thread's own db, and calls the progress hook on that thread. Returns 0
+ * when the engine ran (check rep->failed), -1 on a database error (message
+ * in db_errmsg) or when libcurl could not start. rep is filled either way;
+ * free it with refresh_report_free. */
+int refresh_podcasts(db *d, const config *c, const refresh_opts *o, refresh_report *rep);
 void refresh_report_free(refresh_report *rep);
 
-/* Called about every 100 ms (and once at the end) with the feeds done and
- * queued; returning non-zero cancels the refresh (feeds already stored stay
- * stored, the rest are left as they were). */
-typedef int (*refresh_progress_fn)(void *ctx, int done, int total);
-/* refresh_podcasts with a progress hook instead of the stderr bar (hook may
- * be NULL); runs on whatever thread calls it, on that thread's own db, and
- * calls the hook on that thread. done counts feeds stored (or found
- * unchanged, or failed), total the feeds to fetch. */
-int refresh_podcasts_hook(db *d, const config *c, const int64_t *ids, size_t nids,
-			  int progress, refresh_progress_fn hook, void *ctx, refresh_report *rep);
-
 /* The first refresh of podcasts just added with db_podcast_add: as
- * refresh_podcasts_hook, and then every one of them that failed is removed
+ * refresh_podcasts, and then every one of them that failed is removed
  * again. A feed that cannot be fetched or parsed on the first try is most
  * likely a mistyped URL; kept, it would only show its error forever. The
  * failures stay in rep for the caller to report. */
-int refresh_subscribe(db *d, const config *c, const int64_t *ids, size_t nids, int progress,
-		      refresh_progress_fn hook, void *ctx, refresh_report *rep);
-
-/* The network settings of the config as fetch options (feed body cap
- * included); callers lower max_body for smaller documents. */
-void refresh_fetch_opts(const config *c, fetch_opts *o);
-
-/* FNV-1a 64 of a body, used to skip re-parsing identical feeds. */
-uint64_t refresh_hash(const char *buf, size_t len);
+int refresh_subscribe(db *d, const config *c, const refresh_opts *o, refresh_report *rep);
 
 #endif

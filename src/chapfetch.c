@@ -10,7 +10,7 @@
 #include "chapjson.h"
 #include "fetch.h"
 #include "id3chap.h"
-#include "refresh.h"
+#include "log.h"
 #include "util.h"
 
 /* --- jobs and requests ---------------------------------------------- */
@@ -157,7 +157,7 @@ int chapfetch_run(db *d, const config *c, int64_t episode_id, const int64_t *ids
 	}
 	fetch_global_init();
 	fetch_opts o;
-	refresh_fetch_opts(c, &o);
+	config_fetch_opts(c, &o);
 	o.max_body = CHAPFETCH_MAX_BODY;
 	struct cf_run run = {.batch = CHAPFETCH_BATCH_INIT, .st = st};
 	fetcher *f = fetcher_new(&o, on_chapters, &run);
@@ -202,7 +202,7 @@ static int fetch_head(const config *c, const char *url, int is_local, struct hea
 {
 	fetch_global_init();
 	fetch_opts o;
-	refresh_fetch_opts(c, &o);
+	config_fetch_opts(c, &o);
 	o.max_body = CHAPFETCH_HEAD_BYTES;
 	char range[32];
 	snprintf(range, sizeof range, "0-%d", CHAPFETCH_HEAD_BYTES - 1);
@@ -239,4 +239,58 @@ int chapfetch_embedded(db *d, const config *c, const db_episode *e, int is_local
 		*err = xstrdup(db_errmsg(d));
 	chapter_list_clear(&l);
 	return *err ? -1 : n;
+}
+
+/* --- one episode, for the front ends ------------------------------------ */
+
+/* 1 when e's media file is to be probed: see chapfetch_episode. */
+static int media_due(db *d, const db_episode *e)
+{
+	if (!e->enclosure_url || db_embedded_probed(d, e->id))
+		return 0;
+	chapter_list l = CHAPTER_LIST_INIT;
+	size_t visible = 0;
+	if (db_chapters_merged(d, e->id, &l) == 0)
+		for (size_t i = 0; i < l.n; i++)
+			visible += !l.v[i].hidden;
+	else
+		visible = 2; /* the cache cannot say: no network for it */
+	chapter_list_clear(&l);
+	return visible < 2;
+}
+
+int chapfetch_episode(db *d, const config *c, int64_t episode_id, chapfetch_outcome *out)
+{
+	memset(out, 0, sizeof *out);
+	db_episode e;
+	int rc = db_episode_get(d, episode_id, &e);
+	if (rc != 0)
+		return rc;
+	chapfetch_stats st;
+	if (e.chapters_url) {
+		rc = chapfetch_run(d, c, e.id, NULL, 0, &st);
+		out->changed = rc == 0 && st.fetched > 0;
+		out->file_error = rc == 0 ? db_chapter_file_error(d, e.id) : NULL;
+	}
+	if (rc == 0 && media_due(d, &e)) {
+		db_podcast p;
+		int local = 0;
+		if (db_podcast_get(d, e.podcast_id, &p) == 0) {
+			local = p.is_local;
+			db_podcast_free(&p);
+		}
+		if (chapfetch_embedded(d, c, &e, local, &out->media_error) > 0)
+			out->changed = 1;
+		if (out->media_error)
+			log_msg("chapters", "episode %lld: %s", (long long)e.id, out->media_error);
+	}
+	db_episode_free(&e);
+	return rc;
+}
+
+void chapfetch_outcome_free(chapfetch_outcome *o)
+{
+	free(o->file_error);
+	free(o->media_error);
+	memset(o, 0, sizeof *o);
 }

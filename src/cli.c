@@ -88,10 +88,13 @@ json_t *cli_jseconds(double v)
 	return v < 0 ? json_null() : json_real(v);
 }
 
-/* Prints one JSON document to stdout and frees it. */
+/* Prints one JSON document to stdout and frees it. Fifteen significant
+ * digits is what a double holds exactly in decimal: every number that was
+ * read as a decimal (a feed's times, a chapters file) comes back as written. */
 int cli_emit_json(json_t *doc)
 {
-	int rc = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII) == 0 ? EXIT_OK : EXIT_FAIL;
+	size_t flags = JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(15);
+	int rc = json_dumpf(doc, stdout, flags) == 0 ? EXIT_OK : EXIT_FAIL;
 	putchar('\n');
 	json_decref(doc);
 	return rc;

@@ -112,6 +112,22 @@ static void chapters_text(const db_episode *e, const chapter_list *l,
 	}
 }
 
+/* "podcue: episode 42: MESSAGE" on stderr, the message made safe. */
+static void episode_warning(int64_t id, const char *msg)
+{
+	fprintf(stderr, "podcue: episode %lld: ", (long long)id);
+	cli_print_safe(stderr, msg, 0);
+	fputc('\n', stderr);
+}
+
+static size_t visible_count(const chapter_list *l)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < l->n; i++)
+		n += !l->v[i].hidden;
+	return n;
+}
+
 int cmd_chapters(app *a, int argc, char **argv)
 {
 	int json;
@@ -120,37 +136,23 @@ int cmd_chapters(app *a, int argc, char **argv)
 				  &json, &e);
 	if (rc != EXIT_OK)
 		return rc;
-	int64_t id = e.id;
-	/* Lazily fetch a chapters file that was never fetched (or is a stale
-	 * placeholder); a failure is reported but the other sources still show. */
-	chapfetch_stats cs;
-	if (e.chapters_url && chapfetch_run(a->d, &a->cfg, id, NULL, 0, &cs) == 0) {
-		char *msg = db_chapter_file_error(a->d, id);
-		if (msg) {
-			fprintf(stderr, "podcue: episode %lld: ", (long long)id);
-			cli_print_safe(stderr, msg, 0);
-			fputc('\n', stderr);
-		}
-		free(msg);
-	}
-	/* Chapters inside the media file, read once from its head. */
-	db_podcast p;
-	if (db_podcast_get(a->d, e.podcast_id, &p) == 0) {
-		char *err = NULL;
-		if (chapfetch_embedded(a->d, &a->cfg, &e, p.is_local, &err) < 0) {
-			fprintf(stderr, "podcue: episode %lld: ", (long long)id);
-			cli_print_safe(stderr, err, 0);
-			fputc('\n', stderr);
-		}
-		free(err);
-		db_podcast_free(&p);
-	}
+	/* A chapters file never fetched (or a stale placeholder), and the
+	 * media file when nothing else has chapters (see chapfetch_episode);
+	 * a cache error there shows again when the list is read below. */
+	chapfetch_outcome o;
+	chapfetch_episode(a->d, &a->cfg, e.id, &o);
+	if (o.file_error)
+		episode_warning(e.id, o.file_error);
 	chapter_list l = CHAPTER_LIST_INIT;
 	chapnotes_info info = {NULL, 0};
-	if (db_chapters_merged(a->d, id, &l) != 0) {
+	if (db_chapters_merged(a->d, e.id, &l) != 0) {
 		cli_error("%s", db_errmsg(a->d));
 		rc = EXIT_FAIL;
 	} else {
+		/* Why the media file could not be read matters only when no
+		 * source gave chapters. */
+		if (o.media_error && !visible_count(&l))
+			episode_warning(e.id, o.media_error);
 		notes_warnings(&e, &l, &info);
 		if (json) {
 			rc = cli_emit_json(chapters_json(&e, &l, &info));
@@ -160,6 +162,7 @@ int cmd_chapters(app *a, int argc, char **argv)
 		}
 	}
 	chapnotes_info_free(&info);
+	chapfetch_outcome_free(&o);
 	chapter_list_clear(&l);
 	db_episode_free(&e);
 	return rc;

@@ -13,6 +13,7 @@
 #include "paths.h"
 #include "refresh.h"
 #include "text.h"
+#include "urlrule.h"
 #include "util.h"
 
 /* Prints the per-feed failure summary (to stderr) and returns the exit
@@ -44,15 +45,53 @@ static void say_stderr(const char *msg, void *ctx)
 	fprintf(stderr, "podcue: %s\n", msg);
 }
 
+/* The refresh progress hook of a terminal: one line on stderr, redrawn in
+ * place, cleared at the end. Never cancels. */
+static int draw_bar(void *ctx, const refresh_progress *p)
+{
+	(void)ctx;
+	if (p->final) {
+		fprintf(stderr, "\r\033[K");
+		return 0;
+	}
+	int width = 24, filled = p->total ? (int)((int64_t)p->done * width / p->total) : 0;
+	char bar[32];
+	for (int i = 0; i < width; i++)
+		bar[i] = i < filled ? '#' : '.';
+	bar[width] = '\0';
+	/* Only our own ASCII and a URL trimmed to 40 bytes reach the terminal;
+	 * every byte of the URL outside printable ASCII (controls, and bytes
+	 * of C1 controls such as 0x9B, CSI on 8-bit terminals) is a '?'. */
+	char cur[41] = "";
+	if (p->current) {
+		size_t k = 0;
+		for (const char *s = p->current; *s && k < 40; s++)
+			cur[k++] = ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f) ? '?' : *s;
+		cur[k] = '\0';
+	}
+	fprintf(stderr, "\r\033[K[%s] %d/%d feeds  %.1f MB  %s", bar, p->done, p->total,
+		(double)p->bytes / 1e6, cur);
+	fflush(stderr);
+	return 0;
+}
+
+/* Refresh options for ids (all podcasts when NULL), with the progress bar
+ * when stderr is a terminal. */
+static refresh_opts refresh_options(const int64_t *ids, size_t n)
+{
+	return (refresh_opts){.ids = ids, .nids = n,
+			      .progress = isatty(STDERR_FILENO) ? draw_bar : NULL};
+}
+
 static int run_refresh(app *a, const int64_t *ids, size_t n, int quiet_ok)
 {
 	refresh_report rep;
-	int progress = isatty(STDERR_FILENO);
 	/* Feeds that do not change are never parsed again: their notes are
 	 * read again here when the chapter finder has improved. */
 	if (notes_rescan(a->d, say_stderr, NULL) < 0)
 		cli_error("cache error while reading notes again: %s", db_errmsg(a->d));
-	if (refresh_podcasts(a->d, &a->cfg, ids, n, progress, &rep) != 0)
+	refresh_opts o = refresh_options(ids, n);
+	if (refresh_podcasts(a->d, &a->cfg, &o, &rep) != 0)
 		cli_error("cache error during refresh: %s", db_errmsg(a->d));
 	int rc = report_refresh(&rep, quiet_ok);
 	refresh_report_free(&rep);
@@ -92,8 +131,8 @@ int cmd_add(app *a, int argc, char **argv)
 	}
 	if (n) {
 		refresh_report rep;
-		if (refresh_subscribe(a->d, &a->cfg, ids, n, isatty(STDERR_FILENO), NULL, NULL,
-				      &rep) != 0)
+		refresh_opts o = refresh_options(ids, n);
+		if (refresh_subscribe(a->d, &a->cfg, &o, &rep) != 0)
 			cli_error("cache error: %s", db_errmsg(a->d));
 		if (report_refresh(&rep, 1) != EXIT_OK)
 			rc = EXIT_FAIL;
@@ -204,7 +243,7 @@ int cmd_import(app *a, int argc, char **argv)
 	size_t n = 0, skipped = 0, refused = 0;
 	for (size_t i = 0; i < l.n; i++) {
 		/* An OPML file may come from anyone: only http(s) feeds. */
-		if (!fetch_url_allowed(l.v[i].url, 0)) {
+		if (!urlrule_remote(l.v[i].url)) {
 			char *shown = text_sanitize(l.v[i].url, (size_t)-1, 0);
 			cli_error("skipping %s: only http and https feeds are imported", shown);
 			free(shown);
@@ -217,6 +256,9 @@ int cmd_import(app *a, int argc, char **argv)
 			cli_error("%s", db_errmsg(a->d));
 			continue;
 		}
+		/* The outline's title names the feed until the feed gives one. */
+		if (db_podcast_set_title(a->d, id, l.v[i].title) != 0)
+			cli_error("%s", db_errmsg(a->d));
 		if (existed)
 			skipped++;
 		else

@@ -16,6 +16,9 @@
 #define PODCUE_VERSION "0.1.0"
 #endif
 
+/* After the version: fetch.h defines a default of its own. */
+#include "fetch.h"
+
 enum opt_type { OPT_INT, OPT_STR, OPT_MPV };
 
 /* One row per setting: the single source for parsing, defaults and docs. */
@@ -124,6 +127,19 @@ void config_free(config *c)
 	free(c->mpv_options);
 	keymap_free(c->keys);
 	memset(c, 0, sizeof *c);
+}
+
+void config_fetch_opts(const config *c, fetch_opts *o)
+{
+	fetch_opts_default(o);
+	o->max_parallel = c->jobs;
+	o->max_per_host = c->per_host;
+	o->connect_timeout_ms = (long)c->connect_timeout * 1000;
+	o->low_speed_time = c->stall_timeout;
+	o->total_timeout_ms = (long)c->feed_timeout * 1000;
+	o->max_body = (size_t)c->max_feed_mb << 20;
+	o->max_redirects = c->max_redirects;
+	o->user_agent = c->user_agent;
 }
 
 void config_add_mpv_option(config *c, const char *kv)

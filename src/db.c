@@ -713,15 +713,13 @@ int db_podcast_remove(db *d, int64_t id)
 	return sqlite3_changes(d->h) ? 0 : 1;
 }
 
-int db_podcast_set_error(db *d, int64_t id, const char *err, int64_t when)
+int db_podcast_set_error(db *d, int64_t id, const char *err)
 {
-	sqlite3_stmt *st = dbi_prep(d, "UPDATE podcast SET last_error = ?, last_refresh = ?"
-				       " WHERE id = ?");
+	sqlite3_stmt *st = dbi_prep(d, "UPDATE podcast SET last_error = ? WHERE id = ?");
 	if (!st)
 		return -1;
 	dbi_bind_text(st, 1, err);
-	sqlite3_bind_int64(st, 2, when);
-	sqlite3_bind_int64(st, 3, id);
+	sqlite3_bind_int64(st, 2, id);
 	return dbi_run(d, st, "record feed error");
 }
 
@@ -734,6 +732,19 @@ int db_podcast_touch(db *d, int64_t id, int64_t when)
 	sqlite3_bind_int64(st, 1, when);
 	sqlite3_bind_int64(st, 2, id);
 	return dbi_run(d, st, "record feed check");
+}
+
+int db_podcast_set_title(db *d, int64_t id, const char *title)
+{
+	if (str_blank(title))
+		return 0;
+	sqlite3_stmt *st = dbi_prep(d, "UPDATE podcast SET title = ?"
+				       " WHERE id = ? AND coalesce(title, '') = ''");
+	if (!st)
+		return -1;
+	dbi_bind_text(st, 1, title);
+	sqlite3_bind_int64(st, 2, id);
+	return dbi_run(d, st, "name podcast");
 }
 
 int db_podcast_set_url(db *d, int64_t id, const char *new_url)

@@ -178,7 +178,7 @@ static int store_podcast_row(db *d, int64_t id, const feed *f, const char *etag,
 			     const char *last_modified, uint64_t content_hash, int64_t when)
 {
 	sqlite3_stmt *st = dbi_prep(d,
-		"UPDATE podcast SET title = coalesce(?1, title), link = ?2, description = ?3,"
+		"UPDATE podcast SET title = coalesce(nullif(?1, ''), title), link = ?2, description = ?3,"
 		" author = ?4, image = ?5, language = ?6, podcast_guid = ?7, etag = ?8,"
 		" last_modified = ?9, content_hash = ?10, last_refresh = ?11, last_error = NULL"
 		" WHERE id = ?12");

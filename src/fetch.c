@@ -22,6 +22,7 @@
 
 #include <curl/curl.h>
 
+#include "urlrule.h"
 #include "util.h"
 
 #define MIB ((size_t)1 << 20)
@@ -120,35 +121,6 @@ static void opts_sanitize(fetch_opts *o)
 }
 
 /* ---- URL helpers ---------------------------------------------------- */
-
-/* Why url may not be handed to libcurl, or NULL when it may. */
-static const char *url_refusal(const char *url, int allow_file)
-{
-	const char *rest;
-	int is_file = 0;
-	if (!url)
-		return "unsupported URL scheme";
-	if (str_prefix(url, "http://", 1))
-		rest = url + 7;
-	else if (str_prefix(url, "https://", 1))
-		rest = url + 8;
-	else if (allow_file && str_prefix(url, "file://", 1))
-		rest = url + 7, is_file = 1;
-	else
-		return "unsupported URL scheme";
-	for (const unsigned char *p = (const unsigned char *)url; *p; p++)
-		if (*p <= ' ' || *p == 0x7f)
-			return "malformed URL (contains spaces or control characters)";
-	/* http needs a host ("http:///x" is not fetchable); file:///x is fine. */
-	if (!*rest || (!is_file && strchr("/?#", *rest)))
-		return "malformed URL (no host)";
-	return NULL;
-}
-
-int fetch_url_allowed(const char *url, int allow_file)
-{
-	return url_refusal(url, allow_file) == NULL;
-}
 
 /* Host (lower-case, no brackets stripped) and port of url; NULL host when
  * it does not parse. Caller frees *host. */
@@ -534,8 +506,8 @@ static void job_setopts(fetcher *f, fetch_job *j)
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)o->max_redirects);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, j->allow_file ? "http,https,file" : "http,https");
-	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, urlrule_curl_protocols(j->allow_file));
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, urlrule_curl_redirect_protocols());
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
 	if (o->low_speed_limit > 0 && o->low_speed_time > 0) {
 		curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, o->low_speed_limit);
@@ -709,7 +681,7 @@ void fetcher_add(fetcher *f, const fetch_request *req)
 static int start_job(fetcher *f, fetch_job *j)
 {
 	j->started = now_ms();
-	const char *refusal = url_refusal(j->url, j->allow_file);
+	const char *refusal = urlrule_refusal(j->url, j->allow_file);
 	if (refusal) {
 		finish_early(f, j, xstrdup(refusal));
 		return 1;

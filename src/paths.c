@@ -12,7 +12,7 @@
 
 #include <curl/curl.h>
 
-#include "fetch.h"
+#include "urlrule.h"
 #include "util.h"
 
 /* $VAR/podcue/name, or $HOME/fallback/podcue/name when $VAR is unset or
@@ -92,7 +92,7 @@ char *paths_file_url(const char *path)
 char *paths_feed_url(const char *arg, int *is_local)
 {
 	*is_local = 0;
-	if (fetch_url_allowed(arg, 0))
+	if (urlrule_remote(arg))
 		return xstrdup(arg);
 	if (str_prefix(arg, "file://", 1)) {
 		*is_local = 1;

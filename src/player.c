@@ -37,6 +37,7 @@
 
 #include "fetch.h"
 #include "log.h"
+#include "urlrule.h"
 #include "util.h"
 
 
@@ -499,22 +500,6 @@ void player_set_chapters(player *p, const chapter_list *l)
 
 /* ---- commands ---- */
 
-/* 1 when libmpv may be handed url. */
-static int url_allowed(const char *url, int allow_local)
-{
-	if (!url || !*url)
-		return 0;
-	if (url[0] == '/') {
-		if (!allow_local)
-			return 0;
-		for (const unsigned char *s = (const unsigned char *)url; *s; s++)
-			if (*s < 0x20 || *s == 0x7f)
-				return 0;
-		return 1;
-	}
-	return fetch_url_allowed(url, allow_local);
-}
-
 static void clear_file(player *p)
 {
 	free(p->warn_line);
@@ -563,7 +548,7 @@ int player_load(player *p, const char *url, int allow_local, int64_t tag, double
 		const chapter_list *chapters, char **err)
 {
 	*err = NULL;
-	if (!url_allowed(url, allow_local)) {
+	if (!urlrule_playable(url, allow_local)) {
 		*err = xstrdup(allow_local ? "only http, https and local files can be played"
 					   : "only http and https URLs can be played");
 		return -1;

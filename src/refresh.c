@@ -1,17 +1,16 @@
 /*
- * refresh.c - the refresh engine (see refresh.h).
+ * refresh.c - the refresh engine's pipeline (see refresh.h); the rules it
+ * applies to each feed are in ingest.c.
  *
- * Flow per feed: fetch (conditional GET) -> 304: touch -> same body hash:
- * touch -> parse -> derive text/links/chapters per item -> one transaction:
- * store feed (+ URL move on an all-permanent redirect chain) -> commit.
- * itunes:new-feed-url is honoured only after the new URL has been fetched
- * and parsed successfully: it is queued as a second request in the same run.
+ * Flow per feed: fetch (conditional GET) -> ingest_prepare (hash, parse,
+ * derive) -> ingest_store (one transaction). A new-feed-url that the rules
+ * say to follow is queued as a second request in the same run.
  *
  * Three threads share the work, as a pipeline, so that transfers, parsing
  * and SQLite overlap instead of taking turns:
- *   network thread (the caller): drives the fetcher, nothing else;
- *   parse thread: hashes a fetched feed body, parses it and derives the
- *     show-note text and chapters (no database);
+ *   network thread (the caller): drives the fetcher and calls the
+ *     progress hook, nothing else;
+ *   parse thread: ingest_prepare on a fetched feed body (no database);
  *   store thread: everything that touches the database.
  * Once a podcast's feed is stored, the chapter files of its newest
  * episodes (chapfetch.h) are queued on the same fetcher, so they are
@@ -27,17 +26,13 @@
 #include "refresh.h"
 
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "chapfetch.h"
-#include "chapnotes.h"
-#include "feed.h"
 #include "fetch.h"
-#include "html.h"
+#include "ingest.h"
 #include "util.h"
 
 /* One request: a feed, a feed's new-feed-url, or a chapters file. */
@@ -54,29 +49,16 @@ struct job {
 	char *etag, *last_modified;
 };
 
-/* Derived per-item data: notes as text, numbered links, notes chapters. */
-struct extras {
-	db_item_extra *x;
-	html_text *texts;
-	chapter_list *chapters;
-	size_t n;
-};
-
 /* A finished transfer on its way through the pipeline: the result with
  * its strings copied and its body taken (the fetcher frees its own), and
- * what the parse stage made of a feed body (see prepare()). */
+ * what the parse stage made of a feed body (ingest_prepare). */
 struct done {
 	struct done *next;
 	struct job *j;
 	fetch_result res;
 	int windowed;      /* a feed body: counts in run.in_flight until stored */
 	int prepared;      /* prepare() ran; the body is freed */
-	int unchanged;     /* the same body as last time */
-	int parsed;        /* f and e are filled */
-	char *parse_error; /* not a feed, when neither */
-	uint64_t hash;
-	feed f;
-	struct extras e;
+	ingest_body b;     /* a feed body, prepared */
 };
 
 struct queue {
@@ -96,7 +78,6 @@ struct run {
 	db *d;
 	fetcher *f;            /* network thread only */
 	refresh_report *rep;   /* store thread (total: set before it starts) */
-	int progress;
 	refresh_progress_fn hook;
 	void *hook_ctx;
 	int cancelled;
@@ -131,16 +112,6 @@ struct run {
 	int feeds_done, feeds_total;
 };
 
-uint64_t refresh_hash(const char *buf, size_t len)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)buf[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 static void job_free(struct job *j)
 {
 	if (!j)
@@ -150,63 +121,6 @@ static void job_free(struct job *j)
 	free(j->etag);
 	free(j->last_modified);
 	free(j);
-}
-
-static void add_failure(struct run *r, const struct job *j, const char *msg)
-{
-	refresh_report *rep = r->rep;
-	rep->failures = xrealloc(rep->failures, (rep->nfailures + 1) * sizeof *rep->failures);
-	refresh_failure *f = &rep->failures[rep->nfailures++];
-	f->id = j->id;
-	f->url = xstrdup(j->url);
-	f->title = xstrdup(j->title);
-	f->error = xstrdup(msg);
-	rep->failed++;
-}
-
-static void record_error(struct run *r, const struct job *j, const char *msg)
-{
-	if (j->is_move) {
-		/* The old URL still works; a broken new-feed-url is only noted. */
-		return;
-	}
-	add_failure(r, j, msg);
-	if (db_podcast_set_error(r->d, j->id, msg, now_s()) != 0)
-		r->dberr = 1;
-}
-
-static void extras_build(struct extras *e, const feed *f)
-{
-	e->n = f->nitems;
-	e->x = xcalloc(e->n, sizeof *e->x);
-	e->texts = xcalloc(e->n, sizeof *e->texts);
-	e->chapters = xcalloc(e->n, sizeof *e->chapters);
-	for (size_t i = 0; i < e->n; i++) {
-		const feed_item *it = &f->items[i];
-		if (it->notes)
-			html_to_text(it->notes, strlen(it->notes), &e->texts[i]);
-		const char *text = e->texts[i].text;
-		/* Chapters are read on the notes' own structure, not on the
-		 * reading text with its numbered links. */
-		if (it->notes)
-			chapnotes_from_notes(it->notes, strlen(it->notes),
-					     it->duration, &e->chapters[i], NULL);
-		e->x[i].notes_text = text;
-		e->x[i].links = e->texts[i].links;
-		e->x[i].nlinks = e->texts[i].nlinks;
-		e->x[i].notes_chapters = &e->chapters[i];
-	}
-}
-
-static void extras_free(struct extras *e)
-{
-	for (size_t i = 0; i < e->n; i++) {
-		html_text_free(&e->texts[i]);
-		chapter_list_clear(&e->chapters[i]);
-	}
-	free(e->x);
-	free(e->texts);
-	free(e->chapters);
 }
 
 /* Store thread: asks the network thread to fetch j. */
@@ -221,11 +135,9 @@ static void post_request(struct run *r, struct job *j, int is_feed)
 	pthread_mutex_unlock(&r->mu);
 }
 
-/* Returns 1 when a request for new_url was queued. */
-static int queue_move(struct run *r, const struct job *j, const char *new_url)
+/* Store thread: fetches new_url, the new-feed-url of j's podcast. */
+static void queue_move(struct run *r, const struct job *j, const char *new_url)
 {
-	if (!new_url || strcmp(new_url, j->url) == 0 || !fetch_url_allowed(new_url, 0))
-		return 0;
 	struct job *m = xcalloc(1, sizeof *m);
 	m->id = j->id;
 	m->slot = j->slot;
@@ -233,7 +145,6 @@ static int queue_move(struct run *r, const struct job *j, const char *new_url)
 	m->title = xstrdup(j->title);
 	m->is_move = 1;
 	post_request(r, m, 1);
-	return 1;
 }
 
 /* The request for a chapters file; takes job's strings. */
@@ -281,132 +192,36 @@ static void chapters_due(struct run *r, const struct job *j)
 		queue_chapters(r);
 }
 
-/* Stores a parsed feed in one transaction; moves the URL when asked. */
-static int store(struct run *r, const struct job *j, const feed *f, const struct extras *e,
-		 const fetch_result *res, uint64_t hash, const char *move_to)
+/* The feed request j as the rules see it. */
+static ingest_job ingest_job_of(const struct job *j)
 {
-	db_store_stats st = {0};
-	int rc = db_begin(r->d);
-	if (rc == 0)
-		rc = db_store_feed(r->d, j->id, f, e->x, res->etag, res->last_modified, hash,
-				   now_s(), &st);
-	if (rc == 0 && move_to)
-		rc = db_podcast_set_url(r->d, j->id, move_to);
-	if (rc == 0)
-		rc = db_commit(r->d);
-	if (rc != 0)
-		db_rollback(r->d);
-	if (rc == 0) {
-		r->rep->updated++;
-		r->rep->episodes_added += st.added;
-		if (move_to)
-			r->rep->moved++;
-	}
-	return rc;
+	return (ingest_job){.id = j->id, .url = j->url, .title = j->title,
+			    .is_move = j->is_move, .old_hash = j->old_hash};
 }
 
-/* The charset parameter of a Content-Type header value, unquoted, or
- * NULL. ISO-8859-1, Latin-1 and US-ASCII labels become windows-1252, as
- * browsers read them (WHATWG Encoding): servers that say so usually send
- * windows-1252 punctuation. feed_parse tries it only when the body does
- * not decode as it declares itself. Caller frees. */
-static char *content_charset(const char *ctype)
-{
-	const char *p = ctype ? strcasestr(ctype, "charset=") : NULL;
-	if (!p)
-		return NULL;
-	p += 8;
-	if (*p == '"')
-		p++;
-	size_t n = strcspn(p, "\"; \t");
-	if (n == 0 || n > 40)
-		return NULL;
-	char *cs = xstrndup(p, n);
-	static const char *const latin1[] = {"iso-8859-1", "iso8859-1", "latin1",
-					     "l1", "us-ascii", "ascii"};
-	for (size_t i = 0; i < sizeof latin1 / sizeof latin1[0]; i++) {
-		if (str_ieq(cs, latin1[i])) {
-			free(cs);
-			return xstrdup("windows-1252");
-		}
-	}
-	return cs;
-}
-
-/* Parse stage (no database): hashes a fetched feed body, and unless it
- * is the same as last time parses it and derives its items' extras; then
- * frees the body. Anything else passes untouched. */
+/* Parse stage (no database): prepares a fetched feed body (ingest_prepare,
+ * which frees it). Anything else passes untouched. */
 static void prepare(struct done *x)
 {
-	const struct job *j = x->j;
-	fetch_result *res = &x->res;
 	x->prepared = 1;
-	if (j->is_chapters || !res->ok || res->not_modified)
+	if (x->j->is_chapters || !x->res.ok || x->res.not_modified)
 		return;
-	x->hash = refresh_hash(res->body, res->len);
-	if (!j->is_move && x->hash == j->old_hash && !(res->redirects && res->permanent)) {
-		x->unchanged = 1;
-	} else {
-		char *err = NULL;
-		char *charset = content_charset(res->content_type);
-		int rc = feed_parse(res->body, res->len, res->final_url, charset, &x->f, &err);
-		free(charset);
-		if (rc == 0) {
-			x->parsed = 1;
-			extras_build(&x->e, &x->f);
-		} else {
-			x->parse_error = err ? err : xstrdup("not a podcast feed");
-		}
-	}
-	free(res->body);
-	res->body = NULL;
+	ingest_job ij = ingest_job_of(x->j);
+	ingest_prepare(&ij, &x->res, &x->b);
 }
 
-/* Store stage for a prepared feed body. Returns 1 when the feed was
- * stored and nothing more is to be fetched for it (no new-feed-url). */
-static int handle_body(struct run *r, struct done *x)
-{
-	struct job *j = x->j;
-	const fetch_result *res = &x->res;
-	if (x->unchanged) {
-		r->rep->unchanged++;
-		if (db_podcast_touch(r->d, j->id, now_s()) != 0)
-			r->dberr = 1;
-		return 0;
-	}
-	if (!x->parsed) {
-		record_error(r, j, x->parse_error);
-		return 0;
-	}
-	const feed *f = &x->f;
-	const char *move_to = NULL;
-	if (j->is_move)
-		move_to = j->url;
-	else if (res->redirects && res->permanent && res->final_url &&
-		 strcmp(res->final_url, j->url) != 0)
-		move_to = res->final_url;
-	if (store(r, j, f, &x->e, res, x->hash, move_to) != 0) {
-		r->dberr = 1;
-		add_failure(r, j, db_errmsg(r->d));
-		return 0;
-	}
-	return j->is_move || !queue_move(r, j, f->new_feed_url);
-}
-
-/* Store thread: one finished feed. */
+/* Store thread: one finished feed. Once it is stored, its new-feed-url is
+ * fetched when the rules say so, else its chapter files are due. */
 static void handle_feed(struct run *r, struct done *x)
 {
-	struct job *j = x->j;
-	const fetch_result *res = &x->res;
-	if (!res->ok) {
-		record_error(r, j, res->error ? res->error : "download failed");
-	} else if (res->not_modified) {
-		r->rep->unchanged++;
-		if (db_podcast_touch(r->d, j->id, now_s()) != 0)
-			r->dberr = 1;
-	} else if (handle_body(r, x)) {
-		chapters_due(r, j);
-	}
+	ingest_job ij = ingest_job_of(x->j);
+	const char *follow;
+	if (ingest_store(r->d, &ij, &x->res, &x->b, r->rep, &follow, &r->dberr) != INGEST_STORED)
+		return;
+	if (follow)
+		queue_move(r, x->j, follow);
+	else
+		chapters_due(r, x->j);
 }
 
 static void flush_chapters(struct run *r)
@@ -437,11 +252,7 @@ static void done_free(struct done *x)
 	free(x->res.content_type);
 	free(x->res.final_url);
 	free(x->res.error);
-	free(x->parse_error);
-	if (x->parsed) {
-		extras_free(&x->e);
-		feed_free(&x->f);
-	}
+	ingest_body_free(&x->b);
 	job_free(x->j);
 	free(x);
 }
@@ -592,61 +403,26 @@ static void on_done(fetch_result *res, void *ctx)
 	pthread_mutex_unlock(&r->mu);
 }
 
-static void draw_progress(struct run *r, int final)
+/* Network thread: calls the progress hook, at most every 100 ms unless
+ * final. */
+static void report_progress(struct run *r, int final)
 {
-	if (!r->progress && !r->hook)
+	if (!r->hook)
 		return;
 	int64_t t = now_ms();
 	if (!final && t - r->last_draw < 100)
 		return;
 	r->last_draw = t;
-	fetch_progress p;
-	fetcher_progress(r->f, &p);
+	fetch_progress fp;
+	fetcher_progress(r->f, &fp);
+	refresh_progress p = {.bytes = fp.bytes, .current = fp.current, .final = final};
 	/* Feeds stored of feeds to fetch (chapter files are not counted). */
 	pthread_mutex_lock(&r->mu);
 	p.done = r->feeds_done;
 	p.total = r->feeds_total;
 	pthread_mutex_unlock(&r->mu);
-	if (r->hook) {
-		if (r->hook(r->hook_ctx, p.done, p.total) != 0)
-			r->cancelled = 1;
-		return;
-	}
-	if (final) {
-		fprintf(stderr, "\r\033[K");
-		return;
-	}
-	int width = 24, filled = p.total ? (int)((int64_t)p.done * width / p.total) : 0;
-	char bar[32];
-	for (int i = 0; i < width; i++)
-		bar[i] = i < filled ? '#' : '.';
-	bar[width] = '\0';
-	/* Only our own ASCII and a URL trimmed to 40 bytes reach the terminal;
-	 * every byte of the URL outside printable ASCII (controls, and bytes
-	 * of C1 controls such as 0x9B, CSI on 8-bit terminals) is a '?'. */
-	char cur[41] = "";
-	if (p.current) {
-		size_t k = 0;
-		for (const char *s = p.current; *s && k < 40; s++)
-			cur[k++] = ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f) ? '?' : *s;
-		cur[k] = '\0';
-	}
-	fprintf(stderr, "\r\033[K[%s] %d/%d feeds  %.1f MB  %s", bar, p.done, p.total,
-		(double)p.bytes / 1e6, cur);
-	fflush(stderr);
-}
-
-void refresh_fetch_opts(const config *c, fetch_opts *o)
-{
-	fetch_opts_default(o);
-	o->max_parallel = c->jobs;
-	o->max_per_host = c->per_host;
-	o->connect_timeout_ms = (long)c->connect_timeout * 1000;
-	o->low_speed_time = c->stall_timeout;
-	o->total_timeout_ms = (long)c->feed_timeout * 1000;
-	o->max_body = (size_t)c->max_feed_mb << 20;
-	o->max_redirects = c->max_redirects;
-	o->user_agent = c->user_agent;
+	if (r->hook(r->hook_ctx, &p) != 0)
+		r->cancelled = 1;
 }
 
 static void queue_podcast(struct run *r, db_podcast *p)
@@ -770,7 +546,7 @@ static void network_loop(struct run *r)
 	for (;;) {
 		submit_ready(r);
 		int left = fetcher_step(r->f, 10);
-		draw_progress(r, 0);
+		report_progress(r, 0);
 		if (r->cancelled)
 			return;
 		if (left > 0 || !pipeline_idle(r))
@@ -855,44 +631,42 @@ static void run_free(struct run *r)
 	pthread_mutex_destroy(&r->mu);
 }
 
-int refresh_podcasts(db *d, const config *c, const int64_t *ids, size_t nids,
-		     int progress, refresh_report *rep)
+int refresh_subscribe(db *d, const config *c, const refresh_opts *o, refresh_report *rep)
 {
-	return refresh_podcasts_hook(d, c, ids, nids, progress, NULL, NULL, rep);
-}
-
-int refresh_subscribe(db *d, const config *c, const int64_t *ids, size_t nids, int progress,
-		      refresh_progress_fn hook, void *ctx, refresh_report *rep)
-{
-	int rc = refresh_podcasts_hook(d, c, ids, nids, progress, hook, ctx, rep);
+	int rc = refresh_podcasts(d, c, o, rep);
 	for (size_t i = 0; i < rep->nfailures; i++)
 		db_podcast_remove(d, rep->failures[i].id);
 	return rc;
 }
 
-int refresh_podcasts_hook(db *d, const config *c, const int64_t *ids, size_t nids,
-			  int progress, refresh_progress_fn hook, void *ctx, refresh_report *rep)
+/* Queues the podcasts o names, from the list of all of them. */
+static void queue_wanted(struct run *r, const refresh_opts *o, db_podcast *all, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int wanted = o->ids == NULL;
+		for (size_t k = 0; !wanted && k < o->nids; k++)
+			wanted = o->ids[k] == all[i].id;
+		if (wanted)
+			queue_podcast(r, &all[i]);
+	}
+}
+
+int refresh_podcasts(db *d, const config *c, const refresh_opts *o, refresh_report *rep)
 {
 	memset(rep, 0, sizeof *rep);
 	fetch_global_init();
-	fetch_opts o;
-	refresh_fetch_opts(c, &o);
+	fetch_opts fo;
+	config_fetch_opts(c, &fo);
 	db_podcast *all = NULL;
 	size_t n = 0;
 	if (db_podcast_list(d, &all, &n) != 0)
 		return -1;
-	struct run r = {.d = d, .rep = rep, .progress = progress, .hook = hook, .hook_ctx = ctx};
-	run_init(&r, n, o.max_parallel);
-	for (size_t i = 0; i < n; i++) {
-		int wanted = ids == NULL;
-		for (size_t k = 0; !wanted && k < nids; k++)
-			wanted = ids[k] == all[i].id;
-		if (wanted)
-			queue_podcast(&r, &all[i]);
-	}
+	struct run r = {.d = d, .rep = rep, .hook = o->progress, .hook_ctx = o->progress_ctx};
+	run_init(&r, n, fo.max_parallel);
+	queue_wanted(&r, o, all, n);
 	db_podcast_list_free(all, n);
 
-	r.f = fetcher_new(&o, on_done, &r);
+	r.f = fetcher_new(&fo, on_done, &r);
 	if (!r.f) { /* libcurl could not start: nothing was done */
 		run_free(&r);
 		return -1;
@@ -900,7 +674,7 @@ int refresh_podcasts_hook(db *d, const config *c, const int64_t *ids, size_t nid
 	pthread_t parse_thread, store_thread;
 	threads_start(&r, &parse_thread, &store_thread);
 	network_loop(&r);
-	draw_progress(&r, 1);
+	report_progress(&r, 1);
 	fetcher_free(r.f); /* when cancelled, aborts the transfers still running */
 	threads_stop(&r, &parse_thread, &store_thread);
 	if (!r.has_store && !r.cancelled)

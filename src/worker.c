@@ -65,9 +65,10 @@ static void post(worker *w, int kind, int64_t id, int failed, int changed, char 
 	wake(w);
 }
 
-static int on_progress(void *ctx, int done, int total)
+static int on_progress(void *ctx, const refresh_progress *p)
 {
 	worker *w = ctx;
+	int done = p->done, total = p->total;
 	pthread_mutex_lock(&w->mu);
 	int changed = w->done != done || w->total != total;
 	w->done = done;
@@ -103,8 +104,9 @@ static void do_refresh(worker *w, int64_t id)
 	/* See run_refresh in cmd_feeds.c: notes read again by a newer finder. */
 	if (notes_rescan(w->d, NULL, NULL) < 0)
 		log_msg("worker", "reading notes again: %s", db_errmsg(w->d));
-	int rc = refresh_podcasts_hook(w->d, &w->cfg, id ? &id : NULL, id ? 1 : 0, 0,
-				       on_progress, w, &rep);
+	refresh_opts o = {.ids = id ? &id : NULL, .nids = id ? 1 : 0,
+			  .progress = on_progress, .progress_ctx = w};
+	int rc = refresh_podcasts(w->d, &w->cfg, &o, &rep);
 	char *msg = rc != 0 ? xasprintf("cache error during refresh: %s", db_errmsg(w->d))
 			    : refresh_summary(&rep);
 	post(w, WORK_REFRESH, id, rc != 0 || rep.failed > 0, 1, msg);
@@ -125,7 +127,8 @@ static void do_add(worker *w, const char *arg)
 		post(w, WORK_ADD, id, 0, 0, xasprintf("already subscribed: %s", shown));
 	} else {
 		refresh_report rep;
-		refresh_subscribe(w->d, &w->cfg, &id, 1, 0, on_progress, w, &rep);
+		refresh_opts o = {.ids = &id, .nids = 1, .progress = on_progress, .progress_ctx = w};
+		refresh_subscribe(w->d, &w->cfg, &o, &rep);
 		if (rep.failed) {
 			char *why = refresh_summary(&rep);
 			post(w, WORK_ADD, 0, 1, 1, xasprintf("not subscribed: %s", why));
@@ -142,30 +145,10 @@ static void do_add(worker *w, const char *arg)
 
 static void do_chapters(worker *w, int64_t episode_id)
 {
-	chapfetch_stats st = {0};
-	int changed = 0;
-	if (chapfetch_run(w->d, &w->cfg, episode_id, NULL, 0, &st) == 0)
-		changed = st.fetched > 0;
-	chapter_list merged = CHAPTER_LIST_INIT;
-	db_episode e;
-	/* The media file is probed (a Range request for its ID3 tag) only when
-	 * no other source has a real list, and only once per episode. */
-	if (db_chapters_merged(w->d, episode_id, &merged) == 0 && merged.n < 2 &&
-	    !db_embedded_probed(w->d, episode_id) && db_episode_get(w->d, episode_id, &e) == 0) {
-		db_podcast p;
-		int local = 0;
-		if (db_podcast_get(w->d, e.podcast_id, &p) == 0) {
-			local = p.is_local;
-			db_podcast_free(&p);
-		}
-		char *err = NULL;
-		if (chapfetch_embedded(w->d, &w->cfg, &e, local, &err) > 0)
-			changed = 1;
-		free(err);
-		db_episode_free(&e);
-	}
-	chapter_list_clear(&merged);
-	post(w, WORK_CHAPTERS, episode_id, 0, changed, NULL);
+	chapfetch_outcome o;
+	chapfetch_episode(w->d, &w->cfg, episode_id, &o);
+	post(w, WORK_CHAPTERS, episode_id, 0, o.changed, NULL);
+	chapfetch_outcome_free(&o);
 }
 
 static void do_remove(worker *w, int64_t id)

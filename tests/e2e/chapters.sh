@@ -43,6 +43,8 @@ cat >"$W/feed.xml" <<EOF2
 08:00 Notes only</description></item>
 <item><guid>evil</guid><title>Hostile chapters URL</title><pubDate>Sat, 10 May 2025 10:00:00 GMT</pubDate>
 <podcast:chapters url="file:///etc/passwd" type="application/json+chapters"/></item>
+<item><guid>ms</guid><title>Milliseconds</title><pubDate>Thu, 08 May 2025 10:00:00 GMT</pubDate>
+<psc:chapters version="1.2"><psc:chapter start="00:00:00" title="One"/><psc:chapter start="00:00:57.734" title="Two"/><psc:chapter start="00:01:02.1" title="Three"/></psc:chapters></item>
 <item><guid>prose</guid><title>No chapters</title><pubDate>Fri, 09 May 2025 10:00:00 GMT</pubDate>
 <description>We start at 19:00 sharp. The match ended 3:2 on a 16:9 screen.</description></item>
 </channel></rss>
@@ -79,6 +81,10 @@ check "a chapter past the known duration is kept and flagged" \
 	jq_py "$T/c.json" '[c["past_end"] for c in d["chapters"]] == [False, False, True]'
 pc chapters "$(id_of psc)" >"$T/c.txt"
 check "text output marks the chapter past the end" grep -q "45:00.*past the end" "$T/c.txt"
+
+pc chapters "$(id_of ms)" --json >"$T/c.json"
+check "JSON numbers are written as the decimals they were read from" \
+	sh -c 'grep -q "\"start\": 57.734,\$" "$1" && grep -q "\"start\": 62.1,\$" "$1" && ! grep -q "[0-9]\.[0-9]*0000000" "$1"' _ "$T/c.json"
 
 pc chapters "$(id_of evil)" --json >"$T/c.json" 2>"$T/err"
 check "a file: chapters URL from a remote feed is refused with a message" grep -qi "unsupported URL scheme" "$T/err"
@@ -190,6 +196,10 @@ fi
 cat >"$W/emb.xml" <<EOF2
 <rss version="2.0"><channel><title>Embedded Show</title>
 <item><guid>emb</guid><title>Embedded</title><enclosure url="emb.mp3" type="audio/mpeg" length="1"/></item>
+<item><guid>gone-notes</guid><title>Notes, media gone</title><enclosure url="gone.mp3" type="audio/mpeg" length="1"/>
+<description>00:00 Hello
+05:00 Goodbye</description></item>
+<item><guid>gone-bare</guid><title>Nothing, media gone</title><enclosure url="gone.mp3" type="audio/mpeg" length="1"/></item>
 </channel></rss>
 EOF2
 check "add a feed whose media carries chapters" pc add "$BASE/emb.xml"
@@ -202,5 +212,11 @@ check "...with an HTTP Range request for the head of the file" \
 : >"$HTTPLOG"
 pc chapters "$(id_of emb)" --json >/dev/null
 check "the media file is probed only once" sh -c '! grep -q emb.mp3 "$1"' _ "$HTTPLOG"
+pc chapters "$(id_of gone-notes)" >/dev/null 2>"$T/err"
+pc chapters "$(id_of gone-notes)" >/dev/null 2>>"$T/err"
+check "with chapters from the notes the media file is not probed, and no error shows" \
+	sh -c '! grep -q gone.mp3 "$1" && ! test -s "$2"' _ "$HTTPLOG" "$T/err"
+pc chapters "$(id_of gone-bare)" >/dev/null 2>"$T/err"
+check "with no chapters from anywhere, the media file's error is shown" grep -q "media file: .*404" "$T/err"
 
 finish

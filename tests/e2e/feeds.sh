@@ -77,6 +77,7 @@ set stall_timeout 2
 set feed_timeout 6
 set connect_timeout 2
 EOC
+sqlite3 "$DB" "UPDATE podcast SET last_refresh = 1000000000 WHERE url = '$BASE/temp.xml'"
 start=$(date +%s)
 "$PODCUE" --db "$DB" --config "$T/fast.conf" refresh >"$T/out" 2>"$T/err"
 st=$?
@@ -92,6 +93,10 @@ check "summary line counts the failures" grep -q "8 feeds: .* 5 failed" "$T/err"
 pc podcasts --json >"$T/p.json"
 check "errors are recorded on their feeds; good feeds are clean" \
 	jq_py "$T/p.json" 'sorted(bool(p["last_error"]) for p in d) == [False] * 3 + [True] * 5 and [p["episodes"] for p in d if p["title"] == "Temp Show"] == [1]'
+check "a failed fetch does not count as refreshed" \
+	jq_py "$T/p.json" '[p["last_refresh"] for p in d if p["title"] == "Temp Show"] == ["2001-09-09T01:46:40Z"] and [p["last_refresh"] for p in d if p["url"].endswith("/_/garbage")] == [None]'
+pc podcasts >"$T/p.txt"
+check "...and the list says never for a feed never fetched" grep -q "never.*_/garbage" "$T/p.txt"
 check "a truncated feed ingests what is recoverable" \
 	jq_py "$T/p.json" '[(p["episodes"], p["last_error"]) for p in d if p["title"] == "Truncated"] == [(2, None)]'
 check "piped refresh draws no progress bar" sh -c '! grep -q "$(printf "\r")" "$1"' _ "$T/err"
@@ -136,6 +141,25 @@ check "export - writes to stdout" sh -c '"$PODCUE" --db "$1" export - | grep -q 
 DB2="$T/second.db"
 check "import subscribes to every feed" sh -c '"$PODCUE" --db "$1" --config "$4" import "$2" >/dev/null 2>&1; "$PODCUE" --db "$1" podcasts --json >"$3"; true' _ "$DB2" "$T/out.opml" "$T/p2.json" "$T/fast.conf"
 check "imported feeds were fetched, failures kept subscribed" jq_py "$T/p2.json" 'len(d) == 9 and sum(p["episodes"] for p in d) == 7'
+
+# The outline's title names a feed that has none, or cannot be fetched,
+# until the feed gives one; export writes it back.
+printf '<rss version="2.0"><channel><item><guid>u-1</guid><title>Untitled ep</title></item></channel></rss>' >"$W/untitled.xml"
+cat >"$T/titles.opml" <<EOF2
+<opml version="2.0"><body>
+<outline text="Named In OPML" xmlUrl="$BASE/untitled.xml"/>
+<outline text="Gone Show" xmlUrl="$BASE/gone.xml"/>
+<outline text="Old Name" xmlUrl="$BASE/b.xml"/>
+</body></opml>
+EOF2
+DB3="$T/third.db"
+"$PODCUE" --db "$DB3" import "$T/titles.opml" >/dev/null 2>&1
+"$PODCUE" --db "$DB3" podcasts --json >"$T/p3.json"
+check "import keeps the OPML title of a feed without one, or that failed" \
+	jq_py "$T/p3.json" 'sorted((p["title"] or "", p["episodes"]) for p in d) == [("Gone Show", 0), ("Named In OPML", 1), ("Second Show", 1)]'
+"$PODCUE" --db "$DB3" export "$T/titles-out.opml"
+check "...and export writes it, not the URL" \
+	python3 -c 'import sys,xml.etree.ElementTree as E; r=E.parse(sys.argv[1]).getroot(); o=sorted(x.get("text") or "" for x in r.iter("outline")); sys.exit(o != ["Gone Show", "Named In OPML", "Second Show"])' "$T/titles-out.opml"
 
 # --- XDG and concurrency ---------------------------------------------------------------
 check "without --db the cache goes to \$XDG_DATA_HOME/podcue" \

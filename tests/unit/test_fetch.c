@@ -20,6 +20,7 @@
 #include <curl/curl.h>
 
 #include "fetch.h"
+#include "urlrule.h"
 
 static char tmpdir[64];
 static char rootdir[128];
@@ -832,9 +833,9 @@ static void test_url_allowed_table(void **state)
 		{NULL, 0, 0},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-		if (fetch_url_allowed(t[i].url, 0) != t[i].plain ||
-		    fetch_url_allowed(t[i].url, 1) != t[i].with_file)
-			fail_msg("fetch_url_allowed(\"%s\") wrong", t[i].url ? t[i].url : "NULL");
+		if (urlrule_fetchable(t[i].url, 0) != t[i].plain ||
+		    urlrule_fetchable(t[i].url, 1) != t[i].with_file)
+			fail_msg("urlrule_fetchable(\"%s\") wrong", t[i].url ? t[i].url : "NULL");
 	}
 }
 

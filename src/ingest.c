@@ -1,0 +1,215 @@
+/*
+ * ingest.c - what one fetched feed becomes (see ingest.h).
+ */
+#include "ingest.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "chapnotes.h"
+#include "urlrule.h"
+#include "util.h"
+
+/* FNV-1a 64 of a body, used to skip re-parsing identical feeds. */
+static uint64_t body_hash(const char *buf, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)buf[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/* --- prepare: parse and derive (no database) ---------------------------- */
+
+static void extras_build(ingest_extras *e, const feed *f)
+{
+	e->n = f->nitems;
+	e->x = xcalloc(e->n, sizeof *e->x);
+	e->texts = xcalloc(e->n, sizeof *e->texts);
+	e->chapters = xcalloc(e->n, sizeof *e->chapters);
+	for (size_t i = 0; i < e->n; i++) {
+		const feed_item *it = &f->items[i];
+		if (it->notes)
+			html_to_text(it->notes, strlen(it->notes), &e->texts[i]);
+		const char *text = e->texts[i].text;
+		/* Chapters are read on the notes' own structure, not on the
+		 * reading text with its numbered links. */
+		if (it->notes)
+			chapnotes_from_notes(it->notes, strlen(it->notes), it->duration,
+					     &e->chapters[i], NULL);
+		e->x[i].notes_text = text;
+		e->x[i].links = e->texts[i].links;
+		e->x[i].nlinks = e->texts[i].nlinks;
+		e->x[i].notes_chapters = &e->chapters[i];
+	}
+}
+
+static void extras_free(ingest_extras *e)
+{
+	for (size_t i = 0; i < e->n; i++) {
+		html_text_free(&e->texts[i]);
+		chapter_list_clear(&e->chapters[i]);
+	}
+	free(e->x);
+	free(e->texts);
+	free(e->chapters);
+}
+
+/* The charset parameter of a Content-Type header value, unquoted, or
+ * NULL. ISO-8859-1, Latin-1 and US-ASCII labels become windows-1252, as
+ * browsers read them (WHATWG Encoding): servers that say so usually send
+ * windows-1252 punctuation. feed_parse tries it only when the body does
+ * not decode as it declares itself. Caller frees. */
+static char *content_charset(const char *ctype)
+{
+	const char *p = ctype ? strcasestr(ctype, "charset=") : NULL;
+	if (!p)
+		return NULL;
+	p += 8;
+	if (*p == '"')
+		p++;
+	size_t n = strcspn(p, "\"; \t");
+	if (n == 0 || n > 40)
+		return NULL;
+	char *cs = xstrndup(p, n);
+	static const char *const latin1[] = {"iso-8859-1", "iso8859-1", "latin1",
+					     "l1", "us-ascii", "ascii"};
+	for (size_t i = 0; i < sizeof latin1 / sizeof latin1[0]; i++) {
+		if (str_ieq(cs, latin1[i])) {
+			free(cs);
+			return xstrdup("windows-1252");
+		}
+	}
+	return cs;
+}
+
+void ingest_prepare(const ingest_job *j, fetch_result *res, ingest_body *b)
+{
+	memset(b, 0, sizeof *b);
+	b->hash = body_hash(res->body, res->len);
+	if (!j->is_move && b->hash == j->old_hash && !(res->redirects && res->permanent)) {
+		b->unchanged = 1;
+	} else {
+		char *err = NULL;
+		char *charset = content_charset(res->content_type);
+		int rc = feed_parse(res->body, res->len, res->final_url, charset, &b->f, &err);
+		free(charset);
+		if (rc == 0) {
+			b->parsed = 1;
+			extras_build(&b->e, &b->f);
+		} else {
+			b->parse_error = err ? err : xstrdup("not a podcast feed");
+		}
+	}
+	free(res->body);
+	res->body = NULL;
+}
+
+void ingest_body_free(ingest_body *b)
+{
+	free(b->parse_error);
+	if (b->parsed) {
+		extras_free(&b->e);
+		feed_free(&b->f);
+	}
+	memset(b, 0, sizeof *b);
+}
+
+/* --- store: record the outcome (database) ------------------------------- */
+
+static void add_failure(refresh_report *rep, const ingest_job *j, const char *msg)
+{
+	rep->failures = xrealloc(rep->failures, (rep->nfailures + 1) * sizeof *rep->failures);
+	refresh_failure *f = &rep->failures[rep->nfailures++];
+	f->id = j->id;
+	f->url = xstrdup(j->url);
+	f->title = xstrdup(j->title);
+	f->error = xstrdup(msg);
+	rep->failed++;
+}
+
+static void record_error(db *d, const ingest_job *j, const char *msg, refresh_report *rep,
+			 int *dberr)
+{
+	if (j->is_move) {
+		/* The old URL still works; a broken new-feed-url is only noted. */
+		return;
+	}
+	add_failure(rep, j, msg);
+	if (db_podcast_set_error(d, j->id, msg) != 0)
+		*dberr = 1;
+}
+
+static enum ingest_outcome record_unchanged(db *d, const ingest_job *j, refresh_report *rep,
+					    int *dberr)
+{
+	rep->unchanged++;
+	if (db_podcast_touch(d, j->id, now_s()) != 0)
+		*dberr = 1;
+	return INGEST_UNCHANGED;
+}
+
+/* Stores a parsed feed in one transaction; moves the URL when asked. */
+static int store(db *d, const ingest_job *j, const ingest_body *b, const fetch_result *res,
+		 const char *move_to, refresh_report *rep)
+{
+	db_store_stats st = {0};
+	int rc = db_begin(d);
+	if (rc == 0)
+		rc = db_store_feed(d, j->id, &b->f, b->e.x, res->etag, res->last_modified, b->hash,
+				   now_s(), &st);
+	if (rc == 0 && move_to)
+		rc = db_podcast_set_url(d, j->id, move_to);
+	if (rc == 0)
+		rc = db_commit(d);
+	if (rc != 0)
+		db_rollback(d);
+	if (rc == 0) {
+		rep->updated++;
+		rep->episodes_added += st.added;
+		if (move_to)
+			rep->moved++;
+	}
+	return rc;
+}
+
+/* The new-feed-url of a stored feed when it is to be fetched next. */
+static const char *new_feed_url(const ingest_job *j, const feed *f)
+{
+	const char *u = f->new_feed_url;
+	if (j->is_move || !u || strcmp(u, j->url) == 0 || !urlrule_remote(u))
+		return NULL;
+	return u;
+}
+
+enum ingest_outcome ingest_store(db *d, const ingest_job *j, const fetch_result *res,
+				 const ingest_body *b, refresh_report *rep, const char **follow,
+				 int *dberr)
+{
+	*follow = NULL;
+	if (!res->ok) {
+		record_error(d, j, res->error ? res->error : "download failed", rep, dberr);
+		return INGEST_FAILED;
+	}
+	if (res->not_modified || b->unchanged)
+		return record_unchanged(d, j, rep, dberr);
+	if (!b->parsed) {
+		record_error(d, j, b->parse_error, rep, dberr);
+		return INGEST_FAILED;
+	}
+	const char *move_to = NULL;
+	if (j->is_move)
+		move_to = j->url;
+	else if (res->redirects && res->permanent && res->final_url &&
+		 strcmp(res->final_url, j->url) != 0)
+		move_to = res->final_url;
+	if (store(d, j, b, res, move_to, rep) != 0) {
+		*dberr = 1;
+		add_failure(rep, j, db_errmsg(d));
+		return INGEST_FAILED;
+	}
+	*follow = new_feed_url(j, &b->f);
+	return INGEST_STORED;
+}
