@@ -243,50 +243,77 @@ _Static_assert(NMIGRATIONS == DB_SCHEMA_VERSION, "one migration per schema versi
 int db_schema_version(db *d)
 {
 	sqlite3_stmt *st = dbi_prep(d, "PRAGMA user_version");
+	if (!st)
+		return -1;
 	int v = -1;
-	if (st && sqlite3_step(st) == SQLITE_ROW)
+	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int(st, 0);
+	else
+		dbi_fail(d, "schema version");
 	sqlite3_finalize(st);
 	return v;
+}
+
+/* The cache's schema version into *v, or -1 (error recorded) when it cannot
+ * be read or is newer than this podcue: *v is then a valid index into
+ * migrations[] or NMIGRATIONS. */
+static int read_version(db *d, int *v)
+{
+	*v = db_schema_version(d);
+	if (*v < 0) {
+		char *msg = xasprintf("cannot read the cache schema version: %s", db_errmsg(d));
+		free(d->err);
+		d->err = msg;
+		return -1;
+	}
+	if (*v > NMIGRATIONS) {
+		free(d->err);
+		d->err = xasprintf("cache schema version %d is newer than this podcue "
+				   "understands (%d)", *v, NMIGRATIONS);
+		return -1;
+	}
+	return 0;
+}
+
+/* Applies migrations[v] in a transaction of its own. Returns the version
+ * the cache is at afterwards (v + 1, or what another process migrated it
+ * to meanwhile), -1 on error. */
+static int migrate_step(db *d, int v)
+{
+	if (db_begin(d) != 0)
+		return -1;
+	/* Re-read inside the write lock: another process may have just
+	 * migrated. */
+	int cur;
+	if (read_version(d, &cur) != 0) {
+		db_rollback(d);
+		return -1;
+	}
+	if (cur != v) {
+		db_rollback(d);
+		return cur;
+	}
+	notice_slow_migration(d, v);
+	char pragma[64];
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+	if (dbi_exec(d, migrations[v]) != 0 || dbi_exec(d, pragma) != 0) {
+		char *msg = xasprintf("migrating cache to version %d: %s", v + 1,
+				      d->err ? d->err : "?");
+		db_rollback(d);
+		free(d->err);
+		d->err = msg;
+		return -1;
+	}
+	return db_commit(d) == 0 ? v + 1 : -1;
 }
 
 /* See db_int.h. */
 int dbi_migrate(db *d, int target)
 {
-	int v = db_schema_version(d);
-	if (v < 0)
+	int v;
+	if (read_version(d, &v) != 0)
 		return -1;
-	if (v > NMIGRATIONS) {
-		free(d->err);
-		d->err = xasprintf("cache schema version %d is newer than this podcue "
-				   "understands (%d)", v, NMIGRATIONS);
-		return -1;
-	}
-	while (v < target) {
-		if (db_begin(d) != 0)
-			return -1;
-		/* Re-read inside the write lock: another process may have just
-		 * migrated. */
-		int cur = db_schema_version(d);
-		if (cur != v) {
-			db_rollback(d);
-			v = cur;
-			continue;
-		}
-		notice_slow_migration(d, v);
-		char pragma[64];
-		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
-		if (dbi_exec(d, migrations[v]) != 0 || dbi_exec(d, pragma) != 0) {
-			char *msg = xasprintf("migrating cache to version %d: %s", v + 1,
-					      d->err ? d->err : "?");
-			db_rollback(d);
-			free(d->err);
-			d->err = msg;
-			return -1;
-		}
-		if (db_commit(d) != 0)
-			return -1;
-		v++;
-	}
-	return 0;
+	while (v >= 0 && v < target)
+		v = migrate_step(d, v);
+	return v < 0 ? -1 : 0;
 }

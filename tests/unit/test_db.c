@@ -106,6 +106,44 @@ static void test_refuses_newer_schema(void **state)
 	rm_db(path);
 }
 
+/* Authorizer: lets the first read of PRAGMA user_version through and
+ * refuses the rest, as a cache that turns unreadable (I/O error, lock)
+ * right after the first read would. Writes of the version pass. */
+static int refuse_later_version_reads(void *ctx, int action, const char *a1, const char *a2,
+				      const char *a3, const char *a4)
+{
+	int *reads = ctx;
+	(void)a3;
+	(void)a4;
+	if (action != SQLITE_PRAGMA || strcmp(a1, "user_version") != 0 || a2)
+		return SQLITE_OK;
+	return (*reads)++ ? SQLITE_DENY : SQLITE_OK;
+}
+
+/* The version is read before the migrations and again inside each step's
+ * transaction; when those reads fail, migrating fails with a message that
+ * says so, applies nothing (no migrations[-1]), and works once the cache
+ * is readable again. */
+static void test_migrate_unreadable_version(void **state)
+{
+	(void)state;
+	char *path = tmp_db();
+	db *d;
+	char *err = NULL;
+	assert_int_equal(dbi_open_at_version(path, 1, &d, &err), 0);
+	int reads = 0;
+	sqlite3_set_authorizer(d->h, refuse_later_version_reads, &reads);
+	assert_int_equal(dbi_migrate(d, DB_SCHEMA_VERSION), -1);
+	assert_true(reads >= 2);
+	assert_non_null(strstr(db_errmsg(d), "cannot read the cache schema version"));
+	sqlite3_set_authorizer(d->h, NULL, NULL);
+	assert_int_equal(db_schema_version(d), 1);
+	assert_int_equal(dbi_migrate(d, DB_SCHEMA_VERSION), 0);
+	assert_int_equal(db_schema_version(d), DB_SCHEMA_VERSION);
+	db_close(d);
+	rm_db(path);
+}
+
 static void test_upsert_keeps_state(void **state)
 {
 	(void)state;
@@ -1251,6 +1289,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_migrates),
 		cmocka_unit_test(test_refuses_newer_schema),
+		cmocka_unit_test(test_migrate_unreadable_version),
 		cmocka_unit_test(test_upsert_keeps_state),
 		cmocka_unit_test(test_alias_and_cascade),
 		cmocka_unit_test(test_two_connections),
