@@ -13,6 +13,7 @@
  */
 #include "testutil.h"
 
+#include <limits.h>
 #include <unistd.h>
 
 #include "../../src/db_int.h"
@@ -444,6 +445,69 @@ static long fts_rows(const char *path, const char *match)
 	long n = shell_count(path, sql);
 	free(sql);
 	return n;
+}
+
+/* --- a query that stops on an error ------------------------------------- */
+
+/* Progress handler: counts virtual machine steps and, once *limit is
+ * reached (limit 0: never), interrupts the running statement, which then
+ * fails with SQLITE_INTERRUPT at that point of its rows. */
+struct vm_budget {
+	long steps, limit;
+};
+
+static int spend_vm_step(void *ctx)
+{
+	struct vm_budget *b = ctx;
+	return b->limit && ++b->steps >= b->limit;
+}
+
+/* A chapter query interrupted after some of its rows fails and leaves the
+ * list as it was (not the rows read so far, as a success); the merged
+ * list likewise. */
+static void test_chapters_fail_on_step_error(void **state)
+{
+	(void)state;
+	char *path = tmp_db();
+	db *d = open_db(path);
+	int64_t pid = add_podcast(d, "https://x.example/f");
+	tfeed t;
+	tf_init(&t, "Show", 1);
+	tf_item(&t, 0, "e", "Episode", "notes", 1700000000);
+	tf_store(d, pid, &t);
+	tf_free(&t);
+	int64_t ep = episode_id(d, pid, "e");
+	chapter_list l = CHAPTER_LIST_INIT;
+	for (int i = 0; i < 40; i++)
+		push_chapter(&l, i * 60.0, "Chapter", CHAP_SRC_PSC, 0);
+	assert_int_equal(db_chapters_set(d, ep, CHAP_SRC_PSC, &l), 0);
+	chapter_list_clear(&l);
+
+	/* How many steps the whole query takes, then a budget of 3/4 of it:
+	 * the sort is done and part of the rows returned. */
+	struct vm_budget b = {0, 0};
+	sqlite3_progress_handler(d->h, 1, spend_vm_step, &b);
+	b.limit = LONG_MAX;
+	assert_int_equal(db_chapters_get(d, ep, CHAP_SRC_PSC, &l), 0);
+	assert_int_equal(l.n, 40);
+	chapter_list_clear(&l);
+	long whole = b.steps;
+	b.steps = 0;
+	b.limit = whole * 3 / 4;
+	assert_int_equal(db_chapters_get(d, ep, CHAP_SRC_PSC, &l), -1);
+	assert_int_equal(l.n, 0);
+	assert_null(l.v);
+	assert_non_null(strstr(db_errmsg(d), "interrupt"));
+	b.steps = 0;
+	assert_int_equal(db_chapters_merged(d, ep, &l), -1);
+	assert_int_equal(l.n, 0);
+
+	sqlite3_progress_handler(d->h, 0, NULL, NULL);
+	assert_int_equal(db_chapters_get(d, ep, CHAP_SRC_PSC, &l), 0);
+	assert_int_equal(l.n, 40);
+	chapter_list_clear(&l);
+	db_close(d);
+	rm_db(path);
 }
 
 /* --- episode counts on the podcast row (schema 4) ------------------------ */
@@ -1294,6 +1358,7 @@ int main(void)
 		cmocka_unit_test(test_alias_and_cascade),
 		cmocka_unit_test(test_two_connections),
 		cmocka_unit_test(test_migrate_v2_builds_index),
+		cmocka_unit_test(test_chapters_fail_on_step_error),
 		cmocka_unit_test(test_counts_follow_writers),
 		cmocka_unit_test(test_migrate_notice_on_big_cache),
 		cmocka_unit_test(test_paging_matches_list),
