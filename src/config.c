@@ -11,10 +11,7 @@
 #include <string.h>
 
 #include "util.h"
-
-#ifndef PODCUE_VERSION
-#define PODCUE_VERSION "0.1.0"
-#endif
+#include "version.h"
 
 enum opt_type { OPT_INT, OPT_STR, OPT_MPV };
 

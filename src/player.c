@@ -38,6 +38,7 @@
 #include "fetch.h"
 #include "log.h"
 #include "util.h"
+#include "version.h"
 
 
 /*
