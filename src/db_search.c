@@ -265,7 +265,8 @@ static void bind_sources(sqlite3_stmt *st, int first)
 }
 
 /* 1 when the chapter hit (episode, start, source pref) has a duplicate
- * from a preferred source that matches the query as well. */
+ * from a preferred source that matches the query as well, 0 when not, -1
+ * (error recorded) when the lookup fails. */
 static int dup_of_better(struct search *s, int64_t episode_id, double start, int pref)
 {
 	if (pref <= 0)
@@ -275,12 +276,23 @@ static int dup_of_better(struct search *s, int64_t episode_id, double start, int
 	sqlite3_bind_double(st, 2, start - 1.0);
 	sqlite3_bind_double(st, 3, start + 1.0);
 	sqlite3_bind_int(st, 4, pref);
-	int dup = 0;
-	while (!dup && sqlite3_step(st) == SQLITE_ROW)
+	int dup = 0, rc = SQLITE_DONE;
+	while (!dup && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		dup = title_matches(&s->z, &s->q, s->prefix,
 				    (const char *)sqlite3_column_text(st, 0));
+	if (!dup && rc != SQLITE_DONE)
+		dup = dbi_fail(s->d, "search: duplicate chapters");
 	sqlite3_reset(st);
 	return dup;
+}
+
+/* dup_of_better for the match in the current row of search_sql. */
+static int row_is_dup(struct search *s, sqlite3_stmt *st)
+{
+	if (!sqlite3_column_int(st, 0))
+		return 0; /* an episode */
+	return dup_of_better(s, sqlite3_column_int64(st, 1), sqlite3_column_double(st, 6),
+			     sqlite3_column_int(st, 8));
 }
 
 static void fill_hit(sqlite3_stmt *st, db_search_hit *h)
@@ -323,9 +335,12 @@ static int search_window(struct search *s, size_t window, size_t rank_cap, size_
 	*cut = 0;
 	while (*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*cut = (size_t)sqlite3_column_int64(st, 9) >= window;
-		if (sqlite3_column_int(st, 0) &&
-		    dup_of_better(s, sqlite3_column_int64(st, 1), sqlite3_column_double(st, 6),
-				  sqlite3_column_int(st, 8)))
+		int dup = row_is_dup(s, st);
+		if (dup < 0) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+		if (dup)
 			continue;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;

@@ -1270,6 +1270,57 @@ static void test_search_chapters_hidden_and_duplicates(void **state)
 	rm_db(path);
 }
 
+/* Progress handler: interrupts the search's lookup of duplicate chapters
+ * (the statement that selects chapters by "start BETWEEN") while it runs,
+ * and nothing else. */
+static int interrupt_dup_lookup(void *ctx)
+{
+	sqlite3 *h = ctx;
+	for (sqlite3_stmt *st = sqlite3_next_stmt(h, NULL); st; st = sqlite3_next_stmt(h, st)) {
+		const char *sql = sqlite3_sql(st);
+		if (sqlite3_stmt_busy(st) && sql && strstr(sql, "start BETWEEN"))
+			return 1;
+	}
+	return 0;
+}
+
+/* A search whose duplicate-chapter lookup fails fails as a whole, rather
+ * than answering as if no better chapter existed (the PSC copy of a JSON
+ * chapter listed as a hit of its own). */
+static void test_search_fails_when_duplicates_unknown(void **state)
+{
+	(void)state;
+	char *path = tmp_db();
+	db *d = open_db(path);
+	int64_t pid = add_podcast(d, "https://e.example/feed");
+	tfeed t;
+	tf_init(&t, "E", 1);
+	tf_item(&t, 0, "e", "Episode", "", 1700000000);
+	push_chapter(&t.f.items[0].psc, 60, "Walrus talk", CHAP_SRC_PSC, 0);
+	tf_store(d, pid, &t);
+	tf_free(&t);
+	chapter_list l = CHAPTER_LIST_INIT;
+	push_chapter(&l, 60.5, "Walrus talk", CHAP_SRC_JSON, 0);
+	assert_int_equal(db_chapters_set(d, episode_id(d, pid, "e"), CHAP_SRC_JSON, &l), 0);
+	chapter_list_clear(&l);
+
+	size_t n;
+	db_search_hit *v = search(d, "walrus", &n);
+	assert_int_equal(n, 1);
+	db_search_free(v, n);
+	sqlite3_progress_handler(d->h, 1, interrupt_dup_lookup, d->h);
+	assert_int_equal(db_search(d, "walrus", 10, &v, &n), -1);
+	assert_null(v);
+	assert_int_equal(n, 0);
+	assert_non_null(strstr(db_errmsg(d), "interrupt"));
+	sqlite3_progress_handler(d->h, 0, NULL, NULL);
+	v = search(d, "walrus", &n);
+	assert_int_equal(n, 1);
+	db_search_free(v, n);
+	db_close(d);
+	rm_db(path);
+}
+
 /* Many duplicates: the first window of ranked matches holds too few
  * distinct chapters, so it is widened; every kept hit is the JSON one. */
 static void test_search_widens_past_duplicates(void **state)
@@ -1370,6 +1421,7 @@ int main(void)
 		cmocka_unit_test(test_search_hostile_queries),
 		cmocka_unit_test(test_search_prefix_and_folding),
 		cmocka_unit_test(test_search_chapters_hidden_and_duplicates),
+		cmocka_unit_test(test_search_fails_when_duplicates_unknown),
 		cmocka_unit_test(test_search_widens_past_duplicates),
 		cmocka_unit_test(test_search_rank_and_limit),
 	};
