@@ -254,9 +254,8 @@ int db_schema_version(db *d)
 	return v;
 }
 
-/* The cache's schema version into *v, or -1 (error recorded) when it cannot
- * be read or is newer than this podcue: *v is then a valid index into
- * migrations[] or NMIGRATIONS. */
+/* The cache's schema version into *v: 0 with 0 <= *v <= NMIGRATIONS, or
+ * -1 (error recorded) when it cannot be read or is newer than this podcue. */
 static int read_version(db *d, int *v)
 {
 	*v = db_schema_version(d);

@@ -9,7 +9,9 @@
  * The module's private header gives two test hooks: opening a cache at an
  * older schema version, and the query plan of a page. The search index is
  * also inspected directly with the sqlite3 shell, because db_search joins
- * its matches back to live rows and would hide a stale index entry.
+ * its matches back to live rows and would hide a stale index entry. Errors
+ * in the middle of a query are made with SQLite's own hooks on the
+ * connection (an authorizer, a progress handler), through the same header.
  */
 #include "testutil.h"
 
