@@ -175,7 +175,8 @@ typedef struct db_transcript {
 int db_episode_transcripts(db *d, int64_t id, db_transcript **out, size_t *n);
 void db_transcript_list_free(db_transcript *v, size_t n);
 
-/* Chapters of one source for an episode (sorted by start). */
+/* Chapters of one source for an episode (sorted by start), appended to
+ * out; on an error out is left as it was. */
 int db_chapters_get(db *d, int64_t episode_id, int source, chapter_list *out);
 /* Every source's chapters merged into out (appended; see chapter_merge).
  * Hidden chapters stay in the list, flagged. */

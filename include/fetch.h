@@ -18,10 +18,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#ifndef PODCUE_VERSION
-#define PODCUE_VERSION "0.1"
-#endif
-
 /* Tunables. Start from fetch_opts_default() and change fields. When a
  * fetcher is created, out-of-range values fall back to the default:
  * max_parallel, max_per_host, connect_timeout_ms <= 0; max_body == 0;

@@ -34,8 +34,9 @@ static int report_refresh(const refresh_report *rep, int quiet_ok)
 		fputc('\n', stderr);
 	}
 	if (!quiet_ok || rep->failed)
-		fprintf(stderr, "%d feeds: %d updated, %d unchanged, %d failed; %d new episodes\n",
-			rep->total, rep->updated, rep->unchanged, rep->failed, rep->episodes_added);
+		fprintf(stderr, "%d feed%s: %d updated, %d unchanged, %d failed; %d new episode%s\n",
+			rep->total, rep->total == 1 ? "" : "s", rep->updated, rep->unchanged,
+			rep->failed, rep->episodes_added, rep->episodes_added == 1 ? "" : "s");
 	return rep->failed ? EXIT_FAIL : EXIT_OK;
 }
 
@@ -141,7 +142,8 @@ int cmd_add(app *a, int argc, char **argv)
 			if (db_podcast_get(a->d, ids[i], &p) == 0) {
 				printf("subscribed %lld: ", (long long)p.id);
 				cli_print_safe(stdout, p.title ? p.title : p.url, 0);
-				printf(" (%lld episodes)\n", (long long)p.episodes);
+				printf(" (%lld episode%s)\n", (long long)p.episodes,
+				       p.episodes == 1 ? "" : "s");
 				db_podcast_free(&p);
 			}
 		}
@@ -264,7 +266,8 @@ int cmd_import(app *a, int argc, char **argv)
 		else
 			ids[n++] = id;
 	}
-	printf("imported %zu feeds (%zu already subscribed, %zu refused)\n", n, skipped, refused);
+	printf("imported %zu feed%s (%zu already subscribed, %zu refused)\n", n, n == 1 ? "" : "s",
+	       skipped, refused);
 	opml_list_free(&l);
 	int rc = n ? run_refresh(a, ids, n, 0) : EXIT_OK;
 	free(ids);

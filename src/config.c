@@ -11,10 +11,7 @@
 #include <string.h>
 
 #include "util.h"
-
-#ifndef PODCUE_VERSION
-#define PODCUE_VERSION "0.1.0"
-#endif
+#include "version.h"
 
 /* After the version: fetch.h defines a default of its own. */
 #include "fetch.h"

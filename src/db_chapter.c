@@ -14,6 +14,19 @@
 
 /* --- chapters --------------------------------------------------------- */
 
+/* Frees the chapters of l from index n on: l is as it was at n chapters. */
+static void chapters_truncate(chapter_list *l, size_t n)
+{
+	for (size_t i = n; i < l->n; i++) {
+		free(l->v[i].title);
+		free(l->v[i].url);
+		free(l->v[i].img);
+	}
+	l->n = n;
+	if (!n)
+		chapter_list_clear(l);
+}
+
 int db_chapters_get(db *d, int64_t episode_id, int source, chapter_list *out)
 {
 	sqlite3_stmt *st = dbi_prep(d, "SELECT start, end_time, title, url, img, hidden"
@@ -23,7 +36,9 @@ int db_chapters_get(db *d, int64_t episode_id, int source, chapter_list *out)
 		return -1;
 	sqlite3_bind_int64(st, 1, episode_id);
 	sqlite3_bind_text(st, 2, chapter_source_name(source), -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	size_t n0 = out->n;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		chapter c = {
 			.start = sqlite3_column_double(st, 0),
 			.end = dbi_col_opt_double(st, 1),
@@ -34,6 +49,13 @@ int db_chapters_get(db *d, int64_t episode_id, int source, chapter_list *out)
 			.source = source,
 		};
 		chapter_list_push(out, c);
+	}
+	if (rc != SQLITE_DONE) {
+		/* A step error ends the rows early: drop the ones read. */
+		dbi_fail(d, "chapters");
+		sqlite3_finalize(st);
+		chapters_truncate(out, n0);
+		return -1;
 	}
 	sqlite3_finalize(st);
 	return 0;

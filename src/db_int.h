@@ -173,6 +173,11 @@ void dbi_chapter_stmts_free(dbi_chapter_stmts *s);
 int dbi_store_chapters(db *d, dbi_chapter_stmts *s, int64_t episode_id, int source,
 		       const chapter_list *l);
 
+/* Brings the connection's cache up to schema version `target` (at most
+ * DB_SCHEMA_VERSION), one migration per transaction (db_migrate.c); -1
+ * with the error recorded. dbi_open_at_version runs it on every open. */
+int dbi_migrate(db *d, int target);
+
 /* --- hooks for the module's own tests --------------------------------- */
 
 /* Opens like db_open but migrates only up to schema version `version`

@@ -1,7 +1,10 @@
 /*
  * db_search.c - full-text search over episode titles, show notes and
  * chapter titles (the FTS5 index search_fts of schema version 3; see the
- * migration in db.c for how it is kept in sync). Contract in db.h.
+ * migration in db_migrate.c for how triggers keep it in sync). Contract in
+ * db.h. Also the module's bulk indexing (dbi_search_defer and the rest,
+ * contract in db_int.h), which the writers of db_episode.c and
+ * db_chapter.c use instead of the triggers.
  *
  * User text never reaches FTS5 as query syntax. It is split into tokens
  * by the very tokenizer the index uses (unicode61 remove_diacritics 2,
@@ -262,7 +265,8 @@ static void bind_sources(sqlite3_stmt *st, int first)
 }
 
 /* 1 when the chapter hit (episode, start, source pref) has a duplicate
- * from a preferred source that matches the query as well. */
+ * from a preferred source that matches the query as well, 0 when not, -1
+ * (error recorded) when the lookup fails. */
 static int dup_of_better(struct search *s, int64_t episode_id, double start, int pref)
 {
 	if (pref <= 0)
@@ -272,12 +276,23 @@ static int dup_of_better(struct search *s, int64_t episode_id, double start, int
 	sqlite3_bind_double(st, 2, start - 1.0);
 	sqlite3_bind_double(st, 3, start + 1.0);
 	sqlite3_bind_int(st, 4, pref);
-	int dup = 0;
-	while (!dup && sqlite3_step(st) == SQLITE_ROW)
+	int dup = 0, rc = SQLITE_DONE;
+	while (!dup && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		dup = title_matches(&s->z, &s->q, s->prefix,
 				    (const char *)sqlite3_column_text(st, 0));
+	if (!dup && rc != SQLITE_DONE)
+		dup = dbi_fail(s->d, "search: duplicate chapters");
 	sqlite3_reset(st);
 	return dup;
+}
+
+/* dup_of_better for the match in the current row of search_sql. */
+static int row_is_dup(struct search *s, sqlite3_stmt *st)
+{
+	if (!sqlite3_column_int(st, 0))
+		return 0; /* an episode */
+	return dup_of_better(s, sqlite3_column_int64(st, 1), sqlite3_column_double(st, 6),
+			     sqlite3_column_int(st, 8));
 }
 
 static void fill_hit(sqlite3_stmt *st, db_search_hit *h)
@@ -320,9 +335,12 @@ static int search_window(struct search *s, size_t window, size_t rank_cap, size_
 	*cut = 0;
 	while (*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*cut = (size_t)sqlite3_column_int64(st, 9) >= window;
-		if (sqlite3_column_int(st, 0) &&
-		    dup_of_better(s, sqlite3_column_int64(st, 1), sqlite3_column_double(st, 6),
-				  sqlite3_column_int(st, 8)))
+		int dup = row_is_dup(s, st);
+		if (dup < 0) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+		if (dup)
 			continue;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -400,4 +418,107 @@ int db_search(db *d, const char *query, size_t limit, db_search_hit **out, size_
 	tokens_free(&s.q);
 	tokenizer_close(&s.z);
 	return rc;
+}
+
+/* --- the search index in bulk (see dbi_search_defer in db_int.h) ------ */
+
+int dbi_search_defer(db *d)
+{
+	return dbi_exec(d, "INSERT OR IGNORE INTO search_defer VALUES (1)");
+}
+
+int dbi_search_resume(db *d)
+{
+	return dbi_exec(d, "DELETE FROM search_defer");
+}
+
+/* Runs the statement in q (freed) with ?1 = a and, when it has one, ?2 = b:
+ * the WHERE clauses of the reindexing queries take one or two parameters. */
+static int run_ab(db *d, sbuf *q, int64_t a, const char *b, const char *what)
+{
+	sqlite3_stmt *st = dbi_prep(d, q->s);
+	sb_free(q);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, a);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		dbi_bind_text(st, 2, b);
+	return dbi_run(d, st, what);
+}
+
+static int reindex_one(db *d, int add, const char *cols, const char *where, const char *order,
+		       int64_t a, const char *b)
+{
+	if (strcmp(where, "0") == 0)
+		return 0;
+	sbuf q = SBUF_INIT;
+	sb_puts(&q, add ? "INSERT INTO search_fts (rowid, title, notes) SELECT "
+			: "INSERT INTO search_fts (search_fts, rowid, title, notes)"
+			  " SELECT 'delete', ");
+	sb_puts(&q, cols);
+	sb_puts(&q, where);
+	sb_puts(&q, order);
+	return run_ab(d, &q, a, b, add ? "index for search" : "unindex for search");
+}
+
+int dbi_search_reindex(db *d, int add, const char *ep_where, const char *ch_where, int64_t a,
+		       const char *b)
+{
+	if (reindex_one(d, add, DBI_FTS_EPISODE_COLS, ep_where, DBI_FTS_EPISODE_ORDER, a, b) != 0)
+		return -1;
+	return reindex_one(d, add, DBI_FTS_CHAPTER_COLS, ch_where, DBI_FTS_CHAPTER_ORDER, a, b);
+}
+
+/* Copies the index rows selected by where into the temp table `into`. */
+static int copy_rows(db *d, const char *into, const char *cols, const char *where, int64_t a,
+		     const char *b)
+{
+	if (strcmp(where, "0") == 0)
+		return 0;
+	sbuf q = SBUF_INIT;
+	sb_printf(&q, "INSERT INTO temp.%s (rid, title, notes) SELECT ", into);
+	sb_puts(&q, cols);
+	sb_puts(&q, where);
+	return run_ab(d, &q, a, b, "note search rows");
+}
+
+static int copy_selected(db *d, const char *into, const char *ep_where, const char *ch_where,
+			 int64_t a, const char *b)
+{
+	if (copy_rows(d, into, DBI_FTS_EPISODE_COLS, ep_where, a, b) != 0)
+		return -1;
+	return copy_rows(d, into, DBI_FTS_CHAPTER_COLS, ch_where, a, b);
+}
+
+/* The rows of the connection's temp tables fts_old (the index rows before
+ * the writes) and fts_new (after) that differ: to unindex, to index. */
+#define FTS_CHANGED(x, y)                                                                \
+	" FROM temp." x " LEFT JOIN temp." y " ON " y ".rid = " x ".rid WHERE " y ".rid IS NULL" \
+	" OR " y ".title IS NOT " x ".title OR " y ".notes IS NOT " x ".notes ORDER BY " x ".rid"
+
+int dbi_search_snapshot(db *d, const char *ep_where, const char *ch_where, int64_t a,
+			const char *b)
+{
+	if (dbi_exec(d, "CREATE TEMP TABLE IF NOT EXISTS fts_old"
+			" (rid INTEGER PRIMARY KEY, title TEXT, notes TEXT);"
+			"CREATE TEMP TABLE IF NOT EXISTS fts_new"
+			" (rid INTEGER PRIMARY KEY, title TEXT, notes TEXT);"
+			"DELETE FROM temp.fts_old; DELETE FROM temp.fts_new;") != 0)
+		return -1;
+	return copy_selected(d, "fts_old", ep_where, ch_where, a, b);
+}
+
+int dbi_search_apply(db *d, const char *ep_where, const char *ch_where, int64_t a,
+		     const char *b)
+{
+	if (copy_selected(d, "fts_new", ep_where, ch_where, a, b) != 0)
+		return -1;
+	return dbi_exec(d,
+		"INSERT INTO search_fts (search_fts, rowid, title, notes)"
+		" SELECT 'delete', fts_old.rid, fts_old.title, fts_old.notes"
+		FTS_CHANGED("fts_old", "fts_new") ";"
+		"INSERT INTO search_fts (rowid, title, notes)"
+		" SELECT fts_new.rid, fts_new.title, fts_new.notes"
+		FTS_CHANGED("fts_new", "fts_old") ";"
+		"DELETE FROM temp.fts_old; DELETE FROM temp.fts_new;");
 }

@@ -24,6 +24,7 @@
 
 #include "urlrule.h"
 #include "util.h"
+#include "version.h"
 
 #define MIB ((size_t)1 << 20)
 #define MAX_HEADER_VALUE 4096

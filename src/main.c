@@ -17,10 +17,7 @@
 #include "paths.h"
 #include "ui.h"
 #include "util.h"
-
-#ifndef PODCUE_VERSION
-#define PODCUE_VERSION "0.1.0"
-#endif
+#include "version.h"
 
 static const cli_command commands[] = {
 	{"add", cmd_add, "URL...", "subscribe to feeds (URL or local file) and fetch them now"},

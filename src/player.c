@@ -39,6 +39,7 @@
 #include "log.h"
 #include "urlrule.h"
 #include "util.h"
+#include "version.h"
 
 
 /*

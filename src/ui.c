@@ -381,8 +381,8 @@ static void ask_remove(ui *u)
 	char *fit = text_fit(t, 50);
 	u->confirm_id = p->id;
 	u->prompt = PROMPT_CONFIRM_REMOVE;
-	ui_message(u, 0, "Remove \"%s\" and its %lld episodes? (y/n)", fit,
-		   (long long)p->episodes);
+	ui_message(u, 0, "Remove \"%s\" and its %lld episode%s? (y/n)", fit,
+		   (long long)p->episodes, p->episodes == 1 ? "" : "s");
 	free(fit);
 	free(t);
 }

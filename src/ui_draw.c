@@ -366,8 +366,8 @@ static void draw_status(ui *u, int y)
 		size_t eps = 0;
 		for (size_t i = 0; i < u->npods; i++)
 			eps += (size_t)u->pods[i].episodes;
-		left = xasprintf(" podcue · %zu podcast%s · %zu episodes", u->npods,
-				 u->npods == 1 ? "" : "s", eps);
+		left = xasprintf(" podcue · %zu podcast%s · %zu episode%s", u->npods,
+				 u->npods == 1 ? "" : "s", eps, eps == 1 ? "" : "s");
 	}
 	int kind, done, total;
 	char right[64] = "";

@@ -179,8 +179,9 @@ static void podcast_details(ui *u, const db_podcast *p)
 	char when[64] = "never";
 	if (p->last_refresh)
 		ptime_iso8601(p->last_refresh, when, sizeof when);
-	char *meta = xasprintf("%lld episodes, %lld unplayed · refreshed %s",
-			       (long long)p->episodes, (long long)p->unplayed, when);
+	char *meta = xasprintf("%lld episode%s, %lld unplayed · refreshed %s",
+			       (long long)p->episodes, p->episodes == 1 ? "" : "s",
+			       (long long)p->unplayed, when);
 	add_wrapped(u, meta, THEME_NORMAL, 0);
 	free(meta);
 	if (p->last_error) {

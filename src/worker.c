@@ -135,7 +135,8 @@ static void do_add(worker *w, const char *arg)
 			free(why);
 		} else {
 			post(w, WORK_ADD, id, 0, 1,
-			     xasprintf("subscribed: %s (%d episodes)", shown, rep.episodes_added));
+			     xasprintf("subscribed: %s (%d episode%s)", shown, rep.episodes_added,
+				       rep.episodes_added == 1 ? "" : "s"));
 		}
 		refresh_report_free(&rep);
 	}

@@ -6,7 +6,7 @@
  *
  *   gendoc readme-keys           markdown key table
  *   gendoc man TEMPLATE          the man page, @KEYS@ @COMMANDS@ @SETTINGS@
- *                                @COLORS@ lines replaced
+ *                                @COLORS@ lines replaced, @VERSION@ filled in
  *   gendoc config                config.example
  *   gendoc help-keys             every key of the help screen, one per line
  */
@@ -19,6 +19,7 @@
 #include "keys.h"
 #include "theme.h"
 #include "util.h"
+#include "version.h"
 
 /* Keys bound to cmd in ctx as "a, b"; "" when none. Caller frees. */
 static char *keys_of(const config *c, int ctx, int cmd, const char *sep, const char *quote)
@@ -110,6 +111,19 @@ static void man_colors(const config *c)
 	}
 }
 
+/* Writes a template line with every @VERSION@ replaced by the version. */
+static void put_template_line(const char *line)
+{
+	static const char mark[] = "@VERSION@";
+	const char *at;
+	while ((at = strstr(line, mark))) {
+		fwrite(line, 1, (size_t)(at - line), stdout);
+		fputs(PODCUE_VERSION, stdout);
+		line = at + sizeof mark - 1;
+	}
+	fputs(line, stdout);
+}
+
 static int man(const config *c, const char *template)
 {
 	FILE *f = fopen(template, "r");
@@ -128,7 +142,7 @@ static int man(const config *c, const char *template)
 		else if (strcmp(line, "@COLORS@\n") == 0)
 			man_colors(c);
 		else
-			fputs(line, stdout);
+			put_template_line(line);
 	}
 	fclose(f);
 	return 0;

@@ -50,4 +50,14 @@ check "every help-screen key is in the man page" test -z "$missing_man"
 [ -z "$missing_man" ] || echo "#   missing:$missing_man"
 check "the man page names every named command" \
 	sh -c "for c in \$(\"$GENDOC\" readme-keys | sed -n 's/^| [^|]* | \`\\([a-z-]*\\)\` .*/\\1/p'); do grep -qF -- \"\$c\" \"$T/man.txt\" || exit 1; done"
+
+# One version everywhere (include/version.h): what --version prints, the
+# man page's header and the default User-Agent in config.example.
+version=$("$PODCUE" --version)
+th=$(sed -n 's/^\.TH PODCUE 1 "[^"]*" "\([^"]*\)".*/\1/p' "$MAN")
+ua=$(sed -n 's/^set user_agent //p' "$ROOT/config.example")
+check "podcue --version prints a version" sh -c 'case "$1" in "podcue "[0-9]*.*) ;; *) exit 1 ;; esac' _ "$version"
+check "the man page has the version of podcue --version" test "$th" = "$version"
+check "the default User-Agent has the version of podcue --version" \
+	test "$ua" = "podcue/${version#podcue }"
 finish

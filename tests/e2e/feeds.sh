@@ -66,7 +66,11 @@ check "a temporary hop keeps the subscribed URL" \
 check "remove by a former URL (alias) works" pc remove "$BASE/_/redirect/301/3/moved.xml"
 
 # --- failures on one feed never stop the others -----------------------------------
-check "add a feed that will go away" pc add "$BASE/temp.xml"
+pc add "$BASE/temp.xml" >"$T/out" 2>"$T/err"
+check "add a feed that will go away" test $? -eq 0
+check "add counts 1 episode in the singular" grep -q "Temp Show (1 episode)$" "$T/out"
+pc refresh "$BASE/temp.xml" 2>"$T/err"
+check "the summary of one feed is singular" grep -q "^1 feed: 0 updated, 1 unchanged, 0 failed; 0 new episodes$" "$T/err"
 rm "$W/temp.xml"
 printf '<html><body><h1>Welcome</h1></body></html>' >"$W/broken.xml"
 # Truncated mid-document: what is recoverable is ingested.

@@ -159,12 +159,15 @@ tui_keys h a
 tui_keys -l "$T/delta.xml"
 tui_keys Enter
 tui_check "a subscribes to a feed in the background" "subscribed"
+tui_check "the subscription counts its 1 episode in the singular" "(1 episode)"
 tui_check "the new podcast is listed" "Podcasts (4)"
 # Delta sorts between Beta and Gamma.
 tui_keys g j j
 tui_check "the new podcast's episodes are browsable" "Delta one"
+tui_check "its details count 1 episode in the singular" "1 episode, 1 unplayed"
 tui_keys d
 tui_check "d asks before removing" "Remove \"Delta Local\""
+tui_check "the question counts 1 episode in the singular" "and its 1 episode? (y/n)"
 tui_keys n
 tui_check "answering n keeps it" "kept"
 tui_keys d y

@@ -9,10 +9,13 @@
  * The module's private header gives two test hooks: opening a cache at an
  * older schema version, and the query plan of a page. The search index is
  * also inspected directly with the sqlite3 shell, because db_search joins
- * its matches back to live rows and would hide a stale index entry.
+ * its matches back to live rows and would hide a stale index entry. Errors
+ * in the middle of a query are made with SQLite's own hooks on the
+ * connection (an authorizer, a progress handler), through the same header.
  */
 #include "testutil.h"
 
+#include <limits.h>
 #include <unistd.h>
 
 #include "../../src/db_int.h"
@@ -103,6 +106,44 @@ static void test_refuses_newer_schema(void **state)
 	assert_int_equal(db_open(path, &d, &err), -1);
 	assert_non_null(strstr(err, "newer"));
 	free(err);
+	rm_db(path);
+}
+
+/* Authorizer: lets the first read of PRAGMA user_version through and
+ * refuses the rest, as a cache that turns unreadable (I/O error, lock)
+ * right after the first read would. Writes of the version pass. */
+static int refuse_later_version_reads(void *ctx, int action, const char *a1, const char *a2,
+				      const char *a3, const char *a4)
+{
+	int *reads = ctx;
+	(void)a3;
+	(void)a4;
+	if (action != SQLITE_PRAGMA || strcmp(a1, "user_version") != 0 || a2)
+		return SQLITE_OK;
+	return (*reads)++ ? SQLITE_DENY : SQLITE_OK;
+}
+
+/* The version is read before the migrations and again inside each step's
+ * transaction; when those reads fail, migrating fails with a message that
+ * says so, applies nothing (no migrations[-1]), and works once the cache
+ * is readable again. */
+static void test_migrate_unreadable_version(void **state)
+{
+	(void)state;
+	char *path = tmp_db();
+	db *d;
+	char *err = NULL;
+	assert_int_equal(dbi_open_at_version(path, 1, &d, &err), 0);
+	int reads = 0;
+	sqlite3_set_authorizer(d->h, refuse_later_version_reads, &reads);
+	assert_int_equal(dbi_migrate(d, DB_SCHEMA_VERSION), -1);
+	assert_true(reads >= 2);
+	assert_non_null(strstr(db_errmsg(d), "cannot read the cache schema version"));
+	sqlite3_set_authorizer(d->h, NULL, NULL);
+	assert_int_equal(db_schema_version(d), 1);
+	assert_int_equal(dbi_migrate(d, DB_SCHEMA_VERSION), 0);
+	assert_int_equal(db_schema_version(d), DB_SCHEMA_VERSION);
+	db_close(d);
 	rm_db(path);
 }
 
@@ -406,6 +447,69 @@ static long fts_rows(const char *path, const char *match)
 	long n = shell_count(path, sql);
 	free(sql);
 	return n;
+}
+
+/* --- a query that stops on an error ------------------------------------- */
+
+/* Progress handler: counts virtual machine steps and, once *limit is
+ * reached (limit 0: never), interrupts the running statement, which then
+ * fails with SQLITE_INTERRUPT at that point of its rows. */
+struct vm_budget {
+	long steps, limit;
+};
+
+static int spend_vm_step(void *ctx)
+{
+	struct vm_budget *b = ctx;
+	return b->limit && ++b->steps >= b->limit;
+}
+
+/* A chapter query interrupted after some of its rows fails and leaves the
+ * list as it was (not the rows read so far, as a success); the merged
+ * list likewise. */
+static void test_chapters_fail_on_step_error(void **state)
+{
+	(void)state;
+	char *path = tmp_db();
+	db *d = open_db(path);
+	int64_t pid = add_podcast(d, "https://x.example/f");
+	tfeed t;
+	tf_init(&t, "Show", 1);
+	tf_item(&t, 0, "e", "Episode", "notes", 1700000000);
+	tf_store(d, pid, &t);
+	tf_free(&t);
+	int64_t ep = episode_id(d, pid, "e");
+	chapter_list l = CHAPTER_LIST_INIT;
+	for (int i = 0; i < 40; i++)
+		push_chapter(&l, i * 60.0, "Chapter", CHAP_SRC_PSC, 0);
+	assert_int_equal(db_chapters_set(d, ep, CHAP_SRC_PSC, &l), 0);
+	chapter_list_clear(&l);
+
+	/* How many steps the whole query takes, then a budget of 3/4 of it:
+	 * the sort is done and part of the rows returned. */
+	struct vm_budget b = {0, 0};
+	sqlite3_progress_handler(d->h, 1, spend_vm_step, &b);
+	b.limit = LONG_MAX;
+	assert_int_equal(db_chapters_get(d, ep, CHAP_SRC_PSC, &l), 0);
+	assert_int_equal(l.n, 40);
+	chapter_list_clear(&l);
+	long whole = b.steps;
+	b.steps = 0;
+	b.limit = whole * 3 / 4;
+	assert_int_equal(db_chapters_get(d, ep, CHAP_SRC_PSC, &l), -1);
+	assert_int_equal(l.n, 0);
+	assert_null(l.v);
+	assert_non_null(strstr(db_errmsg(d), "interrupt"));
+	b.steps = 0;
+	assert_int_equal(db_chapters_merged(d, ep, &l), -1);
+	assert_int_equal(l.n, 0);
+
+	sqlite3_progress_handler(d->h, 0, NULL, NULL);
+	assert_int_equal(db_chapters_get(d, ep, CHAP_SRC_PSC, &l), 0);
+	assert_int_equal(l.n, 40);
+	chapter_list_clear(&l);
+	db_close(d);
+	rm_db(path);
 }
 
 /* --- episode counts on the podcast row (schema 4) ------------------------ */
@@ -1168,6 +1272,57 @@ static void test_search_chapters_hidden_and_duplicates(void **state)
 	rm_db(path);
 }
 
+/* Progress handler: interrupts the search's lookup of duplicate chapters
+ * (the statement that selects chapters by "start BETWEEN") while it runs,
+ * and nothing else. */
+static int interrupt_dup_lookup(void *ctx)
+{
+	sqlite3 *h = ctx;
+	for (sqlite3_stmt *st = sqlite3_next_stmt(h, NULL); st; st = sqlite3_next_stmt(h, st)) {
+		const char *sql = sqlite3_sql(st);
+		if (sqlite3_stmt_busy(st) && sql && strstr(sql, "start BETWEEN"))
+			return 1;
+	}
+	return 0;
+}
+
+/* A search whose duplicate-chapter lookup fails fails as a whole, rather
+ * than answering as if no better chapter existed (the PSC copy of a JSON
+ * chapter listed as a hit of its own). */
+static void test_search_fails_when_duplicates_unknown(void **state)
+{
+	(void)state;
+	char *path = tmp_db();
+	db *d = open_db(path);
+	int64_t pid = add_podcast(d, "https://e.example/feed");
+	tfeed t;
+	tf_init(&t, "E", 1);
+	tf_item(&t, 0, "e", "Episode", "", 1700000000);
+	push_chapter(&t.f.items[0].psc, 60, "Walrus talk", CHAP_SRC_PSC, 0);
+	tf_store(d, pid, &t);
+	tf_free(&t);
+	chapter_list l = CHAPTER_LIST_INIT;
+	push_chapter(&l, 60.5, "Walrus talk", CHAP_SRC_JSON, 0);
+	assert_int_equal(db_chapters_set(d, episode_id(d, pid, "e"), CHAP_SRC_JSON, &l), 0);
+	chapter_list_clear(&l);
+
+	size_t n;
+	db_search_hit *v = search(d, "walrus", &n);
+	assert_int_equal(n, 1);
+	db_search_free(v, n);
+	sqlite3_progress_handler(d->h, 1, interrupt_dup_lookup, d->h);
+	assert_int_equal(db_search(d, "walrus", 10, &v, &n), -1);
+	assert_null(v);
+	assert_int_equal(n, 0);
+	assert_non_null(strstr(db_errmsg(d), "interrupt"));
+	sqlite3_progress_handler(d->h, 0, NULL, NULL);
+	v = search(d, "walrus", &n);
+	assert_int_equal(n, 1);
+	db_search_free(v, n);
+	db_close(d);
+	rm_db(path);
+}
+
 /* Many duplicates: the first window of ranked matches holds too few
  * distinct chapters, so it is widened; every kept hit is the JSON one. */
 static void test_search_widens_past_duplicates(void **state)
@@ -1251,10 +1406,12 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_migrates),
 		cmocka_unit_test(test_refuses_newer_schema),
+		cmocka_unit_test(test_migrate_unreadable_version),
 		cmocka_unit_test(test_upsert_keeps_state),
 		cmocka_unit_test(test_alias_and_cascade),
 		cmocka_unit_test(test_two_connections),
 		cmocka_unit_test(test_migrate_v2_builds_index),
+		cmocka_unit_test(test_chapters_fail_on_step_error),
 		cmocka_unit_test(test_counts_follow_writers),
 		cmocka_unit_test(test_migrate_notice_on_big_cache),
 		cmocka_unit_test(test_paging_matches_list),
@@ -1266,6 +1423,7 @@ int main(void)
 		cmocka_unit_test(test_search_hostile_queries),
 		cmocka_unit_test(test_search_prefix_and_folding),
 		cmocka_unit_test(test_search_chapters_hidden_and_duplicates),
+		cmocka_unit_test(test_search_fails_when_duplicates_unknown),
 		cmocka_unit_test(test_search_widens_past_duplicates),
 		cmocka_unit_test(test_search_rank_and_limit),
 	};

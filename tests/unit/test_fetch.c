@@ -19,6 +19,7 @@
 
 #include <curl/curl.h>
 
+#include "config.h"
 #include "fetch.h"
 #include "urlrule.h"
 
@@ -853,6 +854,11 @@ static void test_opts_default(void **state)
 	assert_int_equal(o.max_body, 64u << 20);
 	assert_int_equal(o.max_redirects, 8);
 	assert_true(str_prefix(o.user_agent, "podcue/", 0));
+	/* The same version as the user_agent setting's default (version.h). */
+	config c;
+	config_defaults(&c);
+	assert_string_equal(o.user_agent, c.user_agent);
+	config_free(&c);
 }
 
 int main(void)

@@ -1,0 +1,318 @@
+/*
+ * db_migrate.c - the cache's schema: the forward migrations, the schema
+ * version (PRAGMA user_version), and migrating a connection on open
+ * (dbi_migrate, called by dbi_open_at_version in db.c). See db.h.
+ *
+ * Threading: as the rest of the module, a connection is used by one
+ * thread at a time; the notice hook is set once, before any thread opens
+ * the cache. Two processes may open an old cache at once: each step
+ * re-reads the version inside its write transaction, so no step is ever
+ * applied twice.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "db.h"
+#include "db_int.h"
+#include "util.h"
+
+/* Forward migrations, applied in order; migrations[i] brings the schema from
+ * version i to i + 1. Never edit a released step: append a new one. */
+static const char *const migrations[] = {
+	/* 0 -> 1: the feed cache */
+	"CREATE TABLE podcast ("
+	"  id INTEGER PRIMARY KEY,"
+	"  url TEXT NOT NULL UNIQUE,"
+	"  title TEXT, link TEXT, description TEXT, author TEXT, image TEXT,"
+	"  language TEXT, podcast_guid TEXT,"
+	"  etag TEXT, last_modified TEXT, content_hash INTEGER,"
+	"  last_refresh INTEGER, last_error TEXT,"
+	"  is_local INTEGER NOT NULL DEFAULT 0,"
+	"  added INTEGER NOT NULL"
+	");"
+	"CREATE TABLE podcast_alias ("
+	"  url TEXT PRIMARY KEY,"
+	"  podcast_id INTEGER NOT NULL REFERENCES podcast(id) ON DELETE CASCADE"
+	");"
+	"CREATE TABLE episode ("
+	"  id INTEGER PRIMARY KEY,"
+	"  podcast_id INTEGER NOT NULL REFERENCES podcast(id) ON DELETE CASCADE,"
+	"  key TEXT NOT NULL,"
+	"  guid TEXT, title TEXT, link TEXT, author TEXT,"
+	"  published INTEGER, duration REAL,"
+	"  enclosure_url TEXT, enclosure_type TEXT, enclosure_length INTEGER,"
+	"  notes_html TEXT, notes_text TEXT, image TEXT,"
+	"  season INTEGER, episode INTEGER, episode_type TEXT,"
+	"  chapters_url TEXT, chapters_type TEXT,"
+	"  chapters_etag TEXT, chapters_last_modified TEXT,"
+	"  chapters_fetched INTEGER, chapters_error TEXT,"
+	"  feed_order INTEGER NOT NULL DEFAULT 0,"
+	"  first_seen INTEGER NOT NULL,"
+	"  played INTEGER NOT NULL DEFAULT 0,"
+	"  position REAL,"
+	"  UNIQUE (podcast_id, key)"
+	");"
+	"CREATE INDEX episode_by_date ON episode(podcast_id, published DESC);"
+	"CREATE INDEX episode_all_by_date ON episode(published DESC);"
+	"CREATE TABLE episode_link ("
+	"  episode_id INTEGER NOT NULL REFERENCES episode(id) ON DELETE CASCADE,"
+	"  n INTEGER NOT NULL, url TEXT NOT NULL,"
+	"  PRIMARY KEY (episode_id, n)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE transcript ("
+	"  episode_id INTEGER NOT NULL REFERENCES episode(id) ON DELETE CASCADE,"
+	"  n INTEGER NOT NULL, url TEXT NOT NULL, type TEXT, language TEXT, rel TEXT,"
+	"  PRIMARY KEY (episode_id, n)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE chapter ("
+	"  episode_id INTEGER NOT NULL REFERENCES episode(id) ON DELETE CASCADE,"
+	"  source TEXT NOT NULL, n INTEGER NOT NULL,"
+	"  start REAL NOT NULL, end_time REAL, title TEXT, url TEXT, img TEXT,"
+	"  hidden INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (episode_id, source, n)"
+	") WITHOUT ROWID;",
+	/* 1 -> 2: embedded chapters probed without playing (ID3 range read) */
+	"ALTER TABLE episode ADD COLUMN embedded_probed INTEGER;",
+	/* 2 -> 3: search and paging.
+	 *
+	 * search_fts is one contentless FTS5 index over episodes (title,
+	 * notes_text) and the visible, titled chapters (title only), so that
+	 * bm25 ranks both on one scale; its rowids are laid out as described
+	 * at DBI_FTS_EPISODE_ROWID in db_int.h. prefix='3': a three-character
+	 * prefix query reads one ready-made list instead of merging the lists
+	 * of every word that starts so. (detail=column would be a third
+	 * smaller, but bm25 ranks every match 0 on a contentless table so
+	 * built.) automerge 16 instead of 4: each refresh transaction writes a
+	 * segment, and merging them 16 at a time halves the cost of indexing
+	 * with no measurable cost to searches (bench/search_bench.c).
+	 *
+	 * The index is kept in sync by triggers, which also fire for the
+	 * cascades of db_podcast_remove. A contentless index deletes a row by
+	 * being told the values it indexed: every 'delete' below passes exactly
+	 * the OLD values under the same condition its INSERT used. Bulk writers
+	 * suspend the triggers with a row in search_defer and index in bulk
+	 * instead (see dbi_search_defer in db_int.h).
+	 *
+	 * The paging indexes hold the episode order of db_episode_list
+	 * (published IS NULL, published DESC, feed_order, then rowid), per
+	 * podcast and overall, and again for unplayed episodes only (partial
+	 * indexes, also used by the unplayed counts of db_podcast_list). They
+	 * replace the two date indexes, which could not serve that order. */
+	"DROP INDEX episode_by_date;"
+	"DROP INDEX episode_all_by_date;"
+	"CREATE INDEX episode_page ON episode"
+	"  (podcast_id, published IS NULL, published DESC, feed_order);"
+	"CREATE INDEX episode_page_all ON episode"
+	"  (published IS NULL, published DESC, feed_order);"
+	"CREATE INDEX episode_page_unplayed ON episode"
+	"  (podcast_id, published IS NULL, published DESC, feed_order) WHERE played = 0;"
+	"CREATE INDEX episode_page_all_unplayed ON episode"
+	"  (published IS NULL, published DESC, feed_order) WHERE played = 0;"
+	"CREATE VIRTUAL TABLE search_fts USING fts5(title, notes, content='', prefix='3',"
+	"  tokenize='unicode61 remove_diacritics 2');"
+	"INSERT INTO search_fts (search_fts, rank) VALUES ('automerge', 16);"
+	"CREATE TABLE search_defer (on_ INTEGER PRIMARY KEY CHECK (on_ = 1));"
+	"INSERT INTO search_fts (rowid, title, notes)"
+	"  SELECT " DBI_FTS_EPISODE_COLS "1" DBI_FTS_EPISODE_ORDER ";"
+	"INSERT INTO search_fts (rowid, title, notes)"
+	"  SELECT " DBI_FTS_CHAPTER_COLS "1" DBI_FTS_CHAPTER_ORDER ";"
+	"CREATE TRIGGER episode_fts_insert AFTER INSERT ON episode"
+	"  WHEN " DBI_FTS_LIVE " BEGIN"
+	"  INSERT INTO search_fts (rowid, title, notes)"
+	"   VALUES (" DBI_FTS_EPISODE_ROWID("new") ", new.title, new.notes_text);"
+	" END;"
+	"CREATE TRIGGER episode_fts_delete AFTER DELETE ON episode"
+	"  WHEN " DBI_FTS_LIVE " BEGIN"
+	"  INSERT INTO search_fts (search_fts, rowid, title, notes)"
+	"   VALUES ('delete', " DBI_FTS_EPISODE_ROWID("old") ", old.title, old.notes_text);"
+	" END;"
+	/* A refresh rewrites every column of a changed feed's items, and
+	 * played/position change often: reindex only on a real change. */
+	"CREATE TRIGGER episode_fts_update AFTER UPDATE OF id, title, notes_text ON episode"
+	"  WHEN (old.id IS NOT new.id OR old.title IS NOT new.title"
+	"   OR old.notes_text IS NOT new.notes_text) AND " DBI_FTS_LIVE " BEGIN"
+	"  INSERT INTO search_fts (search_fts, rowid, title, notes)"
+	"   VALUES ('delete', " DBI_FTS_EPISODE_ROWID("old") ", old.title, old.notes_text);"
+	"  INSERT INTO search_fts (rowid, title, notes)"
+	"   VALUES (" DBI_FTS_EPISODE_ROWID("new") ", new.title, new.notes_text);"
+	" END;"
+	"CREATE TRIGGER chapter_fts_insert AFTER INSERT ON chapter"
+	"  WHEN " DBI_FTS_CHAPTER_INDEXED("new") " AND " DBI_FTS_LIVE " BEGIN"
+	"  INSERT INTO search_fts (rowid, title)"
+	"   VALUES (" DBI_FTS_CHAPTER_ROWID("new") ", new.title);"
+	" END;"
+	"CREATE TRIGGER chapter_fts_delete AFTER DELETE ON chapter"
+	"  WHEN " DBI_FTS_CHAPTER_INDEXED("old") " AND " DBI_FTS_LIVE " BEGIN"
+	"  INSERT INTO search_fts (search_fts, rowid, title)"
+	"   VALUES ('delete', " DBI_FTS_CHAPTER_ROWID("old") ", old.title);"
+	" END;"
+	"CREATE TRIGGER chapter_fts_update AFTER UPDATE ON chapter WHEN " DBI_FTS_LIVE " BEGIN"
+	"  INSERT INTO search_fts (search_fts, rowid, title)"
+	"   SELECT 'delete', " DBI_FTS_CHAPTER_ROWID("old") ", old.title"
+	"   WHERE " DBI_FTS_CHAPTER_INDEXED("old") ";"
+	"  INSERT INTO search_fts (rowid, title)"
+	"   SELECT " DBI_FTS_CHAPTER_ROWID("new") ", new.title"
+	"   WHERE " DBI_FTS_CHAPTER_INDEXED("new") ";"
+	" END;",
+	/* 3 -> 4: episode counts kept on the podcast row.
+	 *
+	 * db_podcast_list counted each podcast's episodes and unplayed
+	 * episodes on every call, which at 100,000 episodes was two thirds of
+	 * the TUI's first paint (bench/RESULTS.md). Triggers keep the counts
+	 * instead, so every writer (the store, the played flag, removals and
+	 * their cascades, and anyone editing the cache with sqlite3) keeps
+	 * them right; a trigger costs about a microsecond per stored episode. */
+	"ALTER TABLE podcast ADD COLUMN n_episodes INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE podcast ADD COLUMN n_unplayed INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE podcast SET"
+	"  n_episodes = (SELECT count(*) FROM episode e WHERE e.podcast_id = podcast.id),"
+	"  n_unplayed = (SELECT count(*) FROM episode e"
+	"    WHERE e.podcast_id = podcast.id AND e.played = 0);"
+	"CREATE TRIGGER episode_count_insert AFTER INSERT ON episode BEGIN"
+	"  UPDATE podcast SET n_episodes = n_episodes + 1,"
+	"   n_unplayed = n_unplayed + (new.played = 0) WHERE id = new.podcast_id;"
+	" END;"
+	"CREATE TRIGGER episode_count_delete AFTER DELETE ON episode BEGIN"
+	"  UPDATE podcast SET n_episodes = n_episodes - 1,"
+	"   n_unplayed = n_unplayed - (old.played = 0) WHERE id = old.podcast_id;"
+	" END;"
+	"CREATE TRIGGER episode_count_update AFTER UPDATE OF podcast_id, played ON episode"
+	"  WHEN old.podcast_id IS NOT new.podcast_id OR (old.played = 0) IS NOT (new.played = 0)"
+	" BEGIN"
+	"  UPDATE podcast SET n_episodes = n_episodes - 1,"
+	"   n_unplayed = n_unplayed - (old.played = 0) WHERE id = old.podcast_id;"
+	"  UPDATE podcast SET n_episodes = n_episodes + 1,"
+	"   n_unplayed = n_unplayed + (new.played = 0) WHERE id = new.podcast_id;"
+	" END;"
+	/* And a four-character prefix index beside the three-character one: a
+	 * four-letter prefix shared by a quarter of a 100,000-episode library
+	 * took 24 ms to merge word by word, and takes 6.6 ms from its own list
+	 * (bench/search_bench.c). The price is a bigger index (+16 % of the
+	 * cache) and ~10 % more CPU when thousands of episodes arrive at once.
+	 * FTS5 cannot change the option of a built index: it is rebuilt, by
+	 * the same statements as in version 3. */
+	"DROP TABLE search_fts;"
+	"CREATE VIRTUAL TABLE search_fts USING fts5(title, notes, content='', prefix='3 4',"
+	"  tokenize='unicode61 remove_diacritics 2');"
+	"INSERT INTO search_fts (search_fts, rank) VALUES ('automerge', 16);"
+	"INSERT INTO search_fts (rowid, title, notes)"
+	"  SELECT " DBI_FTS_EPISODE_COLS "1" DBI_FTS_EPISODE_ORDER ";"
+	"INSERT INTO search_fts (rowid, title, notes)"
+	"  SELECT " DBI_FTS_CHAPTER_COLS "1" DBI_FTS_CHAPTER_ORDER ";",
+};
+
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+/* The migrations that (re)build the search index, which takes seconds on a
+ * big cache: migration i brings the cache to version i + 1. */
+static const unsigned char migration_indexes[] = {0, 0, 1, 1};
+_Static_assert(sizeof migration_indexes == NMIGRATIONS, "one flag per migration");
+
+/* Below this many episodes an index rebuild takes under a second. */
+#define MIGRATE_NOTICE_EPISODES 5000
+
+static void (*migrate_notice)(const char *msg);
+
+void db_set_migrate_notice(void (*fn)(const char *msg))
+{
+	migrate_notice = fn;
+}
+
+/* Tells the user, through the notice hook, before a migration that will
+ * take a while. */
+static void notice_slow_migration(db *d, int v)
+{
+	if (!migrate_notice || !migration_indexes[v])
+		return;
+	sqlite3_stmt *st = dbi_prep(d, "SELECT count(*) FROM episode");
+	int64_t n = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (n < MIGRATE_NOTICE_EPISODES)
+		return;
+	char *msg = xasprintf("upgrading the cache to version %d: indexing %lld episodes "
+			      "for search (once; this takes a few seconds)",
+			      v + 1, (long long)n);
+	migrate_notice(msg);
+	free(msg);
+}
+
+/* The code below and DB_SCHEMA_VERSION must move together. */
+_Static_assert(NMIGRATIONS == DB_SCHEMA_VERSION, "one migration per schema version");
+
+int db_schema_version(db *d)
+{
+	sqlite3_stmt *st = dbi_prep(d, "PRAGMA user_version");
+	if (!st)
+		return -1;
+	int v = -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	else
+		dbi_fail(d, "schema version");
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* The cache's schema version into *v: 0 with 0 <= *v <= NMIGRATIONS, or
+ * -1 (error recorded) when it cannot be read or is newer than this podcue. */
+static int read_version(db *d, int *v)
+{
+	*v = db_schema_version(d);
+	if (*v < 0) {
+		char *msg = xasprintf("cannot read the cache schema version: %s", db_errmsg(d));
+		free(d->err);
+		d->err = msg;
+		return -1;
+	}
+	if (*v > NMIGRATIONS) {
+		free(d->err);
+		d->err = xasprintf("cache schema version %d is newer than this podcue "
+				   "understands (%d)", *v, NMIGRATIONS);
+		return -1;
+	}
+	return 0;
+}
+
+/* Applies migrations[v] in a transaction of its own. Returns the version
+ * the cache is at afterwards (v + 1, or what another process migrated it
+ * to meanwhile), -1 on error. */
+static int migrate_step(db *d, int v)
+{
+	if (db_begin(d) != 0)
+		return -1;
+	/* Re-read inside the write lock: another process may have just
+	 * migrated. */
+	int cur;
+	if (read_version(d, &cur) != 0) {
+		db_rollback(d);
+		return -1;
+	}
+	if (cur != v) {
+		db_rollback(d);
+		return cur;
+	}
+	notice_slow_migration(d, v);
+	char pragma[64];
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+	if (dbi_exec(d, migrations[v]) != 0 || dbi_exec(d, pragma) != 0) {
+		char *msg = xasprintf("migrating cache to version %d: %s", v + 1,
+				      d->err ? d->err : "?");
+		db_rollback(d);
+		free(d->err);
+		d->err = msg;
+		return -1;
+	}
+	return db_commit(d) == 0 ? v + 1 : -1;
+}
+
+/* See db_int.h. */
+int dbi_migrate(db *d, int target)
+{
+	int v;
+	if (read_version(d, &v) != 0)
+		return -1;
+	while (v >= 0 && v < target)
+		v = migrate_step(d, v);
+	return v < 0 ? -1 : 0;
+}
