@@ -278,12 +278,7 @@ static int load_episode(ui *u, int64_t id)
 	chapter_list_clear(&u->det_chapters);
 	if (db_episode_get(u->d, id, &u->det) != 0)
 		return -1;
-	chapter_list all = CHAPTER_LIST_INIT;
-	if (db_chapters_merged(u->d, id, &all) == 0)
-		for (size_t i = 0; i < all.n; i++)
-			if (!all.v[i].hidden)
-				chapter_list_push_copy(&u->det_chapters, &all.v[i]);
-	chapter_list_clear(&all);
+	db_chapters_visible(u->d, id, &u->det_chapters);
 	return 0;
 }
 

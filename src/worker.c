@@ -141,11 +141,12 @@ static void do_chapters(worker *w, int64_t episode_id)
 	int changed = 0;
 	if (chapfetch_run(w->d, &w->cfg, episode_id, NULL, 0, &st) == 0)
 		changed = st.fetched > 0;
-	chapter_list merged = CHAPTER_LIST_INIT;
+	chapter_list shown = CHAPTER_LIST_INIT;
 	db_episode e;
 	/* The media file is probed (a Range request for its ID3 tag) only when
-	 * no other source has a real list, and only once per episode. */
-	if (db_chapters_merged(w->d, episode_id, &merged) == 0 && merged.n < 2 &&
+	 * no other source has a real list (two chapters the user can see), and
+	 * only once per episode. */
+	if (db_chapters_visible(w->d, episode_id, &shown) == 0 && shown.n < 2 &&
 	    !db_embedded_probed(w->d, episode_id) && db_episode_get(w->d, episode_id, &e) == 0) {
 		db_podcast p;
 		int local = 0;
@@ -159,7 +160,7 @@ static void do_chapters(worker *w, int64_t episode_id)
 		free(err);
 		db_episode_free(&e);
 	}
-	chapter_list_clear(&merged);
+	chapter_list_clear(&shown);
 	post(w, WORK_CHAPTERS, episode_id, 0, changed, NULL);
 }
 
