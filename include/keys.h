@@ -37,6 +37,15 @@ int keymap_lookup(const keymap *k, int ctx, int key);
  * stored in keys[0..max). */
 size_t keymap_keys(const keymap *k, int ctx, int cmd, int *keys, size_t max);
 
+/* Decodes one key from raw terminal bytes b[0..n) (n >= 1): UTF-8
+ * characters, C0 controls (CR is Enter, DEL and BS are Backspace), and the
+ * CSI/SS3 escape sequences of arrows, Home/End, PgUp/PgDn, Insert/Delete,
+ * F1-F12 and their Shift forms. Returns the bytes consumed (>= 1), or 0
+ * when a sequence may still be incomplete (only when !final: the caller
+ * waits briefly for more, then calls again with final set, and a lone ESC
+ * is Esc). *key = -1 for bytes that are no key (unknown sequences). */
+size_t keys_decode(const unsigned char *b, size_t n, int final, int *key);
+
 /* Key by name, or -1. */
 int keys_parse(const char *name);
 /* Name of a key into buf (always NUL-terminated); returns buf. */

@@ -12,7 +12,6 @@
 
 #include <curses.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -22,6 +21,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "frontend.h"
 #include "keys.h"
 #include "log.h"
 #include "paths.h"
@@ -29,25 +29,12 @@
 #include "ui_int.h"
 #include "util.h"
 
-#define COUNT_WAIT_MS 1000 /* a lone digit waits this long for more digits */
-
-static int sig_write_fd = -1;
 
 const pane_ops *const ui_panes[PANE_COUNT] = {
 	[PANE_PODCASTS] = &pane_podcasts,
 	[PANE_EPISODES] = &pane_episodes,
 	[PANE_DETAILS] = &pane_details,
 };
-
-static void on_signal(int sig)
-{
-	int saved = errno;
-	char c = (char)sig;
-	if (sig_write_fd >= 0 && write(sig_write_fd, &c, 1) < 0) {
-		/* nothing to do: the pipe is full, a wakeup is pending */
-	}
-	errno = saved;
-}
 
 void ui_message(ui *u, int error, const char *fmt, ...)
 {
@@ -399,18 +386,6 @@ static void help_key(ui *u, int key)
 		playback_cmd(u, cmd, 0);
 }
 
-static void digit(ui *u, int d)
-{
-	u->count = u->count * 10 + d;
-	if (u->count > 99999)
-		u->count = d;
-	u->count_at = now_ms();
-	if (playing(u) && playback_count_ready(u->pb, u->count)) {
-		playback_cmd(u, CMD_CHAPTER, u->count);
-		u->count = 0;
-		u->count_at = 0;
-	}
-}
 
 static void on_key(ui *u, int key)
 {
@@ -426,13 +401,12 @@ static void on_key(ui *u, int key)
 		help_key(u, key);
 		return;
 	}
-	if (key >= '0' && key <= '9' && (key != '0' || u->count)) {
-		digit(u, key - '0');
+	if (key_count_digit(&u->count, key, now_ms())) {
+		if (playing(u) && playback_count_ready(u->pb, u->count.n))
+			playback_cmd(u, CMD_CHAPTER, key_count_take(&u->count));
 		return;
 	}
-	int count = u->count;
-	u->count = 0;
-	u->count_at = 0;
+	int count = key_count_take(&u->count);
 	if (key == 27) {
 		if (u->src == SRC_SEARCH)
 			ui_show_podcast(u);
@@ -510,22 +484,11 @@ static void worker_events(ui *u)
 
 static void setup_signals(ui *u)
 {
-	if (pipe2(u->sig_pipe, O_NONBLOCK | O_CLOEXEC) != 0)
-		u->sig_pipe[0] = u->sig_pipe[1] = -1;
-	sig_write_fd = u->sig_pipe[1];
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
 	/* Our own SIGWINCH handler (installed before initscr, so curses keeps
 	 * it): the size is read with TIOCGWINSZ in the loop, so a burst of
 	 * resizes always ends at the final size. */
-	sigaction(SIGWINCH, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH};
+	u->sig_fd = sigpipe_open(sigs, sizeof sigs / sizeof *sigs);
 }
 
 static void start_curses(ui *u)
@@ -543,10 +506,10 @@ static void start_curses(ui *u)
 /* Reads the signal pipe: SIGWINCH resizes, anything else quits. */
 static void signals(ui *u)
 {
-	char buf[16];
-	ssize_t n;
-	while ((n = read(u->sig_pipe[0], buf, sizeof buf)) > 0) {
-		for (ssize_t i = 0; i < n; i++) {
+	int buf[16];
+	size_t n;
+	while ((n = sigpipe_read(buf, sizeof buf / sizeof *buf)) > 0) {
+		for (size_t i = 0; i < n; i++) {
 			if (buf[i] != SIGWINCH) {
 				u->quit = 1;
 				continue;
@@ -560,20 +523,16 @@ static void signals(ui *u)
 
 static int poll_timeout(const ui *u)
 {
-	if (!u->count_at)
-		return -1;
-	int64_t left = u->count_at + COUNT_WAIT_MS - now_ms();
-	return left > 0 ? (int)left : 0;
+	return key_count_wait(&u->count, now_ms());
 }
 
 static void count_timeout(ui *u)
 {
-	if (!u->count_at || now_ms() - u->count_at < COUNT_WAIT_MS)
+	if (key_count_wait(&u->count, now_ms()) != 0)
 		return;
+	int n = key_count_take(&u->count);
 	if (playing(u))
-		playback_cmd(u, CMD_CHAPTER, u->count);
-	u->count = 0;
-	u->count_at = 0;
+		playback_cmd(u, CMD_CHAPTER, n);
 }
 
 /* One screen: sizes first, then each pane loads what it shows (hidden
@@ -593,7 +552,7 @@ static void loop(ui *u)
 	while (!u->quit) {
 		struct pollfd fds[4] = {
 			{STDIN_FILENO, POLLIN, 0},
-			{u->sig_pipe[0], POLLIN, 0},
+			{u->sig_fd, POLLIN, 0},
 			{u->wk ? worker_fd(u->wk) : -1, POLLIN, 0},
 			{u->pl ? player_fd(u->pl) : -1, POLLIN, 0},
 		};
@@ -643,11 +602,7 @@ static void shutdown_ui(ui *u)
 		if (ui_panes[p]->done)
 			ui_panes[p]->done(u);
 	free(u->message);
-	sig_write_fd = -1;
-	if (u->sig_pipe[0] >= 0) {
-		close(u->sig_pipe[0]);
-		close(u->sig_pipe[1]);
-	}
+	sigpipe_close();
 }
 
 int ui_run(app *a)

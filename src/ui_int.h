@@ -23,6 +23,7 @@
 #include "chapter.h"
 #include "cli.h"
 #include "db.h"
+#include "frontend.h"
 #include "playback.h"
 #include "player.h"
 #include "prompt.h"
@@ -113,14 +114,13 @@ struct ui {
 	int64_t confirm_id;
 	char *message;
 	int message_error;
-	int count;          /* digits typed before a command */
-	int64_t count_at;   /* ms when the last digit was typed; 0 = none pending */
+	key_count count;    /* digits typed before a command */
 
 	player *pl;
 	playback *pb;
 	long drawn_sec;     /* playback second last drawn */
 	worker *wk;
-	int sig_pipe[2];
+	int sig_fd;         /* the signal self-pipe (frontend.h) */
 	int quit;
 };
 
