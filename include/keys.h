@@ -20,7 +20,9 @@
 #define KEY_FN(code) ((code) | 0x1000000)
 #define KEY_IS_FN(k) (((k) & 0x1000000) != 0)
 
-/* Contexts: a binding in a pane context wins over "common". */
+/* Contexts: a binding in a pane context wins over "common". "search" is the
+ * episodes pane while it lists search results: its bindings win over the
+ * episodes pane's, which still apply there. */
 enum key_ctx { KCTX_COMMON, KCTX_PODCASTS, KCTX_EPISODES, KCTX_DETAILS, KCTX_SEARCH, KCTX_COUNT };
 
 typedef struct keymap keymap;
@@ -31,7 +33,8 @@ void keymap_free(keymap *k);
 /* Binds KEY in context CTX (names as in the config file) to command CMD
  * ("none" unbinds). Returns NULL, or a message (caller frees). */
 char *keymap_bind(keymap *k, const char *ctx, const char *key, const char *cmd);
-/* The command bound to key in ctx (else in common), or -1. */
+/* The command bound to key in ctx (else, for search, in episodes; else in
+ * common), or -1. */
 int keymap_lookup(const keymap *k, int ctx, int key);
 /* Keys bound to cmd in exactly ctx, in binding order; returns how many were
  * stored in keys[0..max). */

@@ -1,8 +1,8 @@
 /*
- * help.c - the help screen: every command with its keys, common ones first
- * and then the keys bound for one pane only, from the live key map (so
- * bindings from the config file and :bind show). j/k scroll it. UI
- * thread only.
+ * help.c - the help screen: every command with every key that runs it,
+ * those bound for one pane only named with their pane, from the live key
+ * map (so bindings from the config file and :bind show). j/k scroll it.
+ * UI thread only.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +12,26 @@
 #include "theme.h"
 #include "ui_int.h"
 #include "util.h"
+
+/* Every key that runs cmd: the common ones, then those bound for one pane
+ * only, named with their pane ("Q (episodes)"); ":name" when none. */
+static char *command_keys(const keymap *km, int cmd)
+{
+	sbuf b = SBUF_INIT;
+	for (int ctx = 0; ctx < KCTX_COUNT; ctx++) {
+		int keys[8];
+		size_t k = keymap_keys(km, ctx, cmd, keys, 8);
+		for (size_t i = 0; i < k; i++) {
+			char name[32];
+			sb_printf(&b, "%s%s", b.len ? ", " : "", keys_name(keys[i], name, sizeof name));
+			if (ctx != KCTX_COMMON)
+				sb_printf(&b, " (%s)", keymap_ctx_name(ctx));
+		}
+	}
+	if (!b.len)
+		sb_printf(&b, ":%s", cmd_table[cmd].name);
+	return sb_steal(&b);
+}
 
 void help_lines(ui *u, char ***lines, int **elems, size_t *n)
 {
@@ -33,29 +53,11 @@ void help_lines(ui *u, char ***lines, int **elems, size_t *n)
 	PUSH(xstrdup("Type digits before a key for a count: 12c jumps to chapter 12, "
 		     "1-9 alone jump to that chapter."), THEME_NORMAL);
 	PUSH(xstrdup(""), THEME_NORMAL);
-	for (int ctx = 0; ctx < KCTX_COUNT; ctx++) {
-		int any = 0;
-		for (int c = 0; c < CMD_COUNT; c++) {
-			int keys[8];
-			size_t k = keymap_keys(u->cfg->keys, ctx, c, keys, 8);
-			if (!k && ctx != KCTX_COMMON)
-				continue;
-			if (!any && ctx != KCTX_COMMON)
-				PUSH(xasprintf("In the %s pane:", keymap_ctx_name(ctx)), THEME_TITLE);
-			any = 1;
-			sbuf b = SBUF_INIT;
-			for (size_t i = 0; i < k; i++) {
-				char name[32];
-				sb_printf(&b, "%s%s", i ? ", " : "", keys_name(keys[i], name, sizeof name));
-			}
-			if (!k)
-				sb_printf(&b, ":%s", cmd_table[c].name);
-			char *keystr = sb_steal(&b);
-			PUSH(xasprintf("  %-18s %-18s %s", keystr, cmd_table[c].name,
-				       cmd_table[c].help),
-			     THEME_NORMAL);
-			free(keystr);
-		}
+	for (int c = 0; c < CMD_COUNT; c++) {
+		char *keystr = command_keys(u->cfg->keys, c);
+		PUSH(xasprintf("  %-18s %-18s %s", keystr, cmd_table[c].name, cmd_table[c].help),
+		     THEME_NORMAL);
+		free(keystr);
 	}
 #undef PUSH
 }

@@ -211,18 +211,24 @@ char *keymap_bind(keymap *k, const char *ctx, const char *key, const char *cmd)
 	return NULL;
 }
 
+/* The command bound to key in exactly ctx, or -1. */
+static int lookup_in(const keymap *k, int ctx, int key)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (k->v[i].key == key && k->v[i].ctx == ctx)
+			return k->v[i].cmd;
+	return -1;
+}
+
 int keymap_lookup(const keymap *k, int ctx, int key)
 {
-	int common = -1;
-	for (size_t i = 0; i < k->n; i++) {
-		if (k->v[i].key != key)
-			continue;
-		if (k->v[i].ctx == ctx)
-			return k->v[i].cmd;
-		if (k->v[i].ctx == KCTX_COMMON)
-			common = k->v[i].cmd;
-	}
-	return common;
+	int cmd = lookup_in(k, ctx, key);
+	/* Search results are listed in the episodes pane: its keys apply. */
+	if (cmd < 0 && ctx == KCTX_SEARCH)
+		cmd = lookup_in(k, KCTX_EPISODES, key);
+	if (cmd < 0 && ctx != KCTX_COMMON)
+		cmd = lookup_in(k, KCTX_COMMON, key);
+	return cmd;
 }
 
 size_t keymap_keys(const keymap *k, int ctx, int cmd, int *keys, size_t max)

@@ -146,8 +146,7 @@ static void episodes_update(ui *u)
 
 static int episodes_ctx(const ui *u)
 {
-	(void)u;
-	return KCTX_EPISODES;
+	return u->src == SRC_SEARCH ? KCTX_SEARCH : KCTX_EPISODES;
 }
 
 static void episodes_title(ui *u, char *buf, size_t n)

@@ -192,22 +192,54 @@ static void submit(ui *u, int kind, int64_t id, const char *arg)
 		ui_message(u, 1, "background work is unavailable (see the log)");
 }
 
+/* 1 when line's first word is word (followed by a blank or the end). */
+static int first_word(const char *line, const char *word)
+{
+	size_t n = strlen(word);
+	return strncmp(line, word, n) == 0 && (line[n] == '\0' || line[n] == ' ');
+}
+
+/* A config line typed at the prompt: ":set NAME" shows a value and ":set"
+ * alone explains; the rest goes through config_command, as the file does,
+ * and what the worker copied of the settings follows them. */
+static void config_line(ui *u, const char *line)
+{
+	if (first_word(line, "set")) {
+		const char *name = line + 3;
+		while (*name == ' ')
+			name++;
+		size_t len = strcspn(name, " ");
+		const char *rest = name + len + strspn(name + len, " ");
+		if (!*rest) {
+			char *nm = xstrndup(name, len);
+			int unknown;
+			char *msg = config_show(u->cfg, nm, &unknown);
+			ui_message(u, unknown, "%s", msg);
+			free(msg);
+			free(nm);
+			return;
+		}
+	}
+	char *msg = config_command(u->cfg, line);
+	if (msg)
+		ui_message(u, 1, "%s", msg);
+	else
+		ui_message(u, 0, "ok: %s", line);
+	free(msg);
+	if (first_word(line, "color"))
+		draw_init_colors(u);
+	if (first_word(line, "set") && u->wk)
+		worker_set_config(u->wk, u->cfg);
+}
+
 static void run_line(ui *u, const char *line)
 {
 	while (*line == ' ')
 		line++;
 	if (!*line)
 		return;
-	if (str_prefix(line, "set ", 0) || str_prefix(line, "bind ", 0) ||
-	    str_prefix(line, "color ", 0)) {
-		char *msg = config_command(u->cfg, line);
-		if (msg)
-			ui_message(u, 1, "%s", msg);
-		else
-			ui_message(u, 0, "ok: %s", line);
-		free(msg);
-		if (str_prefix(line, "color ", 0))
-			draw_init_colors(u);
+	if (first_word(line, "set") || first_word(line, "bind") || first_word(line, "color")) {
+		config_line(u, line);
 		return;
 	}
 	char *name = xstrdup(line);
@@ -580,6 +612,27 @@ static void loop(ui *u)
 	}
 }
 
+/* The config file's mistakes, which went to stderr just before the screen
+ * covered it: each into the log, the first (and how many more) on the
+ * message line. */
+static void config_warnings(ui *u, const char *warnings)
+{
+	if (!warnings || !*warnings)
+		return;
+	size_t n = 0;
+	for (const char *l = warnings; *l;) {
+		size_t len = strcspn(l, "\n");
+		log_msg("config", "%.*s", (int)len, l);
+		n++;
+		l += len + (l[len] == '\n');
+	}
+	int first = (int)strcspn(warnings, "\n");
+	if (n > 1)
+		ui_message(u, 1, "%.*s (and %zu more in the log)", first, warnings, n - 1);
+	else
+		ui_message(u, 1, "%.*s", first, warnings);
+}
+
 static void first_screen(ui *u)
 {
 	view_load_podcasts(u);
@@ -624,6 +677,7 @@ int ui_run(app *a)
 	free(logp);
 	setup_signals(&u);
 	start_curses(&u);
+	config_warnings(&u, a->config_warnings);
 	first_screen(&u);
 	int rc = EXIT_OK;
 	if (!getenv("PODCUE_EXIT_AFTER_PAINT")) {
