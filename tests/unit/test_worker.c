@@ -2,7 +2,7 @@
  * test_worker.c - the TUI's background thread on a real cache: the visible
  * chapter list it counts is the one the cache hands every front end
  * (hidden chapters neither take a number nor count towards "this episode
- * has a real list").
+ * has a real list"), and settings changed after the start reach it.
  *
  * Media: local files (file:// URLs of a podcast added as a local file)
  * holding no ID3 tag, so a probe finds nothing but is recorded.
@@ -184,11 +184,72 @@ static void test_worker_counts_visible(void **state)
 	assert_int_equal(db_embedded_probed(d, real), 0);
 }
 
+/* A feed file of about 2 MiB (a long description), as a local podcast. */
+static int64_t add_big_feed(void)
+{
+	char *path = xasprintf("%s/big.xml", dir);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		fail_msg("cannot write %s", path);
+	fputs("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Big</title>"
+	      "<description>", f);
+	for (int i = 0; i < 2 * 1024; i++)
+		fprintf(f, "%01023d ", 0);
+	fputs("</description><item><guid>big1</guid><title>Big one</title></item>"
+	      "</channel></rss>\n", f);
+	fclose(f);
+	char *url = xasprintf("file://%s", path);
+	int64_t id = 0;
+	int existed;
+	assert_int_equal(db_podcast_add(d, url, 1, &id, &existed), 0);
+	free(url);
+	free(path);
+	return id;
+}
+
+/* Settings changed after the start (the UI's :set) reach the thread: the
+ * same refresh that passes with the defaults fails once the largest feed
+ * accepted is 1 MiB. */
+static void test_set_config_reaches_thread(void **state)
+{
+	(void)state;
+	int64_t id = add_big_feed();
+	worker *w;
+	char *err = NULL;
+	if (worker_start(dbpath, &cfg, &w, &err) != 0)
+		fail_msg("worker_start: %s", err);
+	int failed[2];
+	for (int round = 0; round < 2; round++) {
+		if (round == 1) {
+			config small = cfg;
+			small.max_feed_mb = 1;
+			worker_set_config(w, &small);
+		}
+		worker_submit(w, WORK_REFRESH, id, NULL);
+		worker_result r = {0};
+		int got = 0;
+		for (int waited = 0; !got && waited < DEADLINE_MS; waited += 50) {
+			struct pollfd p = {worker_fd(w), POLLIN, 0};
+			poll(&p, 1, 50);
+			while (!got && worker_poll(w, &r))
+				got = r.kind == WORK_REFRESH;
+		}
+		if (!got)
+			fail_msg("no refresh result in round %d", round);
+		failed[round] = r.failed;
+		worker_result_free(&r);
+	}
+	worker_stop(w);
+	assert_int_equal(failed[0], 0);
+	assert_int_equal(failed[1], 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_visible_list),
 		cmocka_unit_test(test_worker_counts_visible),
+		cmocka_unit_test(test_set_config_reaches_thread),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
