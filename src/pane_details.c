@@ -233,6 +233,7 @@ static void details_done(ui *u)
 const pane_ops pane_details = {
 	.ctx = details_ctx,
 	.empty = "",
+	.width_pct = 0,
 	.title = details_title,
 	.count = details_count,
 	.update = details_update,

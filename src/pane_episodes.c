@@ -240,6 +240,7 @@ static void episodes_done(ui *u)
 const pane_ops pane_episodes = {
 	.ctx = episodes_ctx,
 	.empty = "no episodes",
+	.width_pct = 36,
 	.title = episodes_title,
 	.count = episodes_count,
 	.update = episodes_update,

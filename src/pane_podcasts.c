@@ -85,6 +85,7 @@ static void podcasts_done(ui *u)
 const pane_ops pane_podcasts = {
 	.ctx = podcasts_ctx,
 	.empty = "none yet (a adds one)",
+	.width_pct = 22,
 	.title = podcasts_title,
 	.count = podcasts_count,
 	.row = podcasts_row,

@@ -93,30 +93,31 @@ int draw_row_elem(const ui *u, int pane, int selected, int normal)
 
 /* ---- layout ------------------------------------------------------------- */
 
-/* Which panes show and where, for a screen of u->cols columns. */
+/* Which panes show and where, for a screen of u->cols columns: all of them
+ * side by side on a wide screen (each its share of the width, the last
+ * the rest), the focused one and its neighbour on a medium one, the
+ * focused one alone on a narrow one. One column separates panes. */
 static void place_panes(ui *u)
 {
 	memset(u->visible, 0, sizeof u->visible);
 	int c = u->cols;
+	int first = u->focus, last = u->focus;
 	if (c >= 100) {
-		u->pw[0] = c * 22 / 100;
-		u->pw[1] = c * 36 / 100;
-		u->pw[2] = c - u->pw[0] - u->pw[1] - 2;
-		u->px[0] = 0;
-		u->px[1] = u->pw[0] + 1;
-		u->px[2] = u->px[1] + u->pw[1] + 1;
-		u->visible[0] = u->visible[1] = u->visible[2] = 1;
-	} else if (c >= 60) {
-		int first = u->focus == PANE_PODCASTS ? PANE_PODCASTS : PANE_EPISODES;
-		u->pw[first] = c * 40 / 100;
-		u->pw[first + 1] = c - u->pw[first] - 1;
-		u->px[first] = 0;
-		u->px[first + 1] = u->pw[first] + 1;
-		u->visible[first] = u->visible[first + 1] = 1;
-	} else {
-		u->px[u->focus] = 0;
-		u->pw[u->focus] = c;
-		u->visible[u->focus] = 1;
+		first = 0;
+		last = PANE_COUNT - 1;
+	} else if (c >= 60 && PANE_COUNT > 1) {
+		first = u->focus < PANE_COUNT - 1 ? u->focus : PANE_COUNT - 2;
+		last = first + 1;
+	}
+	int x = 0;
+	for (int p = first; p <= last; p++) {
+		int share = last == first ? c
+			    : c >= 100     ? c * ui_panes[p]->width_pct / 100
+					   : c * 40 / 100;
+		u->px[p] = x;
+		u->pw[p] = p == last ? c - x : share;
+		u->visible[p] = 1;
+		x += u->pw[p] + 1;
 	}
 	/* Hidden panes keep a width so the details text wraps sensibly. */
 	for (int p = 0; p < PANE_COUNT; p++)

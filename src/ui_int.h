@@ -7,9 +7,10 @@
  *                   rows (read from the cache in the pane's update, never
  *                   while drawing);
  *   help.c          the help screen.
- * A new view is one new pane_*.c defining a pane_ops and one entry in the
- * registry (ui_panes in ui.c). Each pass of the loop runs ui_layout, then
- * every visible pane's update, then draw_screen, so drawing only draws.
+ * A new pane is one new pane_*.c defining a pane_ops, plus its PANE_*
+ * number and its entry in the registry (ui_panes in ui.c); the layout and
+ * the loop only go through the ops. Each pass of the loop runs ui_layout,
+ * then every pane's update, then draw_screen, so drawing only draws.
  * Everything runs on the UI thread. Nothing outside these files sees this
  * state (the public entry is ui.h).
  */
@@ -52,6 +53,7 @@ typedef struct ui ui;
 typedef struct pane_ops {
 	int (*ctx)(const ui *u);         /* key context (keys.h) for its keys */
 	const char *empty;               /* shown when there are no rows */
+	int width_pct;                   /* share of a wide screen (the last pane: the rest) */
 	void (*title)(ui *u, char *buf, size_t n);
 	size_t (*count)(ui *u);
 	/* Brings the rows up to date with the selection and the layout (reads
