@@ -45,6 +45,12 @@ void chapter_list_push_copy(chapter_list *l, const chapter *c);
 void chapter_list_sort(chapter_list *l);
 /* Frees every chapter and resets the list to empty. */
 void chapter_list_clear(chapter_list *l);
+/* The visible chapter list: the chapters of all (a merged list) that are
+ * not hidden, deep-copied into out (cleared first), sorted by start. This
+ * is the one list the user sees numbered 1..n, that jumps and counts
+ * target and that mpv's chapter-list carries; a hidden chapter never takes
+ * a number. out must not be all. */
+void chapter_list_visible(const chapter_list *all, chapter_list *out);
 /* Name of a source as used in the database and JSON output:
  * "json", "psc", "embedded", "notes". */
 const char *chapter_source_name(int source);

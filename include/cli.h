@@ -26,6 +26,7 @@ typedef struct app {
 	char *config_path;
 	int config_explicit; /* --config given: the file must exist */
 	config cfg;
+	char *config_warnings; /* "FILE:LINE: message" lines from the config, or NULL */
 	db *d; /* opened by app_db() on first use */
 } app;
 

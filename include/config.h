@@ -61,6 +61,11 @@ char *config_set(config *c, const char *name, const char *value);
  * comments are fine. Returns NULL or a message (caller frees). The TUI's
  * ':' prompt accepts the same lines. */
 char *config_command(config *c, const char *line);
+/* What ":set NAME" and ":set" answer: "NAME VALUE" with the current value
+ * (every value of a repeatable setting), or with name NULL/empty how set
+ * works and every setting's name. *unknown is 1 (and the message says so)
+ * when there is no such setting. Caller frees. */
+char *config_show(const config *c, const char *name, int *unknown);
 /* Writes every setting with its current value and one-line help, as
  * "# help\nset NAME VALUE" pairs, to f (used to check config.example). */
 /* The settings table, for generated documentation: the number of

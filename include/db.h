@@ -181,6 +181,11 @@ int db_chapters_get(db *d, int64_t episode_id, int source, chapter_list *out);
 /* Every source's chapters merged into out (appended; see chapter_merge).
  * Hidden chapters stay in the list, flagged. */
 int db_chapters_merged(db *d, int64_t episode_id, chapter_list *out);
+/* The episode's visible chapter list (chapter_list_visible of the merged
+ * list) into out, cleared first: what the details pane numbers, what
+ * playback jumps to and what the worker counts. Every front end reads the
+ * list through here. -1 on a cache error (out is then empty). */
+int db_chapters_visible(db *d, int64_t episode_id, chapter_list *out);
 /* Replaces the chapters of one source for an episode (atomically: in the
  * caller's transaction, or in one of its own). */
 int db_chapters_set(db *d, int64_t episode_id, int source, const chapter_list *l);

@@ -20,7 +20,9 @@
 #define KEY_FN(code) ((code) | 0x1000000)
 #define KEY_IS_FN(k) (((k) & 0x1000000) != 0)
 
-/* Contexts: a binding in a pane context wins over "common". */
+/* Contexts: a binding in a pane context wins over "common". "search" is the
+ * episodes pane while it lists search results: its bindings win over the
+ * episodes pane's, which still apply there. */
 enum key_ctx { KCTX_COMMON, KCTX_PODCASTS, KCTX_EPISODES, KCTX_DETAILS, KCTX_SEARCH, KCTX_COUNT };
 
 typedef struct keymap keymap;
@@ -31,11 +33,21 @@ void keymap_free(keymap *k);
 /* Binds KEY in context CTX (names as in the config file) to command CMD
  * ("none" unbinds). Returns NULL, or a message (caller frees). */
 char *keymap_bind(keymap *k, const char *ctx, const char *key, const char *cmd);
-/* The command bound to key in ctx (else in common), or -1. */
+/* The command bound to key in ctx (else, for search, in episodes; else in
+ * common), or -1. */
 int keymap_lookup(const keymap *k, int ctx, int key);
 /* Keys bound to cmd in exactly ctx, in binding order; returns how many were
  * stored in keys[0..max). */
 size_t keymap_keys(const keymap *k, int ctx, int cmd, int *keys, size_t max);
+
+/* Decodes one key from raw terminal bytes b[0..n) (n >= 1): UTF-8
+ * characters, C0 controls (CR is Enter, DEL and BS are Backspace), and the
+ * CSI/SS3 escape sequences of arrows, Home/End, PgUp/PgDn, Insert/Delete,
+ * F1-F12 and their Shift forms. Returns the bytes consumed (>= 1), or 0
+ * when a sequence may still be incomplete (only when !final: the caller
+ * waits briefly for more, then calls again with final set, and a lone ESC
+ * is Esc). *key = -1 for bytes that are no key (unknown sequences). */
+size_t keys_decode(const unsigned char *b, size_t n, int final, int *key);
 
 /* Key by name, or -1. */
 int keys_parse(const char *name);

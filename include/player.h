@@ -83,8 +83,8 @@ int player_load(player *p, const char *url, int allow_local, int64_t tag, double
  * times rounded to milliseconds), valid from PLAYER_EV_LOADED until the
  * next load; empty when it had none. */
 const chapter_list *player_file_chapters(const player *p);
-/* Replaces the chapters written into libmpv's chapter-list (visible ones of
- * l; NULL forgets a pending list): now when a file is loaded, else when the
+/* Replaces the chapters written into libmpv's chapter-list (l's visible
+ * list, chapter_list_visible; NULL forgets a pending list): now when a file is loaded, else when the
  * loading file is. Used after the chapters were remerged. */
 void player_set_chapters(player *p, const chapter_list *l);
 /* A readable reason for the last PLAYER_EV_ERROR (libmpv's last specific

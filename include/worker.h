@@ -39,6 +39,9 @@ int worker_start(const char *db_path, const config *c, worker **out, char **err)
 /* Cancels the running job (a refresh stops within about 100 ms), drops
  * queued ones, joins the thread and frees. NULL is fine. */
 void worker_stop(worker *w);
+/* Replaces the thread's copy of the network settings with c's (after :set
+ * in the UI); the next job uses them, a running one finishes with the old. */
+void worker_set_config(worker *w, const config *c);
 int worker_fd(const worker *w);
 /* Queues a job; arg is copied (may be NULL). */
 void worker_submit(worker *w, int kind, int64_t id, const char *arg);

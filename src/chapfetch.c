@@ -249,12 +249,9 @@ static int media_due(db *d, const db_episode *e)
 	if (!e->enclosure_url || db_embedded_probed(d, e->id))
 		return 0;
 	chapter_list l = CHAPTER_LIST_INIT;
-	size_t visible = 0;
-	if (db_chapters_merged(d, e->id, &l) == 0)
-		for (size_t i = 0; i < l.n; i++)
-			visible += !l.v[i].hidden;
-	else
-		visible = 2; /* the cache cannot say: no network for it */
+	size_t visible = 2; /* the cache cannot say: no network for it */
+	if (db_chapters_visible(d, e->id, &l) == 0)
+		visible = l.n;
 	chapter_list_clear(&l);
 	return visible < 2;
 }

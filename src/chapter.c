@@ -26,6 +26,15 @@ void chapter_list_push_copy(chapter_list *l, const chapter *c)
 	chapter_list_push(l, d);
 }
 
+void chapter_list_visible(const chapter_list *all, chapter_list *out)
+{
+	chapter_list_clear(out);
+	for (size_t i = 0; all && i < all->n; i++)
+		if (!all->v[i].hidden)
+			chapter_list_push_copy(out, &all->v[i]);
+	chapter_list_sort(out);
+}
+
 /* Insertion sort is stable and lists are short and nearly always sorted
  * already; fall back to a merge via qsort on index for long lists. */
 struct keyed {

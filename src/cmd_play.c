@@ -4,9 +4,9 @@
  *
  * One status line is redrawn in place on the terminal; the playback keys of
  * the key map (context "common", commands with CMDF_PLAYBACK) work as in
- * the TUI, with digits as a count. Raw terminal bytes are decoded here into
- * the key codes of keys.h. One poll() waits on stdin, the player and a
- * self-pipe the signal handlers write to; nothing else blocks.
+ * the TUI, with digits as a count (frontend.h, as in the TUI). Raw terminal
+ * bytes are decoded by keys_decode. One poll() waits on stdin, the player
+ * and the signal self-pipe (frontend.h); nothing else blocks.
  *
  * Exit status: 0 at the end of the episode, on q or s (the position is
  * saved); 1 when it cannot be played (message on stderr); 2 on usage
@@ -14,9 +14,7 @@
  * saved too). While playing, stderr points at the log file so library
  * noise (ALSA) never reaches the terminal.
  */
-#include <curses.h> /* KEY_* constants only; no curses calls */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -28,6 +26,7 @@
 
 #include "cli.h"
 #include "command.h"
+#include "frontend.h"
 #include "keys.h"
 #include "log.h"
 #include "paths.h"
@@ -38,10 +37,8 @@
 #include "util.h"
 
 #define USAGE "podcue play EPISODE [--chapter N | --at SECONDS]"
-#define COUNT_WAIT_MS 1000 /* a count that could grow waits this long */
 #define ESC_WAIT_MS 50     /* a lone ESC is Esc after this long */
 #define MSG_MS 3000        /* a command's message shows this long */
-#define COUNT_MAX 99999
 
 typedef struct play_args {
 	int64_t id;
@@ -60,8 +57,7 @@ typedef struct session {
 	unsigned char in[64]; /* undecoded input bytes */
 	size_t nin;
 	int64_t in_ms;        /* when in[] last grew */
-	int count;
-	int64_t count_ms;
+	key_count count;
 	char *msg;
 	int64_t msg_ms;
 	int cols;
@@ -71,16 +67,7 @@ typedef struct session {
 	int rc;
 } session;
 
-static int sig_pipe[2] = {-1, -1};
-
-static void on_signal(int sig)
-{
-	int saved = errno;
-	unsigned char c = (unsigned char)sig;
-	ssize_t r = write(sig_pipe[1], &c, 1);
-	(void)r;
-	errno = saved;
-}
+static const int play_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP};
 
 /* ---- arguments ---- */
 
@@ -154,124 +141,6 @@ static void put(const char *str)
 	}
 }
 
-static int install_signals(void)
-{
-	if (pipe2(sig_pipe, O_NONBLOCK | O_CLOEXEC) != 0)
-		return -1;
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESTART; /* libmpv's threads must not see EINTR */
-	sigemptyset(&sa.sa_mask);
-	const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP};
-	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
-		sigaction(sigs[i], &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	return 0;
-}
-
-static void remove_signals(void)
-{
-	const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP};
-	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
-		signal(sigs[i], SIG_DFL);
-	for (int i = 0; i < 2; i++)
-		if (sig_pipe[i] >= 0)
-			close(sig_pipe[i]);
-	sig_pipe[0] = sig_pipe[1] = -1;
-}
-
-/* ---- key decoding ---- */
-
-/* Key of a CSI "ESC [ params final" or SS3 "ESC O final" sequence: the
- * first parameter p1 and the modifier mod (1 none, 2 Shift). -1 unknown. */
-static int csi_key(int p1, int mod, int final)
-{
-	static const struct {
-		char final;
-		int plain, shift;
-	} letters[] = {
-		{'A', KEY_UP, KEY_SR},       {'B', KEY_DOWN, KEY_SF},   {'C', KEY_RIGHT, KEY_SRIGHT},
-		{'D', KEY_LEFT, KEY_SLEFT},  {'H', KEY_HOME, KEY_SHOME}, {'F', KEY_END, KEY_SEND},
-		{'P', KEY_F(1), KEY_F(13)},  {'Q', KEY_F(2), KEY_F(14)}, {'R', KEY_F(3), KEY_F(15)},
-		{'S', KEY_F(4), KEY_F(16)},  {'Z', KEY_BTAB, KEY_BTAB},
-	};
-	static const int tilde[] = {
-		[1] = KEY_HOME, [2] = KEY_IC, [3] = KEY_DC, [4] = KEY_END, [5] = KEY_PPAGE,
-		[6] = KEY_NPAGE, [7] = KEY_HOME, [8] = KEY_END, [11] = KEY_F(1), [12] = KEY_F(2),
-		[13] = KEY_F(3), [14] = KEY_F(4), [15] = KEY_F(5), [17] = KEY_F(6), [18] = KEY_F(7),
-		[19] = KEY_F(8), [20] = KEY_F(9), [21] = KEY_F(10), [23] = KEY_F(11), [24] = KEY_F(12),
-	};
-	if (mod != 1 && mod != 2)
-		return -1; /* Ctrl/Alt combinations are not bindable */
-	if (final == '~')
-		return p1 > 0 && p1 < (int)(sizeof tilde / sizeof *tilde) && tilde[p1] && mod == 1
-			       ? KEY_FN(tilde[p1])
-			       : -1;
-	for (size_t i = 0; i < sizeof letters / sizeof *letters; i++)
-		if (letters[i].final == final)
-			return KEY_FN(mod == 2 ? letters[i].shift : letters[i].plain);
-	return -1;
-}
-
-/* Decodes an escape sequence at b[0] == ESC. Returns the bytes it takes, 0
- * when it may still be incomplete (and !final). */
-static size_t decode_esc(const unsigned char *b, size_t n, int final, int *key)
-{
-	*key = 27;
-	if (n < 2)
-		return final ? 1 : 0;
-	if (b[1] != '[' && b[1] != 'O')
-		return 1; /* Esc, then the next byte on its own */
-	int p[2] = {0, 1}, np = 0;
-	for (size_t i = 2; i < n; i++) {
-		unsigned char c = b[i];
-		if (c >= '0' && c <= '9') {
-			if (np < 2)
-				p[np] = p[np] * 10 + (c - '0') > 9999 ? 9999 : p[np] * 10 + (c - '0');
-		} else if (c == ';') {
-			np++;
-			if (np < 2)
-				p[np] = 0;
-		} else if (c >= 0x40 && c <= 0x7e) {
-			*key = csi_key(p[0], np >= 1 && p[1] ? p[1] : 1, c);
-			return i + 1;
-		} else if (c < 0x20 || c > 0x7e) {
-			*key = -1; /* malformed: drop it */
-			return i;
-		}
-	}
-	if (!final && n < 16)
-		return 0;
-	*key = -1;
-	return n;
-}
-
-/* Decodes one key from b[0..n). Returns the bytes consumed (>= 1), or 0
- * when more bytes are needed (only when !final). *key = -1 for nothing. */
-static size_t decode_key(const unsigned char *b, size_t n, int final, int *key)
-{
-	if (b[0] == 0x1b)
-		return decode_esc(b, n, final, key);
-	if (b[0] == 0x7f || b[0] == 0x08) {
-		*key = KEY_FN(KEY_BACKSPACE);
-		return 1;
-	}
-	if (b[0] == '\r') {
-		*key = '\n';
-		return 1;
-	}
-	if (b[0] >= 0x80) {
-		size_t need = b[0] >= 0xf0 ? 4 : b[0] >= 0xe0 ? 3 : 2;
-		if (n < need && !final)
-			return 0;
-	}
-	int32_t cp;
-	size_t used = text_utf8_next((const char *)b, n, &cp);
-	*key = cp;
-	return used ? used : 1;
-}
-
 /* ---- status ---- */
 
 static void draw(session *s, int force)
@@ -287,8 +156,8 @@ static void draw(session *s, int force)
 		sb_puts(&b, st);
 		free(s->status);
 		s->status = st;
-		if (s->count)
-			sb_printf(&b, "  [%d]", s->count);
+		if (s->count.n)
+			sb_printf(&b, "  [%d]", s->count.n);
 	}
 	char *text = sb_steal(&b);
 	char *line = text_fit(text, w);
@@ -333,20 +202,12 @@ static void on_key(session *s, int key)
 {
 	free(s->msg); /* a key press dismisses the last message */
 	s->msg = NULL;
-	if (key >= '0' && key <= '9' && (key != '0' || s->count)) {
-		s->count = s->count * 10 + (key - '0');
-		if (s->count > COUNT_MAX)
-			s->count = COUNT_MAX;
-		s->count_ms = now_ms();
-		if (playback_count_ready(s->pb, s->count)) {
-			int n = s->count;
-			s->count = 0;
-			run_cmd(s, CMD_CHAPTER, n);
-		}
+	if (key_count_digit(&s->count, key, now_ms())) {
+		if (playback_count_ready(s->pb, s->count.n))
+			run_cmd(s, CMD_CHAPTER, key_count_take(&s->count));
 		return;
 	}
-	int count = s->count;
-	s->count = 0;
+	int count = key_count_take(&s->count);
 	if (key < 0 || key == 27)
 		return; /* Esc cancels a count */
 	int cmd = keymap_lookup(s->a->cfg.keys, KCTX_COMMON, key);
@@ -365,7 +226,7 @@ static void decode_input(session *s, int final)
 	size_t off = 0;
 	while (off < s->nin && !s->done) {
 		int key;
-		size_t used = decode_key(s->in + off, s->nin - off, final, &key);
+		size_t used = keys_decode(s->in + off, s->nin - off, final, &key);
 		if (!used)
 			break;
 		off += used;
@@ -396,13 +257,7 @@ static void suspend(session *s)
 	term_restore(s);
 	if (s->tty_out)
 		put("\r\033[K");
-	signal(SIGTSTP, SIG_DFL);
-	raise(SIGTSTP); /* stops here until SIGCONT */
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESTART;
-	sigaction(SIGTSTP, &sa, NULL);
+	sigpipe_suspend();
 	term_raw(s);
 	s->cols = term_cols();
 	draw(s, 1);
@@ -410,9 +265,9 @@ static void suspend(session *s)
 
 static void read_signals(session *s)
 {
-	unsigned char sigs[16];
-	ssize_t n = read(sig_pipe[0], sigs, sizeof sigs);
-	for (ssize_t i = 0; i < n; i++) {
+	int sigs[16];
+	size_t n = sigpipe_read(sigs, sizeof sigs / sizeof *sigs);
+	for (size_t i = 0; i < n; i++) {
 		if (sigs[i] == SIGWINCH) {
 			s->cols = term_cols();
 			draw(s, 1);
@@ -430,14 +285,12 @@ static void read_signals(session *s)
 
 static int poll_timeout(const session *s)
 {
-	int64_t now = now_ms(), t = -1;
-	if (s->count)
-		t = s->count_ms + COUNT_WAIT_MS - now;
+	int64_t now = now_ms(), t = key_count_wait(&s->count, now);
 	if (s->nin && (t < 0 || s->in_ms + ESC_WAIT_MS - now < t))
 		t = s->in_ms + ESC_WAIT_MS - now;
 	if (s->msg && (t < 0 || s->msg_ms + MSG_MS - now < t))
 		t = s->msg_ms + MSG_MS - now;
-	return t < 0 ? (s->count || s->nin || s->msg ? 0 : -1) : (int)t;
+	return t < 0 ? (s->count.n || s->nin || s->msg ? 0 : -1) : (int)t;
 }
 
 static void on_timers(session *s)
@@ -445,11 +298,8 @@ static void on_timers(session *s)
 	int64_t now = now_ms();
 	if (s->nin && now - s->in_ms >= ESC_WAIT_MS)
 		decode_input(s, 1);
-	if (s->count && now - s->count_ms >= COUNT_WAIT_MS) {
-		int n = s->count;
-		s->count = 0;
-		run_cmd(s, CMD_CHAPTER, n);
-	}
+	if (key_count_wait(&s->count, now) == 0)
+		run_cmd(s, CMD_CHAPTER, key_count_take(&s->count));
 	if (s->msg && now - s->msg_ms >= MSG_MS) {
 		free(s->msg);
 		s->msg = NULL;
@@ -466,12 +316,12 @@ static void on_player(session *s)
 	}
 }
 
-static void loop(session *s)
+static void loop(session *s, int sig_fd)
 {
 	while (!s->done) {
 		draw(s, 0);
 		struct pollfd fds[3] = {
-			{sig_pipe[0], POLLIN, 0},
+			{sig_fd, POLLIN, 0},
 			{player_fd(s->p), POLLIN, 0},
 			{0, POLLIN, 0},
 		};
@@ -553,12 +403,13 @@ int cmd_play(app *a, int argc, char **argv)
 		log_capture_stderr(); /* ALSA/PipeWire write to fd 2 directly */
 	free(logpath);
 	char *err = NULL;
-	if (install_signals() != 0) {
+	int sig_fd = sigpipe_open(play_signals, sizeof play_signals / sizeof *play_signals);
+	if (sig_fd < 0) {
 		err = xasprintf("cannot create a pipe: %s", strerror(errno));
 	} else if (start(&s, &pa, &err) == 0) {
 		term_raw(&s);
 		header(&s);
-		loop(&s);
+		loop(&s, sig_fd);
 		term_restore(&s);
 		farewell(&s);
 	}
@@ -567,7 +418,7 @@ int cmd_play(app *a, int argc, char **argv)
 							    : "playback failed (details in the log)");
 	playback_free(s.pb); /* saves the position of anything still playing */
 	player_free(s.p);
-	remove_signals();
+	sigpipe_close();
 	log_restore_stderr();
 	if (err) {
 		fputs("podcue: ", stderr);

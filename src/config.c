@@ -183,6 +183,37 @@ char *config_set(config *c, const char *name, const char *value)
 	return xasprintf("unknown setting '%s'", name);
 }
 
+char *config_show(const config *c, const char *name, int *unknown)
+{
+	*unknown = 0;
+	if (!name || !*name) {
+		sbuf b = SBUF_INIT;
+		sb_puts(&b, "set NAME VALUE changes a setting, set NAME shows it; NAME is");
+		for (size_t i = 0; i < NOPTIONS; i++)
+			sb_printf(&b, "%s %s", i ? "," : "", options[i].name);
+		return sb_steal(&b);
+	}
+	for (size_t i = 0; i < NOPTIONS; i++) {
+		if (strcmp(options[i].name, name) != 0)
+			continue;
+		if (options[i].type != OPT_MPV) {
+			char *v = config_option_value(c, i);
+			char *msg = xasprintf("%s %s", name, *v ? v : "(empty)");
+			free(v);
+			return msg;
+		}
+		sbuf b = SBUF_INIT;
+		sb_puts(&b, name);
+		for (size_t j = 0; j < c->nmpv_options; j++)
+			sb_printf(&b, "%s%s", j ? ", " : " ", c->mpv_options[j]);
+		if (!c->nmpv_options)
+			sb_puts(&b, " (none)");
+		return sb_steal(&b);
+	}
+	*unknown = 1;
+	return xasprintf("unknown setting '%s'", name);
+}
+
 /* Splits "word rest" in place: returns the rest after the first run of
  * blanks (or "" when there is none) and NUL-terminates the word. */
 static char *split_word(char *s)
@@ -223,7 +254,8 @@ char *config_command(config *c, const char *line)
 		char *command = split_word(key);
 		char *extra = split_word(command);
 		if (!*rest || !*key || !*command || *extra)
-			msg = xstrdup("usage: bind PANE KEY COMMAND");
+			msg = xstrdup("usage: bind PANE KEY COMMAND (PANE: common, podcasts, episodes,"
+				      " details or search; COMMAND none unbinds; ? lists commands)");
 		else
 			msg = keymap_bind(c->keys, rest, key, command);
 	} else if (strcmp(cmd, "color") == 0) {

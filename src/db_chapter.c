@@ -79,6 +79,18 @@ int db_chapters_merged(db *d, int64_t episode_id, chapter_list *out)
 	return rc;
 }
 
+int db_chapters_visible(db *d, int64_t episode_id, chapter_list *out)
+{
+	chapter_list all = CHAPTER_LIST_INIT;
+	int rc = db_chapters_merged(d, episode_id, &all);
+	if (rc == 0)
+		chapter_list_visible(&all, out);
+	else
+		chapter_list_clear(out);
+	chapter_list_clear(&all);
+	return rc;
+}
+
 int dbi_chapter_stmts_init(db *d, dbi_chapter_stmts *s)
 {
 	s->del = dbi_prep(d, "DELETE FROM chapter WHERE episode_id = ? AND source = ?");

@@ -1,5 +1,6 @@
 /*
- * keys.c - key names and the key map (see keys.h).
+ * keys.c - key names, the key map, and the decoder of raw terminal input
+ * (see keys.h).
  */
 #include "keys.h"
 
@@ -210,18 +211,24 @@ char *keymap_bind(keymap *k, const char *ctx, const char *key, const char *cmd)
 	return NULL;
 }
 
+/* The command bound to key in exactly ctx, or -1. */
+static int lookup_in(const keymap *k, int ctx, int key)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (k->v[i].key == key && k->v[i].ctx == ctx)
+			return k->v[i].cmd;
+	return -1;
+}
+
 int keymap_lookup(const keymap *k, int ctx, int key)
 {
-	int common = -1;
-	for (size_t i = 0; i < k->n; i++) {
-		if (k->v[i].key != key)
-			continue;
-		if (k->v[i].ctx == ctx)
-			return k->v[i].cmd;
-		if (k->v[i].ctx == KCTX_COMMON)
-			common = k->v[i].cmd;
-	}
-	return common;
+	int cmd = lookup_in(k, ctx, key);
+	/* Search results are listed in the episodes pane: its keys apply. */
+	if (cmd < 0 && ctx == KCTX_SEARCH)
+		cmd = lookup_in(k, KCTX_EPISODES, key);
+	if (cmd < 0 && ctx != KCTX_COMMON)
+		cmd = lookup_in(k, KCTX_COMMON, key);
+	return cmd;
 }
 
 size_t keymap_keys(const keymap *k, int ctx, int cmd, int *keys, size_t max)
@@ -235,4 +242,93 @@ size_t keymap_keys(const keymap *k, int ctx, int cmd, int *keys, size_t max)
 		keys[got++] = k->v[i].key;
 	}
 	return got;
+}
+
+/* ---- decoding raw terminal bytes ---- */
+
+/* Key of a CSI "ESC [ params final" or SS3 "ESC O final" sequence: the
+ * first parameter p1 and the modifier mod (1 none, 2 Shift). -1 unknown. */
+static int csi_key(int p1, int mod, int final)
+{
+	static const struct {
+		char final;
+		int plain, shift;
+	} letters[] = {
+		{'A', KEY_UP, KEY_SR},       {'B', KEY_DOWN, KEY_SF},   {'C', KEY_RIGHT, KEY_SRIGHT},
+		{'D', KEY_LEFT, KEY_SLEFT},  {'H', KEY_HOME, KEY_SHOME}, {'F', KEY_END, KEY_SEND},
+		{'P', KEY_F(1), KEY_F(13)},  {'Q', KEY_F(2), KEY_F(14)}, {'R', KEY_F(3), KEY_F(15)},
+		{'S', KEY_F(4), KEY_F(16)},  {'Z', KEY_BTAB, KEY_BTAB},
+	};
+	static const int tilde[] = {
+		[1] = KEY_HOME, [2] = KEY_IC, [3] = KEY_DC, [4] = KEY_END, [5] = KEY_PPAGE,
+		[6] = KEY_NPAGE, [7] = KEY_HOME, [8] = KEY_END, [11] = KEY_F(1), [12] = KEY_F(2),
+		[13] = KEY_F(3), [14] = KEY_F(4), [15] = KEY_F(5), [17] = KEY_F(6), [18] = KEY_F(7),
+		[19] = KEY_F(8), [20] = KEY_F(9), [21] = KEY_F(10), [23] = KEY_F(11), [24] = KEY_F(12),
+	};
+	if (mod != 1 && mod != 2)
+		return -1; /* Ctrl/Alt combinations are not bindable */
+	if (final == '~')
+		return p1 > 0 && p1 < (int)(sizeof tilde / sizeof *tilde) && tilde[p1] && mod == 1
+			       ? KEY_FN(tilde[p1])
+			       : -1;
+	for (size_t i = 0; i < sizeof letters / sizeof *letters; i++)
+		if (letters[i].final == final)
+			return KEY_FN(mod == 2 ? letters[i].shift : letters[i].plain);
+	return -1;
+}
+
+/* Decodes an escape sequence at b[0] == ESC. Returns the bytes it takes, 0
+ * when it may still be incomplete (and !final). */
+static size_t decode_esc(const unsigned char *b, size_t n, int final, int *key)
+{
+	*key = 27;
+	if (n < 2)
+		return final ? 1 : 0;
+	if (b[1] != '[' && b[1] != 'O')
+		return 1; /* Esc, then the next byte on its own */
+	int p[2] = {0, 1}, np = 0;
+	for (size_t i = 2; i < n; i++) {
+		unsigned char c = b[i];
+		if (c >= '0' && c <= '9') {
+			if (np < 2)
+				p[np] = p[np] * 10 + (c - '0') > 9999 ? 9999 : p[np] * 10 + (c - '0');
+		} else if (c == ';') {
+			np++;
+			if (np < 2)
+				p[np] = 0;
+		} else if (c >= 0x40 && c <= 0x7e) {
+			*key = csi_key(p[0], np >= 1 && p[1] ? p[1] : 1, c);
+			return i + 1;
+		} else if (c < 0x20 || c > 0x7e) {
+			*key = -1; /* malformed: drop it */
+			return i;
+		}
+	}
+	if (!final && n < 16)
+		return 0;
+	*key = -1;
+	return n;
+}
+
+size_t keys_decode(const unsigned char *b, size_t n, int final, int *key)
+{
+	if (b[0] == 0x1b)
+		return decode_esc(b, n, final, key);
+	if (b[0] == 0x7f || b[0] == 0x08) {
+		*key = KEY_FN(KEY_BACKSPACE);
+		return 1;
+	}
+	if (b[0] == '\r') {
+		*key = '\n';
+		return 1;
+	}
+	if (b[0] >= 0x80) {
+		size_t need = b[0] >= 0xf0 ? 4 : b[0] >= 0xe0 ? 3 : 2;
+		if (n < need && !final)
+			return 0;
+	}
+	int32_t cp;
+	size_t used = text_utf8_next((const char *)b, n, &cp);
+	*key = cp;
+	return used ? used : 1;
 }

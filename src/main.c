@@ -101,7 +101,7 @@ static int load_config(app *a)
 	int rc = config_load(&a->cfg, a->config_path, a->config_explicit, &warnings);
 	if (warnings)
 		fputs(warnings, stderr);
-	free(warnings);
+	a->config_warnings = warnings; /* the TUI shows them: its screen hides stderr */
 	for (size_t i = 0; i < cmdline.nmpv_options; i++)
 		config_add_mpv_option(&a->cfg, cmdline.mpv_options[i]);
 	for (size_t i = 0; i < cmdline.nmpv_options; i++)
@@ -158,6 +158,7 @@ int main(int argc, char **argv)
 	}
 	db_close(a.d);
 	config_free(&a.cfg);
+	free(a.config_warnings);
 	free(a.db_path);
 	free(a.config_path);
 	return rc;

@@ -150,18 +150,11 @@ void playback_stop(playback *pb)
 	forget_episode(pb);
 }
 
-/* The merged chapters of id without hidden ones, into out (cleared). */
+/* The visible chapters of id into out (cleared). */
 static void load_chapters(playback *pb, int64_t id, chapter_list *out)
 {
-	chapter_list all = CHAPTER_LIST_INIT;
-	chapter_list_clear(out);
-	if (db_chapters_merged(pb->d, id, &all) != 0)
+	if (db_chapters_visible(pb->d, id, out) != 0)
 		log_msg("playback", "cannot read chapters: %s", db_errmsg(pb->d));
-	for (size_t i = 0; i < all.n; i++)
-		if (!all.v[i].hidden)
-			chapter_list_push_copy(out, &all.v[i]);
-	chapter_list_clear(&all);
-	chapter_list_sort(out);
 }
 
 /* Where a play starts. A start past the end is not clamped with the feed's

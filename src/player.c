@@ -447,21 +447,17 @@ static void read_file_chapters(player *p)
 	chapter_list_sort(&p->file_chapters);
 }
 
-/* Writes the visible chapters of l into libmpv's chapter-list. */
+/* Writes l, a visible chapter list (chapter_list_visible), into libmpv's
+ * chapter-list, so that mpv's chapter numbers are the user's. */
 static void write_chapters(player *p, const chapter_list *l)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < l->n; i++)
-		n += !l->v[i].hidden;
+	size_t n = l->n;
 	mpv_node *items = xcalloc(n ? n : 1, sizeof *items);
 	mpv_node_list *maps = xcalloc(n ? n : 1, sizeof *maps);
 	mpv_node *vals = xcalloc(n ? 2 * n : 1, sizeof *vals);
 	char **keys = xcalloc(n ? 2 * n : 1, sizeof *keys);
-	size_t j = 0;
-	for (size_t i = 0; i < l->n; i++) {
-		const chapter *c = &l->v[i];
-		if (c->hidden)
-			continue;
+	for (size_t j = 0; j < n; j++) {
+		const chapter *c = &l->v[j];
 		keys[2 * j] = "time";
 		vals[2 * j].format = MPV_FORMAT_DOUBLE;
 		vals[2 * j].u.double_ = c->start;
@@ -471,7 +467,6 @@ static void write_chapters(player *p, const chapter_list *l)
 		maps[j] = (mpv_node_list){2, &vals[2 * j], &keys[2 * j]};
 		items[j].format = MPV_FORMAT_NODE_MAP;
 		items[j].u.list = &maps[j];
-		j++;
 	}
 	mpv_node_list arr = {(int)n, items, NULL};
 	mpv_node top = {.format = MPV_FORMAT_NODE_ARRAY, .u.list = &arr};
@@ -490,12 +485,12 @@ void player_set_chapters(player *p, const chapter_list *l)
 	p->has_pending = 0;
 	if (!l)
 		return;
+	chapter_list_visible(l, &p->pending);
 	if (p->entry && p->loaded) {
-		write_chapters(p, l);
+		write_chapters(p, &p->pending);
+		chapter_list_clear(&p->pending);
 		return;
 	}
-	for (size_t i = 0; i < l->n; i++)
-		chapter_list_push_copy(&p->pending, &l->v[i]);
 	p->has_pending = 1;
 }
 

@@ -1,16 +1,17 @@
 /*
- * ui.c - the TUI's loop, key dispatch, commands and prompt (see ui.h).
+ * ui.c - the TUI's loop, key dispatch, commands and the pane registry (see
+ * ui.h and ui_int.h).
  *
  * One poll() waits on the terminal, the signal pipe, the worker's pipe and
  * the player's pipe; nothing in the loop waits on the network. Keys go
  * through the key map to a command id, and run_command() is the one place
- * that knows what each command does in the TUI.
+ * that knows what each command does in the TUI. Every pass that changed
+ * something ends in frame(): layout, the panes' updates, then drawing.
  */
 #include "ui.h"
 
 #include <curses.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "frontend.h"
 #include "keys.h"
 #include "log.h"
 #include "paths.h"
@@ -27,19 +29,12 @@
 #include "ui_int.h"
 #include "util.h"
 
-#define COUNT_WAIT_MS 1000 /* a lone digit waits this long for more digits */
 
-static int sig_write_fd = -1;
-
-static void on_signal(int sig)
-{
-	int saved = errno;
-	char c = (char)sig;
-	if (sig_write_fd >= 0 && write(sig_write_fd, &c, 1) < 0) {
-		/* nothing to do: the pipe is full, a wakeup is pending */
-	}
-	errno = saved;
-}
+const pane_ops *const ui_panes[PANE_COUNT] = {
+	[PANE_PODCASTS] = &pane_podcasts,
+	[PANE_EPISODES] = &pane_episodes,
+	[PANE_DETAILS] = &pane_details,
+};
 
 void ui_message(ui *u, int error, const char *fmt, ...)
 {
@@ -85,7 +80,7 @@ static int playing(const ui *u)
 
 static size_t pane_count(ui *u, int pane)
 {
-	return ui_panes[pane].count(u);
+	return ui_panes[pane]->count(u);
 }
 
 static void move_sel(ui *u, long delta)
@@ -102,35 +97,28 @@ static void move_sel(ui *u, long delta)
 	if ((size_t)s == p->sel)
 		return;
 	p->sel = (size_t)s;
-	if (!u->help)
-		ui_panes[u->focus].moved(u);
+	if (!u->help && ui_panes[u->focus]->moved)
+		ui_panes[u->focus]->moved(u);
 }
 
-/* Back from the newest or search view to the selected podcast's episodes. */
-static void show_podcast(ui *u)
+void ui_show_podcast(ui *u)
 {
 	const db_podcast *p = view_selected_podcast(u);
 	view_set_source(u, SRC_PODCAST, p ? p->id : 0);
 }
 
-void ui_moved(ui *u)
-{
-	if (u->focus == PANE_PODCASTS)
-		show_podcast(u);
-}
-
-static void set_focus(ui *u, int pane)
+void ui_focus(ui *u, int pane)
 {
 	if (pane < 0 || pane >= PANE_COUNT)
 		return;
 	if (pane == PANE_EPISODES && u->src == SRC_PODCAST && !u->ep_podcast)
-		show_podcast(u);
+		ui_show_podcast(u);
 	u->focus = pane;
 }
 
 /* ---- playing ------------------------------------------------------------ */
 
-static void play(ui *u, int64_t ep, double at, int chap)
+void ui_play(ui *u, int64_t ep, double at, int chap)
 {
 	playback *pb = ui_playback(u);
 	if (!pb || !ep)
@@ -141,37 +129,6 @@ static void play(ui *u, int64_t ep, double at, int chap)
 	if (rc != 0)
 		ui_message(u, 1, "%s", err ? err : "cannot play");
 	free(err);
-}
-
-int ui_open_podcast(ui *u, size_t i)
-{
-	(void)i;
-	set_focus(u, PANE_EPISODES);
-	return UI_REDRAW;
-}
-
-int ui_open_episode(ui *u, size_t i)
-{
-	if (u->src == SRC_SEARCH) {
-		if (i < u->nhits) {
-			const db_search_hit *h = &u->hits[i];
-			play(u, h->episode_id, h->kind == DB_HIT_CHAPTER ? h->start : -1, 0);
-		}
-		return UI_REDRAW;
-	}
-	const db_episode *e = view_episode(u, i);
-	if (e)
-		play(u, e->id, -1, 0);
-	return UI_REDRAW;
-}
-
-int ui_open_detail(ui *u, size_t i)
-{
-	if (!u->det_episode)
-		return 0;
-	int chap = i < u->nlines ? u->lines[i].chapter : 0;
-	play(u, u->det_episode, -1, chap);
-	return UI_REDRAW;
 }
 
 static int64_t selected_episode(ui *u)
@@ -204,9 +161,9 @@ static void playback_cmd(ui *u, int cmd, int count)
 {
 	if (!playing(u)) {
 		if (cmd == CMD_SEEK_BACK)
-			set_focus(u, u->focus - 1);
+			ui_focus(u, u->focus - 1);
 		else if (cmd == CMD_SEEK_FORWARD)
-			set_focus(u, u->focus + 1);
+			ui_focus(u, u->focus + 1);
 		else if (cmd != CMD_STOP)
 			ui_message(u, 0, "nothing is playing");
 		return;
@@ -222,31 +179,7 @@ static void playback_cmd(ui *u, int cmd, int count)
 static void open_prompt(ui *u, int kind, const char *initial)
 {
 	u->prompt = kind;
-	u->plen = u->pcur = 0;
-	for (const char *s = initial; s && *s && u->plen < 500;) {
-		int32_t cp;
-		s += text_utf8_next(s, strlen(s), &cp);
-		if (cp > 0)
-			u->pbuf[u->plen++] = (wchar_t)cp;
-	}
-	u->pcur = u->plen;
-	u->pbuf[u->plen] = 0;
-}
-
-char *prompt_utf8(const wchar_t *w, size_t n)
-{
-	sbuf b = SBUF_INIT;
-	for (size_t i = 0; i < n; i++) {
-		char enc[4];
-		sb_append(&b, enc, text_utf8_encode((int32_t)w[i], enc));
-	}
-	return sb_steal(&b);
-}
-
-/* The prompt's text as UTF-8, without depending on the locale. */
-static char *prompt_text(const ui *u)
-{
-	return prompt_utf8(u->pbuf, u->plen);
+	prompt_set(&u->line, initial);
 }
 
 static void run_command(ui *u, int cmd, int count, const char *arg);
@@ -259,22 +192,54 @@ static void submit(ui *u, int kind, int64_t id, const char *arg)
 		ui_message(u, 1, "background work is unavailable (see the log)");
 }
 
+/* 1 when line's first word is word (followed by a blank or the end). */
+static int first_word(const char *line, const char *word)
+{
+	size_t n = strlen(word);
+	return strncmp(line, word, n) == 0 && (line[n] == '\0' || line[n] == ' ');
+}
+
+/* A config line typed at the prompt: ":set NAME" shows a value and ":set"
+ * alone explains; the rest goes through config_command, as the file does,
+ * and what the worker copied of the settings follows them. */
+static void config_line(ui *u, const char *line)
+{
+	if (first_word(line, "set")) {
+		const char *name = line + 3;
+		while (*name == ' ')
+			name++;
+		size_t len = strcspn(name, " ");
+		const char *rest = name + len + strspn(name + len, " ");
+		if (!*rest) {
+			char *nm = xstrndup(name, len);
+			int unknown;
+			char *msg = config_show(u->cfg, nm, &unknown);
+			ui_message(u, unknown, "%s", msg);
+			free(msg);
+			free(nm);
+			return;
+		}
+	}
+	char *msg = config_command(u->cfg, line);
+	if (msg)
+		ui_message(u, 1, "%s", msg);
+	else
+		ui_message(u, 0, "ok: %s", line);
+	free(msg);
+	if (first_word(line, "color"))
+		draw_init_colors(u);
+	if (first_word(line, "set") && u->wk)
+		worker_set_config(u->wk, u->cfg);
+}
+
 static void run_line(ui *u, const char *line)
 {
 	while (*line == ' ')
 		line++;
 	if (!*line)
 		return;
-	if (str_prefix(line, "set ", 0) || str_prefix(line, "bind ", 0) ||
-	    str_prefix(line, "color ", 0)) {
-		char *msg = config_command(u->cfg, line);
-		if (msg)
-			ui_message(u, 1, "%s", msg);
-		else
-			ui_message(u, 0, "ok: %s", line);
-		free(msg);
-		if (str_prefix(line, "color ", 0))
-			draw_init_colors(u);
+	if (first_word(line, "set") || first_word(line, "bind") || first_word(line, "color")) {
+		config_line(u, line);
 		return;
 	}
 	char *name = xstrdup(line);
@@ -296,15 +261,15 @@ static void run_line(ui *u, const char *line)
 
 static void submit_prompt(ui *u)
 {
-	char *text = prompt_text(u);
+	char *text = prompt_text(&u->line, u->line.len);
 	int kind = u->prompt;
 	u->prompt = PROMPT_NONE;
 	if (kind == PROMPT_SEARCH) {
 		if (str_blank(text)) {
-			show_podcast(u);
+			ui_show_podcast(u);
 		} else {
 			view_search(u, text);
-			set_focus(u, PANE_EPISODES);
+			ui_focus(u, PANE_EPISODES);
 		}
 	} else if (kind == PROMPT_ADD) {
 		if (!str_blank(text)) {
@@ -317,7 +282,7 @@ static void submit_prompt(ui *u)
 	free(text);
 }
 
-static void prompt_key(ui *u, int key)
+static void on_prompt_key(ui *u, int key)
 {
 	if (u->prompt == PROMPT_CONFIRM_REMOVE) {
 		u->prompt = PROMPT_NONE;
@@ -329,41 +294,11 @@ static void prompt_key(ui *u, int key)
 		}
 		return;
 	}
-	if (key == '\n' || key == '\r' || key == KEY_FN(KEY_ENTER)) {
+	int r = prompt_key(&u->line, key);
+	if (r == PROMPT_KEY_ENTER)
 		submit_prompt(u);
-	} else if (key == 27 || key == 7) {
+	else if (r == PROMPT_KEY_CANCEL)
 		u->prompt = PROMPT_NONE;
-	} else if (key == KEY_FN(KEY_BACKSPACE) || key == 127 || key == 8) {
-		if (!u->plen)
-			u->prompt = PROMPT_NONE;
-		else if (u->pcur > 0) {
-			memmove(&u->pbuf[u->pcur - 1], &u->pbuf[u->pcur],
-				(u->plen - u->pcur + 1) * sizeof *u->pbuf);
-			u->pcur--;
-			u->plen--;
-		}
-	} else if (key == KEY_FN(KEY_DC) && u->pcur < u->plen) {
-		memmove(&u->pbuf[u->pcur], &u->pbuf[u->pcur + 1],
-			(u->plen - u->pcur) * sizeof *u->pbuf);
-		u->plen--;
-	} else if (key == KEY_FN(KEY_LEFT) && u->pcur > 0) {
-		u->pcur--;
-	} else if (key == KEY_FN(KEY_RIGHT) && u->pcur < u->plen) {
-		u->pcur++;
-	} else if (key == KEY_FN(KEY_HOME) || key == 1) {
-		u->pcur = 0;
-	} else if (key == KEY_FN(KEY_END) || key == 5) {
-		u->pcur = u->plen;
-	} else if (key == 21) { /* C-u */
-		u->plen = u->pcur = 0;
-		u->pbuf[0] = 0;
-	} else if (!KEY_IS_FN(key) && key >= 0x20 && key != 0x7f &&
-		   u->plen + 1 < sizeof u->pbuf / sizeof u->pbuf[0]) {
-		memmove(&u->pbuf[u->pcur + 1], &u->pbuf[u->pcur],
-			(u->plen - u->pcur + 1) * sizeof *u->pbuf);
-		u->pbuf[u->pcur++] = (wchar_t)key;
-		u->plen++;
-	}
 }
 
 /* ---- commands ----------------------------------------------------------- */
@@ -390,10 +325,10 @@ static void ask_remove(ui *u)
 static void toggle_newest(ui *u)
 {
 	if (u->src == SRC_NEWEST) {
-		show_podcast(u);
+		ui_show_podcast(u);
 	} else {
 		view_set_source(u, SRC_NEWEST, 0);
-		set_focus(u, PANE_EPISODES);
+		ui_focus(u, PANE_EPISODES);
 	}
 }
 
@@ -408,10 +343,10 @@ static void nav_command(ui *u, int cmd, int count)
 	case CMD_PAGE_DOWN: move_sel(u, page); break;
 	case CMD_TOP: move_sel(u, -(long)((size_t)-1 / 4)); break;
 	case CMD_BOTTOM: move_sel(u, (long)((size_t)-1 / 4)); break;
-	case CMD_PANE_LEFT: set_focus(u, u->focus - 1); break;
-	case CMD_PANE_RIGHT: set_focus(u, u->focus + 1); break;
-	case CMD_PANE_NEXT: set_focus(u, (u->focus + 1) % PANE_COUNT); break;
-	case CMD_PANE_PREV: set_focus(u, (u->focus + PANE_COUNT - 1) % PANE_COUNT); break;
+	case CMD_PANE_LEFT: ui_focus(u, u->focus - 1); break;
+	case CMD_PANE_RIGHT: ui_focus(u, u->focus + 1); break;
+	case CMD_PANE_NEXT: ui_focus(u, (u->focus + 1) % PANE_COUNT); break;
+	case CMD_PANE_PREV: ui_focus(u, (u->focus + PANE_COUNT - 1) % PANE_COUNT); break;
 	}
 }
 
@@ -423,14 +358,14 @@ static void run_command(ui *u, int cmd, int count, const char *arg)
 	case CMD_OPEN: {
 		size_t sel = u->pos[u->focus].sel;
 		if (sel < pane_count(u, u->focus))
-			ui_panes[u->focus].open(u, sel);
+			ui_panes[u->focus]->open(u, sel);
 		break;
 	}
-	case CMD_PLAY: play(u, selected_episode(u), -1, 0); break;
+	case CMD_PLAY: ui_play(u, selected_episode(u), -1, 0); break;
 	case CMD_SEARCH:
 		if (arg) {
 			view_search(u, arg);
-			set_focus(u, PANE_EPISODES);
+			ui_focus(u, PANE_EPISODES);
 		} else {
 			open_prompt(u, PROMPT_SEARCH, NULL);
 		}
@@ -483,25 +418,13 @@ static void help_key(ui *u, int key)
 		playback_cmd(u, cmd, 0);
 }
 
-static void digit(ui *u, int d)
-{
-	u->count = u->count * 10 + d;
-	if (u->count > 99999)
-		u->count = d;
-	u->count_at = now_ms();
-	if (playing(u) && playback_count_ready(u->pb, u->count)) {
-		playback_cmd(u, CMD_CHAPTER, u->count);
-		u->count = 0;
-		u->count_at = 0;
-	}
-}
 
 static void on_key(ui *u, int key)
 {
 	if (key == KEY_FN(KEY_RESIZE))
 		return; /* the next draw lays out for the new size */
 	if (u->prompt != PROMPT_NONE) {
-		prompt_key(u, key);
+		on_prompt_key(u, key);
 		return;
 	}
 	free(u->message);
@@ -510,19 +433,18 @@ static void on_key(ui *u, int key)
 		help_key(u, key);
 		return;
 	}
-	if (key >= '0' && key <= '9' && (key != '0' || u->count)) {
-		digit(u, key - '0');
+	if (key_count_digit(&u->count, key, now_ms())) {
+		if (playing(u) && playback_count_ready(u->pb, u->count.n))
+			playback_cmd(u, CMD_CHAPTER, key_count_take(&u->count));
 		return;
 	}
-	int count = u->count;
-	u->count = 0;
-	u->count_at = 0;
+	int count = key_count_take(&u->count);
 	if (key == 27) {
 		if (u->src == SRC_SEARCH)
-			show_podcast(u);
+			ui_show_podcast(u);
 		return;
 	}
-	int cmd = keymap_lookup(u->cfg->keys, ui_panes[u->focus].ctx, key);
+	int cmd = keymap_lookup(u->cfg->keys, ui_panes[u->focus]->ctx(u), key);
 	if (cmd < 0) {
 		char name[32];
 		ui_message(u, 0, "%s is not bound to a command (? lists the keys)",
@@ -594,22 +516,11 @@ static void worker_events(ui *u)
 
 static void setup_signals(ui *u)
 {
-	if (pipe2(u->sig_pipe, O_NONBLOCK | O_CLOEXEC) != 0)
-		u->sig_pipe[0] = u->sig_pipe[1] = -1;
-	sig_write_fd = u->sig_pipe[1];
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
 	/* Our own SIGWINCH handler (installed before initscr, so curses keeps
 	 * it): the size is read with TIOCGWINSZ in the loop, so a burst of
 	 * resizes always ends at the final size. */
-	sigaction(SIGWINCH, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH};
+	u->sig_fd = sigpipe_open(sigs, sizeof sigs / sizeof *sigs);
 }
 
 static void start_curses(ui *u)
@@ -627,10 +538,10 @@ static void start_curses(ui *u)
 /* Reads the signal pipe: SIGWINCH resizes, anything else quits. */
 static void signals(ui *u)
 {
-	char buf[16];
-	ssize_t n;
-	while ((n = read(u->sig_pipe[0], buf, sizeof buf)) > 0) {
-		for (ssize_t i = 0; i < n; i++) {
+	int buf[16];
+	size_t n;
+	while ((n = sigpipe_read(buf, sizeof buf / sizeof *buf)) > 0) {
+		for (size_t i = 0; i < n; i++) {
 			if (buf[i] != SIGWINCH) {
 				u->quit = 1;
 				continue;
@@ -644,20 +555,28 @@ static void signals(ui *u)
 
 static int poll_timeout(const ui *u)
 {
-	if (!u->count_at)
-		return -1;
-	int64_t left = u->count_at + COUNT_WAIT_MS - now_ms();
-	return left > 0 ? (int)left : 0;
+	return key_count_wait(&u->count, now_ms());
 }
 
 static void count_timeout(ui *u)
 {
-	if (!u->count_at || now_ms() - u->count_at < COUNT_WAIT_MS)
+	if (key_count_wait(&u->count, now_ms()) != 0)
 		return;
+	int n = key_count_take(&u->count);
 	if (playing(u))
-		playback_cmd(u, CMD_CHAPTER, u->count);
-	u->count = 0;
-	u->count_at = 0;
+		playback_cmd(u, CMD_CHAPTER, n);
+}
+
+/* One screen: sizes first, then each pane loads what it shows (hidden
+ * ones too: the details of the selection are fetched even on a narrow
+ * screen), then everything is drawn from what was loaded. */
+static void frame(ui *u)
+{
+	ui_layout(u);
+	for (int p = 0; p < PANE_COUNT; p++)
+		if (ui_panes[p]->update)
+			ui_panes[p]->update(u);
+	draw_screen(u);
 }
 
 static void loop(ui *u)
@@ -665,7 +584,7 @@ static void loop(ui *u)
 	while (!u->quit) {
 		struct pollfd fds[4] = {
 			{STDIN_FILENO, POLLIN, 0},
-			{u->sig_pipe[0], POLLIN, 0},
+			{u->sig_fd, POLLIN, 0},
 			{u->wk ? worker_fd(u->wk) : -1, POLLIN, 0},
 			{u->pl ? player_fd(u->pl) : -1, POLLIN, 0},
 		};
@@ -689,8 +608,29 @@ static void loop(ui *u)
 		if (rc > 0 && fds[3].revents && u->pl)
 			redraw = player_events(u);
 		if (redraw && !u->quit)
-			draw_screen(u);
+			frame(u);
 	}
+}
+
+/* The config file's mistakes, which went to stderr just before the screen
+ * covered it: each into the log, the first (and how many more) on the
+ * message line. */
+static void config_warnings(ui *u, const char *warnings)
+{
+	if (!warnings || !*warnings)
+		return;
+	size_t n = 0;
+	for (const char *l = warnings; *l;) {
+		size_t len = strcspn(l, "\n");
+		log_msg("config", "%.*s", (int)len, l);
+		n++;
+		l += len + (l[len] == '\n');
+	}
+	int first = (int)strcspn(warnings, "\n");
+	if (n > 1)
+		ui_message(u, 1, "%.*s (and %zu more in the log)", first, warnings, n - 1);
+	else
+		ui_message(u, 1, "%.*s", first, warnings);
 }
 
 static void first_screen(ui *u)
@@ -699,7 +639,7 @@ static void first_screen(ui *u)
 	const db_podcast *p = view_selected_podcast(u);
 	u->focus = PANE_PODCASTS;
 	view_set_source(u, SRC_PODCAST, p ? p->id : 0);
-	draw_screen(u);
+	frame(u);
 }
 
 static void shutdown_ui(ui *u)
@@ -711,12 +651,11 @@ static void shutdown_ui(ui *u)
 	worker_stop(u->wk);
 	endwin();
 	log_restore_stderr();
-	view_free(u);
-	sig_write_fd = -1;
-	if (u->sig_pipe[0] >= 0) {
-		close(u->sig_pipe[0]);
-		close(u->sig_pipe[1]);
-	}
+	for (int p = 0; p < PANE_COUNT; p++)
+		if (ui_panes[p]->done)
+			ui_panes[p]->done(u);
+	free(u->message);
+	sigpipe_close();
 }
 
 int ui_run(app *a)
@@ -738,6 +677,7 @@ int ui_run(app *a)
 	free(logp);
 	setup_signals(&u);
 	start_curses(&u);
+	config_warnings(&u, a->config_warnings);
 	first_screen(&u);
 	int rc = EXIT_OK;
 	if (!getenv("PODCUE_EXIT_AFTER_PAINT")) {
@@ -747,7 +687,7 @@ int ui_run(app *a)
 			free(err);
 		}
 		view_update_details(&u, 1); /* now the worker can fetch its chapters */
-		draw_screen(&u);
+		frame(&u);
 		loop(&u);
 	}
 	shutdown_ui(&u);

@@ -1,5 +1,8 @@
 /*
- * ui_draw.c - layout and drawing of the TUI.
+ * ui_draw.c - layout and drawing of the TUI: the frame around the panes
+ * (titles, separators, the timeline, status and bottom lines); each pane
+ * draws its own rows (pane_*.c). Drawing reads only what the panes'
+ * updates loaded, never the cache. UI thread only.
  *
  * Every frame is drawn whole onto stdscr and curses sends only what
  * changed. All text from feeds has been through text_sanitize before it
@@ -10,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "command.h"
-#include "keys.h"
 #include "ptime.h"
 #include "text.h"
 #include "theme.h"
@@ -66,8 +67,7 @@ void draw_text(int y, int x, int w, const char *text, int elem)
 	free(fit);
 }
 
-/* left fitted into w columns with right flush against the right edge. */
-static void draw_lr(int y, int x, int w, const char *left, const char *right, int elem)
+void draw_lr(int y, int x, int w, const char *left, const char *right, int elem)
 {
 	int rw = right ? text_width(right) : 0;
 	if (rw + 2 > w)
@@ -84,169 +84,45 @@ static void draw_lr(int y, int x, int w, const char *left, const char *right, in
 	free(fit);
 }
 
-static int row_elem(ui *u, int pane, int selected, int normal)
+int draw_row_elem(const ui *u, int pane, int selected, int normal)
 {
 	if (!selected)
 		return normal;
 	return u->focus == pane && !u->help ? THEME_SELECTED : THEME_SELECTED_DIM;
 }
 
-/* ---- panes -------------------------------------------------------------- */
-
-static void podcasts_title(ui *u, char *buf, size_t n)
-{
-	snprintf(buf, n, "Podcasts (%zu)", u->npods);
-}
-
-static size_t podcasts_count(ui *u)
-{
-	return u->npods;
-}
-
-static void podcasts_row(ui *u, size_t i, int y, int x, int w, int selected)
-{
-	const db_podcast *p = &u->pods[i];
-	char *title = text_sanitize(p->title ? p->title : p->url, (size_t)-1, 0);
-	char *left = xasprintf("%s %s", p->last_error ? "!" : " ", title);
-	char right[32] = "";
-	if (p->unplayed)
-		snprintf(right, sizeof right, "%lld", (long long)p->unplayed);
-	int elem = row_elem(u, PANE_PODCASTS, selected, p->unplayed ? THEME_UNPLAYED : THEME_NORMAL);
-	draw_lr(y, x, w, left, right, elem);
-	if (p->last_error && !selected)
-		draw_text(y, x, 1, "!", THEME_ERROR);
-	free(left);
-	free(title);
-}
-
-static void episodes_title(ui *u, char *buf, size_t n)
-{
-	const char *filter = u->unplayed_only ? ", unplayed" : "";
-	if (u->src == SRC_SEARCH) {
-		char *q = text_sanitize(u->query, (size_t)-1, 0);
-		snprintf(buf, n, "Search \"%s\" (%zu)", q, u->nhits);
-		free(q);
-	} else if (u->src == SRC_NEWEST) {
-		snprintf(buf, n, "Newest episodes (%zu%s)", u->ep_count, filter);
-	} else {
-		const db_podcast *p = view_selected_podcast(u);
-		char *t = text_sanitize(p ? (p->title ? p->title : p->url) : "", (size_t)-1, 0);
-		snprintf(buf, n, "%s (%zu%s)", p ? t : "Episodes", u->ep_count, filter);
-		free(t);
-	}
-}
-
-static size_t episodes_count(ui *u)
-{
-	return view_episode_rows(u);
-}
-
-static void hit_row(ui *u, size_t i, int y, int x, int w, int selected)
-{
-	const db_search_hit *h = &u->hits[i];
-	char *title = text_sanitize(h->title, (size_t)-1, 0);
-	char *ep = text_sanitize(h->kind == DB_HIT_CHAPTER ? h->episode_title : h->podcast_title,
-				 (size_t)-1, 0);
-	char when[32] = "";
-	if (h->kind == DB_HIT_CHAPTER)
-		ptime_clock(h->start, when, sizeof when);
-	char *left = h->kind == DB_HIT_CHAPTER ? xasprintf("  ch %s  %s · %s", when, title, ep)
-					       : xasprintf("  ep %s · %s", title, ep);
-	int playing = u->pb && playback_episode(u->pb) == h->episode_id;
-	draw_lr(y, x, w, left, NULL,
-		row_elem(u, PANE_EPISODES, selected, playing ? THEME_PLAYING : THEME_NORMAL));
-	free(left);
-	free(ep);
-	free(title);
-}
-
-static void episodes_row(ui *u, size_t i, int y, int x, int w, int selected)
-{
-	if (u->src == SRC_SEARCH) {
-		hit_row(u, i, y, x, w, selected);
-		return;
-	}
-	const db_episode *e = view_episode(u, i);
-	if (!e)
-		return;
-	int playing = u->pb && playback_episode(u->pb) == e->id;
-	char *title = text_sanitize(e->title ? e->title : "(untitled)", (size_t)-1, 0);
-	char *pod = u->src == SRC_NEWEST ? text_sanitize(e->podcast_title, (size_t)-1, 0) : NULL;
-	char date[32] = "";
-	if (e->has_published && w >= 40) {
-		ptime_iso8601(e->published, date, sizeof date);
-		date[10] = '\0';
-	}
-	char dur[32] = "";
-	if (e->duration > 0)
-		ptime_clock(e->duration, dur, sizeof dur);
-	const char *mark = playing ? "▶" : (e->played ? " " : "●");
-	char *left = xasprintf("%s %s%s%s%s%s", mark, date, *date ? "  " : "", pod ? pod : "",
-			       pod ? ": " : "", title);
-	int normal = playing ? THEME_PLAYING : (e->played ? THEME_PLAYED : THEME_UNPLAYED);
-	draw_lr(y, x, w, left, dur, row_elem(u, PANE_EPISODES, selected, normal));
-	free(left);
-	free(pod);
-	free(title);
-}
-
-static void details_title(ui *u, char *buf, size_t n)
-{
-	snprintf(buf, n, "%s", u->det_episode ? "Episode" : "Podcast");
-}
-
-static size_t details_count(ui *u)
-{
-	return u->nlines;
-}
-
-static void details_row(ui *u, size_t i, int y, int x, int w, int selected)
-{
-	const detail_line *l = &u->lines[i];
-	int elem = l->elem;
-	if (l->chapter && u->pb && playback_episode(u->pb) == u->det_episode &&
-	    playback_chapter_index(u->pb) == l->chapter - 1)
-		elem = THEME_PLAYING;
-	draw_text(y, x, w, l->text, row_elem(u, PANE_DETAILS, selected, elem));
-}
-
-const pane_ops ui_panes[PANE_COUNT] = {
-	{KCTX_PODCASTS, podcasts_title, podcasts_count, podcasts_row, ui_open_podcast, ui_moved},
-	{KCTX_EPISODES, episodes_title, episodes_count, episodes_row, ui_open_episode, ui_moved},
-	{KCTX_DETAILS, details_title, details_count, details_row, ui_open_detail, ui_moved},
-};
-
 /* ---- layout ------------------------------------------------------------- */
 
-static void layout(ui *u, int panes_h)
+/* Which panes show and where, for a screen of u->cols columns: all of them
+ * side by side on a wide screen (each its share of the width, the last
+ * the rest), the focused one and its neighbour on a medium one, the
+ * focused one alone on a narrow one. One column separates panes. */
+static void place_panes(ui *u)
 {
 	memset(u->visible, 0, sizeof u->visible);
 	int c = u->cols;
+	int first = u->focus, last = u->focus;
 	if (c >= 100) {
-		u->pw[0] = c * 22 / 100;
-		u->pw[1] = c * 36 / 100;
-		u->pw[2] = c - u->pw[0] - u->pw[1] - 2;
-		u->px[0] = 0;
-		u->px[1] = u->pw[0] + 1;
-		u->px[2] = u->px[1] + u->pw[1] + 1;
-		u->visible[0] = u->visible[1] = u->visible[2] = 1;
-	} else if (c >= 60) {
-		int first = u->focus == PANE_PODCASTS ? PANE_PODCASTS : PANE_EPISODES;
-		u->pw[first] = c * 40 / 100;
-		u->pw[first + 1] = c - u->pw[first] - 1;
-		u->px[first] = 0;
-		u->px[first + 1] = u->pw[first] + 1;
-		u->visible[first] = u->visible[first + 1] = 1;
-	} else {
-		u->px[u->focus] = 0;
-		u->pw[u->focus] = c;
-		u->visible[u->focus] = 1;
+		first = 0;
+		last = PANE_COUNT - 1;
+	} else if (c >= 60 && PANE_COUNT > 1) {
+		first = u->focus < PANE_COUNT - 1 ? u->focus : PANE_COUNT - 2;
+		last = first + 1;
+	}
+	int x = 0;
+	for (int p = first; p <= last; p++) {
+		int share = last == first ? c
+			    : c >= 100     ? c * ui_panes[p]->width_pct / 100
+					   : c * 40 / 100;
+		u->px[p] = x;
+		u->pw[p] = p == last ? c - x : share;
+		u->visible[p] = 1;
+		x += u->pw[p] + 1;
 	}
 	/* Hidden panes keep a width so the details text wraps sensibly. */
 	for (int p = 0; p < PANE_COUNT; p++)
 		if (!u->visible[p])
 			u->pw[p] = c > 60 ? c / 2 : c;
-	u->list_h = panes_h - 1;
 }
 
 /* Keeps the selection inside the list and on screen. */
@@ -267,9 +143,24 @@ static void clamp_pos(list_pos *p, size_t count, int h)
 		p->top = count > hh ? count - hh : 0;
 }
 
+void ui_layout(ui *u)
+{
+	getmaxyx(stdscr, u->rows, u->cols);
+	char *tl = u->pb ? playback_timeline(u->pb, u->cols) : NULL;
+	u->timeline = tl != NULL;
+	free(tl);
+	u->panes_h = u->rows - 2 - u->timeline;
+	u->list_h = u->panes_h - 1;
+	place_panes(u);
+	/* The selections are kept on screen before the panes' updates, which
+	 * load the rows that are then on screen. */
+	for (int p = 0; p < PANE_COUNT; p++)
+		clamp_pos(&u->pos[p], ui_panes[p]->count(u), u->list_h);
+}
+
 static void draw_pane(ui *u, int pane)
 {
-	const pane_ops *o = &ui_panes[pane];
+	const pane_ops *o = ui_panes[pane];
 	int x = u->px[pane], w = u->pw[pane];
 	char title[256];
 	o->title(u, title, sizeof title);
@@ -284,78 +175,8 @@ static void draw_pane(ui *u, int pane)
 		else
 			draw_text(r + 1, x, w, "", THEME_NORMAL);
 	}
-	if (!count && u->list_h > 0) {
-		const char *empty = pane == PANE_PODCASTS ? "none yet (a adds one)"
-				    : pane == PANE_EPISODES ? "no episodes" : "";
-		draw_text(1, x, w, empty, THEME_PLAYED);
-	}
-}
-
-void draw_help_lines(ui *u, char ***lines, int **elems, size_t *n)
-{
-	*lines = NULL;
-	*elems = NULL;
-	*n = 0;
-	size_t cap = 0;
-#define PUSH(text, e)                                                            \
-	do {                                                                     \
-		if (*n == cap) {                                                 \
-			cap = cap ? 2 * cap : 64;                                \
-			*lines = xrealloc(*lines, cap * sizeof **lines);         \
-			*elems = xrealloc(*elems, cap * sizeof **elems);         \
-		}                                                                \
-		(*lines)[*n] = (text);                                           \
-		(*elems)[(*n)++] = (e);                                          \
-	} while (0)
-	PUSH(xstrdup("podcue keys (q, Esc or ? closes; j/k scroll)"), THEME_TITLE);
-	PUSH(xstrdup("Type digits before a key for a count: 12c jumps to chapter 12, "
-		     "1-9 alone jump to that chapter."), THEME_NORMAL);
-	PUSH(xstrdup(""), THEME_NORMAL);
-	for (int ctx = 0; ctx < KCTX_COUNT; ctx++) {
-		int any = 0;
-		for (int c = 0; c < CMD_COUNT; c++) {
-			int keys[8];
-			size_t k = keymap_keys(u->cfg->keys, ctx, c, keys, 8);
-			if (!k && ctx != KCTX_COMMON)
-				continue;
-			if (!any && ctx != KCTX_COMMON)
-				PUSH(xasprintf("In the %s pane:", keymap_ctx_name(ctx)), THEME_TITLE);
-			any = 1;
-			sbuf b = SBUF_INIT;
-			for (size_t i = 0; i < k; i++) {
-				char name[32];
-				sb_printf(&b, "%s%s", i ? ", " : "", keys_name(keys[i], name, sizeof name));
-			}
-			if (!k)
-				sb_printf(&b, ":%s", cmd_table[c].name);
-			char *keystr = sb_steal(&b);
-			PUSH(xasprintf("  %-18s %-18s %s", keystr, cmd_table[c].name,
-				       cmd_table[c].help),
-			     THEME_NORMAL);
-			free(keystr);
-		}
-	}
-#undef PUSH
-}
-
-static void draw_help(ui *u, int panes_h)
-{
-	char **lines;
-	int *elems;
-	size_t n;
-	draw_help_lines(u, &lines, &elems, &n);
-	clamp_pos(&u->help_pos, n, panes_h);
-	u->help_pos.top = u->help_pos.sel;
-	if (n > (size_t)panes_h && u->help_pos.top > n - (size_t)panes_h)
-		u->help_pos.top = n - (size_t)panes_h;
-	for (int r = 0; r < panes_h; r++) {
-		size_t i = u->help_pos.top + (size_t)r;
-		draw_text(r, 0, u->cols, i < n ? lines[i] : "", i < n ? elems[i] : THEME_NORMAL);
-	}
-	for (size_t i = 0; i < n; i++)
-		free(lines[i]);
-	free(lines);
-	free(elems);
+	if (!count && u->list_h > 0)
+		draw_text(1, x, w, o->empty, THEME_PLAYED);
 }
 
 static void draw_status(ui *u, int y)
@@ -389,7 +210,7 @@ static void draw_bottom(ui *u)
 				   : u->prompt == PROMPT_ADD ? "add feed URL: "
 				   : u->prompt == PROMPT_CONFIRM_REMOVE ? ""
 				   : ":";
-		char *typed = prompt_utf8(u->pbuf, u->plen);
+		char *typed = prompt_text(&u->line, u->line.len);
 		char *clean = text_sanitize(typed, (size_t)-1, 0);
 		free(typed);
 		char *line = xasprintf("%s%s", lead, clean);
@@ -399,7 +220,7 @@ static void draw_bottom(ui *u)
 		}
 		draw_text(y, 0, u->cols, line, THEME_NORMAL);
 		/* Cursor after the text typed before it. */
-		char *pre = prompt_utf8(u->pbuf, u->pcur);
+		char *pre = prompt_text(&u->line, u->line.cur);
 		int cx = text_width(lead) + text_width(pre);
 		free(pre);
 		if (u->prompt == PROMPT_CONFIRM_REMOVE)
@@ -423,19 +244,16 @@ static void draw_bottom(ui *u)
 
 void draw_screen(ui *u)
 {
-	getmaxyx(stdscr, u->rows, u->cols);
 	erase();
 	if (u->rows < 4 || u->cols < 16) {
 		draw_text(0, 0, u->cols, "too small", THEME_ERROR);
 		refresh();
 		return;
 	}
-	char *tl = u->pb ? playback_timeline(u->pb, u->cols) : NULL;
-	int panes_h = u->rows - 2 - (tl ? 1 : 0);
-	layout(u, panes_h);
-	view_update_details(u, 0);
+	int panes_h = u->panes_h;
+	char *tl = u->timeline ? playback_timeline(u->pb, u->cols) : NULL;
 	if (u->help) {
-		draw_help(u, panes_h);
+		help_draw(u);
 	} else {
 		for (int p = 0; p < PANE_COUNT; p++) {
 			if (!u->visible[p])
@@ -448,8 +266,8 @@ void draw_screen(ui *u)
 			}
 		}
 	}
-	if (tl)
-		draw_text(panes_h, 0, u->cols, tl, THEME_TIMELINE);
+	if (u->timeline)
+		draw_text(panes_h, 0, u->cols, tl ? tl : "", THEME_TIMELINE);
 	free(tl);
 	draw_status(u, u->rows - 2);
 	draw_bottom(u);

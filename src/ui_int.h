@@ -1,9 +1,18 @@
 /*
- * ui_int.h - the TUI's private state, shared by its three files:
- *   ui.c       the loop (one poll()), keys, commands, the prompt;
- *   ui_view.c  what the panes show, paged from the cache;
- *   ui_draw.c  layout and drawing.
- * Nothing outside these files sees it (the public entry is ui.h).
+ * ui_int.h - the TUI's private state, shared by its files:
+ *   ui.c            the loop (one poll()), keys, commands, the pane registry;
+ *   prompt.c        the one-line editor under the panes;
+ *   ui_draw.c       layout, the frame, the status and bottom lines;
+ *   pane_*.c        one file per pane: its ops, its Enter handler and its
+ *                   rows (read from the cache in the pane's update, never
+ *                   while drawing);
+ *   help.c          the help screen.
+ * A new pane is one new pane_*.c defining a pane_ops, plus its PANE_*
+ * number and its entry in the registry (ui_panes in ui.c); the layout and
+ * the loop only go through the ops. Each pass of the loop runs ui_layout,
+ * then every pane's update, then draw_screen, so drawing only draws.
+ * Everything runs on the UI thread. Nothing outside these files sees this
+ * state (the public entry is ui.h).
  */
 #ifndef PODCUE_UI_INT_H
 #define PODCUE_UI_INT_H
@@ -15,16 +24,16 @@
 #include "chapter.h"
 #include "cli.h"
 #include "db.h"
+#include "frontend.h"
 #include "playback.h"
 #include "player.h"
+#include "prompt.h"
 #include "worker.h"
 
 enum { PANE_PODCASTS, PANE_EPISODES, PANE_DETAILS, PANE_COUNT };
 /* What the episodes pane lists. */
 enum { SRC_PODCAST, SRC_NEWEST, SRC_SEARCH };
 enum { PROMPT_NONE, PROMPT_COMMAND, PROMPT_SEARCH, PROMPT_ADD, PROMPT_CONFIRM_REMOVE };
-/* Result flags of commands and pane operations. */
-enum { UI_REDRAW = 1, UI_RELOAD = 2 };
 
 typedef struct list_pos {
 	size_t sel, top;
@@ -40,18 +49,26 @@ typedef struct detail_line {
 typedef struct ui ui;
 
 /* A pane is a list of rows; the generic code moves the selection and the
- * pane's ops say what the rows are. */
+ * pane's ops say what the rows are. Optional ops may be NULL. */
 typedef struct pane_ops {
-	int ctx;                         /* key context (keys.h) */
+	int (*ctx)(const ui *u);         /* key context (keys.h) for its keys */
+	const char *empty;               /* shown when there are no rows */
+	int width_pct;                   /* share of a wide screen (the last pane: the rest) */
 	void (*title)(ui *u, char *buf, size_t n);
 	size_t (*count)(ui *u);
-	/* Draws row i at screen row y, columns [x, x+w). */
+	/* Brings the rows up to date with the selection and the layout (reads
+	 * the cache, may ask the worker); runs before every draw. Optional. */
+	void (*update)(ui *u);
+	/* Draws row i at screen row y, columns [x, x+w); reads no cache. */
 	void (*row)(ui *u, size_t i, int y, int x, int w, int selected);
-	int (*open)(ui *u, size_t i);    /* Enter on row i; returns UI_* */
-	void (*moved)(ui *u);            /* the selection changed */
+	void (*open)(ui *u, size_t i);   /* Enter on row i */
+	void (*moved)(ui *u);            /* the selection changed. Optional. */
+	void (*done)(ui *u);             /* frees the pane's rows. Optional. */
 } pane_ops;
 
-extern const pane_ops ui_panes[PANE_COUNT];
+extern const pane_ops pane_podcasts, pane_episodes, pane_details;
+/* The registry: pane number -> ops (ui.c). */
+extern const pane_ops *const ui_panes[PANE_COUNT];
 
 struct ui {
 	app *a;
@@ -61,6 +78,8 @@ struct ui {
 	int focus;       /* PANE_* */
 	int visible[PANE_COUNT]; /* laid out this frame */
 	int px[PANE_COUNT], pw[PANE_COUNT];
+	int panes_h;     /* rows for the panes (or the help screen) */
+	int timeline;    /* a timeline row sits under the panes */
 	int list_h;      /* rows available to a pane's list (below its title) */
 	int help;        /* the help screen is open */
 	list_pos help_pos;
@@ -92,52 +111,61 @@ struct ui {
 	size_t nlines;
 
 	/* prompt and messages */
-	int prompt;
-	wchar_t pbuf[512];
-	size_t plen, pcur;
+	int prompt;         /* PROMPT_* */
+	prompt_line line;   /* what is typed at the prompt */
 	int64_t confirm_id;
 	char *message;
 	int message_error;
-	int count;          /* digits typed before a command */
-	int64_t count_at;   /* ms when the last digit was typed; 0 = none pending */
+	key_count count;    /* digits typed before a command */
 
 	player *pl;
 	playback *pb;
 	long drawn_sec;     /* playback second last drawn */
 	worker *wk;
-	int sig_pipe[2];
+	int sig_fd;         /* the signal self-pipe (frontend.h) */
 	int quit;
 };
 
-/* ui_view.c: loading what the panes show. */
+/* pane_podcasts.c */
 void view_load_podcasts(ui *u);
+const db_podcast *view_selected_podcast(ui *u);
+
+/* pane_episodes.c */
 void view_set_source(ui *u, int src, int64_t podcast_id);
 void view_reload_episodes(ui *u);
 /* The episode at row i of the episodes pane (paged in on demand), or NULL. */
 const db_episode *view_episode(ui *u, size_t i);
-size_t view_episode_rows(ui *u);
 /* The episode id selected in the episodes pane, 0 when none. */
 int64_t view_selected_episode(ui *u);
-const db_podcast *view_selected_podcast(ui *u);
-/* Rebuilds the details pane for the current selection and width. */
-void view_update_details(ui *u, int force);
-void view_free(ui *u);
 void view_search(ui *u, const char *query);
+
+/* pane_details.c: rebuilds the details pane for the current selection and
+ * width (force: even when neither changed, after the cache changed). */
+void view_update_details(ui *u, int force);
+
+/* help.c: the help screen's lines (caller frees each and both arrays). */
+void help_lines(ui *u, char ***lines, int **elems, size_t *n);
+void help_draw(ui *u);
 
 /* ui_draw.c */
 void draw_init_colors(ui *u);
+/* Sizes the screen and the panes; the first step of every pass. */
+void ui_layout(ui *u);
 void draw_screen(ui *u);
 /* Writes text (sanitized already) at (y, x) fitted to w columns, padded. */
 void draw_text(int y, int x, int w, const char *text, int elem);
-void draw_help_lines(ui *u, char ***lines, int **elems, size_t *n);
+/* left fitted into w columns, right (may be NULL) flush right. */
+void draw_lr(int y, int x, int w, const char *left, const char *right, int elem);
+/* The theme element of a row of pane: normal, or a selection colour. */
+int draw_row_elem(const ui *u, int pane, int selected, int normal);
 
-/* ui.c: Enter on a row of each pane, and selection changes. */
-int ui_open_podcast(ui *u, size_t i);
-int ui_open_episode(ui *u, size_t i);
-int ui_open_detail(ui *u, size_t i);
-void ui_moved(ui *u);
-/* w[0..n) as a new UTF-8 string, whatever the locale. */
-char *prompt_utf8(const wchar_t *w, size_t n);
+/* ui.c: what the panes' Enter handlers and moves call. */
+void ui_focus(ui *u, int pane);
+/* Back from the newest or search view to the selected podcast's episodes. */
+void ui_show_podcast(ui *u);
+/* Plays episode ep from at seconds (< 0: where it stopped), or its
+ * chapter chap (> 0); problems go to the message line. */
+void ui_play(ui *u, int64_t ep, double at, int chap);
 void ui_message(ui *u, int error, const char *fmt, ...) PC_PRINTF(3, 4);
 /* Lazily creates the player; NULL (and a message) when libmpv fails. */
 playback *ui_playback(ui *u);

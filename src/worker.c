@@ -46,7 +46,22 @@ struct worker {
 	int running, run_kind, done, total;
 	db *d;
 	config cfg; /* network settings only; user_agent is our copy */
+	/* Settings changed in the UI (:set), taken over by the thread before
+	 * its next job; guarded by mu. */
+	config next;
+	int has_next;
 };
+
+/* A copy of c's network settings (user_agent copied; no mpv options, no
+ * key map), which config_free releases. */
+static void copy_settings(config *dst, const config *c)
+{
+	*dst = *c;
+	dst->user_agent = xstrdup(c->user_agent);
+	dst->mpv_options = NULL;
+	dst->nmpv_options = 0;
+	dst->keys = NULL;
+}
 
 static void wake(worker *w)
 {
@@ -192,6 +207,11 @@ static void *thread_main(void *arg)
 		w->running = 1;
 		w->run_kind = j->kind;
 		w->done = w->total = 0;
+		if (w->has_next) {
+			config_free(&w->cfg);
+			w->cfg = w->next;
+			w->has_next = 0;
+		}
 		pthread_mutex_unlock(&w->mu);
 		run_job(w, j);
 		free(j->arg);
@@ -216,11 +236,7 @@ int worker_start(const char *db_path, const config *c, worker **out, char **err)
 		free(w);
 		return -1;
 	}
-	w->cfg = *c;
-	w->cfg.user_agent = xstrdup(c->user_agent);
-	w->cfg.mpv_options = NULL;
-	w->cfg.nmpv_options = 0;
-	w->cfg.keys = NULL;
+	copy_settings(&w->cfg, c);
 	w->results_tail = &w->results;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
@@ -259,9 +275,23 @@ void worker_stop(worker *w)
 	close(w->pipe[1]);
 	db_close(w->d);
 	config_free(&w->cfg);
+	if (w->has_next)
+		config_free(&w->next);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
 	free(w);
+}
+
+void worker_set_config(worker *w, const config *c)
+{
+	config n;
+	copy_settings(&n, c);
+	pthread_mutex_lock(&w->mu);
+	if (w->has_next)
+		config_free(&w->next);
+	w->next = n;
+	w->has_next = 1;
+	pthread_mutex_unlock(&w->mu);
 }
 
 int worker_fd(const worker *w)

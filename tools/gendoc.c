@@ -166,7 +166,9 @@ static void config_example(const config *c)
 	}
 	printf("\n# --- keys: bind PANE KEY COMMAND -----------------------------------------\n"
 	       "# PANE is common, podcasts, episodes, details or search (a pane's own\n"
-	       "# binding wins over common); COMMAND 'none' unbinds. Digits type a count.\n");
+	       "# binding wins over common; search is the episodes pane while it lists\n"
+	       "# search results, and wins over episodes there); COMMAND 'none' unbinds.\n"
+	       "# Digits type a count.\n");
 	for (int cmd = 0; cmd < CMD_COUNT; cmd++) {
 		int keys[8];
 		size_t n = keymap_keys(c->keys, KCTX_COMMON, cmd, keys, 8);

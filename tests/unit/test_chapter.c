@@ -259,6 +259,32 @@ static void test_large_fill(void **state)
 	chapter_list_clear(&notes);
 }
 
+/* The visible list numbers only what the user sees: a hidden chapter
+ * between two visible ones does not shift the second one's number. */
+static void test_visible_numbering(void **state)
+{
+	(void)state;
+	chapter_list all = CHAPTER_LIST_INIT, out = CHAPTER_LIST_INIT;
+	add(&all, 0, "Intro", 0, CHAP_SRC_JSON);
+	add(&all, 5, "art", 1, CHAP_SRC_JSON);
+	add(&all, 6, "more art", 1, CHAP_SRC_JSON);
+	add(&all, 30, "Main", 0, CHAP_SRC_JSON);
+	add(&all, 20, "Middle", 0, CHAP_SRC_JSON);
+	add(&out, 1, "stale", 0, CHAP_SRC_JSON); /* out is replaced, not appended to */
+	chapter_list_visible(&all, &out);
+	assert_int_equal(out.n, 3);
+	assert_string_equal(out.v[0].title, "Intro");
+	assert_string_equal(out.v[1].title, "Middle"); /* chapter 2, sorted by start */
+	assert_string_equal(out.v[2].title, "Main");
+	for (size_t i = 0; i < out.n; i++)
+		assert_int_equal(out.v[i].hidden, 0);
+	assert_int_equal(all.n, 5); /* the input is left alone */
+	chapter_list_visible(NULL, &out);
+	assert_int_equal(out.n, 0);
+	chapter_list_clear(&all);
+	chapter_list_clear(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +296,7 @@ int main(void)
 		cmocka_unit_test(test_sorted_stable),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_large_fill),
+		cmocka_unit_test(test_visible_numbering),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

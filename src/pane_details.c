@@ -1,149 +1,23 @@
 /*
- * ui_view.c - what the TUI's panes show, read from the cache a page at a
- * time so the first screen costs the same with 10 or 100,000 episodes.
+ * pane_details.c - the details pane: the selected podcast, or the selected
+ * episode with its chapters (numbered as everywhere: the visible list of
+ * db_chapters_visible), show notes and links, wrapped to the pane's width.
+ * Enter on a chapter plays from it.
  *
- * The episodes pane keeps a window of rows around what is on screen
- * (EP_WINDOW screens' worth) and pages in more when the selection leaves
- * it. Podcasts are few and loaded whole.
+ * The pane's update rebuilds the lines when the selection or the width
+ * changed, and asks the worker once per episode for its chapters file and
+ * embedded chapters. UI thread only.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "keys.h"
 #include "ptime.h"
 #include "text.h"
+#include "theme.h"
 #include "ui_int.h"
 #include "util.h"
-
-#define EP_WINDOW 3
-
-static void drop_window(ui *u)
-{
-	db_episode_list_free(u->win, u->win_n);
-	u->win = NULL;
-	u->win_n = u->win_off = 0;
-}
-
-static void drop_hits(ui *u)
-{
-	db_search_free(u->hits, u->nhits);
-	u->hits = NULL;
-	u->nhits = 0;
-}
-
-void view_load_podcasts(ui *u)
-{
-	int64_t keep = u->npods ? u->pods[u->pos[PANE_PODCASTS].sel].id : 0;
-	db_podcast_list_free(u->pods, u->npods);
-	u->pods = NULL;
-	u->npods = 0;
-	if (db_podcast_list(u->d, &u->pods, &u->npods) != 0)
-		ui_message(u, 1, "cannot read podcasts: %s", db_errmsg(u->d));
-	list_pos *p = &u->pos[PANE_PODCASTS];
-	p->sel = 0;
-	for (size_t i = 0; i < u->npods; i++)
-		if (u->pods[i].id == keep)
-			p->sel = i;
-}
-
-const db_podcast *view_selected_podcast(ui *u)
-{
-	if (!u->npods)
-		return NULL;
-	if (u->pos[PANE_PODCASTS].sel >= u->npods)
-		u->pos[PANE_PODCASTS].sel = u->npods - 1;
-	return &u->pods[u->pos[PANE_PODCASTS].sel];
-}
-
-size_t view_episode_rows(ui *u)
-{
-	return u->src == SRC_SEARCH ? u->nhits : u->ep_count;
-}
-
-void view_reload_episodes(ui *u)
-{
-	int64_t keep = view_selected_episode(u);
-	drop_window(u);
-	u->ep_count = 0;
-	if (u->src == SRC_SEARCH)
-		return;
-	if (u->src == SRC_PODCAST && !u->ep_podcast)
-		return;
-	int64_t pid = u->src == SRC_NEWEST ? 0 : u->ep_podcast;
-	if (db_episode_count(u->d, pid, u->unplayed_only, &u->ep_count) != 0) {
-		ui_message(u, 1, "cannot read episodes: %s", db_errmsg(u->d));
-		return;
-	}
-	list_pos *p = &u->pos[PANE_EPISODES];
-	if (p->sel >= u->ep_count)
-		p->sel = u->ep_count ? u->ep_count - 1 : 0;
-	/* Keep the same episode selected when it is still near. */
-	if (keep) {
-		const db_episode *e = view_episode(u, p->sel);
-		if (!e || e->id != keep)
-			for (size_t i = u->win_off; i < u->win_off + u->win_n; i++)
-				if (u->win[i - u->win_off].id == keep)
-					p->sel = i;
-	}
-}
-
-void view_set_source(ui *u, int src, int64_t podcast_id)
-{
-	if (src != SRC_SEARCH)
-		drop_hits(u);
-	if (u->src == src && u->ep_podcast == podcast_id && src != SRC_SEARCH)
-		return;
-	u->src = src;
-	u->ep_podcast = podcast_id;
-	u->pos[PANE_EPISODES] = (list_pos){0, 0};
-	drop_window(u);
-	view_reload_episodes(u);
-}
-
-const db_episode *view_episode(ui *u, size_t i)
-{
-	if (u->src == SRC_SEARCH || i >= u->ep_count)
-		return NULL;
-	if (i >= u->win_off && i < u->win_off + u->win_n)
-		return &u->win[i - u->win_off];
-	size_t page = (size_t)(u->list_h > 0 ? u->list_h : 24);
-	size_t off = i > page ? i - page : 0;
-	drop_window(u);
-	int64_t pid = u->src == SRC_NEWEST ? 0 : u->ep_podcast;
-	if (db_episode_page(u->d, pid, u->unplayed_only, off, EP_WINDOW * page, &u->win,
-			    &u->win_n) != 0) {
-		ui_message(u, 1, "cannot read episodes: %s", db_errmsg(u->d));
-		return NULL;
-	}
-	u->win_off = off;
-	return i < off + u->win_n ? &u->win[i - off] : NULL;
-}
-
-int64_t view_selected_episode(ui *u)
-{
-	size_t sel = u->pos[PANE_EPISODES].sel;
-	if (u->src == SRC_SEARCH)
-		return sel < u->nhits ? u->hits[sel].episode_id : 0;
-	const db_episode *e = view_episode(u, sel);
-	return e ? e->id : 0;
-}
-
-void view_search(ui *u, const char *query)
-{
-	drop_hits(u);
-	free(u->query);
-	u->query = xstrdup(query);
-	if (db_search(u->d, query, 500, &u->hits, &u->nhits) != 0) {
-		ui_message(u, 1, "search failed: %s", db_errmsg(u->d));
-		u->nhits = 0;
-	}
-	u->src = SRC_NEWEST; /* force view_set_source to reset */
-	view_set_source(u, SRC_SEARCH, 0);
-	u->pos[PANE_EPISODES] = (list_pos){0, 0};
-	ui_message(u, 0, "%zu result%s for \"%s\"", u->nhits, u->nhits == 1 ? "" : "s", query);
-}
-
-/* ---- details ------------------------------------------------------------ */
 
 static void clear_details(ui *u)
 {
@@ -279,12 +153,7 @@ static int load_episode(ui *u, int64_t id)
 	chapter_list_clear(&u->det_chapters);
 	if (db_episode_get(u->d, id, &u->det) != 0)
 		return -1;
-	chapter_list all = CHAPTER_LIST_INIT;
-	if (db_chapters_merged(u->d, id, &all) == 0)
-		for (size_t i = 0; i < all.n; i++)
-			if (!all.v[i].hidden)
-				chapter_list_push_copy(&u->det_chapters, &all.v[i]);
-	chapter_list_clear(&all);
+	db_chapters_visible(u->d, id, &u->det_chapters);
 	return 0;
 }
 
@@ -316,14 +185,60 @@ void view_update_details(ui *u, int force)
 		u->pos[PANE_DETAILS].sel = u->nlines ? u->nlines - 1 : 0;
 }
 
-void view_free(ui *u)
+static void details_title(ui *u, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s", u->det_episode ? "Episode" : "Podcast");
+}
+
+static size_t details_count(ui *u)
+{
+	return u->nlines;
+}
+
+static void details_row(ui *u, size_t i, int y, int x, int w, int selected)
+{
+	const detail_line *l = &u->lines[i];
+	int elem = l->elem;
+	if (l->chapter && u->pb && playback_episode(u->pb) == u->det_episode &&
+	    playback_chapter_index(u->pb) == l->chapter - 1)
+		elem = THEME_PLAYING;
+	draw_text(y, x, w, l->text, draw_row_elem(u, PANE_DETAILS, selected, elem));
+}
+
+static int details_ctx(const ui *u)
+{
+	(void)u;
+	return KCTX_DETAILS;
+}
+
+static void details_update(ui *u)
+{
+	view_update_details(u, 0);
+}
+
+static void details_open(ui *u, size_t i)
+{
+	if (!u->det_episode)
+		return;
+	int chap = i < u->nlines ? u->lines[i].chapter : 0;
+	ui_play(u, u->det_episode, -1, chap);
+}
+
+static void details_done(ui *u)
 {
 	clear_details(u);
 	db_episode_free(&u->det);
 	chapter_list_clear(&u->det_chapters);
-	drop_window(u);
-	drop_hits(u);
-	db_podcast_list_free(u->pods, u->npods);
-	free(u->query);
-	free(u->message);
 }
+
+const pane_ops pane_details = {
+	.ctx = details_ctx,
+	.empty = "",
+	.width_pct = 0,
+	.title = details_title,
+	.count = details_count,
+	.update = details_update,
+	.row = details_row,
+	.open = details_open,
+	.done = details_done,
+};
