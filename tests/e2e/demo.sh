@@ -207,6 +207,7 @@ check "the second run keeps the two podcasts" jq_py "$T/p2.json" 'len(d) == 2'
 
 # --- on a terminal the demo opens the TUI on its library ---------------------------
 if have_tmux; then
+	tui_new_screen
 	tm -f /dev/null new-session -d -s t -x 120 -y 30 \
 		"env LANG=C.UTF-8 TERM=tmux-256color DEMO_DIR='$DD' PODCUE='$PODCUE' sh '$ROOT/scripts/demo.sh' --mpv-option ao=null" \; \
 		set-option -t t remain-on-exit on

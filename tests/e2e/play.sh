@@ -194,6 +194,7 @@ echo TTY-DONE
 exec sleep 600
 EOF
 	: >"$T/pane.raw"
+	tui_new_screen
 	tm -f /dev/null new-session -d -s t -x 100 -y 10 \
 		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=tmux-256color sh '$T/run.sh' $*" \; \
 		pipe-pane -t t -o "cat >>'$T/pane.raw'"
@@ -306,7 +307,7 @@ tui_wait "EXIT=0" >/dev/null
 # SIGWINCH: the line is refitted to the new width.
 play_start "$EP" --at 30
 tui_check "a long status line fits 100 columns" "ch 2/3 · Middle red part"
-tm resize-window -t t -x 40 -y 10 2>/dev/null
+tui_resize 40 10 2>/dev/null
 if tui_wait "…" 10 && ! tui_screen | grep -q "Middle red part" &&
 	[ "$(tui_screen | python3 -c 'import sys; print(max(len(l.rstrip("\n")) for l in sys.stdin))')" -le 40 ]; then
 	ok "after a resize to 40 columns the line is cut to fit"
