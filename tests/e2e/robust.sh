@@ -106,6 +106,8 @@ fi
 # ---- valgrind --------------------------------------------------------------
 if grep -q __asan_init "$PODCUE" 2>/dev/null; then
 	skip "TUI session under valgrind" "this is the AddressSanitizer build (valgrind runs on the plain one)"
+elif grep -q __tsan_init "$PODCUE" 2>/dev/null; then
+	skip "TUI session under valgrind" "this is the ThreadSanitizer build (valgrind runs on the plain one)"
 elif command -v valgrind >/dev/null 2>&1; then
 	REAL=$PODCUE
 	# The wrapper records valgrind's exit status itself, so the check does
