@@ -30,7 +30,8 @@ trap 'rm -rf "$OUT"' EXIT
 
 pass=0 fail=0 skip=0
 
-# count FILE STATUS NAME: tallies one program's TAP output.
+# count FILE STATUS NAME: tallies one program's TAP output (and shows how
+# long it ran, from FILE's .secs beside it).
 # cmocka's TAP writes a skipped test as "not ok N # SKIP name": a SKIP
 # directive makes any test line a skip, never a pass or a failure.
 count() {
@@ -45,7 +46,8 @@ count() {
 	grep -E '^(not ok|ok .*# SKIP)' "$1" | sed "s|^|  $3: |"
 	grep -E '^# SKIP' "$1" | sort -u | sed "s|^|  $3: |"
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
-	printf '%-28s %3d passed %3d failed %3d skipped\n' "$3" "$p" "$f" "$s"
+	secs=$(cat "${1%.log}.secs" 2>/dev/null)
+	printf '%-28s %3d passed %3d failed %3d skipped %4s s\n' "$3" "$p" "$f" "$s" "${secs:-?}"
 }
 
 wanted() { [ -z "${TESTS:-}" ] || case " $TESTS " in *" $1 "*) true ;; *) false ;; esac; }
@@ -74,6 +76,7 @@ e2e=$sel
 run_job() {
 	name=$1
 	shift
+	t0=$(date +%s)
 	if [ -n "${TSAN_OPTIONS:-}" ]; then
 		TSAN_OPTIONS="$TSAN_OPTIONS log_path=$OUT/$name.tsan" "$@" >"$OUT/$name.log" 2>&1
 	else
@@ -85,6 +88,7 @@ run_job() {
 		echo "not ok - ThreadSanitizer report (${f##*/})"
 		sed 's/^/#   /' "$f" | head -80
 	done >>"$OUT/$name.log"
+	echo $(($(date +%s) - t0)) >"$OUT/$name.secs"
 	echo $st >"$OUT/$name.rc"
 }
 
