@@ -248,19 +248,6 @@ tui_check_selected() {
 	done
 }
 
-# tui_check_absent NAME TEXT [SECONDS]: one test line for "TEXT is gone"
-# after the last action; TEXT must have been on the screen before it.
-tui_check_absent() {
-	TUI_MARK=1
-	if ! grep -qF -- "$2" "$T/before"; then
-		not_ok "$1" "not on screen before the action: $2" "$(sed 's/^/| /' "$T/before")"
-	elif tui_wait_gone "$2" "${3:-10}"; then
-		ok "$1"
-	else
-		not_ok "$1" "expected gone from the screen: $2" "$(sed 's/^/| /' "$T/screen")"
-	fi
-}
-
 # tui_running: 0 while podcue runs in the pane (the pane stays after it
 # exits so its last screen can be read).
 tui_running() { [ "$(tm display-message -p -t t '#{pane_dead}' 2>/dev/null)" = 0 ]; }
