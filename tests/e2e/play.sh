@@ -164,10 +164,6 @@ while ! grep -q "AO: \[null\]" "$LOG" 2>/dev/null && [ $i -lt 300 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
-# The audio output opens before libmpv reports the first position; a loaded
-# machine (ASan, parallel tests) widened that gap until the signal came
-# before any position was known. Playing on for 2 s stays within [29, 40).
-sleep 2
 kill -TERM "$pid"
 wait "$pid"
 st=$?
