@@ -2,13 +2,15 @@
 #
 #   make            build ./build/podcue
 #   make check      install missing packages, run unit + end-to-end tests,
-#                   then the same again under ASan+UBSan
+#                   then the same again under ASan+UBSan, then the threaded
+#                   tests under TSan
 #   make demo       install missing packages, build, open the offline demo
 #   make bench      benchmarks (never part of check)
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # Out-of-tree style: everything built goes under $(BUILD). A sanitizer build
-# is just another BUILD directory with SAN=1.
+# is just another BUILD directory with SAN=1 (ASan+UBSan) or SAN=thread
+# (TSan), e.g. make CC=clang BUILD=build/tsan SAN=thread unit.
 
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
@@ -36,6 +38,11 @@ LDLIBS   += $(PKG_LIBS) -lm -lpthread -ldl
 ifeq ($(SAN),1)
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
+endif
+# SAN=thread: ThreadSanitizer (clang), for the threaded parts: the refresh
+# pipeline, the worker, the player's event thread. Use its own BUILD dir.
+ifeq ($(SAN),thread)
+SANFLAGS := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 endif
 
 ALL_CFLAGS  = $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS)

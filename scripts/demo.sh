@@ -7,7 +7,9 @@
 #   --force         regenerate the audio even when the cached copy is current
 #   --mpv-option    passed to podcue (e.g. ao=null for silence)
 #
-# Environment: DEMO_DIR (default build/demo), PODCUE (default ./build/podcue).
+# Environment: DEMO_DIR (default build/demo), PODCUE (default ./build/podcue),
+# DEMO_AUDIO_CACHE (optional: a directory that keeps one generated set, shared
+# by every DEMO_DIR; make check uses it so its two builds generate once).
 #
 # Everything lives under $DEMO_DIR (database, config, feed copies, audio); the
 # user's own cache and config are never read or written. Steps:
@@ -85,9 +87,26 @@ stamp=$({
 		"$ASSETS"/chapters/*.json
 } | cksum | tr ' ' '-')
 
+# The shared cache is keyed by the inputs above and by the generator: this
+# script and the versions of the tools it runs.
+CACHE=""
+if [ -n "${DEMO_AUDIO_CACHE:-}" ]; then
+	key=$({
+		echo "$stamp"
+		cat "$ROOT/scripts/demo.sh"
+		ffmpeg -version 2>/dev/null | head -1
+		espeak-ng --version 2>/dev/null
+	} | cksum | tr ' ' '-')
+	CACHE="$DEMO_AUDIO_CACHE/$key"
+fi
+
 if [ $force -eq 0 ] && [ -f "$DEMO_DIR/audio/.stamp" ] &&
 	[ "$(cat "$DEMO_DIR/audio/.stamp")" = "$stamp" ]; then
 	say "audio: cached ($(show "$DEMO_DIR/audio"); --force regenerates)"
+elif [ $force -eq 0 ] && [ -n "$CACHE" ] && [ -f "$CACHE/.stamp" ]; then
+	rm -f "$DEMO_DIR/audio/.stamp" "$DEMO_DIR"/audio/*.mp3
+	cp -R "$CACHE/." "$DEMO_DIR/audio/"
+	say "audio: $(ls "$CACHE" | wc -l) files from the shared cache ($(show "$CACHE"))"
 else
 	rm -f "$DEMO_DIR/audio/.stamp" "$DEMO_DIR"/audio/*.mp3
 	python3 - "$ASSETS/audio-plan.json" "$DEMO_DIR" <<'PY'
@@ -239,6 +258,20 @@ print(f"demo: audio: {len(plan)} files, {hours:.1f} h, {sum(sizes) / 1e6:.0f} MB
       f"in {time.monotonic() - t0:.1f} s ({jobs} jobs)")
 PY
 	echo "$stamp" >"$DEMO_DIR/audio/.stamp"
+	if [ -n "$CACHE" ]; then
+		# Complete sets only (copied aside, then renamed); older sets go.
+		# A failure here only costs the next run the generation.
+		if mkdir -p "$DEMO_AUDIO_CACHE" &&
+			new=$(mktemp -d "$DEMO_AUDIO_CACHE/.new.XXXXXX"); then
+			if cp -R "$DEMO_DIR/audio/." "$new/"; then
+				for old in "$DEMO_AUDIO_CACHE"/*; do
+					[ "$old" = "$CACHE" ] || rm -rf "$old"
+				done
+				[ -e "$CACHE" ] || mv "$new" "$CACHE" || :
+			fi
+			rm -rf "$new"
+		fi
+	fi
 fi
 
 # --- 3. subscribe (the real engine; local paths become file:// URLs) ----------

@@ -119,14 +119,42 @@ tui_start() {
 	cols=$1 rows=$2
 	shift 2
 	: >"$T/pane.raw"
+	tui_new_screen
 	tm -f /dev/null new-session -d -s t -x "$cols" -y "$rows" \
 		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=tmux-256color $PODCUE --db $DB $*" \; \
 		set-option -t t remain-on-exit on \; \
 		pipe-pane -t t -o "cat >>'$T/pane.raw'"
 }
 
+# A check must observe the change it claims, so each action remembers the
+# screen from before it ($T/before): the first action after a check (keys, a
+# resize) saves it, and tui_check refuses TEXT that was already there (such
+# a check could never fail). Text meant to stay on screen is checked with
+# tui_check_still.
+TUI_MARK=1
+
+# tui_new_screen: a new session starts from an empty screen (call it when
+# starting one without tui_start).
+tui_new_screen() {
+	: >"$T/before"
+	: >"$T/before.e"
+	TUI_MARK=0
+}
+
+# tui_mark: saves the screen as the one from before the next action.
+tui_mark() {
+	if [ "$TUI_MARK" = 1 ]; then
+		tm capture-pane -t t -p -e >"$T/before.e" 2>/dev/null
+		sed 's/\x1b\[[0-9;]*m//g' "$T/before.e" >"$T/before"
+		TUI_MARK=0
+	fi
+}
+
 # tui_keys KEY...: tmux send-keys names (Enter, Down, C-l, "text" -l, ...).
-tui_keys() { tm send-keys -t t "$@"; }
+tui_keys() { tui_mark; tm send-keys -t t "$@"; }
+
+# tui_resize COLS ROWS: resizes the pane (podcue gets SIGWINCH).
+tui_resize() { tui_mark; tm resize-window -t t -x "$1" -y "$2"; }
 
 # tui_screen: the visible pane as text (also saved in $T/screen).
 tui_screen() { tm capture-pane -t t -p >"$T/screen" 2>/dev/null; cat "$T/screen"; }
@@ -151,13 +179,73 @@ tui_wait_gone() {
 	done
 }
 
-# tui_check NAME TEXT [SECONDS]: one test line for "TEXT shows up".
+# tui_check NAME TEXT [SECONDS]: one test line for "TEXT shows up" after
+# the last action; TEXT must not have been on the screen before it.
 tui_check() {
+	TUI_MARK=1
+	if grep -qF -- "$2" "$T/before"; then
+		not_ok "$1" "already on screen before the action: $2" "$(sed 's/^/| /' "$T/before")"
+		return
+	fi
+	tui_check_still "$@"
+}
+
+# tui_check_still NAME TEXT [SECONDS]: one test line for "TEXT is on
+# screen", with no claim that the last action brought it.
+tui_check_still() {
+	TUI_MARK=1
 	if tui_wait "$2" "${3:-10}"; then
 		ok "$1"
 	else
 		not_ok "$1" "expected on screen: $2" "$(sed 's/^/| /' "$T/screen")"
 	fi
+}
+
+# tui_check_line NAME N REGEX [SECONDS]: one test line for "screen line N
+# matches the extended REGEX" after the last action; line N of the screen
+# from before it must not have matched.
+tui_check_line() {
+	TUI_MARK=1
+	if sed -n "$2p" "$T/before" | grep -qE -- "$3"; then
+		not_ok "$1" "line $2 matched before the action: $3" "$(sed 's/^/| /' "$T/before")"
+		return
+	fi
+	deadline=$(( $(date +%s) + ${4:-10} ))
+	while :; do
+		tui_screen | sed -n "$2p" | grep -qE -- "$3" && { ok "$1"; return; }
+		if [ "$(date +%s)" -ge "$deadline" ]; then
+			not_ok "$1" "expected line $2 to match: $3" "$(sed 's/^/| /' "$T/screen")"
+			return
+		fi
+		sleep 0.1
+	done
+}
+
+# selected TEXT: reads a screen with attributes (capture-pane -e) on stdin;
+# 0 when TEXT is drawn in reverse video (the cursor's row).
+selected() {
+	grep -qP "\e\[7m(?:\e\[(?!0|27m|m)[0-9;]*m|[^\e])*\Q$1\E"
+}
+
+# tui_check_selected NAME TEXT [SECONDS]: one test line for "the cursor
+# (reverse video) moved onto TEXT" with the last action; it was not there
+# before.
+tui_check_selected() {
+	TUI_MARK=1
+	if selected "$2" <"$T/before.e"; then
+		not_ok "$1" "already selected before the action: $2" "$(sed 's/^/| /' "$T/before")"
+		return
+	fi
+	deadline=$(( $(date +%s) + ${3:-10} ))
+	while :; do
+		tm capture-pane -t t -p -e >"$T/screen.e" 2>/dev/null
+		selected "$2" <"$T/screen.e" && { ok "$1"; return; }
+		if [ "$(date +%s)" -ge "$deadline" ]; then
+			not_ok "$1" "expected selected: $2" "$(sed 's/\x1b\[[0-9;]*m//g; s/^/| /' "$T/screen.e")"
+			return
+		fi
+		sleep 0.1
+	done
 }
 
 # tui_running: 0 while podcue runs in the pane (the pane stays after it

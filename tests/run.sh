@@ -8,6 +8,13 @@
 # scripts print TAP-like "ok - name" / "not ok - name" / "ok - name # SKIP why"
 # lines. A program that crashes or exits non-zero without reporting a
 # failure counts as one failure, so a crash can never pass silently.
+#
+# The end-to-end scripts run TEST_JOBS at a time (default 3; each has its own
+# directory, port and tmux socket), beside the unit tests, which run one after
+# another; every program's output is collected and reported in a fixed order.
+# Generated demo audio is kept in build/demo-audio-cache for every build
+# (scripts/demo.sh keys it by its inputs). TESTS="tui play test_db" runs
+# only the named programs.
 set -u
 BUILD=${1:?usage: tests/run.sh BUILD_DIR [LABEL]}
 LABEL=${2:-$BUILD}
@@ -16,15 +23,19 @@ cd "$ROOT" || exit 2
 export PODCUE="$ROOT/$BUILD/podcue"
 export CMOCKA_MESSAGE_OUTPUT=TAP
 export PODCUE_ROOT="$ROOT"
+export DEMO_AUDIO_CACHE="${DEMO_AUDIO_CACHE:-$ROOT/build/demo-audio-cache}"
+JOBS=${TEST_JOBS:-3}
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
 pass=0 fail=0 skip=0
 
-# count FILE STATUS NAME: tallies one program's TAP output.
+# count FILE STATUS NAME: tallies one program's TAP output (and shows how
+# long it ran, from FILE's .secs beside it).
 # cmocka's TAP writes a skipped test as "not ok N # SKIP name": a SKIP
 # directive makes any test line a skip, never a pass or a failure.
 count() {
+	[ -f "$1" ] || : >"$1"
 	p=$(grep -E '^ok ' "$1" | grep -vc '# SKIP')
 	s=$(grep -E '^(not )?ok .*# SKIP' "$1" | wc -l)
 	f=$(grep -E '^not ok ' "$1" | grep -vc '# SKIP')
@@ -35,26 +46,83 @@ count() {
 	grep -E '^(not ok|ok .*# SKIP)' "$1" | sed "s|^|  $3: |"
 	grep -E '^# SKIP' "$1" | sort -u | sed "s|^|  $3: |"
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
-	printf '%-28s %3d passed %3d failed %3d skipped\n' "$3" "$p" "$f" "$s"
+	secs=$(cat "${1%.log}.secs" 2>/dev/null)
+	printf '%-28s %3d passed %3d failed %3d skipped %4s s\n' "$3" "$p" "$f" "$s" "${secs:-?}"
 }
 
+wanted() { [ -z "${TESTS:-}" ] || case " $TESTS " in *" $1 "*) true ;; *) false ;; esac; }
+
+units=""
 for t in "$BUILD"/tests/test_*; do
-	[ -x "$t" ] || continue
-	name=$(basename "$t")
-	"$t" >"$OUT/$name.log" 2>&1
+	[ -x "$t" ] && wanted "$(basename "$t")" && units="$units $t"
+done
+# Longest first, so the slowest script does not start last.
+e2e=""
+for name in crash demo robust play tui hostile feeds chapters search docs config; do
+	[ -f "tests/e2e/$name.sh" ] && e2e="$e2e $name"
+done
+for t in tests/e2e/*.sh; do
+	name=$(basename "$t" .sh)
+	case " $e2e " in *" $name "*) ;; *) e2e="$e2e $name" ;; esac
+done
+sel=""
+for name in $e2e; do wanted "$name" && sel="$sel $name"; done
+e2e=$sel
+
+# run_job NAME COMMAND...: writes NAME.log, then NAME.rc with the exit
+# status; a job whose status never arrives (its shell was killed) counts as
+# status 1. Under ThreadSanitizer (TSAN_OPTIONS set) each job's reports go to
+# files of its own (not into a TUI's screen), and each report is a failure.
+run_job() {
+	name=$1
+	shift
+	t0=$(date +%s)
+	if [ -n "${TSAN_OPTIONS:-}" ]; then
+		TSAN_OPTIONS="$TSAN_OPTIONS log_path=$OUT/$name.tsan" "$@" >"$OUT/$name.log" 2>&1
+	else
+		"$@" >"$OUT/$name.log" 2>&1
+	fi
 	st=$?
+	for f in "$OUT/$name.tsan".*; do
+		[ -f "$f" ] || continue
+		echo "not ok - ThreadSanitizer report (${f##*/})"
+		sed 's/^/#   /' "$f" | head -80
+	done >>"$OUT/$name.log"
+	echo $(($(date +%s) - t0)) >"$OUT/$name.secs"
+	echo $st >"$OUT/$name.rc"
+}
+
+(
+	for t in $units; do
+		run_job "$(basename "$t")" "$t"
+	done
+) &
+started=0
+for name in $e2e; do
+	while [ $((started - $(find "$OUT" -name 'e2e-*.rc' | wc -l))) -ge "$JOBS" ]; do
+		sleep 0.2
+	done
+	run_job "e2e-$name" sh "tests/e2e/$name.sh" &
+	started=$((started + 1))
+done
+wait
+
+status_of() { st=$(cat "$OUT/$1.rc" 2>/dev/null); echo "${st:-1}"; }
+
+for t in $units; do
+	name=$(basename "$t")
+	st=$(status_of "$name")
 	count "$OUT/$name.log" "$st" "$name"
 	[ "$st" -ne 0 ] && sed 's/^/    | /' "$OUT/$name.log" | tail -40
 done
 
 for t in tests/e2e/*.sh; do
-	[ -f "$t" ] || continue
 	name=$(basename "$t" .sh)
-	sh "$t" >"$OUT/$name.log" 2>&1
-	st=$?
-	count "$OUT/$name.log" "$st" "e2e/$name"
+	case " $e2e " in *" $name "*) ;; *) continue ;; esac
+	st=$(status_of "e2e-$name")
+	count "$OUT/e2e-$name.log" "$st" "e2e/$name"
 	if [ "$st" -ne 0 ]; then
-		sed 's/^/    | /' "$OUT/$name.log" | tail -60
+		sed 's/^/    | /' "$OUT/e2e-$name.log" | tail -60
 	fi
 done
 

@@ -77,6 +77,7 @@ if [ $have_audio = 1 ]; then
 	sq "UPDATE episode SET played = 1 WHERE guid = 's2-1';
 		UPDATE episode SET position = 42.5 WHERE guid = 's3-1'"
 	: >"$T/pane.raw"
+	tui_new_screen
 	tm -f /dev/null new-session -d -s t -x 100 -y 10 \
 		"env LANG=C.UTF-8 $PODCUE --db $DB --mpv-option ao=null play $ep" \; \
 		set-option -t t remain-on-exit on
@@ -105,6 +106,8 @@ fi
 # ---- valgrind --------------------------------------------------------------
 if grep -q __asan_init "$PODCUE" 2>/dev/null; then
 	skip "TUI session under valgrind" "this is the AddressSanitizer build (valgrind runs on the plain one)"
+elif grep -q __tsan_init "$PODCUE" 2>/dev/null; then
+	skip "TUI session under valgrind" "this is the ThreadSanitizer build (valgrind runs on the plain one)"
 elif command -v valgrind >/dev/null 2>&1; then
 	REAL=$PODCUE
 	# The wrapper records valgrind's exit status itself, so the check does
@@ -123,9 +126,9 @@ elif command -v valgrind >/dev/null 2>&1; then
 		tui_check "under valgrind: search" 'Search "episode"' 30
 		tui_keys j Escape r
 		tui_check "under valgrind: background refresh" "refreshed 12 feeds" 60
-		tm resize-window -t t -x 50 -y 12
-		tm resize-window -t t -x 10 -y 3
-		tm resize-window -t t -x 120 -y 30
+		tui_resize 50 12
+		tui_resize 10 3
+		tui_resize 120 30
 		tui_keys a
 		tui_keys -l "$T/vg.xml"
 		tui_keys Enter

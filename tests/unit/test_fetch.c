@@ -569,9 +569,9 @@ static void test_gzip_bomb_aborted(void **state)
 {
 	(void)state;
 	got g;
-	int64_t t0 = now_ms();
+	/* No clock: the error says decoding stopped at the 64 MiB cap, not
+	 * after the body's 1 GiB. */
 	fetch_path(NULL, "/_/gzipbomb", &g);
-	assert_true(now_ms() - t0 < 5000);
 	assert_false(g.ok);
 	assert_null(g.body);
 	assert_string_equal(g.error, "response too large (over 64 MiB)");

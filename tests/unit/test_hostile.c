@@ -115,10 +115,10 @@ static void test_fuzz_fixtures(void **state)
 		/* an exact-size copy, so ASan sees any read past the end */
 		uint8_t *exact = xmalloc(len);
 		memcpy(exact, buf, len);
-		int64_t t0 = now_ms();
+		int64_t t0 = cpu_ms();
 		targets[t].run(exact, len);
-		if (now_ms() - t0 > 5000)
-			fail_msg("%s: took %lld ms", names[i], (long long)(now_ms() - t0));
+		if (cpu_ms() - t0 > 5000)
+			fail_msg("%s: took %lld ms", names[i], (long long)(cpu_ms() - t0));
 		per[t]++;
 		free(exact);
 		free(buf);
@@ -165,14 +165,14 @@ static size_t feed_bytes(const feed *f)
 	return total;
 }
 
-/* Parses b with feed_parse within ms; returns its result, with *err
+/* Parses b with feed_parse within ms of CPU time; returns its result, with *err
  * (caller frees) on failure. */
 static int parse_timed(const sbuf *b, feed *f, char **err, int64_t ms)
 {
 	*err = NULL;
-	int64_t t0 = now_ms();
+	int64_t t0 = cpu_ms();
 	int rc = feed_parse(b->s, b->len, "https://example.com/feed.xml", NULL, f, err);
-	int64_t took = now_ms() - t0;
+	int64_t took = cpu_ms() - t0;
 	if (took > ms)
 		fail_msg("feed_parse took %lld ms (limit %lld)", (long long)took, (long long)ms);
 	return rc;
@@ -267,9 +267,9 @@ static void test_entity_exponential(void **state)
 	char *buf = fixture_read("tests/fixtures/feeds/billion-laughs.xml", &len);
 	feed f;
 	char *err = NULL;
-	int64_t t0 = now_ms();
+	int64_t t0 = cpu_ms();
 	assert_int_equal(feed_parse(buf, len, NULL, NULL, &f, &err), -1);
-	assert_true(now_ms() - t0 < 2000);
+	assert_true(cpu_ms() - t0 < 2000);
 	assert_string_equal(err, "refused: entity expansion or nesting beyond limits");
 	free(err);
 	free(buf);
@@ -317,9 +317,9 @@ static void test_entity_quadratic_opml(void **state)
 	sb_puts(&b, "</body></opml>");
 	opml_list l;
 	char *err = NULL;
-	int64_t t0 = now_ms();
+	int64_t t0 = cpu_ms();
 	assert_int_equal(opml_parse(b.s, b.len, &l, &err), -1);
-	assert_true(now_ms() - t0 < 3000);
+	assert_true(cpu_ms() - t0 < 3000);
 	assert_string_equal(err, "OPML refused: entity expansion beyond limits "
 				 "(an XML entity bomb)");
 	assert_int_equal(l.n, 0);
@@ -351,11 +351,11 @@ static void test_comment_of_dashes(void **state)
 	sb_puts(&b, "<rss><channel><title>x</title><!--");
 	repeat(&b, "-", 1000000);
 	char *err = NULL;
-	int64_t t0 = now_ms();
+	int64_t t0 = cpu_ms();
 	if (feed_parse(b.s, b.len, NULL, NULL, &f, &err) == 0)
 		feed_free(&f);
 	free(err);
-	assert_true(now_ms() - t0 < 3000);
+	assert_true(cpu_ms() - t0 < 3000);
 
 	/* the same in UTF-16, which the byte-level repair cannot see */
 	sb_free(&b);
@@ -381,9 +381,9 @@ static void test_comment_of_dashes(void **state)
 	sb_puts(&b, "<opml><body>\n<!--");
 	repeat(&b, "-", 1000000);
 	sb_puts(&b, "--></body></opml>");
-	t0 = now_ms();
+	t0 = cpu_ms();
 	assert_int_equal(opml_parse(b.s, b.len, &l, &err), -1);
-	assert_true(now_ms() - t0 < 3000);
+	assert_true(cpu_ms() - t0 < 3000);
 	assert_string_equal(err, "malformed OPML: double hyphen within comment line 2");
 	free(err);
 	sb_free(&b);
@@ -413,26 +413,40 @@ static void test_large_damaged_feed(void **state)
 	sb_puts(&b, "<rss><channel><title>Deep</title>");
 	repeat(&b, "<a href=\"https://e.example/\">x", 100000);
 	char *err = NULL;
-	int64_t t0 = now_ms();
+	int64_t t0 = cpu_ms();
 	if (feed_parse(b.s, b.len, NULL, NULL, &f, &err) == 0)
 		feed_free(&f);
 	free(err);
-	assert_true(now_ms() - t0 < 3000);
+	assert_true(cpu_ms() - t0 < 3000);
 	sb_free(&b);
 }
 
 /* Trimming an unbalanced ')' counted every parenthesis of the URL again
  * for each one trimmed: 200 KB of ')' took 18 s. */
+static int64_t parens_work(size_t n, void *ctx)
+{
+	(void)ctx;
+	sbuf b = SBUF_INIT;
+	sb_puts(&b, "see https://x.example/a_(b)");
+	repeat(&b, ")", n);
+	html_text t;
+	int64_t t0 = cpu_ns();
+	assert_int_equal(html_to_text(b.s, b.len, &t), 0);
+	int64_t took = cpu_ns() - t0;
+	html_text_free(&t);
+	sb_free(&b);
+	return took;
+}
+
 static void test_url_before_parens(void **state)
 {
 	(void)state;
+	assert_linear("')' after a URL", parens_work, 20000, NULL);
 	sbuf b = SBUF_INIT;
 	sb_puts(&b, "see https://x.example/a_(b)");
 	repeat(&b, ")", 500000);
 	html_text t;
-	int64_t t0 = now_ms();
 	assert_int_equal(html_to_text(b.s, b.len, &t), 0);
-	assert_true(now_ms() - t0 < 2000);
 	assert_int_equal(t.nlinks, 1);
 	assert_string_equal(t.links[0], "https://x.example/a_(b)");
 	html_text_free(&t);

@@ -867,9 +867,9 @@ static void test_chapter_cap(void **state)
 		put_chap(&frames, 3, "c", (total - i) * 1000, 0xffffffffu, i % 2 ? "odd" : NULL);
 	make_tag(&tag, 3, 0, frames.s, frames.len, 0);
 	chapter_list l = CHAPTER_LIST_INIT;
-	int64_t t0 = now_ms();
+	int64_t t0 = cpu_ms();
 	assert_int_equal(parse_ok(tag.s, tag.len, &l), ID3CHAP_MAX_CHAPTERS);
-	assert_true(now_ms() - t0 < 5000);
+	assert_true(cpu_ms() - t0 < 5000);
 	check_sane(&l);
 	/* The first ones in file order were kept: starts 51..10050 s. */
 	assert_time_equal(l.v[0].start, 51);

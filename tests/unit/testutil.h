@@ -17,10 +17,66 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <cmocka.h>
 
 #include "util.h"
+
+/* ---- time bounds -----------------------------------------------------
+ * The wall clock grows whenever other processes share the machine, so no
+ * test bounds it. Work that must be linear is checked as a ratio
+ * (assert_linear); a bound that only guards against a hang or a blow-up
+ * uses the CPU time of the calling thread (cpu_ms). */
+
+/* CPU time the calling thread has used, in ns. */
+static inline int64_t cpu_ns(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		fail_msg("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static inline int64_t cpu_ms(void)
+{
+	return cpu_ns() / 1000000;
+}
+
+/* Builds an input of size n (not timed), runs the work under test on it
+ * and returns the CPU ns the work alone took (cpu_ns around it). */
+typedef int64_t (*sized_work)(size_t n, void *ctx);
+
+static inline int64_t best_of_3(sized_work w, size_t n, void *ctx)
+{
+	int64_t best = INT64_MAX;
+	for (int i = 0; i < 3; i++) {
+		int64_t t = w(n, ctx);
+		if (t < best)
+			best = t;
+	}
+	return best;
+}
+
+/* Fails unless the work's time grows linearly with n: from size n (doubled
+ * until a run takes 2 ms, so the clock's granularity and noise are small
+ * beside it) to 4n it may grow at most 8-fold. Linear work grows 4-fold,
+ * n log n a little more, quadratic 16-fold. */
+static inline void assert_linear(const char *what, sized_work w, size_t n, void *ctx)
+{
+	/* One untimed run at the larger size first: the heap grows to fit it
+	 * once (page faults count as the thread's time), not during a timing. */
+	(void)w(4 * n, ctx);
+	int64_t t1 = best_of_3(w, n, ctx);
+	while (t1 < 2000000 && n < ((size_t)1 << 26)) {
+		n *= 2;
+		t1 = best_of_3(w, n, ctx);
+	}
+	int64_t t4 = best_of_3(w, 4 * n, ctx);
+	if (t4 > 8 * t1)
+		fail_msg("%s: size %zu took %.1f ms, size %zu %.1f ms (%.1fx; linear is 4x)", what,
+			 n, t1 / 1e6, 4 * n, t4 / 1e6, (double)t4 / (double)(t1 ? t1 : 1));
+}
 
 /* Reads a fixture or fails the test. Caller frees. */
 static inline char *fixture_read(const char *path, size_t *len)
