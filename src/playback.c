@@ -145,6 +145,11 @@ void playback_stop(playback *pb)
 {
 	if (!pb->episode)
 		return;
+	/* What libmpv reported before the stop (the file loaded, a position)
+	 * is taken first: a stop right after the load keeps where it was. */
+	playback_handle(pb, player_process(pb->p));
+	if (!pb->episode)
+		return;
 	save(pb);
 	player_stop(pb->p);
 	forget_episode(pb);
