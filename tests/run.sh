@@ -92,13 +92,25 @@ run_job() {
 	echo $st >"$OUT/$name.rc"
 }
 
+# Scripts that time processes racing for the cache (two refreshes at once
+# within the busy timeout) run alone first: beside three other programs on
+# two cores, a sanitizer build can outlast the timeout for want of CPU.
+SOLO="crash"
+rest="" solo=0
+for name in $e2e; do
+	case " $SOLO " in
+	*" $name "*) run_job "e2e-$name" sh "tests/e2e/$name.sh"; solo=$((solo + 1)) ;;
+	*) rest="$rest $name" ;;
+	esac
+done
+
 (
 	for t in $units; do
 		run_job "$(basename "$t")" "$t"
 	done
 ) &
-started=0
-for name in $e2e; do
+started=$solo # their .rc files are already there
+for name in $rest; do
 	while [ $((started - $(find "$OUT" -name 'e2e-*.rc' | wc -l))) -ge "$JOBS" ]; do
 		sleep 0.2
 	done
