@@ -67,16 +67,7 @@ static feed_item item(const char *key, const char *file, double duration)
 
 static int64_t find(const char *key)
 {
-	db_episode *v;
-	size_t n;
-	int64_t id = 0;
-	if (db_episode_list(d, 0, &v, &n) != 0)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(v[i].key, key) == 0)
-			id = v[i].id;
-	db_episode_list_free(v, n);
-	return id;
+	return episode_id_by_key(d, key);
 }
 
 static void set_psc(int64_t id, size_t n, const double *starts, const char *const *titles)

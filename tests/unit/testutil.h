@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "db.h"
 #include "util.h"
 
 /* ---- time bounds -----------------------------------------------------
@@ -76,6 +77,21 @@ static inline void assert_linear(const char *what, sized_work w, size_t n, void 
 	if (t4 > 8 * t1)
 		fail_msg("%s: size %zu took %.1f ms, size %zu %.1f ms (%.1fx; linear is 4x)", what,
 			 n, t1 / 1e6, 4 * n, t4 / 1e6, (double)t4 / (double)(t1 ? t1 : 1));
+}
+
+/* The id of the cached episode whose key is key, 0 when none. */
+static inline int64_t episode_id_by_key(db *d, const char *key)
+{
+	db_episode *v;
+	size_t n;
+	int64_t id = 0;
+	if (db_episode_list(d, 0, &v, &n) != 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].key, key) == 0)
+			id = v[i].id;
+	db_episode_list_free(v, n);
+	return id;
 }
 
 /* Reads a fixture or fails the test. Caller frees. */
