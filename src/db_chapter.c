@@ -392,7 +392,7 @@ int db_chapter_files_done(db *d, const db_chapter_file *v, size_t n, int64_t whe
 
 /* --- notes read again by a newer finder --------------------------------- */
 
-/* One row, created on first use: the version is bookkeeping of the
+/* One row, created when first set: the version is bookkeeping of the
  * finder, not part of the schema's meaning, and an older podcue that does
  * not know the table simply ignores it. */
 static int notes_finder_table(db *d)
@@ -403,9 +403,16 @@ static int notes_finder_table(db *d)
 
 int db_notes_finder_version(db *d)
 {
-	if (notes_finder_table(d) != 0)
+	/* Read-only: every refresh asks, and most find the cache current. */
+	sqlite3_stmt *st = dbi_prep(d, "SELECT count(*) FROM sqlite_master"
+				       " WHERE type = 'table' AND name = 'notes_finder'");
+	if (!st)
 		return -1;
-	sqlite3_stmt *st = dbi_prep(d, "SELECT max(version) FROM notes_finder");
+	int have = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (have <= 0)
+		return have < 0 ? dbi_fail(d, "notes finder version") : 0;
+	st = dbi_prep(d, "SELECT coalesce(max(version), 0) FROM notes_finder");
 	if (!st)
 		return -1;
 	int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;

@@ -110,6 +110,20 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* Waits up to DEADLINE_MS for w's result of a job of kind, into *r;
+ * 1 when it came. */
+static int wait_result(worker *w, int kind, worker_result *r)
+{
+	int got = 0;
+	for (int waited = 0; !got && waited < DEADLINE_MS; waited += 50) {
+		struct pollfd p = {worker_fd(w), POLLIN, 0};
+		poll(&p, 1, 50);
+		while (!got && worker_poll(w, r))
+			got = r->kind == kind;
+	}
+	return got;
+}
+
 /* Runs one job on a fresh worker and waits for its result. */
 static worker_result run_job(int kind, int64_t id, const char *arg)
 {
@@ -119,13 +133,7 @@ static worker_result run_job(int kind, int64_t id, const char *arg)
 		fail_msg("worker_start: %s", err);
 	worker_submit(w, kind, id, arg);
 	worker_result r = {0};
-	int got = 0;
-	for (int waited = 0; !got && waited < DEADLINE_MS; waited += 50) {
-		struct pollfd p = {worker_fd(w), POLLIN, 0};
-		poll(&p, 1, 50);
-		while (!got && worker_poll(w, &r))
-			got = r.kind == kind;
-	}
+	int got = wait_result(w, kind, &r);
 	worker_stop(w);
 	if (!got)
 		fail_msg("no result for job %d", kind);
@@ -218,14 +226,7 @@ static void test_set_config_reaches_thread(void **state)
 		}
 		worker_submit(w, WORK_REFRESH, id, NULL);
 		worker_result r = {0};
-		int got = 0;
-		for (int waited = 0; !got && waited < DEADLINE_MS; waited += 50) {
-			struct pollfd p = {worker_fd(w), POLLIN, 0};
-			poll(&p, 1, 50);
-			while (!got && worker_poll(w, &r))
-				got = r.kind == WORK_REFRESH;
-		}
-		if (!got)
+		if (!wait_result(w, WORK_REFRESH, &r))
 			fail_msg("no refresh result in round %d", round);
 		failed[round] = r.failed;
 		worker_result_free(&r);
