@@ -385,10 +385,13 @@ static size_t emit(const char *text, size_t len, const struct tok *t,
 		if (chapnotes_trim(s, &ta, &tb))
 			c.title = xstrndup(text + ta, tb - ta);
 		if (v[k].stray) {
+			/* Named by its time and title, not a number: listings
+			 * sort by time, the notes do not. */
 			char at[16];
 			ptime_clock(c.start, at, sizeof at);
-			warn(info, xasprintf("chapter %zu (%s) is out of order; kept "
-			                     "as written", k + 1, at));
+			warn(info, xasprintf("%s \"%s\" is out of order in the notes; "
+			                     "kept as written", at,
+			                     c.title ? c.title : ""));
 		}
 		chapter_list_push(out, c);
 	}

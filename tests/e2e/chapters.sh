@@ -146,7 +146,7 @@ check "a stray time keeps the list and the entry as written" \
 check "...and the list carries a warning" \
 	jq_py "$T/c.json" 'len(d["warnings"]) == 1 and "7:00" in d["warnings"][0] and "out of order" in d["warnings"][0]'
 pc chapters "$(id_of stray)" >"$T/c.txt"
-check "...shown in the text listing too" grep -q "note: chapter 4 (7:00) is out of order" "$T/c.txt"
+check "...shown in the text listing too" grep -q 'note: 7:00 "Mistyped" is out of order in the notes' "$T/c.txt"
 pc chapters "$(id_of hm)" --json >"$T/c.json"
 check "titles before their times, ranges, hours:minutes from the duration" \
 	jq_py "$T/c.json" '[(c["start"], c["title"]) for c in d["chapters"]] == [(0, "Begrüßung"), (300, "Erstes Thema"), (2400, "Zweites Thema"), (7080, "Verabschiedung")]'
