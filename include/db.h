@@ -21,7 +21,7 @@
 #include "chapter.h"
 #include "feed.h"
 
-#define DB_SCHEMA_VERSION 4
+#define DB_SCHEMA_VERSION 5
 
 typedef struct db db;
 
@@ -59,7 +59,11 @@ typedef struct db_podcast {
 	int64_t unplayed;
 	int is_local;         /* added by the user as a local file: file:// allowed */
 	uint64_t content_hash; /* hash of the last parsed body (skip identical) */
+	int sort_order;       /* DB_SORT_*: its own episode order, or DB_SORT_DEFAULT */
 } db_podcast;
+
+/* A podcast's episode order: its own, or (DEFAULT) the oldest_first setting. */
+enum { DB_SORT_DEFAULT = -1, DB_SORT_NEWEST = 0, DB_SORT_OLDEST = 1 };
 
 void db_podcast_free(db_podcast *p);
 void db_podcast_list_free(db_podcast *v, size_t n);
@@ -89,6 +93,8 @@ int db_podcast_set_title(db *d, int64_t id, const char *title);
 /* Moves the podcast to a new feed URL, keeping the old one as an alias so
  * re-imports and `remove OLDURL` still find it. */
 int db_podcast_set_url(db *d, int64_t id, const char *new_url);
+/* Remembers a podcast's episode order (DB_SORT_*). 1 = not found. */
+int db_podcast_set_sort(db *d, int64_t id, int sort_order);
 
 /* Per-item data derived by the caller (show notes as text and their links,
  * chapters found in the notes). Arrays are parallel to feed->items. */
@@ -137,6 +143,7 @@ typedef struct db_episode {
 	char *chapters_type;
 	int played;
 	double position; /* < 0 = none saved */
+	int64_t last_played; /* when a position was last saved, Unix ms; 0 = never */
 	/* Filled only by db_episode_get: */
 	char *notes_html;
 	char *notes_text;
@@ -157,9 +164,26 @@ int db_episode_page(db *d, int64_t podcast_id, int unplayed_only, size_t offset,
 		    db_episode **out, size_t *n);
 /* Number of episodes db_episode_page can return for these filters. */
 int db_episode_count(db *d, int64_t podcast_id, int unplayed_only, size_t *n);
+/* db_episode_page in either order: oldest_first lists the exact reverse
+ * of newest first (so undated episodes, which come last, come first). */
+int db_episode_page_sorted(db *d, int64_t podcast_id, int unplayed_only, int oldest_first,
+			   size_t offset, size_t limit, db_episode **out, size_t *n);
+/* The row of episode id in that list (what offset shows it) into *index.
+ * 1 = the episode is not in the list (another podcast, or played while
+ * unplayed_only). */
+int db_episode_index(db *d, int64_t podcast_id, int unplayed_only, int oldest_first,
+		     int64_t id, size_t *index);
+/* Episodes in progress (a saved position, not played) of every podcast,
+ * most recently played first: one page, and how many there are. */
+int db_episode_progress_page(db *d, size_t offset, size_t limit, db_episode **out, size_t *n);
+int db_episode_progress_count(db *d, size_t *n);
+/* The episode whose position was saved last (played since or not) into
+ * *id. 1 = nothing was ever played. */
+int db_episode_last_played(db *d, int64_t *id);
 /* One episode with its notes. 1 = not found. */
 int db_episode_get(db *d, int64_t id, db_episode *out);
-/* Saves the playback position (pos < 0 clears it). 1 = no such episode. */
+/* Saves the playback position (pos < 0 clears it) and, when it saves
+ * one, stamps the episode last_played. 1 = no such episode. */
 int db_episode_set_position(db *d, int64_t id, double pos);
 /* Marks played (which also clears the position) or unplayed. 1 = not found. */
 int db_episode_set_played(db *d, int64_t id, int played);
@@ -248,6 +272,9 @@ typedef struct db_search_hit {
 	char *podcast_title;    /* may be NULL */
 	double start;           /* chapter start in seconds; -1 for episode hits */
 	double rank;            /* bm25: lower (more negative) is better */
+	int played;             /* the episode's played flag, */
+	double position;        /* saved position (< 0 = none) */
+	double duration;        /* and duration (< 0 = unknown) */
 } db_search_hit;
 
 /* Full-text search of episode titles, show notes (as text) and the titles

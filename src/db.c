@@ -189,7 +189,7 @@ int dbi_txn_end(db *d, int own, int rc)
 	"p.id, p.url, p.title, p.link, p.description, p.author, p.image,"   \
 	" p.etag, p.last_modified, p.last_error, p.last_refresh,"           \
 	" p.is_local, p.content_hash,"                                      \
-	" p.n_episodes, p.n_unplayed"
+	" p.n_episodes, p.n_unplayed, coalesce(p.sort_order, -1)"
 
 static void podcast_from_row(sqlite3_stmt *st, db_podcast *p)
 {
@@ -209,6 +209,7 @@ static void podcast_from_row(sqlite3_stmt *st, db_podcast *p)
 	p->content_hash = (uint64_t)sqlite3_column_int64(st, 12);
 	p->episodes = sqlite3_column_int64(st, 13);
 	p->unplayed = sqlite3_column_int64(st, 14);
+	p->sort_order = sqlite3_column_int(st, 15);
 }
 
 void db_podcast_free(db_podcast *p)
@@ -399,3 +400,16 @@ int db_podcast_set_url(db *d, int64_t id, const char *new_url)
 	return dbi_run(d, st, "move feed URL");
 }
 
+
+int db_podcast_set_sort(db *d, int64_t id, int sort_order)
+{
+	sqlite3_stmt *st = dbi_prep(d, "UPDATE podcast SET sort_order = ?1 WHERE id = ?2");
+	if (!st)
+		return -1;
+	dbi_bind_opt_int(st, 1, sort_order, sort_order == DB_SORT_NEWEST ||
+						    sort_order == DB_SORT_OLDEST);
+	sqlite3_bind_int64(st, 2, id);
+	if (dbi_run(d, st, "save sort order") != 0)
+		return -1;
+	return sqlite3_changes(d->h) ? 0 : 1;
+}

@@ -244,7 +244,8 @@ int db_store_feed(db *d, int64_t id, const feed *f, const db_item_extra *extra,
 	"e.id, e.podcast_id, p.title, e.key, e.guid, e.title, e.link, e.author," \
 	" e.published, e.duration, e.enclosure_url, e.enclosure_type,"       \
 	" e.enclosure_length, e.image, e.season, e.episode, e.episode_type," \
-	" e.chapters_url, e.chapters_type, e.played, e.position"
+	" e.chapters_url, e.chapters_type, e.played, e.position,"       \
+	" coalesce(e.last_played, 0)"
 
 static void episode_from_row(sqlite3_stmt *st, db_episode *e)
 {
@@ -273,6 +274,7 @@ static void episode_from_row(sqlite3_stmt *st, db_episode *e)
 	e->chapters_type = dbi_col_text(st, 18);
 	e->played = sqlite3_column_int(st, 19);
 	e->position = dbi_col_opt_double(st, 20);
+	e->last_played = sqlite3_column_int64(st, 21);
 }
 
 void db_episode_free(db_episode *e)
@@ -349,17 +351,32 @@ static sqlite3_stmt *prep_filtered(db *d, const char *head, int64_t podcast_id,
 	return st;
 }
 
+/* Oldest first is the exact reverse of EPISODE_ORDER, so the same
+ * indexes serve it, read backwards. */
+#define EPISODE_ORDER_OLDEST                                                   \
+	" ORDER BY e.published IS NULL DESC, e.published, e.feed_order DESC, e.id DESC"
+#define PAGE_IDS_TAIL_OLDEST EPISODE_ORDER_OLDEST " LIMIT ?2 OFFSET ?3"
+#define PAGE_JOIN ") AS k JOIN episode e ON e.id = k.id JOIN podcast p ON p.id = e.podcast_id"
+
 int db_episode_page(db *d, int64_t podcast_id, int unplayed_only, size_t offset, size_t limit,
 		    db_episode **out, size_t *n)
+{
+	return db_episode_page_sorted(d, podcast_id, unplayed_only, 0, offset, limit, out, n);
+}
+
+int db_episode_page_sorted(db *d, int64_t podcast_id, int unplayed_only, int oldest_first,
+			   size_t offset, size_t limit, db_episode **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
 	/* Then the page's rows in order: a sort of at most limit rows. */
-	sqlite3_stmt *st = prep_filtered(d, "SELECT " EPISODE_COLS " FROM (" PAGE_IDS_HEAD,
-					 podcast_id, unplayed_only,
-					 PAGE_IDS_TAIL ") AS k JOIN episode e ON e.id = k.id"
-						       " JOIN podcast p ON p.id = e.podcast_id"
-						       EPISODE_ORDER);
+	sqlite3_stmt *st =
+		oldest_first ? prep_filtered(d, "SELECT " EPISODE_COLS " FROM (" PAGE_IDS_HEAD,
+					     podcast_id, unplayed_only,
+					     PAGE_IDS_TAIL_OLDEST PAGE_JOIN EPISODE_ORDER_OLDEST)
+			     : prep_filtered(d, "SELECT " EPISODE_COLS " FROM (" PAGE_IDS_HEAD,
+					     podcast_id, unplayed_only,
+					     PAGE_IDS_TAIL PAGE_JOIN EPISODE_ORDER);
 	if (!st)
 		return -1;
 	dbi_bind_size(st, 2, limit);
@@ -399,6 +416,91 @@ int db_episode_count(db *d, int64_t podcast_id, int unplayed_only, size_t *n)
 	return rc == SQLITE_ROW ? 0 : dbi_fail(d, "count episodes");
 }
 
+/* The sort key of EPISODE_ORDER as a row value: a row comes before
+ * episode ?4 in the list when its key is smaller (newest first) or
+ * greater (oldest first). */
+#define SORT_KEY(t) "((" t ".published IS NULL), -coalesce(" t ".published, 0), " t ".feed_order, " t ".id)"
+
+int db_episode_index(db *d, int64_t podcast_id, int unplayed_only, int oldest_first,
+		     int64_t id, size_t *index)
+{
+	*index = 0;
+	sbuf b = SBUF_INIT;
+	sb_puts(&b, "SELECT (SELECT count(*) FROM episode e");
+	sb_puts(&b, episode_where[podcast_id != 0][unplayed_only != 0]);
+	sb_puts(&b, podcast_id || unplayed_only ? " AND " : " WHERE ");
+	sb_printf(&b, "%s %c %s) FROM episode t WHERE t.id = ?4", SORT_KEY("e"),
+		  oldest_first ? '>' : '<', SORT_KEY("t"));
+	if (podcast_id)
+		sb_puts(&b, " AND t.podcast_id = ?1");
+	if (unplayed_only)
+		sb_puts(&b, " AND t.played = 0");
+	sqlite3_stmt *st = dbi_prep(d, b.s);
+	sb_free(&b);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, podcast_id);
+	sqlite3_bind_int64(st, 4, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*index = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? 1 : dbi_fail(d, "find episode in list");
+}
+
+/* In progress: a saved position, not played (the partial index's WHERE,
+ * spelled the same so the planner uses it). */
+#define IN_PROGRESS " WHERE e.position > 0 AND e.played = 0"
+#define PROGRESS_ORDER " ORDER BY e.last_played DESC, e.id DESC"
+
+int db_episode_progress_page(db *d, size_t offset, size_t limit, db_episode **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st = dbi_prep(d, "SELECT " EPISODE_COLS EPISODE_FROM IN_PROGRESS
+				   PROGRESS_ORDER " LIMIT ?1 OFFSET ?2");
+	if (!st)
+		return -1;
+	dbi_bind_size(st, 1, limit);
+	dbi_bind_size(st, 2, offset);
+	void *v;
+	int rc = dbi_collect_rows(d, st, sizeof **out, fill_episode, release_episodes, &v, n,
+				  "list episodes in progress");
+	*out = v;
+	return rc;
+}
+
+int db_episode_progress_count(db *d, size_t *n)
+{
+	*n = 0;
+	sqlite3_stmt *st = dbi_prep(d, "SELECT count(*) FROM episode e" IN_PROGRESS);
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : dbi_fail(d, "count episodes in progress");
+}
+
+int db_episode_last_played(db *d, int64_t *id)
+{
+	*id = 0;
+	sqlite3_stmt *st = dbi_prep(d, "SELECT id FROM episode WHERE last_played IS NOT NULL"
+				   " ORDER BY last_played DESC LIMIT 1");
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? 1 : dbi_fail(d, "last played episode");
+}
+
 int dbi_episode_page_plan(db *d, int64_t podcast_id, int unplayed_only, char **plan)
 {
 	*plan = NULL;
@@ -429,8 +531,8 @@ int db_episode_get(db *d, int64_t id, db_episode *out)
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		episode_from_row(st, out);
-		out->notes_html = dbi_col_text(st, 21);
-		out->notes_text = dbi_col_text(st, 22);
+		out->notes_html = dbi_col_text(st, 22);
+		out->notes_text = dbi_col_text(st, 23);
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_ROW)
@@ -440,7 +542,11 @@ int db_episode_get(db *d, int64_t id, db_episode *out)
 
 int db_episode_set_position(db *d, int64_t id, double pos)
 {
-	sqlite3_stmt *st = dbi_prep(d, "UPDATE episode SET position = ? WHERE id = ?");
+	/* Saving a position is listening: it dates the episode for the
+	 * Continue list and for "resume the last played". */
+	sqlite3_stmt *st = dbi_prep(d, "UPDATE episode SET position = ?1,"
+				   " last_played = CASE WHEN ?1 IS NULL THEN last_played"
+				   "  ELSE " DBI_NOW_MS " END WHERE id = ?2");
 	if (!st)
 		return -1;
 	dbi_bind_opt_double(st, 1, pos);

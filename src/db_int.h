@@ -121,6 +121,13 @@ static inline double dbi_col_opt_double(sqlite3_stmt *st, int i)
 	" WHERE " DBI_FTS_CHAPTER_INDEXED("c") " AND "
 #define DBI_FTS_CHAPTER_ORDER " ORDER BY rid"
 /* The triggers index only while search_defer is empty. */
+/* A last_played stamp for now: Unix time in milliseconds, and always
+ * later than every stamp already stored (a clock set back, or two saves
+ * in one millisecond, cannot reorder what was played). */
+#define DBI_NOW_MS                                                          \
+	"max(CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER),"    \
+	" coalesce((SELECT max(last_played) FROM episode), 0) + 1)"
+
 #define DBI_FTS_LIVE "NOT EXISTS (SELECT 1 FROM search_defer)"
 
 /* Indexing in bulk. FTS5 flushes its pending changes into a new index

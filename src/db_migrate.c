@@ -200,13 +200,29 @@ static const char *const migrations[] = {
 	"  SELECT " DBI_FTS_EPISODE_COLS "1" DBI_FTS_EPISODE_ORDER ";"
 	"INSERT INTO search_fts (rowid, title, notes)"
 	"  SELECT " DBI_FTS_CHAPTER_COLS "1" DBI_FTS_CHAPTER_ORDER ";",
+	/* 4 -> 5: what the user was listening to, and how a podcast sorts.
+	 *
+	 * last_played is when a position was last saved (Unix time in
+	 * milliseconds: two episodes played within a second still order);
+	 * positions saved before this version have none and sort last. Its
+	 * index finds the last played episode, and the newest stamp, which
+	 * the next one exceeds even if the clock went back. The
+	 * partial index holds the episodes in progress (a position, not
+	 * played) most recent first: the Continue list reads it in order.
+	 * sort_order is a podcast's own episode order (0 newest first, 1
+	 * oldest first); NULL follows the oldest_first setting. */
+	"ALTER TABLE episode ADD COLUMN last_played INTEGER;"
+	"ALTER TABLE podcast ADD COLUMN sort_order INTEGER;"
+	"CREATE INDEX episode_in_progress ON episode (last_played DESC)"
+	"  WHERE position > 0 AND played = 0;"
+	"CREATE INDEX episode_last_played ON episode (last_played);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 /* The migrations that (re)build the search index, which takes seconds on a
  * big cache: migration i brings the cache to version i + 1. */
-static const unsigned char migration_indexes[] = {0, 0, 1, 1};
+static const unsigned char migration_indexes[] = {0, 0, 1, 1, 0};
 _Static_assert(sizeof migration_indexes == NMIGRATIONS, "one flag per migration");
 
 /* Below this many episodes an index rebuild takes under a second. */

@@ -229,7 +229,7 @@ static const char search_sql[] =
 	"  WHERE search_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?7)"
 	" ORDER BY r LIMIT ?2)"
 	" SELECT m.k >= 0, m.eid, e.podcast_id, coalesce(ch.title, e.title), e.title, p.title,"
-	"  ch.start, m.r, m.k >> 16, (SELECT count(*) FROM m)"
+	"  ch.start, m.r, m.k >> 16, (SELECT count(*) FROM m), e.played, e.position, e.duration"
 	" FROM m JOIN episode e ON e.id = m.eid JOIN podcast p ON p.id = e.podcast_id"
 	" LEFT JOIN chapter ch ON m.k >= 0 AND ch.episode_id = m.eid AND ch.n = (m.k & 65535)"
 	"  AND ch.source = CASE m.k >> 16 WHEN 0 THEN ?3 WHEN 1 THEN ?4 WHEN 2 THEN ?5 ELSE ?6 END"
@@ -305,6 +305,9 @@ static void fill_hit(sqlite3_stmt *st, db_search_hit *h)
 	h->podcast_title = dbi_col_text(st, 5);
 	h->start = h->kind == DB_HIT_CHAPTER ? sqlite3_column_double(st, 6) : -1.0;
 	h->rank = sqlite3_column_double(st, 7);
+	h->played = sqlite3_column_int(st, 10);
+	h->position = dbi_col_opt_double(st, 11);
+	h->duration = dbi_col_opt_double(st, 12);
 }
 
 void db_search_free(db_search_hit *v, size_t n)
