@@ -38,6 +38,9 @@ enum {
 	X(OPEN, "open", 0, "open the selection; on an episode or chapter, play it")         \
 	X(SEARCH, "search", CMDF_ARG, "search titles, show notes and chapters")             \
 	X(NEWEST, "newest", 0, "toggle the list of newest episodes of every podcast")       \
+	X(CONTINUE, "continue", 0, "toggle the list of episodes in progress, last played first") \
+	X(GOTO_PLAYING, "goto-playing", 0, "select the playing (or last played) episode")  \
+	X(SORT, "sort-order", 0, "list this podcast oldest or newest first (remembered)")  \
 	X(UNPLAYED, "toggle-unplayed", 0, "toggle showing only unplayed episodes")          \
 	X(PLAYED, "toggle-played", 0, "mark the selected episode played or unplayed")       \
 	X(REFRESH, "refresh", 0, "refresh every feed in the background")                    \
@@ -47,7 +50,8 @@ enum {
 	X(PROMPT, "command", 0, "type a command by name")                                   \
 	X(REDRAW, "redraw", 0, "redraw the screen")                                         \
 	X(PLAY, "play", 0, "play the selected episode from its saved position")             \
-	X(PAUSE, "pause", CMDF_PLAYBACK, "pause or resume")                                 \
+	X(PAUSE, "pause", CMDF_PLAYBACK,                                                    \
+	  "pause or resume (with nothing playing: resume the last episode in progress)")    \
 	X(STOP, "stop", CMDF_PLAYBACK, "stop playback (the position is saved)")             \
 	X(SEEK_BACK, "seek-back", CMDF_PLAYBACK | CMDF_COUNT,                                \
 	  "seek back seek_step seconds (with nothing playing: focus the left pane)")         \

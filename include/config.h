@@ -38,6 +38,10 @@ typedef struct config {
 	int volume_step;       /* percent */
 	int speed_step;        /* percent of normal speed */
 	int network_timeout;   /* seconds libmpv waits on a stalled stream */
+	/* screen */
+	int podcasts_width;    /* percent of a wide screen for the podcasts pane */
+	int episodes_width;    /* percent for the episodes pane (details: the rest) */
+	int oldest_first;      /* a podcast's episodes oldest first unless set per podcast */
 	char **mpv_options;    /* "key=value" strings */
 	size_t nmpv_options;
 	keymap *keys;          /* default bindings plus the file's bind lines */

@@ -28,4 +28,11 @@ void ptime_iso8601(int64_t t, char *buf, size_t size);
 /* Formats seconds as "M:SS" or "H:MM:SS" (no fraction) into buf. */
 void ptime_clock(double seconds, char *buf, size_t size);
 
+/* How far into an episode a saved position is, for lists: "42%" when the
+ * duration is known (1% to 99%: started is never 0%, unfinished never
+ * 100%), else the position as ptime_clock writes it; "" when there is no
+ * position (position <= 0). Returns the percent, or -1 when it is not
+ * known. */
+int ptime_progress(double position, double duration, char *buf, size_t size);
+
 #endif

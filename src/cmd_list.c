@@ -99,6 +99,13 @@ static json_t *episode_json(const db_episode *e)
 	json_object_set_new(o, "chapters_url", cli_jstr(e->chapters_url));
 	json_object_set_new(o, "played", json_boolean(e->played));
 	json_object_set_new(o, "position", cli_jseconds(e->position));
+	/* How far in, in percent (1-99), when in progress and the duration
+	 * is known; and when it was last listened to. */
+	char buf[32];
+	int pct = e->played ? -1 : ptime_progress(e->position, e->duration, buf, sizeof buf);
+	json_object_set_new(o, "progress", pct < 0 ? json_null() : json_integer(pct));
+	json_object_set_new(o, "last_played",
+			    cli_jtime(e->last_played / 1000, e->last_played > 0));
 	return o;
 }
 
@@ -112,7 +119,11 @@ static void print_episode_row(const db_episode *e)
 	}
 	if (e->duration >= 0)
 		ptime_clock(e->duration, dur, sizeof dur);
-	printf("%6lld  %-10s  %8s  %c  ", (long long)e->id, date, dur, e->played ? 'x' : ' ');
+	/* x played; how far in when in progress ("42%", or the position). */
+	char state[32] = "x";
+	if (!e->played)
+		ptime_progress(e->position, e->duration, state, sizeof state);
+	printf("%6lld  %-10s  %8s  %7s  ", (long long)e->id, date, dur, state);
 	cli_print_safe(stdout, e->title ? e->title : "(untitled)", 0);
 	putchar('\n');
 }

@@ -57,6 +57,12 @@ static const struct option options[] = {
 	 "percent of normal speed faster/slower change"},
 	{"network_timeout", OPT_INT, OFF(network_timeout), 1, 600,
 	 "seconds a stream may stall before playback gives up"},
+	{"podcasts_width", OPT_INT, OFF(podcasts_width), 5, 60,
+	 "percent of a wide screen for the podcasts pane (less when its titles are short)"},
+	{"episodes_width", OPT_INT, OFF(episodes_width), 10, 80,
+	 "percent of a wide screen for the episodes pane (details: the rest)"},
+	{"oldest_first", OPT_INT, OFF(oldest_first), 0, 1,
+	 "1: list a podcast's episodes oldest first (sort-order sets one podcast's own)"},
 	{"mpv_option", OPT_MPV, 0, 0, 0, "extra libmpv option KEY=VALUE (repeatable)"},
 };
 #undef OFF
@@ -112,6 +118,8 @@ void config_defaults(config *c)
 	c->volume_step = 5;
 	c->speed_step = 10;
 	c->network_timeout = 10;
+	c->podcasts_width = 22;
+	c->episodes_width = 44;
 	c->keys = keymap_new();
 	theme_defaults(&c->colors);
 }

@@ -78,6 +78,7 @@ static const struct {
 	{"p", CMD_PREV_CHAPTER},  {"c", CMD_CHAPTER},       {"+", CMD_VOLUME_UP},
 	{"=", CMD_VOLUME_UP},     {"-", CMD_VOLUME_DOWN},   {"]", CMD_FASTER},
 	{"[", CMD_SLOWER},
+	{"C", CMD_CONTINUE},      {"P", CMD_GOTO_PLAYING},  {"o", CMD_SORT},
 };
 
 const char *keymap_ctx_name(int ctx)

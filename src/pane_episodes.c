@@ -1,6 +1,8 @@
 /*
- * pane_episodes.c - the episodes pane: one podcast's episodes, the newest
- * of all podcasts, or search hits (episodes and chapters). Enter plays.
+ * pane_episodes.c - the episodes pane: one podcast's episodes (newest or
+ * oldest first), the newest of all podcasts, the episodes in progress
+ * (Continue), or search hits (episodes and chapters). Every row marks
+ * how far into its episode the saved position is. Enter plays.
  *
  * Episodes are read from the cache a page at a time so the first screen
  * costs the same with 10 or 100,000 of them: the pane keeps a window of
@@ -49,7 +51,10 @@ void view_reload_episodes(ui *u)
 	if (u->src == SRC_PODCAST && !u->ep_podcast)
 		return;
 	int64_t pid = u->src == SRC_NEWEST ? 0 : u->ep_podcast;
-	if (db_episode_count(u->d, pid, u->unplayed_only, &u->ep_count) != 0) {
+	int rc = u->src == SRC_CONTINUE
+			 ? db_episode_progress_count(u->d, &u->ep_count)
+			 : db_episode_count(u->d, pid, u->unplayed_only, &u->ep_count);
+	if (rc != 0) {
 		ui_message(u, 1, "cannot read episodes: %s", db_errmsg(u->d));
 		return;
 	}
@@ -66,17 +71,66 @@ void view_reload_episodes(ui *u)
 	}
 }
 
+/* Leaving a podcast's list for another view: remember where it was. */
+static void remember_place(ui *u)
+{
+	u->back.valid = 1;
+	u->back.focus = u->focus;
+	u->back.podcast = u->ep_podcast;
+	u->back.episode = view_selected_episode(u);
+	u->back.pos = u->pos[PANE_EPISODES];
+}
+
+/* Back in the podcast's list it left: the same episode selected (found
+ * again if the list moved under it), on the same screen line. */
+static void restore_place(ui *u)
+{
+	u->back.valid = 0;
+	u->pos[PANE_EPISODES] = u->back.pos;
+	view_reload_episodes(u);
+	size_t at;
+	if (u->back.episode && view_selected_episode(u) != u->back.episode &&
+	    db_episode_index(u->d, u->ep_podcast, u->unplayed_only, view_oldest_first(u),
+			     u->back.episode, &at) == 0) {
+		list_pos *p = &u->pos[PANE_EPISODES];
+		p->top = at >= p->sel - p->top ? at - (p->sel - p->top) : 0;
+		p->sel = at;
+	}
+	u->focus = u->back.focus;
+}
+
 void view_set_source(ui *u, int src, int64_t podcast_id)
 {
 	if (src != SRC_SEARCH)
 		drop_hits(u);
 	if (u->src == src && u->ep_podcast == podcast_id && src != SRC_SEARCH)
 		return;
+	if (u->src == SRC_PODCAST && src != SRC_PODCAST)
+		remember_place(u);
+	int back = u->src != SRC_PODCAST && src == SRC_PODCAST && u->back.valid &&
+		   u->back.podcast == podcast_id;
+	if (src == SRC_PODCAST && u->src != SRC_PODCAST && !back)
+		u->back.valid = 0;
 	u->src = src;
 	u->ep_podcast = podcast_id;
 	u->pos[PANE_EPISODES] = (list_pos){0, 0};
 	drop_window(u);
-	view_reload_episodes(u);
+	if (back)
+		restore_place(u);
+	else
+		view_reload_episodes(u);
+}
+
+int view_oldest_first(ui *u)
+{
+	if (u->src != SRC_PODCAST)
+		return 0;
+	for (size_t i = 0; i < u->npods; i++)
+		if (u->pods[i].id == u->ep_podcast)
+			return u->pods[i].sort_order == DB_SORT_DEFAULT
+				       ? u->cfg->oldest_first != 0
+				       : u->pods[i].sort_order == DB_SORT_OLDEST;
+	return u->cfg->oldest_first != 0;
 }
 
 const db_episode *view_episode(ui *u, size_t i)
@@ -89,8 +143,11 @@ const db_episode *view_episode(ui *u, size_t i)
 	size_t off = i > page ? i - page : 0;
 	drop_window(u);
 	int64_t pid = u->src == SRC_NEWEST ? 0 : u->ep_podcast;
-	if (db_episode_page(u->d, pid, u->unplayed_only, off, EP_WINDOW * page, &u->win,
-			    &u->win_n) != 0) {
+	int rc = u->src == SRC_CONTINUE
+			 ? db_episode_progress_page(u->d, off, EP_WINDOW * page, &u->win, &u->win_n)
+			 : db_episode_page_sorted(u->d, pid, u->unplayed_only, view_oldest_first(u),
+						  off, EP_WINDOW * page, &u->win, &u->win_n);
+	if (rc != 0) {
 		ui_message(u, 1, "cannot read episodes: %s", db_errmsg(u->d));
 		return NULL;
 	}
@@ -116,8 +173,15 @@ void view_search(ui *u, const char *query)
 		ui_message(u, 1, "search failed: %s", db_errmsg(u->d));
 		u->nhits = 0;
 	}
-	u->src = SRC_NEWEST; /* force view_set_source to reset */
 	view_set_source(u, SRC_SEARCH, 0);
+	/* Chapter times right-aligned in a column as wide as the widest. */
+	u->hit_time_w = 0;
+	for (size_t i = 0; i < u->nhits; i++) {
+		char when[32];
+		ptime_clock(u->hits[i].start, when, sizeof when);
+		if (u->hits[i].kind == DB_HIT_CHAPTER && text_width(when) > u->hit_time_w)
+			u->hit_time_w = text_width(when);
+	}
 	u->pos[PANE_EPISODES] = (list_pos){0, 0};
 	ui_message(u, 0, "%zu result%s for \"%s\"", u->nhits, u->nhits == 1 ? "" : "s", query);
 }
@@ -158,30 +222,71 @@ static void episodes_title(ui *u, char *buf, size_t n)
 		free(q);
 	} else if (u->src == SRC_NEWEST) {
 		snprintf(buf, n, "Newest episodes (%zu%s)", u->ep_count, filter);
+	} else if (u->src == SRC_CONTINUE) {
+		snprintf(buf, n, "Continue listening (%zu)", u->ep_count);
 	} else {
 		const db_podcast *p = view_selected_podcast(u);
 		char *t = text_sanitize(p ? (p->title ? p->title : p->url) : "", (size_t)-1, 0);
-		snprintf(buf, n, "%s (%zu%s)", p ? t : "Episodes", u->ep_count, filter);
+		snprintf(buf, n, "%s (%zu%s%s)", p ? t : "Episodes", u->ep_count, filter,
+			 view_oldest_first(u) ? ", oldest first" : "");
 		free(t);
 	}
 }
 
+/* The mark before a row: playing, in progress (with how far, in the
+ * row's right column), unplayed or played. */
+static const char *row_mark(int playing, int played, double position)
+{
+	if (playing)
+		return "▶";
+	if (played)
+		return " ";
+	return position > 0 ? "◐" : "●";
+}
+
+/* Appends s fitted into w columns and padded to exactly w. */
+static void put_col(sbuf *b, const char *s, int w)
+{
+	if (w <= 0)
+		return;
+	char *fit = text_fit(s, w);
+	sb_puts(b, fit);
+	for (int i = text_width(fit); i < w; i++)
+		sb_putc(b, ' ');
+	free(fit);
+}
+
+/* A hit: mark, kind, the chapter's time right-aligned in a column, then
+ * two columns: the hit's title and the episode's (or, for an episode,
+ * the podcast's). */
 static void hit_row(ui *u, size_t i, int y, int x, int w, int selected)
 {
 	const db_search_hit *h = &u->hits[i];
+	int ch = h->kind == DB_HIT_CHAPTER;
 	char *title = text_sanitize(h->title, (size_t)-1, 0);
-	char *ep = text_sanitize(h->kind == DB_HIT_CHAPTER ? h->episode_title : h->podcast_title,
-				 (size_t)-1, 0);
-	char when[32] = "";
-	if (h->kind == DB_HIT_CHAPTER)
+	char *other = text_sanitize(ch ? h->episode_title : h->podcast_title, (size_t)-1, 0);
+	char when[32] = "", prog[32];
+	if (ch)
 		ptime_clock(h->start, when, sizeof when);
-	char *left = h->kind == DB_HIT_CHAPTER ? xasprintf("  ch %s  %s · %s", when, title, ep)
-					       : xasprintf("  ep %s · %s", title, ep);
 	int playing = u->pb && playback_episode(u->pb) == h->episode_id;
-	draw_lr(y, x, w, left, NULL,
-		draw_row_elem(u, PANE_EPISODES, selected, playing ? THEME_PLAYING : THEME_NORMAL));
-	free(left);
-	free(ep);
+	ptime_progress(h->played ? -1 : h->position, h->duration, prog, sizeof prog);
+	sbuf b = SBUF_INIT;
+	sb_printf(&b, "%s %s ", row_mark(playing, h->played, h->position), ch ? "ch" : "ep");
+	for (int k = text_width(when); k < u->hit_time_w; k++)
+		sb_putc(&b, ' ');
+	sb_printf(&b, "%s%s", when, u->hit_time_w ? "  " : "");
+	int rest = w - text_width(b.s) - (*prog ? text_width(prog) + 1 : 0);
+	int first = rest >= 40 ? rest * 11 / 20 : rest;
+	put_col(&b, title, first);
+	if (rest - first > 2) {
+		sb_puts(&b, "  ");
+		put_col(&b, other, rest - first - 2);
+	}
+	int normal = playing ? THEME_PLAYING : h->played ? THEME_PLAYED : THEME_NORMAL;
+	draw_lr(y, x, w, b.s, *prog ? prog : NULL,
+		draw_row_elem(u, PANE_EPISODES, selected, normal));
+	sb_free(&b);
+	free(other);
 	free(title);
 }
 
@@ -196,20 +301,27 @@ static void episodes_row(ui *u, size_t i, int y, int x, int w, int selected)
 		return;
 	int playing = u->pb && playback_episode(u->pb) == e->id;
 	char *title = text_sanitize(e->title ? e->title : "(untitled)", (size_t)-1, 0);
-	char *pod = u->src == SRC_NEWEST ? text_sanitize(e->podcast_title, (size_t)-1, 0) : NULL;
+	char *pod = u->src == SRC_NEWEST || u->src == SRC_CONTINUE
+			    ? text_sanitize(e->podcast_title, (size_t)-1, 0)
+			    : NULL;
+	/* The date only where the title keeps room beside it. */
 	char date[32] = "";
-	if (e->has_published && w >= 40) {
+	if (e->has_published && w >= 60) {
 		ptime_iso8601(e->published, date, sizeof date);
 		date[10] = '\0';
 	}
-	char dur[32] = "";
+	char dur[32] = "", prog[32], right[80];
 	if (e->duration > 0)
 		ptime_clock(e->duration, dur, sizeof dur);
-	const char *mark = playing ? "▶" : (e->played ? " " : "●");
-	char *left = xasprintf("%s %s%s%s%s%s", mark, date, *date ? "  " : "", pod ? pod : "",
-			       pod ? ": " : "", title);
+	ptime_progress(e->played ? -1 : e->position, e->duration, prog, sizeof prog);
+	snprintf(right, sizeof right, "%s%s%s", prog, *prog && *dur ? " of " : "", dur);
+	if (w < 40 && *prog)
+		snprintf(right, sizeof right, "%s", prog);
+	char *left = xasprintf("%s %s%s%s%s%s", row_mark(playing, e->played, e->position), date,
+			       *date ? "  " : "", pod ? pod : "", pod ? ": " : "", title);
 	int normal = playing ? THEME_PLAYING : (e->played ? THEME_PLAYED : THEME_UNPLAYED);
-	draw_lr(y, x, w, left, dur, draw_row_elem(u, PANE_EPISODES, selected, normal));
+	draw_lr(y, x, w, left, *right ? right : NULL,
+		draw_row_elem(u, PANE_EPISODES, selected, normal));
 	free(left);
 	free(pod);
 	free(title);
@@ -240,7 +352,7 @@ static void episodes_done(ui *u)
 const pane_ops pane_episodes = {
 	.ctx = episodes_ctx,
 	.empty = "no episodes",
-	.width_pct = 36,
+	.width_pct = 44, /* the episodes_width setting */
 	.title = episodes_title,
 	.count = episodes_count,
 	.update = episodes_update,

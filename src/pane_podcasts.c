@@ -20,6 +20,19 @@ void view_load_podcasts(ui *u)
 	u->npods = 0;
 	if (db_podcast_list(u->d, &u->pods, &u->npods) != 0)
 		ui_message(u, 1, "cannot read podcasts: %s", db_errmsg(u->d));
+	/* The widest row: mark, title, unplayed count. */
+	u->pods_want = 0;
+	for (size_t i = 0; i < u->npods; i++) {
+		const db_podcast *q = &u->pods[i];
+		char *t = text_sanitize(q->title ? q->title : q->url, (size_t)-1, 0);
+		char count[32];
+		int cw = q->unplayed ? snprintf(count, sizeof count, "%lld", (long long)q->unplayed) + 1
+				     : 0;
+		int want = 2 + text_width(t) + cw;
+		if (want > u->pods_want)
+			u->pods_want = want;
+		free(t);
+	}
 	list_pos *p = &u->pos[PANE_PODCASTS];
 	p->sel = 0;
 	for (size_t i = 0; i < u->npods; i++)
@@ -69,6 +82,12 @@ static void podcasts_row(ui *u, size_t i, int y, int x, int w, int selected)
 	free(title);
 }
 
+static int podcasts_want(ui *u)
+{
+	/* The title "Podcasts (N)" fits too. */
+	return u->pods_want > 16 ? u->pods_want : 16;
+}
+
 static void podcasts_open(ui *u, size_t i)
 {
 	(void)i;
@@ -85,7 +104,8 @@ static void podcasts_done(ui *u)
 const pane_ops pane_podcasts = {
 	.ctx = podcasts_ctx,
 	.empty = "none yet (a adds one)",
-	.width_pct = 22,
+	.width_pct = 22, /* the podcasts_width setting */
+	.want = podcasts_want,
 	.title = podcasts_title,
 	.count = podcasts_count,
 	.row = podcasts_row,

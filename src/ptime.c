@@ -318,3 +318,19 @@ void ptime_clock(double seconds, char *buf, size_t size)
 	else
 		snprintf(buf, size, "%lld:%02lld", s / 60, s % 60);
 }
+
+int ptime_progress(double position, double duration, char *buf, size_t size)
+{
+	if (size)
+		buf[0] = '\0';
+	if (!(position > 0))
+		return -1;
+	if (!(duration > 0) || duration > 1e12) {
+		ptime_clock(position, buf, size);
+		return -1;
+	}
+	double f = floor(position * 100.0 / duration);
+	int pct = f < 1 ? 1 : f > 99 ? 99 : (int)f;
+	snprintf(buf, size, "%d%%", pct);
+	return pct;
+}

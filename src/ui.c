@@ -164,6 +164,8 @@ static void playback_cmd(ui *u, int cmd, int count)
 			ui_focus(u, u->focus - 1);
 		else if (cmd == CMD_SEEK_FORWARD)
 			ui_focus(u, u->focus + 1);
+		else if (cmd == CMD_PAUSE)
+			listen_resume(u);
 		else if (cmd != CMD_STOP)
 			ui_message(u, 0, "nothing is playing");
 		return;
@@ -381,6 +383,9 @@ static void run_command(ui *u, int cmd, int count, const char *arg)
 	case CMD_REMOVE: ask_remove(u); break;
 	case CMD_PROMPT: open_prompt(u, PROMPT_COMMAND, NULL); break;
 	case CMD_NEWEST: toggle_newest(u); break;
+	case CMD_CONTINUE: listen_toggle_continue(u); break;
+	case CMD_GOTO_PLAYING: listen_goto_playing(u); break;
+	case CMD_SORT: listen_toggle_sort(u); break;
 	case CMD_UNPLAYED:
 		u->unplayed_only = !u->unplayed_only;
 		u->pos[PANE_EPISODES] = (list_pos){0, 0};
@@ -440,7 +445,7 @@ static void on_key(ui *u, int key)
 	}
 	int count = key_count_take(&u->count);
 	if (key == 27) {
-		if (u->src == SRC_SEARCH)
+		if (u->src != SRC_PODCAST) /* search, newest, continue */
 			ui_show_podcast(u);
 		return;
 	}
@@ -639,6 +644,7 @@ static void first_screen(ui *u)
 	const db_podcast *p = view_selected_podcast(u);
 	u->focus = PANE_PODCASTS;
 	view_set_source(u, SRC_PODCAST, p ? p->id : 0);
+	listen_first_screen(u);
 	frame(u);
 }
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layout.h"
 #include "ptime.h"
 #include "text.h"
 #include "theme.h"
@@ -93,10 +94,22 @@ int draw_row_elem(const ui *u, int pane, int selected, int normal)
 
 /* ---- layout ------------------------------------------------------------- */
 
+/* A pane's share of a wide screen: the settings for the podcasts and
+ * episodes panes, the pane's own default for any other. */
+static int pane_pct(const ui *u, int p)
+{
+	if (p == PANE_PODCASTS)
+		return u->cfg->podcasts_width;
+	if (p == PANE_EPISODES)
+		return u->cfg->episodes_width;
+	return ui_panes[p]->width_pct;
+}
+
 /* Which panes show and where, for a screen of u->cols columns: all of them
- * side by side on a wide screen (each its share of the width, the last
- * the rest), the focused one and its neighbour on a medium one, the
- * focused one alone on a narrow one. One column separates panes. */
+ * side by side on a wide screen, the focused one and its neighbour on a
+ * medium one, the focused one alone on a narrow one. Widths follow the
+ * settings' shares and the content (layout.h): columns a pane's content
+ * does not need go to the episodes pane. One column separates panes. */
 static void place_panes(ui *u)
 {
 	memset(u->visible, 0, sizeof u->visible);
@@ -109,15 +122,27 @@ static void place_panes(ui *u)
 		first = u->focus < PANE_COUNT - 1 ? u->focus : PANE_COUNT - 2;
 		last = first + 1;
 	}
+	/* Shares of the whole screen (the last pane: the rest), then of the
+	 * visible panes' part of it. */
+	int share[PANE_COUNT], left = 100;
+	for (int p = 0; p < PANE_COUNT - 1; p++)
+		left -= share[p] = pane_pct(u, p);
+	share[PANE_COUNT - 1] = left > 10 ? left : 10;
+	int n = last - first + 1, pct[PANE_COUNT], want[PANE_COUNT], w[PANE_COUNT], sum = 0;
+	for (int p = first; p <= last; p++)
+		sum += share[p];
+	for (int i = 0; i < n; i++) {
+		pct[i] = share[first + i] * 100 / (sum > 0 ? sum : 1);
+		want[i] = ui_panes[first + i]->want ? ui_panes[first + i]->want(u) : 0;
+	}
+	int grow = PANE_EPISODES >= first && PANE_EPISODES <= last ? PANE_EPISODES - first : n - 1;
+	layout_widths(c, n, pct, want, grow, w);
 	int x = 0;
-	for (int p = first; p <= last; p++) {
-		int share = last == first ? c
-			    : c >= 100     ? c * ui_panes[p]->width_pct / 100
-					   : c * 40 / 100;
-		u->px[p] = x;
-		u->pw[p] = p == last ? c - x : share;
-		u->visible[p] = 1;
-		x += u->pw[p] + 1;
+	for (int i = 0; i < n; i++) {
+		u->px[first + i] = x;
+		u->pw[first + i] = w[i];
+		u->visible[first + i] = 1;
+		x += w[i] + 1;
 	}
 	/* Hidden panes keep a width so the details text wraps sensibly. */
 	for (int p = 0; p < PANE_COUNT; p++)

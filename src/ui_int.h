@@ -32,7 +32,7 @@
 
 enum { PANE_PODCASTS, PANE_EPISODES, PANE_DETAILS, PANE_COUNT };
 /* What the episodes pane lists. */
-enum { SRC_PODCAST, SRC_NEWEST, SRC_SEARCH };
+enum { SRC_PODCAST, SRC_NEWEST, SRC_SEARCH, SRC_CONTINUE };
 enum { PROMPT_NONE, PROMPT_COMMAND, PROMPT_SEARCH, PROMPT_ADD, PROMPT_CONFIRM_REMOVE };
 
 typedef struct list_pos {
@@ -54,6 +54,9 @@ typedef struct pane_ops {
 	int (*ctx)(const ui *u);         /* key context (keys.h) for its keys */
 	const char *empty;               /* shown when there are no rows */
 	int width_pct;                   /* share of a wide screen (the last pane: the rest) */
+	/* Columns its content needs (0 = as many as it gets): a narrower
+	 * pane gives the rest to the episodes pane (layout.h). Optional. */
+	int (*want)(ui *u);
 	void (*title)(ui *u, char *buf, size_t n);
 	size_t (*count)(ui *u);
 	/* Brings the rows up to date with the selection and the layout (reads
@@ -88,6 +91,7 @@ struct ui {
 	/* podcasts (few: loaded whole) */
 	db_podcast *pods;
 	size_t npods;
+	int pods_want;    /* columns the widest podcast row needs */
 
 	/* episodes pane, paged from the cache */
 	int src;
@@ -98,7 +102,15 @@ struct ui {
 	size_t win_off, win_n;
 	db_search_hit *hits;
 	size_t nhits;
+	int hit_time_w;   /* columns of the widest chapter time among the hits */
 	char *query;
+	/* Where the podcast's list was when newest, search or continue
+	 * replaced it: leaving them comes back here. */
+	struct {
+		int valid, focus;
+		int64_t podcast, episode;
+		list_pos pos;
+	} back;
 
 	/* details pane */
 	int64_t det_episode;  /* episode shown, 0 = the podcast is shown */
@@ -138,6 +150,25 @@ const db_episode *view_episode(ui *u, size_t i);
 /* The episode id selected in the episodes pane, 0 when none. */
 int64_t view_selected_episode(ui *u);
 void view_search(ui *u, const char *query);
+/* 1 when the episodes pane lists the podcast oldest first (its own
+ * order, or the oldest_first setting). */
+int view_oldest_first(ui *u);
+
+/* ui_listen.c: what the user was listening to. */
+/* Selects episode ep in its podcast's list (focusing the episodes pane);
+ * 0 when it is not in the cache. */
+int listen_select(ui *u, int64_t ep);
+/* The first screen's selection: the Continue list when something is in
+ * progress (the last played episode on top), else the last played episode
+ * in its podcast. */
+void listen_first_screen(ui *u);
+void listen_toggle_continue(ui *u);
+/* Selects the playing episode, or the last played one. */
+void listen_goto_playing(ui *u);
+/* Space with nothing playing: resumes the last episode in progress. */
+void listen_resume(ui *u);
+/* Flips the selected podcast's order and remembers it in the cache. */
+void listen_toggle_sort(ui *u);
 
 /* pane_details.c: rebuilds the details pane for the current selection and
  * width (force: even when neither changed, after the cache changed). */

@@ -198,6 +198,24 @@ static void test_clock_format(void **state)
 	assert_string_equal(buf, "0:00");
 }
 
+static void test_progress_format(void **state)
+{
+	(void)state;
+	char b[32];
+	assert_int_equal(ptime_progress(42, 100, b, sizeof b), 42);
+	assert_string_equal(b, "42%");
+	assert_int_equal(ptime_progress(0.2, 3600, b, sizeof b), 1); /* started: never 0% */
+	assert_string_equal(b, "1%");
+	assert_int_equal(ptime_progress(99.9, 100, b, sizeof b), 99);
+	assert_int_equal(ptime_progress(150, 100, b, sizeof b), 99); /* never 100% */
+	assert_int_equal(ptime_progress(754, -1, b, sizeof b), -1);  /* no duration */
+	assert_string_equal(b, "12:34");
+	assert_int_equal(ptime_progress(-1, 100, b, sizeof b), -1);  /* no position */
+	assert_string_equal(b, "");
+	assert_int_equal(ptime_progress(0, 100, b, sizeof b), -1);
+	assert_string_equal(b, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +230,7 @@ int main(void)
 		cmocka_unit_test(test_date_garbage),
 		cmocka_unit_test(test_iso8601_format),
 		cmocka_unit_test(test_clock_format),
+		cmocka_unit_test(test_progress_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
