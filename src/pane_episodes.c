@@ -275,7 +275,9 @@ static void hit_row(ui *u, size_t i, int y, int x, int w, int selected)
 	for (int k = text_width(when); k < u->hit_time_w; k++)
 		sb_putc(&b, ' ');
 	sb_printf(&b, "%s%s", when, u->hit_time_w ? "  " : "");
-	int rest = w - text_width(b.s) - (*prog ? text_width(prog) + 1 : 0);
+	/* Room for "99%" on every row keeps the columns straight. */
+	int pw = *prog && text_width(prog) > 4 ? text_width(prog) + 1 : 5;
+	int rest = w - text_width(b.s) - pw;
 	int first = rest >= 40 ? rest * 11 / 20 : rest;
 	put_col(&b, title, first);
 	if (rest - first > 2) {

@@ -476,6 +476,11 @@ static int player_events(ui *u)
 {
 	unsigned ev = player_process(u->pl);
 	int changed = playback_handle(u->pb, ev);
+	/* Playing another episode, or none: the lists show its progress. */
+	if (playback_episode(u->pb) != u->seen_episode) {
+		u->seen_episode = playback_episode(u->pb);
+		changed = 1;
+	}
 	if (ev & PLAYER_EV_ERROR) {
 		const char *e = playback_error(u->pb);
 		ui_message(u, 1, "%s", e ? e : "playback failed");

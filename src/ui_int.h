@@ -133,6 +133,7 @@ struct ui {
 	player *pl;
 	playback *pb;
 	long drawn_sec;     /* playback second last drawn */
+	int64_t seen_episode; /* the playing episode the lists last showed */
 	worker *wk;
 	int sig_fd;         /* the signal self-pipe (frontend.h) */
 	int quit;
