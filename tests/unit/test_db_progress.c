@@ -4,12 +4,14 @@
  * increasing), the in-progress list most recent first, the last played
  * episode, the row of an episode in a list (both orders, with filters),
  * oldest-first pages as the exact reverse of newest first, a podcast's
- * remembered sort order, and search hits carrying the progress.
+ * remembered sort order, search hits carrying the progress, and a
+ * version 4 cache whose saved positions survive the migration.
  */
 #include "testutil.h"
 
 #include <unistd.h>
 
+#include "../../src/db_int.h"
 #include "db.h"
 
 static char *tmp_db(void)
@@ -269,6 +271,46 @@ static void test_search_hits_carry_progress(void **state)
 	rm_db(path);
 }
 
+static void test_migrate_keeps_positions(void **state)
+{
+	(void)state;
+	char *path = tmp_db();
+	db *d;
+	char *err = NULL;
+	if (dbi_open_at_version(path, 4, &d, &err) != 0)
+		fail_msg("open at version 4: %s", err);
+	/* Written as version 4 wrote them (its functions read columns
+	 * that are not there yet): a position saved without last_played. */
+	assert_int_equal(dbi_exec(d, "INSERT INTO podcast (id, url, added) VALUES (1, 'u', 0);"
+				     "INSERT INTO episode (podcast_id, key, published, first_seen)"
+				     " VALUES (1, 'a0', 100, 0), (1, 'a1', 200, 0), (1, 'a2', 300, 0);"
+				     "UPDATE episode SET position = 30 WHERE key = 'a0'"),
+			 0);
+	int64_t a = 1;
+	db_close(d);
+	d = open_db(path);
+	assert_int_equal(db_schema_version(d), 5);
+	int64_t a0 = ep(d, a, 2), a2 = ep(d, a, 0), last;
+	db_episode *v;
+	size_t n;
+	assert_int_equal(db_episode_progress_page(d, 0, 10, &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].id, a0);
+	assert_true(v[0].position == 30);
+	assert_int_equal(v[0].last_played, 0);
+	db_episode_list_free(v, n);
+	assert_int_equal(db_episode_last_played(d, &last), 1);
+	/* Played now: ahead of the undated old one. */
+	assert_int_equal(db_episode_set_position(d, a2, 5), 0);
+	assert_int_equal(db_episode_progress_page(d, 0, 10, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].id, a2);
+	assert_int_equal(v[1].id, a0);
+	db_episode_list_free(v, n);
+	db_close(d);
+	rm_db(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_oldest_first_and_index),
 		cmocka_unit_test(test_podcast_sort_order),
 		cmocka_unit_test(test_search_hits_carry_progress),
+		cmocka_unit_test(test_migrate_keeps_positions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
