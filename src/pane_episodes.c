@@ -270,15 +270,17 @@ static void hit_row(ui *u, size_t i, int y, int x, int w, int selected)
 		ptime_clock(h->start, when, sizeof when);
 	int playing = u->pb && playback_episode(u->pb) == h->episode_id;
 	ptime_progress(h->played ? -1 : h->position, h->duration, prog, sizeof prog);
+	if (w < 60)
+		prog[0] = '\0'; /* the mark says "in progress"; the titles need the room */
 	sbuf b = SBUF_INIT;
 	sb_printf(&b, "%s %s ", row_mark(playing, h->played, h->position), ch ? "ch" : "ep");
 	for (int k = text_width(when); k < u->hit_time_w; k++)
 		sb_putc(&b, ' ');
 	sb_printf(&b, "%s%s", when, u->hit_time_w ? "  " : "");
 	/* Room for "99%" on every row keeps the columns straight. */
-	int pw = *prog && text_width(prog) > 4 ? text_width(prog) + 1 : 5;
+	int pw = w < 60 ? 0 : *prog && text_width(prog) > 4 ? text_width(prog) + 1 : 5;
 	int rest = w - text_width(b.s) - pw;
-	int first = rest >= 40 ? rest * 11 / 20 : rest;
+	int first = rest >= 24 ? rest * 11 / 20 : rest;
 	put_col(&b, title, first);
 	if (rest - first > 2) {
 		sb_puts(&b, "  ");
@@ -317,8 +319,8 @@ static void episodes_row(ui *u, size_t i, int y, int x, int w, int selected)
 		ptime_clock(e->duration, dur, sizeof dur);
 	ptime_progress(e->played ? -1 : e->position, e->duration, prog, sizeof prog);
 	snprintf(right, sizeof right, "%s%s%s", prog, *prog && *dur ? " of " : "", dur);
-	if (w < 40 && *prog)
-		snprintf(right, sizeof right, "%s", prog);
+	if (w < 60 && *prog)
+		snprintf(right, sizeof right, "%s", prog); /* the title needs the room */
 	char *left = xasprintf("%s %s%s%s%s%s", row_mark(playing, e->played, e->position), date,
 			       *date ? "  " : "", pod ? pod : "", pod ? ": " : "", title);
 	int normal = playing ? THEME_PLAYING : (e->played ? THEME_PLAYED : THEME_UNPLAYED);
