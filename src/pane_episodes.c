@@ -93,7 +93,8 @@ static void restore_place(ui *u)
 	    db_episode_index(u->d, u->ep_podcast, u->unplayed_only, view_oldest_first(u),
 			     u->back.episode, &at) == 0) {
 		list_pos *p = &u->pos[PANE_EPISODES];
-		p->top = at >= p->sel - p->top ? at - (p->sel - p->top) : 0;
+		size_t line = p->sel >= p->top ? p->sel - p->top : 0;
+		p->top = at >= line ? at - line : 0;
 		p->sel = at;
 	}
 	u->focus = u->back.focus;
