@@ -200,13 +200,27 @@ static const char *const migrations[] = {
 	"  SELECT " DBI_FTS_EPISODE_COLS "1" DBI_FTS_EPISODE_ORDER ";"
 	"INSERT INTO search_fts (rowid, title, notes)"
 	"  SELECT " DBI_FTS_CHAPTER_COLS "1" DBI_FTS_CHAPTER_ORDER ";",
+	/* 4 -> 5: the "up next" queue (db_queue.c). Positions are dense,
+	 * 1..N: the trigger closes the gap a removed row leaves, whoever
+	 * removes it (db_queue_remove, or the cascade when its episode leaves
+	 * the cache with its podcast). No UNIQUE on position: shifting a
+	 * range row by row would collide midway. */
+	"CREATE TABLE queue ("
+	"  episode_id INTEGER PRIMARY KEY REFERENCES episode(id) ON DELETE CASCADE,"
+	"  position INTEGER NOT NULL,"
+	"  added INTEGER NOT NULL"
+	");"
+	"CREATE INDEX queue_position ON queue(position);"
+	"CREATE TRIGGER queue_close_gap AFTER DELETE ON queue BEGIN"
+	"  UPDATE queue SET position = position - 1 WHERE position > old.position;"
+	" END;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 /* The migrations that (re)build the search index, which takes seconds on a
  * big cache: migration i brings the cache to version i + 1. */
-static const unsigned char migration_indexes[] = {0, 0, 1, 1};
+static const unsigned char migration_indexes[] = {0, 0, 1, 1, 0};
 _Static_assert(sizeof migration_indexes == NMIGRATIONS, "one flag per migration");
 
 /* Below this many episodes an index rebuild takes under a second. */
