@@ -19,6 +19,10 @@
 #include "keys.h"
 #include "theme.h"
 
+/* What plays when an episode ends (set continue): the front of the
+ * queue, the next newer episode of the same podcast, or nothing. */
+enum { CONTINUE_QUEUE, CONTINUE_PODCAST, CONTINUE_OFF };
+
 typedef struct config {
 	int jobs;              /* feeds refreshed at once */
 	int per_host;          /* connections per host */
@@ -38,6 +42,7 @@ typedef struct config {
 	int volume_step;       /* percent */
 	int speed_step;        /* percent of normal speed */
 	int network_timeout;   /* seconds libmpv waits on a stalled stream */
+	int continue_mode;     /* CONTINUE_*: what plays after an episode ends */
 	char **mpv_options;    /* "key=value" strings */
 	size_t nmpv_options;
 	keymap *keys;          /* default bindings plus the file's bind lines */

@@ -16,7 +16,13 @@
 /* After the version: fetch.h defines a default of its own. */
 #include "fetch.h"
 
-enum opt_type { OPT_INT, OPT_STR, OPT_MPV };
+enum opt_type { OPT_INT, OPT_STR, OPT_MPV, OPT_ENUM };
+
+/* The names an OPT_ENUM setting takes, by value (its row's max is the
+ * index of its list here). */
+static const char *const *const enum_names[] = {
+	(const char *const[]){"queue", "podcast", "off", NULL}, /* continue */
+};
 
 /* One row per setting: the single source for parsing, defaults and docs. */
 struct option {
@@ -57,6 +63,9 @@ static const struct option options[] = {
 	 "percent of normal speed faster/slower change"},
 	{"network_timeout", OPT_INT, OFF(network_timeout), 1, 600,
 	 "seconds a stream may stall before playback gives up"},
+	{"continue", OPT_ENUM, OFF(continue_mode), 0, 0,
+	 "what plays when an episode ends: queue (the front of the queue), podcast (the "
+	 "next newer episode of the same podcast) or off"},
 	{"mpv_option", OPT_MPV, 0, 0, 0, "extra libmpv option KEY=VALUE (repeatable)"},
 };
 #undef OFF
@@ -89,6 +98,9 @@ char *config_option_value(const config *c, size_t i)
 		const char *s = *(char *const *)(const void *)((const char *)c + o->offset);
 		return xstrdup(s ? s : "");
 	}
+	if (o->type == OPT_ENUM)
+		return xstrdup(enum_names[o->max][*(const int *)(const void *)((const char *)c +
+										  o->offset)]);
 	return xstrdup("");
 }
 
@@ -112,6 +124,7 @@ void config_defaults(config *c)
 	c->volume_step = 5;
 	c->speed_step = 10;
 	c->network_timeout = 10;
+	c->continue_mode = CONTINUE_QUEUE;
 	c->keys = keymap_new();
 	theme_defaults(&c->colors);
 }
@@ -158,6 +171,21 @@ static char *set_int(config *c, const struct option *o, const char *value)
 	return NULL;
 }
 
+static char *set_enum(config *c, const struct option *o, const char *value)
+{
+	const char *const *names = enum_names[o->max];
+	for (int i = 0; names[i]; i++)
+		if (strcmp(names[i], value) == 0) {
+			*(int *)((char *)c + o->offset) = i;
+			return NULL;
+		}
+	sbuf b = SBUF_INIT;
+	sb_printf(&b, "%s: %s is not one of", o->name, value);
+	for (int i = 0; names[i]; i++)
+		sb_printf(&b, "%s %s", i ? "," : "", names[i]);
+	return sb_steal(&b);
+}
+
 char *config_set(config *c, const char *name, const char *value)
 {
 	for (size_t i = 0; i < NOPTIONS; i++) {
@@ -173,6 +201,8 @@ char *config_set(config *c, const char *name, const char *value)
 			*slot = xstrdup(value);
 			return NULL;
 		}
+		case OPT_ENUM:
+			return set_enum(c, o, value);
 		case OPT_MPV:
 			if (!strchr(value, '=') || value[0] == '=')
 				return xasprintf("%s: expected KEY=VALUE, got %s", name, value);
