@@ -8,6 +8,10 @@
  * bytes are decoded by keys_decode. One poll() waits on stdin, the player
  * and the signal self-pipe (frontend.h); nothing else blocks.
  *
+ * With --queue it plays the queue from its front instead: an episode that
+ * ends has left the queue (playback.h), and the new front follows, until
+ * the queue is empty.
+ *
  * Exit status: 0 at the end of the episode, on q or s (the position is
  * saved); 1 when it cannot be played (message on stderr); 2 on usage
  * errors; 128 + signal number after SIGINT, SIGTERM or SIGHUP (position

@@ -31,7 +31,7 @@ static const cli_command commands[] = {
 	{"chapters", cmd_chapters, "EPISODE [--json]", "an episode's chapters from every source"},
 	{"play", cmd_play, "EPISODE [--chapter N|--at T]", "play from the saved position, chapter N or T seconds"},
 	{"search", cmd_search, "QUERY... [--json]", "search titles, show notes, chapters (exit 1: no hit)"},
-	{"queue", cmd_queue, "[add [--next]|remove|move|clear]", "list or change the up-next queue"},
+	{"queue", cmd_queue, "[add|remove|move|clear]", "list or change the up-next queue"},
 	{"mark", cmd_mark, "EPISODE... played|unplayed", "mark played or unplayed (--podcast P: all)"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -173,6 +173,9 @@ int main(int argc, char **argv)
 	int cargc = cmd >= 0 && cmd < argc ? take_trailing_globals(&a, argc - cmd, argv + cmd) : 0;
 	if (cmd < 0 || cargc < 0) {
 		usage(stderr);
+		config_free(&a.cfg);
+		free(a.db_path);
+		free(a.config_path);
 		return EXIT_USAGE;
 	}
 	if (!a.db_path)

@@ -105,7 +105,7 @@ static void place_panes(ui *u)
 	/* The panes side by side; the queue view is always alone. */
 	const int side = PANE_QUEUE;
 	if (u->focus == PANE_QUEUE) {
-		/* alone */
+		/* first == last: alone, the whole width */
 	} else if (c >= 100) {
 		first = 0;
 		last = side - 1;
@@ -242,7 +242,9 @@ static void draw_bottom(ui *u)
 		draw_text(y, 0, u->cols, " No podcasts yet: press a to add a feed URL or file "
 					 "(? help, q quit)", THEME_NORMAL);
 	else
-		draw_text(y, 0, u->cols, " ? help  / search  Enter play  e queue  Q up next  N newest  r refresh  q quit",
+		draw_text(y, 0, u->cols,
+			  " ? help  / search  Enter play  e queue  Q up next  N newest  r refresh"
+			  "  q quit",
 			  THEME_PLAYED);
 }
 

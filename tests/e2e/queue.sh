@@ -102,6 +102,8 @@ check "queue --json --db DB reads that cache" jq_py "$T/q2.json" "[e['episode_id
 check "episodes PODCAST --db DB" sh -c "'$PODCUE' episodes '$OTHER' --db '$DB' | grep -q 'Other two'"
 check "show EPISODE --json --db DB" sh -c "'$PODCUE' show '$S1' --json --db '$DB' | grep -q 'First short'"
 check "podcasts --config FILE --db DB" sh -c "'$PODCUE' podcasts --config '$XDG_CONFIG_HOME/podcue/config' --db '$DB' | grep -q 'Other Show'"
+check "chapters EPISODE --json --db DB" sh -c "'$PODCUE' chapters '$S1' --json --db '$DB' | grep -q '\"episode_id\": $S1'"
+check "refresh PODCAST --db DB --jobs 2" sh -c "'$PODCUE' refresh '$OTHER' --db '$DB' --jobs 2 >/dev/null"
 check "search WORD --db DB" sh -c "'$PODCUE' search Third --db '$DB' | grep -q 'Third short'"
 check "mark EPISODE --db DB played" sh -c "'$PODCUE' mark '$S3' --db '$DB' unplayed && test \"\$(sqlite3 '$DB' 'SELECT played FROM episode WHERE id = $S3')\" = 0"
 "$PODCUE" --db "$DB" play "$S1" --mpv-option noequals >/dev/null 2>"$T/err"
@@ -110,6 +112,11 @@ check "--mpv-option after play's arguments is parsed as the global option" \
 "$PODCUE" --db "$DB" queue add "$S3" -- --db 2>"$T/err" >/dev/null
 check "-- ends the global options (what follows is the command's)" \
 	sh -c "test $? -eq 2 && test \"\$(sqlite3 '$DB' 'SELECT count(*) FROM queue')\" = 2"
+
+printf 'set continue sideways\n' >"$T/bad.conf"
+pc --config "$T/bad.conf" queue >/dev/null 2>"$T/err"
+check "set continue takes only queue, podcast or off" \
+	grep -q "continue: sideways is not one of queue, podcast, off" "$T/err"
 
 check "queue clear" pc queue clear
 check "...empties it" test "$(sq 'SELECT count(*) FROM queue')" = 0
