@@ -217,7 +217,8 @@ int db_queue_head(db *d, int64_t *id)
 
 /* The listing order of db_episode_list (EPISODE_ORDER in db_episode.c) as
  * one comparable row value, for episode row r. */
-#define LIST_KEY(r) "(" r ".published IS NULL, coalesce(-" r ".published, 0), " r ".feed_order, " r ".id)"
+#define LIST_KEY(r)                                                                  \
+	"(" r ".published IS NULL, coalesce(-" r ".published, 0), " r ".feed_order, " r ".id)"
 
 int db_episode_next_newer(db *d, int64_t id, int64_t *next)
 {
