@@ -55,6 +55,9 @@ int cmd_show(app *a, int argc, char **argv);
 int cmd_chapters(app *a, int argc, char **argv);
 /* Plays one episode with a status line and the playback keys (cmd_play.c). */
 int cmd_play(app *a, int argc, char **argv);
+/* The "up next" queue and played state: queue, mark (cmd_queue.c). */
+int cmd_queue(app *a, int argc, char **argv);
+int cmd_mark(app *a, int argc, char **argv);
 /* Full-text search of titles, show notes and chapters (cmd_search.c). */
 int cmd_search(app *a, int argc, char **argv);
 

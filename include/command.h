@@ -47,6 +47,13 @@ enum {
 	X(REFRESH_ONE, "refresh-podcast", 0, "refresh the selected podcast")                \
 	X(ADD, "add", CMDF_ARG, "subscribe to a feed URL")                                  \
 	X(REMOVE, "remove", 0, "unsubscribe from the selected podcast (asks first)")        \
+	X(QUEUE, "queue", 0, "open or close the queue view (up next)")                      \
+	X(QUEUE_ADD, "queue-add", 0, "add the selected episode to the end of the queue")    \
+	X(QUEUE_NEXT, "queue-next", 0, "play the selected episode next (front of the queue)") \
+	X(QUEUE_REMOVE, "queue-remove", 0, "take the selected episode out of the queue")    \
+	X(QUEUE_UP, "queue-up", CMDF_COUNT, "in the queue view: move the selected episode up") \
+	X(QUEUE_DOWN, "queue-down", CMDF_COUNT,                                              \
+	  "in the queue view: move the selected episode down")                              \
 	X(PROMPT, "command", 0, "type a command by name")                                   \
 	X(REDRAW, "redraw", 0, "redraw the screen")                                         \
 	X(PLAY, "play", 0, "play the selected episode from its saved position")             \

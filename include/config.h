@@ -19,6 +19,10 @@
 #include "keys.h"
 #include "theme.h"
 
+/* What plays when an episode ends (set continue): the front of the
+ * queue, the next newer episode of the same podcast, or nothing. */
+enum { CONTINUE_QUEUE, CONTINUE_PODCAST, CONTINUE_OFF };
+
 typedef struct config {
 	int jobs;              /* feeds refreshed at once */
 	int per_host;          /* connections per host */
@@ -42,6 +46,7 @@ typedef struct config {
 	int podcasts_width;    /* percent of a wide screen for the podcasts pane */
 	int episodes_width;    /* percent for the episodes pane (details: the rest) */
 	int oldest_first;      /* a podcast's episodes oldest first unless set per podcast */
+	int continue_mode;     /* CONTINUE_*: what plays after an episode ends */
 	char **mpv_options;    /* "key=value" strings */
 	size_t nmpv_options;
 	keymap *keys;          /* default bindings plus the file's bind lines */

@@ -21,7 +21,7 @@
 #include "chapter.h"
 #include "feed.h"
 
-#define DB_SCHEMA_VERSION 5
+#define DB_SCHEMA_VERSION 6
 
 typedef struct db db;
 
@@ -318,5 +318,49 @@ typedef struct db_chapter_file {
  * transaction, or in one of its own), with the search index updated in
  * bulk: what a refresh that fetched many files uses. */
 int db_chapter_files_done(db *d, const db_chapter_file *v, size_t n, int64_t when);
+
+/* --- the "up next" queue (db_queue.c) ---------------------------------- */
+
+/* One queued episode. Positions are dense, 1..N, in play order; an
+ * episode is queued at most once, and leaves the queue when it leaves the
+ * cache. Every change below is one transaction (the caller's, or one of
+ * its own): on any failure nothing changed. */
+typedef struct db_queue_entry {
+	int64_t position;
+	int64_t episode_id;
+	int64_t podcast_id;
+	char *title;          /* may be NULL */
+	char *podcast_title;  /* may be NULL */
+	double duration;      /* < 0 = unknown */
+	double saved;         /* saved position, < 0 = none */
+} db_queue_entry;
+
+/* The queue in order. *out is NULL and *n 0 when it is empty. */
+int db_queue_list(db *d, db_queue_entry **out, size_t *n);
+void db_queue_list_free(db_queue_entry *v, size_t n);
+/* Queues the n episodes ids, in that order, at the end (front = 0) or
+ * at the front (front = 1: ids[0] plays next). An episode already queued
+ * moves there. 1 = ids[*bad] is no episode (nothing changed). */
+int db_queue_add(db *d, const int64_t *ids, size_t n, int front, size_t *bad);
+/* Removes the n episodes from the queue. 1 = ids[*bad] is not queued
+ * (nothing changed; bad may be NULL). */
+int db_queue_remove(db *d, const int64_t *ids, size_t n, size_t *bad);
+/* Moves a queued episode to position (1..N; the others shift). 1 = the
+ * episode is not queued, 2 = position is outside 1..N. */
+int db_queue_move(db *d, int64_t id, int64_t position);
+int db_queue_clear(db *d);
+/* The episode at the front of the queue into *id. 1 = the queue is empty. */
+int db_queue_head(db *d, int64_t *id);
+/* Number of queued episodes. */
+int db_queue_count(db *d, size_t *n);
+/* The episode of the same podcast listed just before id by
+ * db_episode_list (newest first), i.e. the next newer one: what follows id
+ * when a podcast is heard in order. 1 = none (id is the newest, or no
+ * such episode). */
+int db_episode_next_newer(db *d, int64_t id, int64_t *next);
+/* Marks every episode of a podcast played (clearing positions) or
+ * unplayed, in one statement; *changed (may be NULL) receives how many
+ * changed. 1 = no such podcast. */
+int db_podcast_set_played(db *d, int64_t podcast_id, int played, size_t *changed);
 
 #endif

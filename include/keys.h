@@ -22,8 +22,11 @@
 
 /* Contexts: a binding in a pane context wins over "common". "search" is the
  * episodes pane while it lists search results: its bindings win over the
- * episodes pane's, which still apply there. */
-enum key_ctx { KCTX_COMMON, KCTX_PODCASTS, KCTX_EPISODES, KCTX_DETAILS, KCTX_SEARCH, KCTX_COUNT };
+ * episodes pane's, which still apply there. "queue" is the queue view. */
+enum key_ctx {
+	KCTX_COMMON, KCTX_PODCASTS, KCTX_EPISODES, KCTX_DETAILS, KCTX_SEARCH, KCTX_QUEUE,
+	KCTX_COUNT
+};
 
 typedef struct keymap keymap;
 

@@ -74,6 +74,11 @@ int64_t playback_episode(const playback *pb);
 const chapter_list *playback_chapters(const playback *pb);
 int playback_chapter_index(const playback *pb);
 const char *playback_title(const playback *pb); /* episode title, sanitized, or NULL */
+/* The episode that last played to its end (marked played and taken out of
+ * the queue by playback_handle on ENDED; a cut stream does not count), 0
+ * when none; cleared by the next play. What a front end continues from
+ * (upnext.h). */
+int64_t playback_finished(const playback *pb);
 
 /* The now-playing line, fitted to cols display columns:
  * "▶ 2:05 / 48:53  1.0x  vol 100  ch 3/27 · Why Chroma has one API", with

@@ -8,6 +8,10 @@
  * bytes are decoded by keys_decode. One poll() waits on stdin, the player
  * and the signal self-pipe (frontend.h); nothing else blocks.
  *
+ * With --queue it plays the queue from its front instead: an episode that
+ * ends has left the queue (playback.h), and the new front follows, until
+ * the queue is empty.
+ *
  * Exit status: 0 at the end of the episode, on q or s (the position is
  * saved); 1 when it cannot be played (message on stderr); 2 on usage
  * errors; 128 + signal number after SIGINT, SIGTERM or SIGHUP (position
@@ -34,9 +38,10 @@
 #include "player.h"
 #include "ptime.h"
 #include "text.h"
+#include "upnext.h"
 #include "util.h"
 
-#define USAGE "podcue play EPISODE [--chapter N | --at SECONDS]"
+#define USAGE "podcue play EPISODE [--chapter N | --at SECONDS] | play --queue"
 #define ESC_WAIT_MS 50     /* a lone ESC is Esc after this long */
 #define MSG_MS 3000        /* a command's message shows this long */
 
@@ -44,6 +49,7 @@ typedef struct play_args {
 	int64_t id;
 	int chapter; /* 0 = none */
 	double at;   /* -1 = resume */
+	int queue;   /* --queue: play through the queue */
 } play_args;
 
 typedef struct session {
@@ -65,6 +71,7 @@ typedef struct session {
 	char *status;         /* the last status line drawn (not a message) */
 	int done;
 	int rc;
+	int queue;            /* play --queue: go on with the queue's front */
 } session;
 
 static const int play_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP};
@@ -76,6 +83,7 @@ static int parse_args(int argc, char **argv, play_args *pa)
 	pa->id = 0;
 	pa->chapter = 0;
 	pa->at = -1;
+	pa->queue = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *s = argv[i];
 		if (strcmp(s, "--chapter") == 0 && i + 1 < argc && pa->at < 0 && !pa->chapter) {
@@ -87,6 +95,8 @@ static int parse_args(int argc, char **argv, play_args *pa)
 			pa->at = ptime_duration(argv[++i]); /* "90", "1:30", "1:02:03" */
 			if (pa->at < 0)
 				return -1;
+		} else if (strcmp(s, "--queue") == 0) {
+			pa->queue = 1;
 		} else if (!pa->id && s[0] != '-') {
 			if (!(pa->id = cli_parse_id(s)))
 				return -1;
@@ -94,6 +104,8 @@ static int parse_args(int argc, char **argv, play_args *pa)
 			return -1;
 		}
 	}
+	if (pa->queue) /* from the front of the queue, where it stopped */
+		return pa->id || pa->chapter || pa->at >= 0 ? -1 : 0;
 	return pa->id ? 0 : -1;
 }
 
@@ -306,11 +318,32 @@ static void on_timers(session *s)
 	}
 }
 
+static void header(session *s);
+
+/* play --queue: an episode played to its end has left the queue (playback
+ * took it out); the new front plays next. 1 when one does. */
+static int play_next_in_queue(session *s)
+{
+	int64_t next = s->queue && playback_finished(s->pb)
+			       ? upnext_after(s->a->d, CONTINUE_QUEUE, playback_finished(s->pb))
+			       : 0;
+	char *err = NULL;
+	if (!next || playback_play(s->pb, next, -1, &err) != 0) {
+		free(err); /* playback_error says it */
+		return 0;
+	}
+	header(s);
+	free(s->drawn);
+	s->drawn = NULL;
+	return 1;
+}
+
 static void on_player(session *s)
 {
 	unsigned ev = player_process(s->p);
 	playback_handle(s->pb, ev);
-	if (!playback_episode(s->pb)) { /* ended, failed, or stopped on a refusal */
+	if (!playback_episode(s->pb) && !play_next_in_queue(s)) {
+		/* ended, failed, or stopped on a refusal */
 		s->done = 1;
 		s->rc = playback_error(s->pb) ? EXIT_FAIL : EXIT_OK;
 	}
@@ -355,6 +388,16 @@ static int start(session *s, const play_args *pa, char **err)
 	if (player_new(&o, &s->p, err) != 0)
 		return -1;
 	s->pb = playback_new(s->a->d, c, s->p);
+	if (pa->queue) {
+		int64_t head = 0;
+		int rc = db_queue_head(s->a->d, &head);
+		if (rc != 0) {
+			*err = rc > 0 ? xstrdup("the queue is empty") : xstrdup(db_errmsg(s->a->d));
+			return -1;
+		}
+		s->queue = 1;
+		return playback_play(s->pb, head, -1, err);
+	}
 	if (pa->chapter)
 		return playback_play_chapter(s->pb, pa->id, pa->chapter, err);
 	return playback_play(s->pb, pa->id, pa->at, err);

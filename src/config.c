@@ -16,7 +16,13 @@
 /* After the version: fetch.h defines a default of its own. */
 #include "fetch.h"
 
-enum opt_type { OPT_INT, OPT_STR, OPT_MPV };
+enum opt_type { OPT_INT, OPT_STR, OPT_MPV, OPT_ENUM };
+
+/* The names an OPT_ENUM setting takes, by value (its row's max is the
+ * index of its list here). */
+static const char *const *const enum_names[] = {
+	(const char *const[]){"queue", "podcast", "off", NULL}, /* continue */
+};
 
 /* One row per setting: the single source for parsing, defaults and docs. */
 struct option {
@@ -63,6 +69,9 @@ static const struct option options[] = {
 	 "percent of a wide screen for the episodes pane (details: the rest)"},
 	{"oldest_first", OPT_INT, OFF(oldest_first), 0, 1,
 	 "1: list a podcast's episodes oldest first (sort-order sets one podcast's own)"},
+	{"continue", OPT_ENUM, OFF(continue_mode), 0, 0,
+	 "what plays when an episode ends: queue (the front of the queue), podcast (the "
+	 "next newer episode of the same podcast) or off"},
 	{"mpv_option", OPT_MPV, 0, 0, 0, "extra libmpv option KEY=VALUE (repeatable)"},
 };
 #undef OFF
@@ -95,6 +104,9 @@ char *config_option_value(const config *c, size_t i)
 		const char *s = *(char *const *)(const void *)((const char *)c + o->offset);
 		return xstrdup(s ? s : "");
 	}
+	if (o->type == OPT_ENUM)
+		return xstrdup(enum_names[o->max][*(const int *)(const void *)((const char *)c +
+										  o->offset)]);
 	return xstrdup("");
 }
 
@@ -120,6 +132,7 @@ void config_defaults(config *c)
 	c->network_timeout = 10;
 	c->podcasts_width = 22;
 	c->episodes_width = 44;
+	c->continue_mode = CONTINUE_QUEUE;
 	c->keys = keymap_new();
 	theme_defaults(&c->colors);
 }
@@ -166,6 +179,21 @@ static char *set_int(config *c, const struct option *o, const char *value)
 	return NULL;
 }
 
+static char *set_enum(config *c, const struct option *o, const char *value)
+{
+	const char *const *names = enum_names[o->max];
+	for (int i = 0; names[i]; i++)
+		if (strcmp(names[i], value) == 0) {
+			*(int *)((char *)c + o->offset) = i;
+			return NULL;
+		}
+	sbuf b = SBUF_INIT;
+	sb_printf(&b, "%s: %s is not one of", o->name, value);
+	for (int i = 0; names[i]; i++)
+		sb_printf(&b, "%s %s", i ? "," : "", names[i]);
+	return sb_steal(&b);
+}
+
 char *config_set(config *c, const char *name, const char *value)
 {
 	for (size_t i = 0; i < NOPTIONS; i++) {
@@ -181,6 +209,8 @@ char *config_set(config *c, const char *name, const char *value)
 			*slot = xstrdup(value);
 			return NULL;
 		}
+		case OPT_ENUM:
+			return set_enum(c, o, value);
 		case OPT_MPV:
 			if (!strchr(value, '=') || value[0] == '=')
 				return xasprintf("%s: expected KEY=VALUE, got %s", name, value);

@@ -216,13 +216,27 @@ static const char *const migrations[] = {
 	"CREATE INDEX episode_in_progress ON episode (last_played DESC)"
 	"  WHERE position > 0 AND played = 0;"
 	"CREATE INDEX episode_last_played ON episode (last_played);",
+	/* 5 -> 6: the "up next" queue (db_queue.c). Positions are dense,
+	 * 1..N: the trigger closes the gap a removed row leaves, whoever
+	 * removes it (db_queue_remove, or the cascade when its episode leaves
+	 * the cache with its podcast). No UNIQUE on position: shifting a
+	 * range row by row would collide midway. */
+	"CREATE TABLE queue ("
+	"  episode_id INTEGER PRIMARY KEY REFERENCES episode(id) ON DELETE CASCADE,"
+	"  position INTEGER NOT NULL,"
+	"  added INTEGER NOT NULL"
+	");"
+	"CREATE INDEX queue_position ON queue(position);"
+	"CREATE TRIGGER queue_close_gap AFTER DELETE ON queue BEGIN"
+	"  UPDATE queue SET position = position - 1 WHERE position > old.position;"
+	" END;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 /* The migrations that (re)build the search index, which takes seconds on a
  * big cache: migration i brings the cache to version i + 1. */
-static const unsigned char migration_indexes[] = {0, 0, 1, 1, 0};
+static const unsigned char migration_indexes[] = {0, 0, 1, 1, 0, 0};
 _Static_assert(sizeof migration_indexes == NMIGRATIONS, "one flag per migration");
 
 /* Below this many episodes an index rebuild takes under a second. */

@@ -54,7 +54,7 @@ static const struct {
 #define NKEY_NAMES (sizeof key_names / sizeof key_names[0])
 
 static const char *const ctx_names[KCTX_COUNT] = {"common", "podcasts", "episodes", "details",
-						   "search"};
+						   "search", "queue"};
 
 /* The default bindings, as config lines would write them. Digits are not
  * here: they type a count (command.h). */
@@ -78,7 +78,9 @@ static const struct {
 	{"p", CMD_PREV_CHAPTER},  {"c", CMD_CHAPTER},       {"+", CMD_VOLUME_UP},
 	{"=", CMD_VOLUME_UP},     {"-", CMD_VOLUME_DOWN},   {"]", CMD_FASTER},
 	{"[", CMD_SLOWER},
-	{"C", CMD_CONTINUE},      {"P", CMD_GOTO_PLAYING},  {"o", CMD_SORT},
+	{"C", CMD_CONTINUE},      {"P", CMD_GOTO_PLAYING},  {"O", CMD_SORT},
+	{"Q", CMD_QUEUE},         {"e", CMD_QUEUE_ADD},     {"E", CMD_QUEUE_NEXT},
+	{"x", CMD_QUEUE_REMOVE},  {"K", CMD_QUEUE_UP},      {"J", CMD_QUEUE_DOWN},
 };
 
 const char *keymap_ctx_name(int ctx)

@@ -31,6 +31,8 @@ static const cli_command commands[] = {
 	{"chapters", cmd_chapters, "EPISODE [--json]", "an episode's chapters from every source"},
 	{"play", cmd_play, "EPISODE [--chapter N|--at T]", "play from the saved position, chapter N or T seconds"},
 	{"search", cmd_search, "QUERY... [--json]", "search titles, show notes, chapters (exit 1: no hit)"},
+	{"queue", cmd_queue, "[add|remove|move|clear]", "list or change the up-next queue"},
+	{"mark", cmd_mark, "EPISODE... played|unplayed", "mark played or unplayed (--podcast P: all)"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -48,6 +50,38 @@ static void usage(FILE *f)
 		   "config $XDG_CONFIG_HOME/podcue/config\n");
 }
 
+/* One global option at argv[*i] (with its value, *i then moves past it):
+ * 1 when it was one, 0 when it is not a global option, -1 after printing
+ * a usage error. */
+static int global_option(app *a, int argc, char **argv, int *i)
+{
+	const char *opt = argv[*i];
+	int known = !strcmp(opt, "--db") || !strcmp(opt, "--config") ||
+		    !strcmp(opt, "--mpv-option");
+	if (!known)
+		return 0;
+	if (*i + 1 >= argc) {
+		cli_error("%s needs a value", opt);
+		return -1;
+	}
+	const char *v = argv[++*i];
+	if (strcmp(opt, "--db") == 0) {
+		free(a->db_path);
+		a->db_path = xstrdup(v);
+	} else if (strcmp(opt, "--config") == 0) {
+		free(a->config_path);
+		a->config_path = xstrdup(v);
+		a->config_explicit = 1;
+	} else {
+		if (!strchr(v, '=') || v[0] == '=') {
+			cli_error("--mpv-option expects KEY=VALUE, got '%s'", v);
+			return -1;
+		}
+		config_add_mpv_option(&a->cfg, v);
+	}
+	return 1;
+}
+
 /* Consumes global options; returns the index of the command word, or -1
  * after printing a usage error. */
 static int parse_globals(app *a, int argc, char **argv)
@@ -63,30 +97,35 @@ static int parse_globals(app *a, int argc, char **argv)
 			printf("podcue %s\n", PODCUE_VERSION);
 			exit(EXIT_OK);
 		}
-		if (i + 1 >= argc) {
-			cli_error("%s needs a value", opt);
+		int rc = global_option(a, argc, argv, &i);
+		if (rc < 0)
 			return -1;
-		}
-		if (strcmp(opt, "--db") == 0) {
-			free(a->db_path);
-			a->db_path = xstrdup(argv[++i]);
-		} else if (strcmp(opt, "--config") == 0) {
-			free(a->config_path);
-			a->config_path = xstrdup(argv[++i]);
-			a->config_explicit = 1;
-		} else if (strcmp(opt, "--mpv-option") == 0) {
-			const char *kv = argv[++i];
-			if (!strchr(kv, '=') || kv[0] == '=') {
-				cli_error("--mpv-option expects KEY=VALUE, got '%s'", kv);
-				return -1;
-			}
-			config_add_mpv_option(&a->cfg, kv);
-		} else {
+		if (rc == 0) {
 			cli_error("unknown option %s", opt);
 			return -1;
 		}
 	}
 	return i;
+}
+
+/* Global options may also follow the command among its own arguments
+ * (`podcue play 12 --chapter 3 --mpv-option ao=null`): they are applied
+ * and taken out, so each command sees only its own; "--" ends them.
+ * Returns the new argc, or -1 after a usage error. */
+static int take_trailing_globals(app *a, int argc, char **argv)
+{
+	int out = 1, i = 1;
+	for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		int rc = global_option(a, argc, argv, &i);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			argv[out++] = argv[i];
+	}
+	for (; i < argc; i++)
+		argv[out++] = argv[i];
+	argv[out] = NULL;
+	return out;
 }
 
 static int load_config(app *a)
@@ -131,8 +170,12 @@ int main(int argc, char **argv)
 	db_set_migrate_notice(migrate_notice);
 	app a = {0};
 	int cmd = parse_globals(&a, argc, argv);
-	if (cmd < 0) {
+	int cargc = cmd >= 0 && cmd < argc ? take_trailing_globals(&a, argc - cmd, argv + cmd) : 0;
+	if (cmd < 0 || cargc < 0) {
 		usage(stderr);
+		config_free(&a.cfg);
+		free(a.db_path);
+		free(a.config_path);
 		return EXIT_USAGE;
 	}
 	if (!a.db_path)
@@ -148,7 +191,7 @@ int main(int argc, char **argv)
 			if (strcmp(commands[i].name, argv[cmd]) == 0)
 				c = &commands[i];
 		if (c) {
-			rc = c->run(&a, argc - cmd, argv + cmd);
+			rc = c->run(&a, cargc, argv + cmd);
 		} else if (strcmp(argv[cmd], "help") == 0) {
 			usage(stdout);
 			rc = EXIT_OK;

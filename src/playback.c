@@ -46,6 +46,7 @@ struct playback {
 	int64_t last_save_ms;
 	double saved_pos;       /* last position written, -1 none */
 	char *error;            /* sanitized, or NULL */
+	int64_t finished;       /* episode last played to its end, 0 none */
 };
 
 playback *playback_new(db *d, const config *c, player *p)
@@ -223,6 +224,7 @@ int playback_play(playback *pb, int64_t episode_id, double at, char **err)
 	playback_stop(pb); /* a switch saves what played */
 	free(pb->error);
 	pb->error = NULL;
+	pb->finished = 0;
 	db_episode e;
 	int rc = db_episode_get(pb->d, episode_id, &e);
 	if (rc != 0) {
@@ -395,9 +397,14 @@ static int on_ended(playback *pb)
 		ptime_clock(d, end, sizeof end);
 		set_error(pb, "the stream ended early, at %s of %s", at, end);
 		save(pb);
-	} else if (!pb->played) {
-		set_played(pb, 1);
-		changed = 1;
+	} else {
+		if (!pb->played) {
+			set_played(pb, 1);
+			changed = 1;
+		}
+		/* Played to the end: it leaves the queue (if it was queued). */
+		changed |= db_queue_remove(pb->d, &pb->episode, 1, NULL) == 0;
+		pb->finished = pb->episode;
 	}
 	forget_episode(pb);
 	return changed;
@@ -550,6 +557,11 @@ int playback_command(playback *pb, int cmd, int count, char **msg)
 }
 
 /* ---- accessors and display ---- */
+
+int64_t playback_finished(const playback *pb)
+{
+	return pb->finished;
+}
 
 int64_t playback_episode(const playback *pb)
 {

@@ -27,6 +27,7 @@
 #include "paths.h"
 #include "text.h"
 #include "ui_int.h"
+#include "upnext.h"
 #include "util.h"
 
 
@@ -34,6 +35,7 @@ const pane_ops *const ui_panes[PANE_COUNT] = {
 	[PANE_PODCASTS] = &pane_podcasts,
 	[PANE_EPISODES] = &pane_episodes,
 	[PANE_DETAILS] = &pane_details,
+	[PANE_QUEUE] = &pane_queue,
 };
 
 void ui_message(ui *u, int error, const char *fmt, ...)
@@ -113,6 +115,11 @@ void ui_focus(ui *u, int pane)
 		return;
 	if (pane == PANE_EPISODES && u->src == SRC_PODCAST && !u->ep_podcast)
 		ui_show_podcast(u);
+	if (pane == PANE_QUEUE && u->focus != PANE_QUEUE) { /* opens on what plays next */
+		u->queue_back = u->focus;
+		u->pos[PANE_QUEUE] = (list_pos){0, 0};
+		view_queue_changed(u);
+	}
 	u->focus = pane;
 }
 
@@ -133,6 +140,8 @@ void ui_play(ui *u, int64_t ep, double at, int chap)
 
 static int64_t selected_episode(ui *u)
 {
+	if (u->focus == PANE_QUEUE)
+		return view_queue_selected(u);
 	if (u->focus == PANE_DETAILS && u->det_episode)
 		return u->det_episode;
 	return u->focus == PANE_PODCASTS ? 0 : view_selected_episode(u);
@@ -154,6 +163,74 @@ static void toggle_played(ui *u)
 	view_load_podcasts(u);
 	view_reload_episodes(u);
 	view_update_details(u, 1);
+}
+
+/* ---- the queue ---------------------------------------------------------- */
+
+static void toggle_queue(ui *u)
+{
+	ui_focus(u, u->focus == PANE_QUEUE ? u->queue_back : PANE_QUEUE);
+}
+
+/* queue-add (at the end) and queue-next (at the front). */
+static void queue_selected(ui *u, int front)
+{
+	int64_t ep = selected_episode(u);
+	size_t n = 0;
+	if (!ep) {
+		ui_message(u, 1, "no episode selected");
+	} else if (db_queue_add(u->d, &ep, 1, front, NULL) != 0 ||
+		   db_queue_count(u->d, &n) != 0) {
+		ui_message(u, 1, "cannot change the queue: %s", db_errmsg(u->d));
+	} else {
+		ui_message(u, 0, "%s (%zu in the queue)", front ? "plays next" : "queued", n);
+		u->queue_select = u->focus == PANE_QUEUE ? ep : 0; /* the selection follows */
+	}
+	view_queue_changed(u);
+}
+
+static void unqueue_selected(ui *u)
+{
+	int64_t ep = selected_episode(u);
+	int rc = ep ? db_queue_remove(u->d, &ep, 1, NULL) : 1;
+	if (!ep)
+		ui_message(u, 1, "no episode selected");
+	else if (rc > 0)
+		ui_message(u, 1, "that episode is not in the queue");
+	else if (rc < 0)
+		ui_message(u, 1, "cannot change the queue: %s", db_errmsg(u->d));
+	else
+		ui_message(u, 0, "taken out of the queue");
+	view_queue_changed(u);
+}
+
+/* queue-up / queue-down: moves the selected queue entry by delta places
+ * (clamped to the ends); the selection moves with it. */
+static void queue_shift(ui *u, long delta)
+{
+	if (u->focus != PANE_QUEUE) {
+		ui_message(u, 1, "queue-up and queue-down work in the queue view (queue)");
+		return;
+	}
+	int64_t ep = view_queue_selected(u);
+	if (!ep)
+		return;
+	long to = (long)u->pos[PANE_QUEUE].sel + 1 + delta;
+	to = to < 1 ? 1 : to > (long)u->nqueue ? (long)u->nqueue : to;
+	if (db_queue_move(u->d, ep, to) != 0)
+		ui_message(u, 1, "cannot change the queue: %s", db_errmsg(u->d));
+	u->queue_select = ep; /* the selection follows it */
+	view_queue_changed(u);
+}
+
+/* An episode played to its end (playback marked it played and took it
+ * out of the queue): what the continue setting says plays next. */
+static void continue_playing(ui *u)
+{
+	view_queue_changed(u);
+	int64_t next = upnext_after(u->d, u->cfg->continue_mode, playback_finished(u->pb));
+	if (next)
+		ui_play(u, next, -1, 0);
 }
 
 /* Playback commands; with nothing playing, seeks move between panes. */
@@ -392,6 +469,12 @@ static void run_command(ui *u, int cmd, int count, const char *arg)
 		view_reload_episodes(u);
 		break;
 	case CMD_PLAYED: toggle_played(u); break;
+	case CMD_QUEUE: toggle_queue(u); break;
+	case CMD_QUEUE_ADD: queue_selected(u, 0); break;
+	case CMD_QUEUE_NEXT: queue_selected(u, 1); break;
+	case CMD_QUEUE_REMOVE: unqueue_selected(u); break;
+	case CMD_QUEUE_UP: queue_shift(u, -(count > 0 ? count : 1)); break;
+	case CMD_QUEUE_DOWN: queue_shift(u, count > 0 ? count : 1); break;
 	case CMD_REFRESH:
 		submit(u, WORK_REFRESH, 0, NULL);
 		break;
@@ -445,7 +528,9 @@ static void on_key(ui *u, int key)
 	}
 	int count = key_count_take(&u->count);
 	if (key == 27) {
-		if (u->src != SRC_PODCAST) /* search, newest, continue */
+		if (u->focus == PANE_QUEUE)
+			toggle_queue(u);
+		else if (u->src != SRC_PODCAST) /* search, newest, continue */
 			ui_show_podcast(u);
 		return;
 	}
@@ -485,10 +570,13 @@ static int player_events(ui *u)
 		const char *e = playback_error(u->pb);
 		ui_message(u, 1, "%s", e ? e : "playback failed");
 	}
+	if ((ev & PLAYER_EV_ENDED) && !playing(u) && playback_finished(u->pb))
+		continue_playing(u);
 	if (changed) {
 		view_load_podcasts(u);
 		view_reload_episodes(u);
 		view_update_details(u, 1);
+		view_queue_changed(u);
 	}
 	/* time-pos arrives ~15 times a second; the screen shows whole
 	 * seconds, so a position update alone redraws once a second. */
@@ -519,6 +607,7 @@ static void worker_events(ui *u)
 		}
 		view_reload_episodes(u);
 		view_update_details(u, 1);
+		view_queue_changed(u); /* a removed podcast's episodes left it */
 	}
 }
 

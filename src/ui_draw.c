@@ -115,11 +115,15 @@ static void place_panes(ui *u)
 	memset(u->visible, 0, sizeof u->visible);
 	int c = u->cols;
 	int first = u->focus, last = u->focus;
-	if (c >= 100) {
+	/* The panes side by side; the queue view is always alone. */
+	const int side = PANE_QUEUE;
+	if (u->focus == PANE_QUEUE) {
+		/* first == last: alone, the whole width */
+	} else if (c >= 100) {
 		first = 0;
-		last = PANE_COUNT - 1;
-	} else if (c >= 60 && PANE_COUNT > 1) {
-		first = u->focus < PANE_COUNT - 1 ? u->focus : PANE_COUNT - 2;
+		last = side - 1;
+	} else if (c >= 60 && side > 1) {
+		first = u->focus < side - 1 ? u->focus : side - 2;
 		last = first + 1;
 	}
 	/* Shares of the whole screen (the last pane: the rest), then of the
@@ -263,7 +267,9 @@ static void draw_bottom(ui *u)
 		draw_text(y, 0, u->cols, " No podcasts yet: press a to add a feed URL or file "
 					 "(? help, q quit)", THEME_NORMAL);
 	else
-		draw_text(y, 0, u->cols, " ? help  / search  Enter play  N newest  r refresh  q quit",
+		draw_text(y, 0, u->cols,
+			  " ? help  / search  Enter play  e queue  Q up next  N newest  r refresh"
+			  "  q quit",
 			  THEME_PLAYED);
 }
 

@@ -30,7 +30,8 @@
 #include "prompt.h"
 #include "worker.h"
 
-enum { PANE_PODCASTS, PANE_EPISODES, PANE_DETAILS, PANE_COUNT };
+/* The queue view comes last: it is laid out alone, over the whole width. */
+enum { PANE_PODCASTS, PANE_EPISODES, PANE_DETAILS, PANE_QUEUE, PANE_COUNT };
 /* What the episodes pane lists. */
 enum { SRC_PODCAST, SRC_NEWEST, SRC_SEARCH, SRC_CONTINUE };
 enum { PROMPT_NONE, PROMPT_COMMAND, PROMPT_SEARCH, PROMPT_ADD, PROMPT_CONFIRM_REMOVE };
@@ -69,7 +70,7 @@ typedef struct pane_ops {
 	void (*done)(ui *u);             /* frees the pane's rows. Optional. */
 } pane_ops;
 
-extern const pane_ops pane_podcasts, pane_episodes, pane_details;
+extern const pane_ops pane_podcasts, pane_episodes, pane_details, pane_queue;
 /* The registry: pane number -> ops (ui.c). */
 extern const pane_ops *const ui_panes[PANE_COUNT];
 
@@ -121,6 +122,13 @@ struct ui {
 	chapter_list det_chapters; /* visible merged chapters */
 	detail_line *lines;
 	size_t nlines;
+
+	/* the queue view (small: loaded whole when stale) */
+	db_queue_entry *queue;
+	size_t nqueue;
+	int queue_stale;
+	int64_t queue_select; /* episode to select once reloaded, 0 = keep the selected one */
+	int queue_back;     /* the pane focused before the queue view opened */
 
 	/* prompt and messages */
 	int prompt;         /* PROMPT_* */
@@ -174,6 +182,11 @@ void listen_toggle_sort(ui *u);
 /* pane_details.c: rebuilds the details pane for the current selection and
  * width (force: even when neither changed, after the cache changed). */
 void view_update_details(ui *u, int force);
+
+/* pane_queue.c: the queue changed (reloaded before the next draw); the
+ * episode selected in the queue view, 0 when none. */
+void view_queue_changed(ui *u);
+int64_t view_queue_selected(ui *u);
 
 /* help.c: the help screen's lines (caller frees each and both arrays). */
 void help_lines(ui *u, char ***lines, int **elems, size_t *n);

@@ -165,9 +165,10 @@ static void config_example(const config *c)
 		free(v);
 	}
 	printf("\n# --- keys: bind PANE KEY COMMAND -----------------------------------------\n"
-	       "# PANE is common, podcasts, episodes, details or search (a pane's own\n"
-	       "# binding wins over common; search is the episodes pane while it lists\n"
-	       "# search results, and wins over episodes there); COMMAND 'none' unbinds.\n"
+	       "# PANE is common, podcasts, episodes, details, search or queue (a pane's\n"
+	       "# own binding wins over common; search is the episodes pane while it\n"
+	       "# lists search results, and wins over episodes there; queue is the queue\n"
+	       "# view); COMMAND 'none' unbinds.\n"
 	       "# Digits type a count.\n");
 	for (int cmd = 0; cmd < CMD_COUNT; cmd++) {
 		int keys[8];

@@ -163,7 +163,7 @@ tui_keys N
 tui_check_selected "after the newest list, the cursor is back where it was" "$LONG"
 
 # ---- a podcast's own order -----------------------------------------------
-tui_keys o
+tui_keys O
 tui_check "o lists the podcast oldest first" "Alpha (3, oldest first)"
 tui_check_line "the oldest episode comes first" 2 "│  2025-05-12  A very long|│● 2025-05-12  A very long"
 tui_keys j

@@ -1,0 +1,22 @@
+/*
+ * upnext.h - what plays after an episode ends: the rule of the `continue`
+ * setting (config.h), shared by the TUI and `podcue play --queue`.
+ *
+ * An episode that played to its end has already been marked played and
+ * taken out of the queue by playback (playback_finished), so "the front
+ * of the queue" is what comes after it. Reads the cache only; runs on the
+ * caller's thread.
+ */
+#ifndef PODCUE_UPNEXT_H
+#define PODCUE_UPNEXT_H
+
+#include <stdint.h>
+
+#include "db.h"
+
+/* The episode to play after `ended` under mode (CONTINUE_*): the front of
+ * the queue, the next newer episode of ended's podcast, or none. 0 when
+ * nothing follows (or the cache cannot be read: logged). */
+int64_t upnext_after(db *d, int mode, int64_t ended);
+
+#endif
