@@ -126,12 +126,14 @@ static void place_panes(ui *u)
 		first = u->focus < side - 1 ? u->focus : side - 2;
 		last = first + 1;
 	}
-	/* Shares of the whole screen (the last pane: the rest), then of the
-	 * visible panes' part of it. */
+	/* Shares of the whole screen (the last side-by-side pane: the rest; a
+	 * pane shown alone: all of it), then of the visible panes' part. */
 	int share[PANE_COUNT], left = 100;
-	for (int p = 0; p < PANE_COUNT - 1; p++)
+	for (int p = 0; p < side - 1; p++)
 		left -= share[p] = pane_pct(u, p);
-	share[PANE_COUNT - 1] = left > 10 ? left : 10;
+	share[side - 1] = left > 10 ? left : 10;
+	for (int p = side; p < PANE_COUNT; p++)
+		share[p] = 100;
 	int n = last - first + 1, pct[PANE_COUNT], want[PANE_COUNT], w[PANE_COUNT], sum = 0;
 	for (int p = first; p <= last; p++)
 		sum += share[p];

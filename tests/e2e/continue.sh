@@ -193,8 +193,8 @@ fi
 tui_keys h j
 tui_check "oldest_first orders a podcast without an order of its own" "Beta (2, oldest first)"
 tui_check_line "oldest first: Beta first on top" 2 "│  2025-05-10  Beta first"
-tui_keys Enter o
-tui_check "o flips it back for this podcast" "newest first"
+tui_keys Enter O
+tui_check "O flips it back for this podcast" "newest first"
 tui_check_line "newest first: Beta second on top" 2 "│● 2025-05-11  Beta second"
 tui_keys q
 tui_stop

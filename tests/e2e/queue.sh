@@ -178,6 +178,9 @@ if ! have_tmux; then
 	finish
 fi
 pc mark --podcast "$(sq "SELECT id FROM podcast WHERE title = 'Queue Show'")" unplayed >/dev/null
+# Nothing in progress and nothing played yet: the interface opens on the
+# podcast list (not in Continue, not on the last played episode).
+sq "UPDATE episode SET position = NULL, last_played = NULL" >/dev/null
 
 tui_start 120 24 --mpv-option ao=null
 tui_check_still "the interface starts" "Podcasts (2)"

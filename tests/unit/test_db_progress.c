@@ -289,7 +289,7 @@ static void test_migrate_keeps_positions(void **state)
 	int64_t a = 1;
 	db_close(d);
 	d = open_db(path);
-	assert_int_equal(db_schema_version(d), 5);
+	assert_int_equal(db_schema_version(d), DB_SCHEMA_VERSION);
 	int64_t a0 = ep(d, a, 2), a2 = ep(d, a, 0), last;
 	db_episode *v;
 	size_t n;

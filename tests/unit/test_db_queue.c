@@ -3,7 +3,7 @@
  * at the end and at the front, moving, removing, clearing, positions that
  * stay dense 1..N through every change (including an episode leaving the
  * cache with its podcast), bad arguments that change nothing, the queue
- * surviving a reopen and the migration from version 4; the next newer
+ * surviving a reopen and the migration from version 5; the next newer
  * episode of a podcast, and marking a whole podcast played.
  */
 #include "testutil.h"
@@ -207,20 +207,21 @@ static void test_cascade_and_reopen(void **state)
 	rm_db(path);
 }
 
-/* A version 4 cache gains the empty queue and keeps its episodes. */
-static void test_migrates_from_v4(void **state)
+/* A version 5 cache (before the queue) gains the empty queue and keeps
+ * its episodes. */
+static void test_migrates_from_v5(void **state)
 {
 	(void)state;
 	char *path = tmp_db();
 	db *d;
 	char *err = NULL;
-	assert_int_equal(dbi_open_at_version(path, 4, &d, &err), 0);
-	assert_int_equal(db_schema_version(d), 4);
+	assert_int_equal(dbi_open_at_version(path, 5, &d, &err), 0);
+	assert_int_equal(db_schema_version(d), 5);
 	int64_t e[2];
 	add_podcast(d, "https://a.example/feed", 2, e);
 	db_close(d);
 	assert_int_equal(db_open(path, &d, &err), 0);
-	assert_int_equal(db_schema_version(d), 5);
+	assert_int_equal(db_schema_version(d), 6);
 	assert_queue(d, NULL, 0);
 	assert_int_equal(db_queue_add(d, e, 2, 0, NULL), 0);
 	assert_queue(d, e, 2);
@@ -294,7 +295,7 @@ int main(void)
 		cmocka_unit_test(test_add_front_move_remove),
 		cmocka_unit_test(test_bad_arguments_change_nothing),
 		cmocka_unit_test(test_cascade_and_reopen),
-		cmocka_unit_test(test_migrates_from_v4),
+		cmocka_unit_test(test_migrates_from_v5),
 		cmocka_unit_test(test_next_newer),
 		cmocka_unit_test(test_podcast_set_played),
 	};
