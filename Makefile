@@ -35,6 +35,16 @@ PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(filter-out mpv,$(PKGS)) 2>/dev/null)
 LDLIBS   += $(PKG_LIBS) -lm -lpthread -ldl
 
+# MPRIS (media keys, desktop now-playing widgets) over sd-bus from
+# libsystemd (src/mpris.c). Without libsystemd's headers podcue builds
+# without it; MPRIS=0 leaves it out on purpose.
+MPRIS ?= $(shell $(PKG_CONFIG) --exists libsystemd 2>/dev/null && echo 1 || echo 0)
+ifeq ($(MPRIS),1)
+CPPFLAGS += -DPODCUE_MPRIS
+PKG_CFLAGS += $(shell $(PKG_CONFIG) --cflags libsystemd)
+LDLIBS   += $(shell $(PKG_CONFIG) --libs libsystemd)
+endif
+
 ifeq ($(SAN),1)
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined

@@ -19,6 +19,8 @@
 #include "keys.h"
 #include "theme.h"
 
+enum { MEDIA_KEYS_CHAPTER, MEDIA_KEYS_EPISODE };
+
 typedef struct config {
 	int jobs;              /* feeds refreshed at once */
 	int per_host;          /* connections per host */
@@ -38,6 +40,11 @@ typedef struct config {
 	int volume_step;       /* percent */
 	int speed_step;        /* percent of normal speed */
 	int network_timeout;   /* seconds libmpv waits on a stalled stream */
+	/* desktop */
+	int mpris;             /* 1: media keys and now-playing over D-Bus (mpris.h) */
+	int media_keys_next;   /* MEDIA_KEYS_*: what MPRIS Next/Previous move between */
+	int mouse;             /* 1: clicks and the wheel work in the TUI */
+	int osc52;             /* 1: copy-link copies through the terminal (OSC 52) */
 	char **mpv_options;    /* "key=value" strings */
 	size_t nmpv_options;
 	keymap *keys;          /* default bindings plus the file's bind lines */

@@ -64,6 +64,13 @@ int playback_command(playback *pb, int cmd, int count, char **msg);
  * on `1` with 27. 0 for count <= 0. */
 int playback_count_ready(const playback *pb, int count);
 
+/* THE QUEUE HOOK for "next episode": plays the next (dir 1) or previous
+ * (dir -1) episode of the queue, or with dry_run only answers whether it
+ * could. Returns 1 when it did (could), else 0. There is no queue yet, so
+ * today it does nothing and answers 0; MPRIS Next/Previous (mpris.h) call
+ * it for episodes without chapters and with media_keys_next = episode. */
+int playback_next_episode(playback *pb, int dir, int dry_run);
+
 /* Saves the position and stops. */
 void playback_stop(playback *pb);
 
@@ -74,6 +81,10 @@ int64_t playback_episode(const playback *pb);
 const chapter_list *playback_chapters(const playback *pb);
 int playback_chapter_index(const playback *pb);
 const char *playback_title(const playback *pb); /* episode title, sanitized, or NULL */
+/* Where the episode playing is and how long it is, in seconds (the file's
+ * duration once known, else the feed's); -1 when unknown or idle. */
+double playback_position(const playback *pb);
+double playback_duration(const playback *pb);
 
 /* The now-playing line, fitted to cols display columns:
  * "▶ 2:05 / 48:53  1.0x  vol 100  ch 3/27 · Why Chroma has one API", with

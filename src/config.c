@@ -16,7 +16,8 @@
 /* After the version: fetch.h defines a default of its own. */
 #include "fetch.h"
 
-enum opt_type { OPT_INT, OPT_STR, OPT_MPV };
+/* OPT_CHOICE: an int holding the index of its value in choices. */
+enum opt_type { OPT_INT, OPT_STR, OPT_MPV, OPT_CHOICE };
 
 /* One row per setting: the single source for parsing, defaults and docs. */
 struct option {
@@ -26,6 +27,40 @@ struct option {
 	int min, max;
 	const char *help;
 };
+
+/* The values of each OPT_CHOICE setting, "a|b" in index order. */
+static const struct {
+	const char *name, *choices;
+} option_choices[] = {
+	{"media_keys_next", "chapter|episode"},
+};
+
+static const char *choices_of(const char *name)
+{
+	for (size_t i = 0; i < sizeof option_choices / sizeof *option_choices; i++)
+		if (strcmp(option_choices[i].name, name) == 0)
+			return option_choices[i].choices;
+	return "";
+}
+
+/* The index of value among the '|'-separated choices, or -1. With value
+ * NULL, the start of choice index into *at and its length. */
+static int choice_find(const char *choices, const char *value, int index, const char **at)
+{
+	size_t n = value ? strlen(value) : 0;
+	int i = 0;
+	for (const char *p = choices; *p; i++) {
+		size_t len = strcspn(p, "|");
+		if (value ? len == n && strncmp(p, value, n) == 0 : i == index) {
+			if (at)
+				*at = p;
+			return value ? i : (int)len;
+		}
+		p += len + (p[len] == '|');
+	}
+	return -1;
+}
+
 
 #define OFF(f) offsetof(config, f)
 static const struct option options[] = {
@@ -57,6 +92,14 @@ static const struct option options[] = {
 	 "percent of normal speed faster/slower change"},
 	{"network_timeout", OPT_INT, OFF(network_timeout), 1, 600,
 	 "seconds a stream may stall before playback gives up"},
+	{"mpris", OPT_INT, OFF(mpris), 0, 1,
+	 "1: media keys and desktop now-playing widgets (MPRIS over D-Bus); 0: off"},
+	{"media_keys_next", OPT_CHOICE, OFF(media_keys_next), 0, 0,
+	 "what the Next/Previous media keys move between: chapter or episode"},
+	{"mouse", OPT_INT, OFF(mouse), 0, 1,
+	 "1: click selects, double click opens, the wheel scrolls, timeline clicks seek; 0: off"},
+	{"osc52", OPT_INT, OFF(osc52), 0, 1,
+	 "1: copy-link copies to the clipboard through the terminal (OSC 52); 0: off"},
 	{"mpv_option", OPT_MPV, 0, 0, 0, "extra libmpv option KEY=VALUE (repeatable)"},
 };
 #undef OFF
@@ -85,6 +128,12 @@ char *config_option_value(const config *c, size_t i)
 	const struct option *o = &options[i];
 	if (o->type == OPT_INT)
 		return xasprintf("%d", *(const int *)(const void *)((const char *)c + o->offset));
+	if (o->type == OPT_CHOICE) {
+		const char *at = "";
+		int len = choice_find(choices_of(o->name), NULL,
+				      *(const int *)(const void *)((const char *)c + o->offset), &at);
+		return xstrndup(at, len > 0 ? (size_t)len : 0);
+	}
 	if (o->type == OPT_STR) {
 		const char *s = *(char *const *)(const void *)((const char *)c + o->offset);
 		return xstrdup(s ? s : "");
@@ -112,6 +161,10 @@ void config_defaults(config *c)
 	c->volume_step = 5;
 	c->speed_step = 10;
 	c->network_timeout = 10;
+	c->mpris = 1;
+	c->media_keys_next = MEDIA_KEYS_CHAPTER;
+	c->mouse = 1;
+	c->osc52 = 1;
 	c->keys = keymap_new();
 	theme_defaults(&c->colors);
 }
@@ -150,6 +203,10 @@ static char *set_int(config *c, const struct option *o, const char *value)
 	char *end;
 	errno = 0;
 	long v = strtol(value, &end, 10);
+	if (o->min == 0 && o->max == 1 && (!strcmp(value, "on") || !strcmp(value, "off"))) {
+		*(int *)((char *)c + o->offset) = value[1] == 'n';
+		return NULL;
+	}
 	if (errno || end == value || *end)
 		return xasprintf("%s: not a number: %s", o->name, value);
 	if (v < o->min || v > o->max)
@@ -171,6 +228,13 @@ char *config_set(config *c, const char *name, const char *value)
 			char **slot = (char **)(void *)((char *)c + o->offset);
 			free(*slot);
 			*slot = xstrdup(value);
+			return NULL;
+		}
+		case OPT_CHOICE: {
+			int ci = choice_find(choices_of(o->name), value, 0, NULL);
+			if (ci < 0)
+				return xasprintf("%s: expected %s, got %s", o->name, choices_of(o->name), value);
+			*(int *)((char *)c + o->offset) = ci;
 			return NULL;
 		}
 		case OPT_MPV:

@@ -549,6 +549,14 @@ int playback_command(playback *pb, int cmd, int count, char **msg)
 	return -1;
 }
 
+int playback_next_episode(playback *pb, int dir, int dry_run)
+{
+	(void)pb;
+	(void)dir;
+	(void)dry_run;
+	return 0; /* no queue yet: the queue's "next episode" goes here */
+}
+
 /* ---- accessors and display ---- */
 
 int64_t playback_episode(const playback *pb)
@@ -564,6 +572,16 @@ const chapter_list *playback_chapters(const playback *pb)
 const char *playback_title(const playback *pb)
 {
 	return pb->episode ? pb->title : NULL;
+}
+
+double playback_position(const playback *pb)
+{
+	return pb->episode ? position(pb) : -1;
+}
+
+double playback_duration(const playback *pb)
+{
+	return pb->episode ? duration(pb) : -1;
 }
 
 const char *playback_error(const playback *pb)

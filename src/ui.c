@@ -24,6 +24,7 @@
 #include "frontend.h"
 #include "keys.h"
 #include "log.h"
+#include "mpris.h"
 #include "paths.h"
 #include "text.h"
 #include "ui_int.h"
@@ -467,9 +468,10 @@ static void read_keys(ui *u)
 
 /* ---- events from the player and the worker ----------------------------- */
 
-static int player_events(ui *u)
+static int player_events(ui *u, unsigned *evp)
 {
 	unsigned ev = player_process(u->pl);
+	*evp = ev;
 	int changed = playback_handle(u->pb, ev);
 	if (ev & PLAYER_EV_ERROR) {
 		const char *e = playback_error(u->pb);
@@ -555,7 +557,8 @@ static void signals(ui *u)
 
 static int poll_timeout(const ui *u)
 {
-	return key_count_wait(&u->count, now_ms());
+	int t = key_count_wait(&u->count, now_ms()), m = mpris_timeout(u->mp);
+	return t < 0 || (m >= 0 && m < t) ? m : t;
 }
 
 static void count_timeout(ui *u)
@@ -582,13 +585,14 @@ static void frame(ui *u)
 static void loop(ui *u)
 {
 	while (!u->quit) {
-		struct pollfd fds[4] = {
+		struct pollfd fds[5] = {
 			{STDIN_FILENO, POLLIN, 0},
 			{u->sig_fd, POLLIN, 0},
 			{u->wk ? worker_fd(u->wk) : -1, POLLIN, 0},
 			{u->pl ? player_fd(u->pl) : -1, POLLIN, 0},
+			{mpris_fd(u->mp), mpris_events(u->mp), 0},
 		};
-		int rc = poll(fds, 4, poll_timeout(u));
+		int rc = poll(fds, 5, poll_timeout(u));
 		if (rc < 0 && errno != EINTR)
 			break;
 		int redraw = 1;
@@ -605,8 +609,12 @@ static void loop(ui *u)
 			read_keys(u);
 		if (rc > 0 && fds[2].revents)
 			worker_events(u);
+		unsigned ev = 0;
 		if (rc > 0 && fds[3].revents && u->pl)
-			redraw = player_events(u);
+			redraw = player_events(u, &ev);
+		if (mpris_process(u->mp))
+			redraw = 1;
+		mpris_update(u->mp, ev);
 		if (redraw && !u->quit)
 			frame(u);
 	}
@@ -633,6 +641,29 @@ static void config_warnings(ui *u, const char *warnings)
 		ui_message(u, 1, "%.*s", first, warnings);
 }
 
+/* ---- MPRIS: the bus runs the same commands as the keys ---- */
+
+static playback *host_playback(void *ctx)
+{
+	return ((ui *)ctx)->pb;
+}
+
+static player *host_player(void *ctx)
+{
+	return ((ui *)ctx)->pl;
+}
+
+static void host_command(void *ctx, int cmd)
+{
+	run_command(ctx, cmd, 0, NULL);
+}
+
+static void start_mpris(ui *u)
+{
+	mpris_host h = {u, host_playback, host_player, host_command, 1};
+	u->mp = mpris_open(&h, u->cfg, u->d);
+}
+
 static void first_screen(ui *u)
 {
 	view_load_podcasts(u);
@@ -644,6 +675,7 @@ static void first_screen(ui *u)
 
 static void shutdown_ui(ui *u)
 {
+	mpris_close(u->mp);
 	if (u->pb)
 		playback_free(u->pb); /* saves the position */
 	if (u->pl)
@@ -687,6 +719,7 @@ int ui_run(app *a)
 			free(err);
 		}
 		view_update_details(&u, 1); /* now the worker can fetch its chapters */
+		start_mpris(&u);
 		frame(&u);
 		loop(&u);
 	}

@@ -123,6 +123,7 @@ struct ui {
 	long drawn_sec;     /* playback second last drawn */
 	worker *wk;
 	int sig_fd;         /* the signal self-pipe (frontend.h) */
+	struct mpris *mp;   /* MPRIS on the session bus, NULL when off (mpris.h) */
 	int quit;
 };
 
