@@ -77,7 +77,7 @@ static const struct {
 	{"S-Right", CMD_SEEK_FORWARD_BIG}, {"n", CMD_NEXT_CHAPTER},
 	{"p", CMD_PREV_CHAPTER},  {"c", CMD_CHAPTER},       {"+", CMD_VOLUME_UP},
 	{"=", CMD_VOLUME_UP},     {"-", CMD_VOLUME_DOWN},   {"]", CMD_FASTER},
-	{"[", CMD_SLOWER},
+	{"[", CMD_SLOWER},        {"o", CMD_OPEN_LINK},     {"y", CMD_COPY_LINK},
 };
 
 const char *keymap_ctx_name(int ctx)

@@ -23,6 +23,7 @@
 #include "command.h"
 #include "frontend.h"
 #include "keys.h"
+#include "links.h"
 #include "log.h"
 #include "mpris.h"
 #include "paths.h"
@@ -279,6 +280,12 @@ static void submit_prompt(ui *u)
 		}
 	} else if (kind == PROMPT_COMMAND) {
 		run_line(u, text);
+	} else if (kind == PROMPT_LINK && !str_blank(text)) {
+		int n = atoi(text);
+		if (n > 0)
+			ui_open_link(u, n);
+		else
+			ui_message(u, 1, "not a link number: %s", text);
 	}
 	free(text);
 }
@@ -398,6 +405,8 @@ static void run_command(ui *u, int cmd, int count, const char *arg)
 		break;
 	}
 	case CMD_REDRAW: clearok(curscr, TRUE); break;
+	case CMD_OPEN_LINK: ui_open_link(u, count); break;
+	case CMD_COPY_LINK: ui_copy_link(u, count); break;
 	default:
 		if (cmd_table[cmd].flags & CMDF_PLAYBACK)
 			playback_cmd(u, cmd, count);
@@ -615,6 +624,7 @@ static void loop(ui *u)
 		if (mpris_process(u->mp))
 			redraw = 1;
 		mpris_update(u->mp, ev);
+		links_reap();
 		if (redraw && !u->quit)
 			frame(u);
 	}

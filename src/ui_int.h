@@ -33,7 +33,8 @@
 enum { PANE_PODCASTS, PANE_EPISODES, PANE_DETAILS, PANE_COUNT };
 /* What the episodes pane lists. */
 enum { SRC_PODCAST, SRC_NEWEST, SRC_SEARCH };
-enum { PROMPT_NONE, PROMPT_COMMAND, PROMPT_SEARCH, PROMPT_ADD, PROMPT_CONFIRM_REMOVE };
+enum { PROMPT_NONE, PROMPT_COMMAND, PROMPT_SEARCH, PROMPT_ADD, PROMPT_CONFIRM_REMOVE,
+       PROMPT_LINK };
 
 typedef struct list_pos {
 	size_t sel, top;
@@ -44,6 +45,7 @@ typedef struct detail_line {
 	char *text;  /* sanitized */
 	int elem;    /* theme element */
 	int chapter; /* visible chapter number (1-based) on a chapter line, else 0 */
+	int link;    /* link number (1-based) on a link line, else 0 */
 } detail_line;
 
 typedef struct ui ui;
@@ -143,6 +145,12 @@ void view_search(ui *u, const char *query);
 /* pane_details.c: rebuilds the details pane for the current selection and
  * width (force: even when neither changed, after the cache changed). */
 void view_update_details(ui *u, int force);
+
+/* ui_links.c: link n (1-based) of the episode in the details pane opened
+ * or copied; n <= 0: the link line selected in the details pane, else
+ * (open) a prompt for the number. */
+void ui_open_link(ui *u, int n);
+void ui_copy_link(ui *u, int n);
 
 /* help.c: the help screen's lines (caller frees each and both arrays). */
 void help_lines(ui *u, char ***lines, int **elems, size_t *n);

@@ -115,7 +115,8 @@ PlaybackStatus | grep -qx 's \"Playing\"'"
 check "metadata: xesam:title is the episode" meta_is xesam:title "Chaptered episode"
 check "metadata: xesam:album is the podcast" meta_is xesam:album "Desk Show"
 check "metadata: the chapter title" meta_is podcue:chapter "Intro"
-check "metadata: the track id names the episode" sh -c "busctl --user get-property org.mpris.MediaPlayer2.podcue /org/mpris/MediaPlayer2 org.mpris.MediaPlayer2.Player Metadata | grep -q \"mpris:trackid\" o \"/org/podcue/episode/$CH\""
+trackid_ok() { prop Metadata | grep -qF "\"mpris:trackid\" o \"/org/podcue/episode/$CH\""; }
+check "metadata: the track id names the episode" trackid_ok
 check "metadata: xesam:url is the enclosure" meta_is xesam:url "$BASE/ch.mp3"
 check "metadata: mpris:length in microseconds" sh -c \
 	"[ \"\$(playerctl -p podcue metadata mpris:length)\" -ge 199000000 ]"
