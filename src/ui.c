@@ -87,8 +87,16 @@ static size_t pane_count(ui *u, int pane)
 
 static void move_sel(ui *u, long delta)
 {
-	list_pos *p = u->help ? &u->help_pos : &u->pos[u->focus];
-	size_t n = u->help ? (size_t)-1 / 2 : pane_count(u, u->focus);
+	if (u->help)
+		ui_move(u, -1, delta);
+	else
+		ui_move(u, u->focus, delta);
+}
+
+void ui_move(ui *u, int pane, long delta)
+{
+	list_pos *p = pane < 0 ? &u->help_pos : &u->pos[pane];
+	size_t n = pane < 0 ? (size_t)-1 / 2 : pane_count(u, pane);
 	if (!n)
 		return;
 	long s = (long)p->sel + delta;
@@ -99,8 +107,8 @@ static void move_sel(ui *u, long delta)
 	if ((size_t)s == p->sel)
 		return;
 	p->sel = (size_t)s;
-	if (!u->help && ui_panes[u->focus]->moved)
-		ui_panes[u->focus]->moved(u);
+	if (pane >= 0 && ui_panes[pane]->moved)
+		ui_panes[pane]->moved(u);
 }
 
 void ui_show_podcast(ui *u)
@@ -232,6 +240,8 @@ static void config_line(ui *u, const char *line)
 		draw_init_colors(u);
 	if (first_word(line, "set") && u->wk)
 		worker_set_config(u->wk, u->cfg);
+	if (first_word(line, "set"))
+		ui_mouse_setup(u);
 }
 
 static void run_line(ui *u, const char *line)
@@ -469,7 +479,9 @@ static void read_keys(ui *u)
 	wint_t wc;
 	int rc;
 	while ((rc = get_wch(&wc)) != ERR) {
-		on_key(u, rc == KEY_CODE_YES ? KEY_FN((int)wc) : (int)wc);
+		int key = rc == KEY_CODE_YES ? KEY_FN((int)wc) : (int)wc;
+		if (!ui_mouse_key(u, key))
+			on_key(u, key);
 		if (u->quit)
 			return;
 	}
@@ -544,6 +556,7 @@ static void start_curses(ui *u)
 	set_escdelay(25);
 	curs_set(0);
 	draw_init_colors(u);
+	ui_mouse_setup(u);
 }
 
 /* Reads the signal pipe: SIGWINCH resizes, anything else quits. */
@@ -691,6 +704,7 @@ static void shutdown_ui(ui *u)
 	if (u->pl)
 		player_free(u->pl);
 	worker_stop(u->wk);
+	ui_mouse_off();
 	endwin();
 	log_restore_stderr();
 	for (int p = 0; p < PANE_COUNT; p++)

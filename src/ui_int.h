@@ -152,6 +152,13 @@ void view_update_details(ui *u, int force);
 void ui_open_link(ui *u, int n);
 void ui_copy_link(ui *u, int n);
 
+/* ui_mouse.c: mouse reports on or off as the setting says; the terminal
+ * back to no reports (at exit); 1 when key began a mouse report (then
+ * handled whole), else 0 and key is a key. */
+void ui_mouse_setup(ui *u);
+void ui_mouse_off(void);
+int ui_mouse_key(ui *u, int key);
+
 /* help.c: the help screen's lines (caller frees each and both arrays). */
 void help_lines(ui *u, char ***lines, int **elems, size_t *n);
 void help_draw(ui *u);
@@ -170,6 +177,8 @@ int draw_row_elem(const ui *u, int pane, int selected, int normal);
 
 /* ui.c: what the panes' Enter handlers and moves call. */
 void ui_focus(ui *u, int pane);
+/* Moves pane's selection by delta rows (clamped), as the keys do. */
+void ui_move(ui *u, int pane, long delta);
 /* Back from the newest or search view to the selected podcast's episodes. */
 void ui_show_podcast(ui *u);
 /* Plays episode ep from at seconds (< 0: where it stopped), or its

@@ -5,9 +5,7 @@
 # are refused with a message and start nothing; Enter on a link line opens
 # it instead of playing; `y` copies the selected link through OSC 52 (tmux
 # with set-clipboard on keeps it in a paste buffer); a long link is one
-# line cut with "…". Then the mouse (SGR reports sent as raw bytes through
-# tmux): a click selects and focuses a pane, a double click plays, the
-# wheel scrolls, a click on the timeline seeks and one on a chapter jumps.
+# line cut with "…". (The mouse is tests/e2e/mouse.sh.)
 . "$(dirname "$0")/../lib.sh"
 
 if ! have_tmux; then
