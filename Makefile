@@ -6,7 +6,8 @@
 #                   tests under TSan
 #   make demo       install missing packages, build, open the offline demo
 #   make bench      benchmarks (never part of check)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (the program, its man page,
+#                   config.example and the podcue.desktop entry)
 #
 # Out-of-tree style: everything built goes under $(BUILD). A sanitizer build
 # is just another BUILD directory with SAN=1 (ASan+UBSan) or SAN=thread
@@ -139,11 +140,14 @@ install: $(BUILD)/podcue $(BUILD)/podcue.1
 	install -m 644 $(BUILD)/podcue.1 $(DESTDIR)$(MANDIR)/man1/podcue.1
 	install -d $(DESTDIR)$(DATADIR)/doc/podcue
 	install -m 644 config.example $(DESTDIR)$(DATADIR)/doc/podcue/config.example
+	install -d $(DESTDIR)$(DATADIR)/applications
+	install -m 644 assets/podcue.desktop $(DESTDIR)$(DATADIR)/applications/podcue.desktop
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/podcue
 	rm -f $(DESTDIR)$(MANDIR)/man1/podcue.1
 	rm -rf $(DESTDIR)$(DATADIR)/doc/podcue
+	rm -f $(DESTDIR)$(DATADIR)/applications/podcue.desktop
 
 # ---- fuzz ------------------------------------------------------------------
 # make fuzz [FUZZ_TIME=60] [FUZZ_TARGETS="feed html"]: builds the libFuzzer
