@@ -51,14 +51,26 @@ for y, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
         break
 PY
 }
-# sgr B X Y [m]: one SGR report typed into the pane.
-sgr() { tui_mark; tm send-keys -t t -l "$(printf '\033[<%d;%d;%d%s' "$1" "$2" "$3" "${4:-M}")"; }
-click() { sgr 0 "$1" "$2"; sgr 0 "$1" "$2" m; }
+# report B X Y [m]: one SGR report, as a terminal sends it.
+report() { printf '\033[<%d;%d;%d%s' "$1" "$2" "$3" "${4:-M}"; }
+# sgr B X Y [m]: one report typed into the pane.
+sgr() { tui_mark; tm send-keys -t t -l "$(report "$@")"; }
+# click X Y [TIMES]: press and release, TIMES times in one burst (a double
+# click arrives within the terminal's interval however slow the machine).
+click() {
+	burst=""
+	i=0
+	while [ $i -lt "${3:-1}" ]; do
+		burst="$burst$(report 0 "$1" "$2")$(report 0 "$1" "$2" m)"
+		i=$((i + 1))
+	done
+	tui_mark
+	tm send-keys -t t -l "$burst"
+}
 click_on() { # click_on TEXT [TIMES]
 	set -- "$1" "${2:-1}" $(at "$1")
 	[ -n "${4:-}" ] || { echo "not on screen: $1" >&2; return; }
-	i=0
-	while [ $i -lt "$2" ]; do click "$3" "$4"; i=$((i + 1)); done
+	click "$3" "$4" "$2"
 }
 
 tui_start 100 24
@@ -82,12 +94,13 @@ click_on "Mouse Show"
 tui_check "back to the Mouse Show" "Chaptered episode"
 click_on "Chaptered episode" 2
 tui_check "a double click plays" "ch 1/3 · Intro"
-tui_wait "│" 10 # the timeline: its chapter marks
+tui_keys Space # paused, so positions hold still however slow the machine
+tui_check "paused" "paused"
 # The timeline is the row under the panes (the status line follows it).
 TL=$(( $(grep -n '▶\|⏸\|…' "$T/screen" | tail -1 | cut -d: -f1) - 1 ))
 click 51 "$TL"
 tui_check "a click mid-timeline seeks to the middle" "ch 2/3 · Middle part"
-check "... to about 0:30" sh -c "grep -q '0:3[0-2] /' '$T/screen'"
+check "... to 0:30" sh -c "grep -q '0:30 /' '$T/screen'"
 click 67 "$TL" # 40 s of 60 on 100 columns: the mark of chapter 3
 tui_check "a click on a chapter mark jumps to the chapter" "ch 3/3 · The long end"
 click_on "Intro"
