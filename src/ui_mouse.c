@@ -37,7 +37,10 @@ void ui_mouse_setup(ui *u)
 {
 	if (u->cfg->mouse && !enabled) {
 		mouseinterval(0); /* presses come at once; double clicks are ours */
-		mousemask(ALL_MOUSE_EVENTS, NULL);
+		/* A terminal curses knows no mouse for would type its reports
+		 * as keys: ask for them only when curses can enable them. */
+		if (!mousemask(ALL_MOUSE_EVENTS, NULL))
+			return;
 		put("\033[?1000h\033[?1006h");
 		enabled = 1;
 	} else if (!u->cfg->mouse && enabled) {
