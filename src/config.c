@@ -61,7 +61,6 @@ static int choice_find(const char *choices, const char *value, int index, const 
 	return -1;
 }
 
-
 #define OFF(f) offsetof(config, f)
 static const struct option options[] = {
 	{"jobs", OPT_INT, OFF(jobs), 1, 64, "feeds refreshed at once"},
@@ -203,6 +202,7 @@ static char *set_int(config *c, const struct option *o, const char *value)
 	char *end;
 	errno = 0;
 	long v = strtol(value, &end, 10);
+	/* A 0..1 setting is a switch: "on" and "off" read better. */
 	if (o->min == 0 && o->max == 1 && (!strcmp(value, "on") || !strcmp(value, "off"))) {
 		*(int *)((char *)c + o->offset) = value[1] == 'n';
 		return NULL;
@@ -233,7 +233,8 @@ char *config_set(config *c, const char *name, const char *value)
 		case OPT_CHOICE: {
 			int ci = choice_find(choices_of(o->name), value, 0, NULL);
 			if (ci < 0)
-				return xasprintf("%s: expected %s, got %s", o->name, choices_of(o->name), value);
+				return xasprintf("%s: expected %s, got %s", o->name,
+						 choices_of(o->name), value);
 			*(int *)((char *)c + o->offset) = ci;
 			return NULL;
 		}

@@ -131,8 +131,10 @@ int links_open(const char *url, char **msg)
 	if (!links_allowed(url)) {
 		size_t scheme = url ? strcspn(url, ":/ ") : 0;
 		*msg = url && url[scheme] == ':'
-			       ? xasprintf("refused: %.*s: links are not opened (only http, https and "
-					   "mailto)", (int)(scheme < 20 ? scheme : 20), url)
+			       ? xasprintf(
+					 "refused: %.*s: links are not opened (only http, https and "
+					 "mailto)",
+					 (int)(scheme < 20 ? scheme : 20), url)
 			       : xstrdup("refused: not an http, https or mailto link");
 		return -1;
 	}
@@ -149,7 +151,8 @@ int links_open(const char *url, char **msg)
 
 char *links_osc52(const char *text)
 {
-	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char b64[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	const unsigned char *s = (const unsigned char *)(text ? text : "");
 	size_t n = strlen((const char *)s);
 	sbuf b = SBUF_INIT;
@@ -157,8 +160,8 @@ char *links_osc52(const char *text)
 	for (size_t i = 0; i < n; i += 3) {
 		unsigned v = (unsigned)s[i] << 16 | (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0) |
 			     (i + 2 < n ? s[i + 2] : 0);
-		char q[5] = {b64[v >> 18 & 63], b64[v >> 12 & 63], i + 1 < n ? b64[v >> 6 & 63] : '=',
-			     i + 2 < n ? b64[v & 63] : '=', 0};
+		char q[5] = {b64[v >> 18 & 63], b64[v >> 12 & 63],
+			     i + 1 < n ? b64[v >> 6 & 63] : '=', i + 2 < n ? b64[v & 63] : '=', 0};
 		sb_puts(&b, q);
 	}
 	sb_puts(&b, "\a");

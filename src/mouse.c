@@ -51,7 +51,9 @@ int mouse_sgr_parse(const int *k, size_t n, mouse_event *ev)
 	if (b & 32) { /* motion */
 		ev->kind = MOUSE_OTHER;
 	} else if (b & 64) { /* wheel: 64 up, 65 down; 66/67 sideways */
-		ev->kind = (b & 3) == 0 ? MOUSE_WHEEL_UP : (b & 3) == 1 ? MOUSE_WHEEL_DOWN : MOUSE_OTHER;
+		ev->kind = (b & 3) == 0   ? MOUSE_WHEEL_UP
+			   : (b & 3) == 1 ? MOUSE_WHEEL_DOWN
+					  : MOUSE_OTHER;
 	} else if ((b & 3) == 3) {
 		ev->kind = MOUSE_OTHER;
 	} else {

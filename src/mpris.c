@@ -25,12 +25,35 @@ mpris *mpris_open(const mpris_host *h, const config *c, db *d)
 		log_msg("mpris", "media keys off: podcue was built without libsystemd");
 	return NULL;
 }
-void mpris_close(mpris *m) { (void)m; }
-int mpris_fd(const mpris *m) { (void)m; return -1; }
-short mpris_events(const mpris *m) { (void)m; return 0; }
-int mpris_timeout(const mpris *m) { (void)m; return -1; }
-int mpris_process(mpris *m) { (void)m; return 0; }
-void mpris_update(mpris *m, unsigned player_ev) { (void)m; (void)player_ev; }
+void mpris_close(mpris *m)
+{
+	(void)m;
+}
+int mpris_fd(const mpris *m)
+{
+	(void)m;
+	return -1;
+}
+short mpris_events(const mpris *m)
+{
+	(void)m;
+	return 0;
+}
+int mpris_timeout(const mpris *m)
+{
+	(void)m;
+	return -1;
+}
+int mpris_process(mpris *m)
+{
+	(void)m;
+	return 0;
+}
+void mpris_update(mpris *m, unsigned player_ev)
+{
+	(void)m;
+	(void)player_ev;
+}
 
 #else
 
@@ -167,7 +190,8 @@ static char *clean(const char *s)
 /* Art only as a URL a desktop can fetch or open. */
 static char *art_url(const char *u)
 {
-	if (!u || (strncmp(u, "http://", 7) && strncmp(u, "https://", 8) && strncmp(u, "file://", 7)))
+	if (!u ||
+	    (strncmp(u, "http://", 7) && strncmp(u, "https://", 8) && strncmp(u, "file://", 7)))
 		return NULL;
 	return clean(u);
 }
@@ -288,8 +312,8 @@ static int append_metadata(mpris *m, sd_bus_message *r)
 
 /* ---- properties ---- */
 
-#define GETTER(name)                                                                            \
-	static int name(sd_bus *bus, const char *path, const char *iface, const char *prop,    \
+#define GETTER(name)                                                                               \
+	static int name(sd_bus *bus, const char *path, const char *iface, const char *prop,        \
 			sd_bus_message *r, void *ud, sd_bus_error *err)
 
 GETTER(get_true)
@@ -482,8 +506,7 @@ METHOD(m_next)
 	playback *pb = pb_of(m);
 	if (!pb || !playback_episode(pb))
 		return done(m, msg);
-	if (use_chapters(m) &&
-	    (size_t)(playback_chapter_index(pb) + 1) < playback_chapters(pb)->n)
+	if (use_chapters(m) && (size_t)(playback_chapter_index(pb) + 1) < playback_chapters(pb)->n)
 		command(m, CMD_NEXT_CHAPTER);
 	else
 		playback_next_episode(pb, 1, 0);
@@ -617,7 +640,8 @@ mpris *mpris_open(const mpris_host *h, const config *c, db *d)
 	m->c = c;
 	m->d = d;
 	if (rc >= 0)
-		rc = sd_bus_add_object_vtable(bus, &m->slots[0], OBJ_PATH, ROOT_IFACE, root_vtable, m);
+		rc = sd_bus_add_object_vtable(bus, &m->slots[0], OBJ_PATH, ROOT_IFACE, root_vtable,
+					      m);
 	if (rc >= 0)
 		rc = sd_bus_add_object_vtable(bus, &m->slots[1], OBJ_PATH, PLAYER_IFACE,
 					      player_vtable, m);
@@ -685,10 +709,10 @@ int mpris_process(mpris *m)
 }
 
 /* Appends name to the list of changed properties when a differs from b. */
-#define CHANGED(cond, name)                                                                    \
-	do {                                                                                   \
-		if (cond)                                                                      \
-			names[n++] = (char *)(name);                                           \
+#define CHANGED(cond, name)                                                                        \
+	do {                                                                                       \
+		if (cond)                                                                          \
+			names[n++] = (char *)(name);                                               \
 	} while (0)
 
 void mpris_update(mpris *m, unsigned player_ev)

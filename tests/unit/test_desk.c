@@ -168,12 +168,9 @@ static void test_settings(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_allowed),
-		cmocka_unit_test(test_argv),
-		cmocka_unit_test(test_open_refuses),
-		cmocka_unit_test(test_osc52),
-		cmocka_unit_test(test_sgr),
-		cmocka_unit_test(test_double_click),
+		cmocka_unit_test(test_allowed),      cmocka_unit_test(test_argv),
+		cmocka_unit_test(test_open_refuses), cmocka_unit_test(test_osc52),
+		cmocka_unit_test(test_sgr),          cmocka_unit_test(test_double_click),
 		cmocka_unit_test(test_settings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
