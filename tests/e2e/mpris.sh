@@ -62,7 +62,9 @@ else
 fi
 rss "Desk Show" \
 	"ch|Chaptered episode|Wed, 14 May 2025 10:00:00 GMT|3:20|$BASE/ch.mp3" \
-	"plain|Plain episode|Tue, 13 May 2025 10:00:00 GMT|0:30|$BASE/plain.mp3" >"$W/feed.xml"
+	"plain|Plain episode|Tue, 13 May 2025 10:00:00 GMT|0:30|$BASE/plain.mp3" |
+	sed 's|<description>A test feed</description>|&<itunes:image href="https://example.org/art.png"/>|' \
+		>"$W/feed.xml"
 check "add the feed" pc add "$BASE/feed.xml"
 id_of() { sqlite3 "$DB" "SELECT id FROM episode WHERE guid = '$1'"; }
 CH=$(id_of ch)
@@ -119,6 +121,8 @@ check "metadata: the chapter title" meta_is podcue:chapter "Intro"
 trackid_ok() { prop Metadata | grep -qF "\"mpris:trackid\" o \"/org/podcue/episode/$CH\""; }
 check "metadata: the track id names the episode" trackid_ok
 check "metadata: xesam:url is the enclosure" meta_is xesam:url "$BASE/ch.mp3"
+check "metadata: mpris:artUrl is the feed's art" meta_is mpris:artUrl "https://example.org/art.png"
+check "metadata: xesam:artist is the podcast" meta_is xesam:artist "Desk Show"
 check "metadata: mpris:length in microseconds" sh -c \
 	"[ \"\$(playerctl -p podcue metadata mpris:length)\" -ge 199000000 ]"
 
