@@ -14,7 +14,10 @@
 BUILD=$(dirname "$PODCUE")
 case $BUILD in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
 ROOTFS="$T/root"
-if make -s -C "$ROOT" BUILD="$BUILD" install DESTDIR="$ROOTFS" PREFIX=/usr >"$T/install.out" 2>&1; then
+# -o: install what the build made, never rebuild it (with other flags)
+# under the tests running on it.
+if make -s -C "$ROOT" BUILD="$BUILD" -o "$BUILD/podcue" -o "$BUILD/podcue.1" install \
+	DESTDIR="$ROOTFS" PREFIX=/usr >"$T/install.out" 2>&1; then
 	ok "make install DESTDIR= PREFIX=/usr"
 else
 	not_ok "make install DESTDIR= PREFIX=/usr" "$(tail -5 "$T/install.out")"
