@@ -6,7 +6,8 @@
 #                   tests under TSan
 #   make demo       install missing packages, build, open the offline demo
 #   make bench      benchmarks (never part of check)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (the program, its man page,
+#                   config.example and the podcue.desktop entry)
 #
 # Out-of-tree style: everything built goes under $(BUILD). A sanitizer build
 # is just another BUILD directory with SAN=1 (ASan+UBSan) or SAN=thread
@@ -34,6 +35,16 @@ PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 # header still comes from pkg-config above.
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(filter-out mpv,$(PKGS)) 2>/dev/null)
 LDLIBS   += $(PKG_LIBS) -lm -lpthread -ldl
+
+# MPRIS (media keys, desktop now-playing widgets) over sd-bus from
+# libsystemd (src/mpris.c). Without libsystemd's headers podcue builds
+# without it; MPRIS=0 leaves it out on purpose.
+MPRIS ?= $(shell $(PKG_CONFIG) --exists libsystemd 2>/dev/null && echo 1 || echo 0)
+ifeq ($(MPRIS),1)
+CPPFLAGS += -DPODCUE_MPRIS
+PKG_CFLAGS += $(shell $(PKG_CONFIG) --cflags libsystemd)
+LDLIBS   += $(shell $(PKG_CONFIG) --libs libsystemd)
+endif
 
 ifeq ($(SAN),1)
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -129,11 +140,14 @@ install: $(BUILD)/podcue $(BUILD)/podcue.1
 	install -m 644 $(BUILD)/podcue.1 $(DESTDIR)$(MANDIR)/man1/podcue.1
 	install -d $(DESTDIR)$(DATADIR)/doc/podcue
 	install -m 644 config.example $(DESTDIR)$(DATADIR)/doc/podcue/config.example
+	install -d $(DESTDIR)$(DATADIR)/applications
+	install -m 644 assets/podcue.desktop $(DESTDIR)$(DATADIR)/applications/podcue.desktop
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/podcue
 	rm -f $(DESTDIR)$(MANDIR)/man1/podcue.1
 	rm -rf $(DESTDIR)$(DATADIR)/doc/podcue
+	rm -f $(DESTDIR)$(DATADIR)/applications/podcue.desktop
 
 # ---- fuzz ------------------------------------------------------------------
 # make fuzz [FUZZ_TIME=60] [FUZZ_TARGETS="feed html"]: builds the libFuzzer

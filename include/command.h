@@ -76,7 +76,11 @@ enum {
 	X(VOLUME_UP, "volume-up", CMDF_PLAYBACK, "volume up")                               \
 	X(VOLUME_DOWN, "volume-down", CMDF_PLAYBACK, "volume down")                         \
 	X(FASTER, "faster", CMDF_PLAYBACK, "play faster (up to 3.0x)")                      \
-	X(SLOWER, "slower", CMDF_PLAYBACK, "play slower (down to 0.5x)")
+	X(SLOWER, "slower", CMDF_PLAYBACK, "play slower (down to 0.5x)")                    \
+	X(OPEN_LINK, "open-link", CMDF_COUNT,                                               \
+	  "open link COUNT of the episode's notes in $BROWSER (o alone asks which)")        \
+	X(COPY_LINK, "copy-link", CMDF_COUNT,                                               \
+	  "copy link COUNT, or the selected link, to the clipboard (OSC 52)")
 
 #define PODCUE_CMD_ENUM(id, name, flags, help) CMD_##id,
 enum cmd_id { PODCUE_COMMANDS(PODCUE_CMD_ENUM) CMD_COUNT };

@@ -22,6 +22,7 @@
 /* What plays when an episode ends (set continue): the front of the
  * queue, the next newer episode of the same podcast, or nothing. */
 enum { CONTINUE_QUEUE, CONTINUE_PODCAST, CONTINUE_OFF };
+enum { MEDIA_KEYS_CHAPTER, MEDIA_KEYS_EPISODE };
 
 typedef struct config {
 	int jobs;              /* feeds refreshed at once */
@@ -47,6 +48,11 @@ typedef struct config {
 	int episodes_width;    /* percent for the episodes pane (details: the rest) */
 	int oldest_first;      /* a podcast's episodes oldest first unless set per podcast */
 	int continue_mode;     /* CONTINUE_*: what plays after an episode ends */
+	/* desktop */
+	int mpris;             /* 1: media keys and now-playing over D-Bus (mpris.h) */
+	int media_keys_next;   /* MEDIA_KEYS_*: what MPRIS Next/Previous move between */
+	int mouse;             /* 1: clicks and the wheel work in the TUI */
+	int osc52;             /* 1: copy-link copies through the terminal (OSC 52) */
 	char **mpv_options;    /* "key=value" strings */
 	size_t nmpv_options;
 	keymap *keys;          /* default bindings plus the file's bind lines */

@@ -64,6 +64,14 @@ int playback_command(playback *pb, int cmd, int count, char **msg);
  * on `1` with 27. 0 for count <= 0. */
 int playback_count_ready(const playback *pb, int count);
 
+/* "Next episode" (dir 1): plays what upnext_skip names (the first other
+ * queue entry, or the next newer episode under continue = podcast);
+ * "previous" (dir -1): back to the start of this episode. With dry_run
+ * only answers whether it could. 1 when it did (could), else 0. MPRIS
+ * Next/Previous call it for episodes without chapters, at the last
+ * chapter, and with media_keys_next = episode. */
+int playback_next_episode(playback *pb, int dir, int dry_run);
+
 /* Saves the position and stops. */
 void playback_stop(playback *pb);
 
@@ -79,6 +87,10 @@ const char *playback_title(const playback *pb); /* episode title, sanitized, or 
  * when none; cleared by the next play. What a front end continues from
  * (upnext.h). */
 int64_t playback_finished(const playback *pb);
+/* Where the episode playing is and how long it is, in seconds (the file's
+ * duration once known, else the feed's); -1 when unknown or idle. */
+double playback_position(const playback *pb);
+double playback_duration(const playback *pb);
 
 /* The now-playing line, fitted to cols display columns:
  * "▶ 2:05 / 48:53  1.0x  vol 100  ch 3/27 · Why Chroma has one API", with

@@ -19,4 +19,10 @@
  * nothing follows (or the cache cannot be read: logged). */
 int64_t upnext_after(db *d, int mode, int64_t ended);
 
+/* The episode a "next episode" request (a media key) skips to while
+ * `current` plays: the first queue entry other than current (current
+ * stays queued with its position), else under CONTINUE_PODCAST the next
+ * newer episode of its podcast. 0 when none. */
+int64_t upnext_skip(db *d, int mode, int64_t current);
+
 #endif

@@ -1,13 +1,18 @@
 #!/bin/sh
 # Installs the Debian packages podcue's build, tests and demo need.
 # Idempotent: does nothing when every package is already installed.
-# Uses apt-get as root, sudo otherwise.
+# Uses apt-get as root, sudo otherwise. libsystemd-dev: MPRIS (sd-bus);
+# dbus-daemon, dbus-bin (dbus-run-session, dbus-send, dbus-monitor), systemd
+# (busctl) and playerctl: tests/e2e/mpris.sh; dpkg-dev, debhelper and
+# lintian: the Debian package (tests/e2e/package.sh).
 set -eu
 
 PKGS="build-essential pkg-config
 libncurses-dev libmpv-dev libcurl4-openssl-dev libsqlite3-dev libxml2-dev libjansson-dev
 libcmocka-dev
-clang libclang-rt-14-dev python3 tmux ffmpeg valgrind espeak-ng sqlite3 ncurses-term locales"
+clang libclang-rt-14-dev python3 tmux ffmpeg valgrind espeak-ng sqlite3 ncurses-term locales
+libsystemd-dev dbus-daemon dbus-bin systemd playerctl
+dpkg-dev debhelper lintian"
 
 missing=""
 for p in $PKGS; do

@@ -33,6 +33,7 @@
 #include "frontend.h"
 #include "keys.h"
 #include "log.h"
+#include "mpris.h"
 #include "paths.h"
 #include "playback.h"
 #include "player.h"
@@ -69,6 +70,7 @@ typedef struct session {
 	int cols;
 	char *drawn;          /* the line on screen */
 	char *status;         /* the last status line drawn (not a message) */
+	mpris *mp;            /* MPRIS on the session bus, NULL when off */
 	int done;
 	int rc;
 	int queue;            /* play --queue: go on with the queue's front */
@@ -302,6 +304,9 @@ static int poll_timeout(const session *s)
 		t = s->in_ms + ESC_WAIT_MS - now;
 	if (s->msg && (t < 0 || s->msg_ms + MSG_MS - now < t))
 		t = s->msg_ms + MSG_MS - now;
+	int m = mpris_timeout(s->mp);
+	if (m >= 0 && (t < 0 || m < t))
+		t = m;
 	return t < 0 ? (s->count.n || s->nin || s->msg ? 0 : -1) : (int)t;
 }
 
@@ -338,7 +343,7 @@ static int play_next_in_queue(session *s)
 	return 1;
 }
 
-static void on_player(session *s)
+static unsigned on_player(session *s)
 {
 	unsigned ev = player_process(s->p);
 	playback_handle(s->pb, ev);
@@ -347,28 +352,35 @@ static void on_player(session *s)
 		s->done = 1;
 		s->rc = playback_error(s->pb) ? EXIT_FAIL : EXIT_OK;
 	}
+	return ev;
 }
 
 static void loop(session *s, int sig_fd)
 {
 	while (!s->done) {
 		draw(s, 0);
-		struct pollfd fds[3] = {
+		struct pollfd fds[4] = {
 			{sig_fd, POLLIN, 0},
 			{player_fd(s->p), POLLIN, 0},
+			{mpris_fd(s->mp), mpris_events(s->mp), 0},
 			{0, POLLIN, 0},
 		};
-		int n = poll(fds, s->read_stdin ? 3 : 2, poll_timeout(s));
+		int n = poll(fds, s->read_stdin ? 4 : 3, poll_timeout(s));
 		if (n < 0 && errno != EINTR) {
 			log_msg("play", "poll: %s", strerror(errno));
 			break;
 		}
 		if (fds[0].revents & POLLIN)
 			read_signals(s);
+		unsigned ev = 0;
 		if (!s->done && (fds[1].revents & POLLIN))
-			on_player(s);
-		if (!s->done && s->read_stdin && fds[2].revents) {
-			if (fds[2].revents & POLLIN)
+			ev = on_player(s);
+		if (!s->done)
+			mpris_process(s->mp);
+		if (!s->done)
+			mpris_update(s->mp, ev);
+		if (!s->done && s->read_stdin && fds[3].revents) {
+			if (fds[3].revents & POLLIN)
 				read_input(s);
 			else /* POLLHUP/POLLERR without data: never poll it again */
 				s->read_stdin = 0;
@@ -401,6 +413,30 @@ static int start(session *s, const play_args *pa, char **err)
 	if (pa->chapter)
 		return playback_play_chapter(s->pb, pa->id, pa->chapter, err);
 	return playback_play(s->pb, pa->id, pa->at, err);
+}
+
+/* MPRIS runs the same commands as the keys. */
+static playback *host_playback(void *ctx)
+{
+	return ((session *)ctx)->pb;
+}
+
+static player *host_player(void *ctx)
+{
+	return ((session *)ctx)->p;
+}
+
+static void host_command(void *ctx, int cmd)
+{
+	session *s = ctx;
+	if (cmd != CMD_PLAY && !s->done)
+		run_cmd(s, cmd, 0);
+}
+
+static void start_mpris(session *s)
+{
+	mpris_host h = {s, host_playback, host_player, host_command, 0};
+	s->mp = mpris_open(&h, &s->a->cfg, s->a->d);
 }
 
 static void header(session *s)
@@ -450,6 +486,7 @@ int cmd_play(app *a, int argc, char **argv)
 	if (sig_fd < 0) {
 		err = xasprintf("cannot create a pipe: %s", strerror(errno));
 	} else if (start(&s, &pa, &err) == 0) {
+		start_mpris(&s);
 		term_raw(&s);
 		header(&s);
 		loop(&s, sig_fd);
@@ -459,6 +496,7 @@ int cmd_play(app *a, int argc, char **argv)
 	if (!err && s.rc == EXIT_FAIL)
 		err = xstrdup(s.pb && playback_error(s.pb) ? playback_error(s.pb)
 							    : "playback failed (details in the log)");
+	mpris_close(s.mp);
 	playback_free(s.pb); /* saves the position of anything still playing */
 	player_free(s.p);
 	sigpipe_close();

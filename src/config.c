@@ -22,6 +22,7 @@ enum opt_type { OPT_INT, OPT_STR, OPT_MPV, OPT_ENUM };
  * index of its list here). */
 static const char *const *const enum_names[] = {
 	(const char *const[]){"queue", "podcast", "off", NULL}, /* continue */
+	(const char *const[]){"chapter", "episode", NULL},      /* media_keys_next */
 };
 
 /* One row per setting: the single source for parsing, defaults and docs. */
@@ -72,6 +73,14 @@ static const struct option options[] = {
 	{"continue", OPT_ENUM, OFF(continue_mode), 0, 0,
 	 "what plays when an episode ends: queue (the front of the queue), podcast (the "
 	 "next newer episode of the same podcast) or off"},
+	{"mpris", OPT_INT, OFF(mpris), 0, 1,
+	 "1: media keys and desktop now-playing widgets (MPRIS over D-Bus); 0: off"},
+	{"media_keys_next", OPT_ENUM, OFF(media_keys_next), 0, 1,
+	 "what the Next/Previous media keys move between: chapter or episode"},
+	{"mouse", OPT_INT, OFF(mouse), 0, 1,
+	 "1: click selects, double click opens, the wheel scrolls, timeline clicks seek; 0: off"},
+	{"osc52", OPT_INT, OFF(osc52), 0, 1,
+	 "1: copy-link copies to the clipboard through the terminal (OSC 52); 0: off"},
 	{"mpv_option", OPT_MPV, 0, 0, 0, "extra libmpv option KEY=VALUE (repeatable)"},
 };
 #undef OFF
@@ -133,6 +142,10 @@ void config_defaults(config *c)
 	c->podcasts_width = 22;
 	c->episodes_width = 44;
 	c->continue_mode = CONTINUE_QUEUE;
+	c->mpris = 1;
+	c->media_keys_next = MEDIA_KEYS_CHAPTER;
+	c->mouse = 1;
+	c->osc52 = 1;
 	c->keys = keymap_new();
 	theme_defaults(&c->colors);
 }
@@ -171,6 +184,11 @@ static char *set_int(config *c, const struct option *o, const char *value)
 	char *end;
 	errno = 0;
 	long v = strtol(value, &end, 10);
+	/* A 0..1 setting is a switch: "on" and "off" read better. */
+	if (o->min == 0 && o->max == 1 && (!strcmp(value, "on") || !strcmp(value, "off"))) {
+		*(int *)((char *)c + o->offset) = value[1] == 'n';
+		return NULL;
+	}
 	if (errno || end == value || *end)
 		return xasprintf("%s: not a number: %s", o->name, value);
 	if (v < o->min || v > o->max)

@@ -81,6 +81,7 @@ static const struct {
 	{"C", CMD_CONTINUE},      {"P", CMD_GOTO_PLAYING},  {"O", CMD_SORT},
 	{"Q", CMD_QUEUE},         {"e", CMD_QUEUE_ADD},     {"E", CMD_QUEUE_NEXT},
 	{"x", CMD_QUEUE_REMOVE},  {"K", CMD_QUEUE_UP},      {"J", CMD_QUEUE_DOWN},
+	{"o", CMD_OPEN_LINK},     {"y", CMD_COPY_LINK},
 };
 
 const char *keymap_ctx_name(int ctx)

@@ -1,8 +1,9 @@
 /*
  * pane_details.c - the details pane: the selected podcast, or the selected
  * episode with its chapters (numbered as everywhere: the visible list of
- * db_chapters_visible), show notes and links, wrapped to the pane's width.
- * Enter on a chapter plays from it.
+ * db_chapters_visible), show notes (wrapped to the pane's width) and links
+ * (one line each, cut with "…"). Enter on a chapter plays from it; on a
+ * link, opens the link.
  *
  * The pane's update rebuilds the lines when the selection or the width
  * changed, and asks the worker once per episode for its chapters file and
@@ -31,7 +32,21 @@ static void clear_details(ui *u)
 static void add_line(ui *u, const char *text, int elem, int chap)
 {
 	u->lines = xrealloc(u->lines, (u->nlines + 1) * sizeof *u->lines);
-	u->lines[u->nlines++] = (detail_line){xstrdup(text), elem, chap};
+	u->lines[u->nlines++] = (detail_line){xstrdup(text), elem, chap, 0};
+}
+
+/* A link is one line, cut with "…" when long: wrapped into pieces it could
+ * not be read or copied whole. */
+static void add_link(ui *u, size_t n, const char *url)
+{
+	char *clean = text_sanitize(url, (size_t)-1, 0);
+	char *l = xasprintf("[%zu] %s", n, clean);
+	char *fit = text_fit(l, u->det_width);
+	add_line(u, fit, THEME_PLAYED, 0);
+	u->lines[u->nlines - 1].link = (int)n;
+	free(fit);
+	free(l);
+	free(clean);
 }
 
 /* Sanitizes and wraps text into lines of the pane's width. */
@@ -135,11 +150,8 @@ static void episode_details(ui *u, const db_episode *e)
 	size_t nlinks = 0;
 	if (db_episode_links(u->d, e->id, &links, &nlinks) == 0 && nlinks) {
 		add_line(u, "", THEME_NORMAL, 0);
-		for (size_t i = 0; i < nlinks; i++) {
-			char *l = xasprintf("[%zu] %s", i + 1, links[i]);
-			add_wrapped(u, l, THEME_PLAYED, 0);
-			free(l);
-		}
+		for (size_t i = 0; i < nlinks; i++)
+			add_link(u, i + 1, links[i]);
 	}
 	for (size_t i = 0; i < nlinks; i++)
 		free(links[i]);
@@ -220,6 +232,10 @@ static void details_open(ui *u, size_t i)
 {
 	if (!u->det_episode)
 		return;
+	if (i < u->nlines && u->lines[i].link) {
+		ui_open_link(u, u->lines[i].link); /* Enter on a link opens it, never plays */
+		return;
+	}
 	int chap = i < u->nlines ? u->lines[i].chapter : 0;
 	ui_play(u, u->det_episode, -1, chap);
 }

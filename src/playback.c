@@ -9,6 +9,7 @@
  * position with the (rewound) start.
  */
 #include "playback.h"
+#include "upnext.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -556,6 +557,26 @@ int playback_command(playback *pb, int cmd, int count, char **msg)
 	return -1;
 }
 
+int playback_next_episode(playback *pb, int dir, int dry_run)
+{
+	if (!pb->episode)
+		return 0;
+	if (dir < 0) { /* no "previous episode": back to this one's start */
+		if (!dry_run && pb->loaded)
+			player_seek(pb->p, 0, 1);
+		return pb->loaded;
+	}
+	int64_t next = upnext_skip(pb->d, pb->c->continue_mode, pb->episode);
+	if (!next || dry_run)
+		return next != 0;
+	char *err = NULL;
+	if (playback_play(pb, next, -1, &err) != 0) {
+		free(err); /* playback_error says it */
+		return 0;
+	}
+	return 1;
+}
+
 /* ---- accessors and display ---- */
 
 int64_t playback_finished(const playback *pb)
@@ -576,6 +597,16 @@ const chapter_list *playback_chapters(const playback *pb)
 const char *playback_title(const playback *pb)
 {
 	return pb->episode ? pb->title : NULL;
+}
+
+double playback_position(const playback *pb)
+{
+	return pb->episode ? position(pb) : -1;
+}
+
+double playback_duration(const playback *pb)
+{
+	return pb->episode ? duration(pb) : -1;
 }
 
 const char *playback_error(const playback *pb)

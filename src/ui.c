@@ -23,7 +23,9 @@
 #include "command.h"
 #include "frontend.h"
 #include "keys.h"
+#include "links.h"
 #include "log.h"
+#include "mpris.h"
 #include "paths.h"
 #include "text.h"
 #include "ui_int.h"
@@ -87,8 +89,16 @@ static size_t pane_count(ui *u, int pane)
 
 static void move_sel(ui *u, long delta)
 {
-	list_pos *p = u->help ? &u->help_pos : &u->pos[u->focus];
-	size_t n = u->help ? (size_t)-1 / 2 : pane_count(u, u->focus);
+	if (u->help)
+		ui_move(u, -1, delta);
+	else
+		ui_move(u, u->focus, delta);
+}
+
+void ui_move(ui *u, int pane, long delta)
+{
+	list_pos *p = pane < 0 ? &u->help_pos : &u->pos[pane];
+	size_t n = pane < 0 ? (size_t)-1 / 2 : pane_count(u, pane);
 	if (!n)
 		return;
 	long s = (long)p->sel + delta;
@@ -99,8 +109,8 @@ static void move_sel(ui *u, long delta)
 	if ((size_t)s == p->sel)
 		return;
 	p->sel = (size_t)s;
-	if (!u->help && ui_panes[u->focus]->moved)
-		ui_panes[u->focus]->moved(u);
+	if (pane >= 0 && ui_panes[pane]->moved)
+		ui_panes[pane]->moved(u);
 }
 
 void ui_show_podcast(ui *u)
@@ -309,6 +319,8 @@ static void config_line(ui *u, const char *line)
 		draw_init_colors(u);
 	if (first_word(line, "set") && u->wk)
 		worker_set_config(u->wk, u->cfg);
+	if (first_word(line, "set"))
+		ui_mouse_setup(u);
 }
 
 static void run_line(ui *u, const char *line)
@@ -357,6 +369,12 @@ static void submit_prompt(ui *u)
 		}
 	} else if (kind == PROMPT_COMMAND) {
 		run_line(u, text);
+	} else if (kind == PROMPT_LINK && !str_blank(text)) {
+		int n = atoi(text);
+		if (n > 0)
+			ui_open_link(u, n);
+		else
+			ui_message(u, 1, "not a link number: %s", text);
 	}
 	free(text);
 }
@@ -485,6 +503,8 @@ static void run_command(ui *u, int cmd, int count, const char *arg)
 		break;
 	}
 	case CMD_REDRAW: clearok(curscr, TRUE); break;
+	case CMD_OPEN_LINK: ui_open_link(u, count); break;
+	case CMD_COPY_LINK: ui_copy_link(u, count); break;
 	default:
 		if (cmd_table[cmd].flags & CMDF_PLAYBACK)
 			playback_cmd(u, cmd, count);
@@ -549,7 +569,9 @@ static void read_keys(ui *u)
 	wint_t wc;
 	int rc;
 	while ((rc = get_wch(&wc)) != ERR) {
-		on_key(u, rc == KEY_CODE_YES ? KEY_FN((int)wc) : (int)wc);
+		int key = rc == KEY_CODE_YES ? KEY_FN((int)wc) : (int)wc;
+		if (!ui_mouse_key(u, key))
+			on_key(u, key);
 		if (u->quit)
 			return;
 	}
@@ -557,9 +579,10 @@ static void read_keys(ui *u)
 
 /* ---- events from the player and the worker ----------------------------- */
 
-static int player_events(ui *u)
+static int player_events(ui *u, unsigned *evp)
 {
 	unsigned ev = player_process(u->pl);
+	*evp = ev;
 	int changed = playback_handle(u->pb, ev);
 	/* Playing another episode, or none: the lists show its progress. */
 	if (playback_episode(u->pb) != u->seen_episode) {
@@ -632,6 +655,7 @@ static void start_curses(ui *u)
 	set_escdelay(25);
 	curs_set(0);
 	draw_init_colors(u);
+	ui_mouse_setup(u);
 }
 
 /* Reads the signal pipe: SIGWINCH resizes, anything else quits. */
@@ -654,7 +678,8 @@ static void signals(ui *u)
 
 static int poll_timeout(const ui *u)
 {
-	return key_count_wait(&u->count, now_ms());
+	int t = key_count_wait(&u->count, now_ms()), m = mpris_timeout(u->mp);
+	return t < 0 || (m >= 0 && m < t) ? m : t;
 }
 
 static void count_timeout(ui *u)
@@ -681,13 +706,14 @@ static void frame(ui *u)
 static void loop(ui *u)
 {
 	while (!u->quit) {
-		struct pollfd fds[4] = {
+		struct pollfd fds[5] = {
 			{STDIN_FILENO, POLLIN, 0},
 			{u->sig_fd, POLLIN, 0},
 			{u->wk ? worker_fd(u->wk) : -1, POLLIN, 0},
 			{u->pl ? player_fd(u->pl) : -1, POLLIN, 0},
+			{mpris_fd(u->mp), mpris_events(u->mp), 0},
 		};
-		int rc = poll(fds, 4, poll_timeout(u));
+		int rc = poll(fds, 5, poll_timeout(u));
 		if (rc < 0 && errno != EINTR)
 			break;
 		int redraw = 1;
@@ -704,8 +730,13 @@ static void loop(ui *u)
 			read_keys(u);
 		if (rc > 0 && fds[2].revents)
 			worker_events(u);
+		unsigned ev = 0;
 		if (rc > 0 && fds[3].revents && u->pl)
-			redraw = player_events(u);
+			redraw = player_events(u, &ev);
+		if (mpris_process(u->mp))
+			redraw = 1;
+		mpris_update(u->mp, ev);
+		links_reap();
 		if (redraw && !u->quit)
 			frame(u);
 	}
@@ -732,6 +763,29 @@ static void config_warnings(ui *u, const char *warnings)
 		ui_message(u, 1, "%.*s", first, warnings);
 }
 
+/* ---- MPRIS: the bus runs the same commands as the keys ---- */
+
+static playback *host_playback(void *ctx)
+{
+	return ((ui *)ctx)->pb;
+}
+
+static player *host_player(void *ctx)
+{
+	return ((ui *)ctx)->pl;
+}
+
+static void host_command(void *ctx, int cmd)
+{
+	run_command(ctx, cmd, 0, NULL);
+}
+
+static void start_mpris(ui *u)
+{
+	mpris_host h = {u, host_playback, host_player, host_command, 1};
+	u->mp = mpris_open(&h, u->cfg, u->d);
+}
+
 static void first_screen(ui *u)
 {
 	view_load_podcasts(u);
@@ -744,11 +798,13 @@ static void first_screen(ui *u)
 
 static void shutdown_ui(ui *u)
 {
+	mpris_close(u->mp);
 	if (u->pb)
 		playback_free(u->pb); /* saves the position */
 	if (u->pl)
 		player_free(u->pl);
 	worker_stop(u->wk);
+	ui_mouse_off();
 	endwin();
 	log_restore_stderr();
 	for (int p = 0; p < PANE_COUNT; p++)
@@ -787,6 +843,7 @@ int ui_run(app *a)
 			free(err);
 		}
 		view_update_details(&u, 1); /* now the worker can fetch its chapters */
+		start_mpris(&u);
 		frame(&u);
 		loop(&u);
 	}

@@ -34,7 +34,8 @@
 enum { PANE_PODCASTS, PANE_EPISODES, PANE_DETAILS, PANE_QUEUE, PANE_COUNT };
 /* What the episodes pane lists. */
 enum { SRC_PODCAST, SRC_NEWEST, SRC_SEARCH, SRC_CONTINUE };
-enum { PROMPT_NONE, PROMPT_COMMAND, PROMPT_SEARCH, PROMPT_ADD, PROMPT_CONFIRM_REMOVE };
+enum { PROMPT_NONE, PROMPT_COMMAND, PROMPT_SEARCH, PROMPT_ADD, PROMPT_CONFIRM_REMOVE,
+       PROMPT_LINK };
 
 typedef struct list_pos {
 	size_t sel, top;
@@ -45,6 +46,7 @@ typedef struct detail_line {
 	char *text;  /* sanitized */
 	int elem;    /* theme element */
 	int chapter; /* visible chapter number (1-based) on a chapter line, else 0 */
+	int link;    /* link number (1-based) on a link line, else 0 */
 } detail_line;
 
 typedef struct ui ui;
@@ -144,6 +146,7 @@ struct ui {
 	int64_t seen_episode; /* the playing episode the lists last showed */
 	worker *wk;
 	int sig_fd;         /* the signal self-pipe (frontend.h) */
+	struct mpris *mp;   /* MPRIS on the session bus, NULL when off (mpris.h) */
 	int quit;
 };
 
@@ -187,6 +190,18 @@ void view_update_details(ui *u, int force);
  * episode selected in the queue view, 0 when none. */
 void view_queue_changed(ui *u);
 int64_t view_queue_selected(ui *u);
+/* ui_links.c: link n (1-based) of the episode in the details pane opened
+ * or copied; n <= 0: the link line selected in the details pane, else
+ * (open) a prompt for the number. */
+void ui_open_link(ui *u, int n);
+void ui_copy_link(ui *u, int n);
+
+/* ui_mouse.c: mouse reports on or off as the setting says; the terminal
+ * back to no reports (at exit); 1 when key began a mouse report (then
+ * handled whole), else 0 and key is a key. */
+void ui_mouse_setup(ui *u);
+void ui_mouse_off(void);
+int ui_mouse_key(ui *u, int key);
 
 /* help.c: the help screen's lines (caller frees each and both arrays). */
 void help_lines(ui *u, char ***lines, int **elems, size_t *n);
@@ -206,6 +221,8 @@ int draw_row_elem(const ui *u, int pane, int selected, int normal);
 
 /* ui.c: what the panes' Enter handlers and moves call. */
 void ui_focus(ui *u, int pane);
+/* Moves pane's selection by delta rows (clamped), as the keys do. */
+void ui_move(ui *u, int pane, long delta);
 /* Back from the newest or search view to the selected podcast's episodes. */
 void ui_show_podcast(ui *u);
 /* Plays episode ep from at seconds (< 0: where it stopped), or its

@@ -18,3 +18,20 @@ int64_t upnext_after(db *d, int mode, int64_t ended)
 		log_msg("upnext", "cannot read what plays next: %s", db_errmsg(d));
 	return rc == 0 ? next : 0;
 }
+
+int64_t upnext_skip(db *d, int mode, int64_t current)
+{
+	db_queue_entry *v = NULL;
+	size_t n = 0;
+	int64_t next = 0;
+	if (db_queue_list(d, &v, &n) != 0)
+		log_msg("upnext", "cannot read the queue: %s", db_errmsg(d));
+	for (size_t i = 0; i < n && !next; i++)
+		if (v[i].episode_id != current)
+			next = v[i].episode_id;
+	db_queue_list_free(v, n);
+	if (!next && mode == CONTINUE_PODCAST && current &&
+	    db_episode_next_newer(d, current, &next) != 0)
+		next = 0;
+	return next;
+}

@@ -224,7 +224,7 @@ tui_check_line() {
 # selected TEXT: reads a screen with attributes (capture-pane -e) on stdin;
 # 0 when TEXT is drawn in reverse video (the cursor's row).
 selected() {
-	grep -qP "\e\[7m(?:\e\[(?!0|27m|m)[0-9;]*m|[^\e])*\Q$1\E"
+	grep -qP "\e\[(?:0;)?7m(?:\e\[(?!0|27m|m)[0-9;]*m|[^\e])*\Q$1\E"
 }
 
 # tui_check_selected NAME TEXT [SECONDS]: one test line for "the cursor
