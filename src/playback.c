@@ -6,7 +6,10 @@
  * last one known for the current episode, which is what gets saved (the
  * player forgets it once the file ended or stopped). Positions are saved
  * only once the file has loaded: a failed load must not overwrite a saved
- * position with the (rewound) start.
+ * position with the (rewound) start. Nor is a position that came from a
+ * failed seek: when the start offset could not be reached (a server that
+ * ignores Range requests, see player.h), nothing before it, or before the
+ * position saved when the play began, is saved until a seek succeeds.
  */
 #include "playback.h"
 
@@ -45,6 +48,7 @@ struct playback {
 	int want_chapter;       /* chapter to jump to once chapters are known, 0 none */
 	int64_t last_save_ms;
 	double saved_pos;       /* last position written, -1 none */
+	double resumed_from;    /* the saved position when the play began, -1 none */
 	char *error;            /* sanitized, or NULL */
 };
 
@@ -56,6 +60,7 @@ playback *playback_new(db *d, const config *c, player *p)
 	pb->p = p;
 	pb->pos = -1;
 	pb->saved_pos = -1;
+	pb->resumed_from = -1;
 	pb->feed_duration = -1;
 	return pb;
 }
@@ -113,12 +118,23 @@ static int in_margin(const playback *pb, double pos)
 	return d > 0 && pb->c->played_margin > 0 && pos >= d - pb->c->played_margin;
 }
 
+/* 1 while the position is not where the user was: the start offset could
+ * not be reached, and playback is before it (or before the saved one). */
+static int held(const playback *pb)
+{
+	const player_state *st = cur(pb);
+	if (!st || st->unreached < 0)
+		return 0;
+	double floor = st->unreached > pb->resumed_from ? st->unreached : pb->resumed_from;
+	return pb->pos < floor;
+}
+
 static void save(playback *pb)
 {
 	double now = position(pb);
 	if (now >= 0)
 		pb->pos = now;
-	if (!pb->episode || !pb->loaded || pb->pos < 0 || pb->pos == pb->saved_pos)
+	if (!pb->episode || !pb->loaded || pb->pos < 0 || pb->pos == pb->saved_pos || held(pb))
 		return;
 	if (pb->played && in_margin(pb, pb->pos))
 		return; /* finished: keep it played without a position */
@@ -135,6 +151,7 @@ static void forget_episode(playback *pb)
 	pb->want_chapter = 0;
 	pb->pos = -1;
 	pb->saved_pos = -1;
+	pb->resumed_from = -1;
 	pb->feed_duration = -1;
 	free(pb->title);
 	pb->title = NULL;
@@ -210,6 +227,7 @@ static int start_episode(playback *pb, const db_episode *e, double at, char **er
 	pb->feed_duration = e->duration;
 	pb->chapters = ch;
 	pb->pos = start;
+	pb->resumed_from = e->position;
 	pb->paused = 0;
 	pb->played = 0;
 	pb->was_played = e->played;
@@ -605,6 +623,13 @@ static void put_state(sbuf *b, const player_state *st)
 		sb_puts(b, "  buffering");
 	if (st->no_audio)
 		sb_puts(b, "  no audio device");
+	if (st->seek_failed && st->unreached >= 0) {
+		char at[16];
+		ptime_clock(st->unreached, at, sizeof at);
+		sb_printf(b, "  cannot seek in this stream (not to %s; your place is kept)", at);
+	} else if (st->seek_failed) {
+		sb_puts(b, "  cannot seek in this stream");
+	}
 }
 
 char *playback_status_line(const playback *pb, int cols)
