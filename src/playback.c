@@ -120,13 +120,15 @@ static int in_margin(const playback *pb, double pos)
 
 /* 1 while the position is not where the user was: the start offset could
  * not be reached, and playback is before it (or before the saved one). */
+static double hold_floor(const playback *pb, const player_state *st)
+{
+	return st->unreached > pb->resumed_from ? st->unreached : pb->resumed_from;
+}
+
 static int held(const playback *pb)
 {
 	const player_state *st = cur(pb);
-	if (!st || st->unreached < 0)
-		return 0;
-	double floor = st->unreached > pb->resumed_from ? st->unreached : pb->resumed_from;
-	return pb->pos < floor;
+	return st && st->unreached >= 0 && position(pb) < hold_floor(pb, st);
 }
 
 static void save(playback *pb)
@@ -623,13 +625,21 @@ static void put_state(sbuf *b, const player_state *st)
 		sb_puts(b, "  buffering");
 	if (st->no_audio)
 		sb_puts(b, "  no audio device");
-	if (st->seek_failed && st->unreached >= 0) {
-		char at[16];
-		ptime_clock(st->unreached, at, sizeof at);
-		sb_printf(b, "  cannot seek in this stream (not to %s; your place is kept)", at);
-	} else if (st->seek_failed) {
+}
+
+/* A seek that failed; while the position is held back (see held), the
+ * place that stays saved. */
+static void put_seek_failed(sbuf *b, const playback *pb, const player_state *st)
+{
+	if (!st->seek_failed)
+		return;
+	if (!held(pb)) {
 		sb_puts(b, "  cannot seek in this stream");
+		return;
 	}
+	char at[16];
+	ptime_clock(hold_floor(pb, st), at, sizeof at);
+	sb_printf(b, "  cannot seek: %s stays saved", at);
 }
 
 char *playback_status_line(const playback *pb, int cols)
@@ -647,6 +657,7 @@ char *playback_status_line(const playback *pb, int cols)
 			ptime_clock(duration(pb), end, sizeof end);
 		sb_printf(&b, "%s %s / %s", sym[st->status & 3], at, end);
 		put_state(&b, st);
+		put_seek_failed(&b, pb, st);
 		put_speed(&b, st->speed);
 		sb_printf(&b, "  vol %d", (int)lround(st->volume));
 		put_chapter(&b, pb);

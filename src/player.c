@@ -539,7 +539,9 @@ static int64_t loadfile(player *p, const char *url, double start)
 		{.format = MPV_FORMAT_STRING, .u.string = "replace"},
 		{.format = MPV_FORMAT_NODE_MAP, .u.list = &opts},
 	};
-	mpv_node_list args = {4, vals, keys};
+	/* No start option for 0: libmpv would seek there, which a stream that
+	 * cannot seek refuses. */
+	mpv_node_list args = {start > 0 ? 4 : 3, vals, keys};
 	mpv_node cmd = {.format = MPV_FORMAT_NODE_MAP, .u.list = &args};
 	mpv_node res;
 	int rc = mpv_command_node(p->h, &cmd, &res);

@@ -1,0 +1,198 @@
+#!/bin/sh
+# End-to-end: everyday listening. A saved position survives a server that
+# ignores Range requests (resume, --at, --chapter and chapter keys, in
+# `podcue play` and in the TUI); the player's status line, speed per
+# podcast, volume and mute, :seek, counts, the sleep timer, and a failed
+# play's message.
+. "$(dirname "$0")/../lib.sh"
+
+if ! command -v ffmpeg >/dev/null 2>&1 || ! have_tmux; then
+	skip "listening tests" "ffmpeg or tmux is not installed"
+	finish
+fi
+
+W="$T/www"
+mkdir -p "$W" "$XDG_CONFIG_HOME/podcue"
+start_server "$W"
+cat >"$XDG_CONFIG_HOME/podcue/config" <<'EOF'
+set played_margin 5
+set save_interval 1
+set resume_rewind 3
+EOF
+
+# 60 s MP3 with chapters at 0/20/40.
+printf ';FFMETADATA1\ntitle=Test\n' >"$T/m.txt"
+for i in 0 1 2; do
+	printf '[CHAPTER]\nTIMEBASE=1/1000\nSTART=%d\nEND=%d\ntitle=Part %d\n' \
+		$((i * 20000)) $(((i + 1) * 20000)) $((i + 1)) >>"$T/m.txt"
+done
+if ffmpeg -nostdin -v error -y -f lavfi -i sine=frequency=440:duration=60 -i "$T/m.txt" \
+	-map 0:a -map_metadata 1 -map_chapters 1 -ac 1 -ar 22050 -c:a libmp3lame -b:a 32k \
+	-id3v2_version 3 "$W/ep.mp3"; then
+	ok "generate audio with chapters"
+else
+	not_ok "generate audio with chapters"
+	finish
+fi
+# /_/norange/ serves files as python's http.server does: no Range support.
+rss "Range Show" \
+	"nr|No range here|Wed, 14 May 2025 10:00:00 GMT|1:00|$BASE/_/norange/ep.mp3" \
+	"ok|Ranges work|Tue, 13 May 2025 10:00:00 GMT|1:00|$BASE/ep.mp3" >"$W/feed.xml"
+check "add a feed whose audio server ignores Range" pc add "$BASE/feed.xml"
+id_of() { sqlite3 "$DB" "SELECT id FROM episode WHERE guid = '$1'"; }
+NR=$(id_of nr)
+saved() { sqlite3 "$DB" "SELECT coalesce(position, 'none') FROM episode WHERE id = $1"; }
+set_saved() { sqlite3 "$DB" "UPDATE episode SET position = $2, played = 0 WHERE id = $1"; }
+
+# play_start ARGS...: podcue play in a 100x10 pane; shows EXIT=<status>.
+play_start() {
+	tui_stop
+	cat >"$T/run.sh" <<EOF
+"$PODCUE" --db "$DB" --mpv-option ao=null ${PLAY_OPTS:-} play "\$@"
+echo "EXIT=\$?"
+exec sleep 600
+EOF
+	: >"$T/pane.raw"
+	tui_new_screen
+	tm -f /dev/null new-session -d -s t -x 100 -y 10 \
+		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=tmux-256color sh '$T/run.sh' $*" \; \
+		pipe-pane -t t -o "cat >>'$T/pane.raw'"
+}
+
+# pos_of: the elapsed seconds on the status line (empty when none).
+pos_of() {
+	tui_screen | python3 -c '
+import re, sys
+m = re.search(r"[▶⏸…] (?:(\d+):)?(\d+):(\d\d) /", sys.stdin.read())
+if m:
+    h, mi, s = m.groups()
+    print(int(h or 0) * 3600 + int(mi) * 60 + int(s))'
+}
+
+# pos_check NAME LO HI: the shown position reaches [LO, HI] within 10 s.
+pos_check() {
+	deadline=$(($(date +%s) + 10))
+	while :; do
+		p=$(pos_of)
+		if [ -n "$p" ] && [ "$p" -ge "$2" ] && [ "$p" -le "$3" ]; then
+			ok "$1"
+			return
+		fi
+		if [ "$(date +%s)" -ge "$deadline" ]; then
+			not_ok "$1" "expected a position in [$2, $3]" "$(sed 's/^/| /' "$T/screen")"
+			return
+		fi
+		sleep 0.1
+	done
+}
+
+# saved_check NAME ID PYEXPR: the saved position p (None when none)
+# satisfies PYEXPR.
+saved_check() {
+	v=$(saved "$2")
+	if python3 -c "import sys; p = None if '$v' == 'none' else float('$v'); sys.exit(not ($3))"; then
+		ok "$1"
+	else
+		not_ok "$1" "saved position: $v, expected $3"
+	fi
+}
+
+# ---- 1. A saved position is never destroyed ----------------------------
+
+# libmpv reads forward through the stream to the target.
+set_saved "$NR" NULL
+play_start "$NR" --at 20
+tui_check "no Range: --at 20 shows the chapter at 20 s" "ch 2/3 · Part 2"
+pos_check "...and the position reached 20 s" 20 30
+tui_keys q
+tui_check "...q exits 0" "EXIT=0"
+saved_check "...the saved position is at or past 20 s" "$NR" "p is not None and p >= 20"
+
+set_saved "$NR" 33
+play_start "$NR"
+pos_check "no Range: resume starts at the saved position (less the rewind)" 30 40
+tui_keys q
+tui_wait "EXIT=0" >/dev/null
+saved_check "...and the saved position is at or past the target" "$NR" "p is not None and p >= 30"
+
+set_saved "$NR" NULL
+play_start "$NR" --chapter 3
+tui_check "no Range: --chapter 3 starts at chapter 3" "ch 3/3 · Part 3"
+tui_keys q
+tui_wait "EXIT=0" >/dev/null
+saved_check "...and saves a position in it" "$NR" "p is not None and p >= 39.5"
+
+# Where libmpv truly cannot seek (force-seekable=no), podcue says so and
+# keeps the saved position.
+export PLAY_OPTS="--mpv-option force-seekable=no"
+set_saved "$NR" 33
+play_start "$NR"
+tui_check "cannot seek: resume says so on the status line" "cannot seek"
+tui_check_still "...naming the place kept" "cannot seek: 0:33 stays saved"
+sleep 3 # it plays on from 0:00 for a while (save_interval is 1 s)
+tui_keys q
+tui_wait "EXIT=0" >/dev/null
+saved_check "...and the saved position is unchanged after 3 s of play and q" "$NR" "p == 33"
+
+set_saved "$NR" NULL
+play_start "$NR" --at 25
+tui_check "cannot seek: --at says so" "cannot seek: 0:25 stays saved"
+tui_wait "▶ 0:03" >/dev/null
+tui_keys q
+tui_wait "EXIT=0" >/dev/null
+saved_check "...and saves no earlier position" "$NR" "p is None"
+
+set_saved "$NR" 12
+play_start "$NR" --chapter 2
+tui_check "cannot seek: --chapter 2 says so" "cannot seek: 0:19 stays saved"
+tui_keys q
+tui_wait "EXIT=0" >/dev/null
+saved_check "...and keeps the saved position" "$NR" "p == 12"
+
+# Without a cache libmpv cannot even seek within what it read.
+PLAY_OPTS="$PLAY_OPTS --mpv-option cache=no"
+set_saved "$NR" NULL
+play_start "$NR"
+tui_check "cannot seek: a play from the start shows chapter 1" "ch 1/3 · Part 1"
+pos_check "...and plays" 1 5
+tui_keys n
+tui_check "n that cannot seek says so" "cannot seek in this stream"
+tui_check_still "...and changes nothing" "ch 1/3 · Part 1"
+pos_check "...the position goes on from where it was" 1 9
+tui_keys 3
+tui_check_still "a chapter jump that cannot seek changes nothing either" "ch 1/3 · Part 1"
+tui_keys q
+tui_wait "EXIT=0" >/dev/null
+saved_check "...and the position saved is the one really played" "$NR" "p is not None and p < 15"
+tui_stop
+export PLAY_OPTS="--mpv-option force-seekable=no"
+
+# The TUI, the same way: the episode is played with Enter.
+set_saved "$NR" 33
+tui_start 100 24 --mpv-option ao=null --mpv-option force-seekable=no
+tui_wait "No range here" >/dev/null
+tui_keys l
+tui_wait "No range here" >/dev/null
+tui_keys Enter
+tui_check "TUI, cannot seek: resume says so" "cannot seek: 0:33 stays saved"
+sleep 2
+tui_keys q
+deadline=$(($(date +%s) + 10))
+while tui_running && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.1; done
+saved_check "...and the saved position is unchanged after quitting" "$NR" "p == 33"
+unset PLAY_OPTS
+
+tui_stop
+tui_start 100 24 --mpv-option ao=null
+tui_wait "No range here" >/dev/null
+tui_keys l
+tui_wait "No range here" >/dev/null
+tui_keys Enter
+tui_check "TUI, no Range: resume reaches the saved position" "ch 2/3 · Part 2"
+tui_keys q
+deadline=$(($(date +%s) + 10))
+while tui_running && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.1; done
+saved_check "...and the position saved is at or past it" "$NR" "p is not None and p >= 30"
+tui_stop
+
+finish
