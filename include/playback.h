@@ -58,6 +58,16 @@ int playback_handle(playback *pb, unsigned ev);
  * line. */
 int playback_command(playback *pb, int cmd, int count, char **msg);
 
+/* A playback command with the argument typed at the prompt (NULL: none,
+ * as playback_command): "seek" takes 1:23:45, +90 or -30; "sleep" takes
+ * what playback_sleep does; the others take none (an argument is an error,
+ * never a count). Returns as playback_command. */
+int playback_command_arg(playback *pb, int cmd, const char *arg, int count, char **msg);
+/* Sets the sleep timer from "30m", "90s", "1h", "chapter", "episode" or
+ * "off" (sleep.h); it pauses playback when due (the end of an episode ends
+ * it anyway) and outlives the episode. Returns 0, or -1 with *msg. */
+int playback_sleep(playback *pb, const char *arg, char **msg);
+
 /* 1 when a typed count can no longer grow into a valid chapter number
  * (count * 10 > the number of visible chapters), so a front end jumps at
  * once on `3` with fewer than 30 chapters but waits (about 1 s, or for `c`)
@@ -76,9 +86,11 @@ int playback_chapter_index(const playback *pb);
 const char *playback_title(const playback *pb); /* episode title, sanitized, or NULL */
 
 /* The now-playing line, fitted to cols display columns:
- * "▶ 2:05 / 48:53  1.0x  vol 100  ch 3/27 · Why Chroma has one API", with
- * hours when needed, "paused", "buffering", "no audio device" and the last
- * error shown when they apply. "" when idle with no message. Caller frees. */
+ * "▶ 2:05 / 48:53  Podcast · Episode  1.0x  vol 100  ch 3/27 · Why Chroma
+ * has one API", with hours when needed, "paused", "buffering", "no audio
+ * device", a seek that failed, "muted" and the sleep timer shown when they
+ * apply. "" when idle (the front end shows playback_error once, as a
+ * message). Caller frees. */
 char *playback_status_line(const playback *pb, int cols);
 /* A timeline of cols cells: '─' track, '│' (or '┼') at every chapter start,
  * '●' at the position. Caller frees. NULL when nothing plays or the

@@ -35,7 +35,8 @@ typedef struct player_state {
 	                     was replaced, the last value, until the next load. */
 	double duration;  /* seconds; -1 unknown (kept like time_pos) */
 	double speed;     /* 1.0 = normal */
-	double volume;    /* 0..100 */
+	double volume;    /* 0..130 */
+	int mute;
 	int chapter;      /* libmpv's current chapter index, -1 none */
 	int buffering;    /* waiting for network data */
 	int no_audio;     /* no usable audio device: playing silently */
@@ -110,7 +111,8 @@ void player_set_pause(player *p, int pause);
  * follows when libmpv has seeked, or PLAYER_EV_SEEK_FAILED when it could
  * not (time_pos then goes back to where playback is). */
 void player_seek(player *p, double secs, int absolute);
-void player_set_volume(player *p, double vol);  /* clamped to 0..100 */
+void player_set_volume(player *p, double vol);  /* clamped to 0..130 */
+void player_set_mute(player *p, int mute);
 void player_set_speed(player *p, double speed); /* clamped to 0.5..3.0 */
 
 #endif

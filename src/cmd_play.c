@@ -1,6 +1,6 @@
 /*
- * cmd_play.c - `podcue play EPISODE [--chapter N | --at SECONDS]`: plays
- * one episode without the full-screen interface.
+ * cmd_play.c - `podcue play EPISODE [--chapter N | --at SECONDS] [--sleep
+ * WHEN]`: plays one episode without the full-screen interface.
  *
  * One status line is redrawn in place on the terminal; the playback keys of
  * the key map (context "common", commands with CMDF_PLAYBACK) work as in
@@ -36,7 +36,7 @@
 #include "text.h"
 #include "util.h"
 
-#define USAGE "podcue play EPISODE [--chapter N | --at SECONDS]"
+#define USAGE "podcue play EPISODE [--chapter N | --at SECONDS] [--sleep 30m|chapter|episode]"
 #define ESC_WAIT_MS 50     /* a lone ESC is Esc after this long */
 #define MSG_MS 3000        /* a command's message shows this long */
 
@@ -44,6 +44,7 @@ typedef struct play_args {
 	int64_t id;
 	int chapter; /* 0 = none */
 	double at;   /* -1 = resume */
+	const char *sleep; /* sleep timer (sleep.h), NULL none */
 } play_args;
 
 typedef struct session {
@@ -76,6 +77,7 @@ static int parse_args(int argc, char **argv, play_args *pa)
 	pa->id = 0;
 	pa->chapter = 0;
 	pa->at = -1;
+	pa->sleep = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *s = argv[i];
 		if (strcmp(s, "--chapter") == 0 && i + 1 < argc && pa->at < 0 && !pa->chapter) {
@@ -87,6 +89,8 @@ static int parse_args(int argc, char **argv, play_args *pa)
 			pa->at = ptime_duration(argv[++i]); /* "90", "1:30", "1:02:03" */
 			if (pa->at < 0)
 				return -1;
+		} else if (strcmp(s, "--sleep") == 0 && i + 1 < argc && !pa->sleep) {
+			pa->sleep = argv[++i];
 		} else if (!pa->id && s[0] != '-') {
 			if (!(pa->id = cli_parse_id(s)))
 				return -1;
@@ -202,11 +206,10 @@ static void on_key(session *s, int key)
 {
 	free(s->msg); /* a key press dismisses the last message */
 	s->msg = NULL;
-	if (key_count_digit(&s->count, key, now_ms())) {
-		if (playback_count_ready(s->pb, s->count.n))
-			run_cmd(s, CMD_CHAPTER, key_count_take(&s->count));
+	/* Digits only type a count: the next key takes it (3c, 2Right), or
+	 * after KEY_COUNT_WAIT_MS alone it jumps to that chapter. */
+	if (key_count_digit(&s->count, key, now_ms()))
 		return;
-	}
 	int count = key_count_take(&s->count);
 	if (key < 0 || key == 27)
 		return; /* Esc cancels a count */
@@ -355,6 +358,8 @@ static int start(session *s, const play_args *pa, char **err)
 	if (player_new(&o, &s->p, err) != 0)
 		return -1;
 	s->pb = playback_new(s->a->d, c, s->p);
+	if (pa->sleep && playback_sleep(s->pb, pa->sleep, err) != 0)
+		return -1;
 	if (pa->chapter)
 		return playback_play_chapter(s->pb, pa->id, pa->chapter, err);
 	return playback_play(s->pb, pa->id, pa->at, err);

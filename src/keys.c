@@ -77,7 +77,8 @@ static const struct {
 	{"S-Right", CMD_SEEK_FORWARD_BIG}, {"n", CMD_NEXT_CHAPTER},
 	{"p", CMD_PREV_CHAPTER},  {"c", CMD_CHAPTER},       {"+", CMD_VOLUME_UP},
 	{"=", CMD_VOLUME_UP},     {"-", CMD_VOLUME_DOWN},   {"]", CMD_FASTER},
-	{"[", CMD_SLOWER},
+	{"[", CMD_SLOWER},        {"Backspace", CMD_SPEED_RESET}, {"M", CMD_MUTE},
+	{"z", CMD_SLEEP},
 };
 
 const char *keymap_ctx_name(int ctx)

@@ -21,6 +21,7 @@
 #include "command.h"
 #include "log.h"
 #include "ptime.h"
+#include "sleep.h"
 #include "text.h"
 #include "util.h"
 
@@ -38,6 +39,8 @@ struct playback {
 	player *p;
 	int64_t episode;        /* 0 = idle */
 	char *title;            /* sanitized */
+	char *podcast;          /* its podcast's title, sanitized */
+	int64_t podcast_id;
 	double feed_duration;   /* from the feed, -1 unknown */
 	chapter_list chapters;  /* visible merged chapters, sorted */
 	double pos;             /* last known position of episode, -1 none */
@@ -50,6 +53,8 @@ struct playback {
 	double saved_pos;       /* last position written, -1 none */
 	double resumed_from;    /* the saved position when the play began, -1 none */
 	char *error;            /* sanitized, or NULL */
+	sleep_timer sleep;      /* outlives an episode (a queue plays on) */
+	int64_t sleep_seen_ms;  /* when it was last checked while playing */
 };
 
 playback *playback_new(db *d, const config *c, player *p)
@@ -156,7 +161,9 @@ static void forget_episode(playback *pb)
 	pb->resumed_from = -1;
 	pb->feed_duration = -1;
 	free(pb->title);
-	pb->title = NULL;
+	free(pb->podcast);
+	pb->title = pb->podcast = NULL;
+	pb->podcast_id = 0;
 	chapter_list_clear(&pb->chapters);
 }
 
@@ -204,6 +211,22 @@ static const char *media_url(playback *pb, const db_episode *e, int *allow_local
 	return str_blank(e->enclosure_url) ? NULL : e->enclosure_url;
 }
 
+/* The podcast's title, and the speed chosen for it (else the setting). */
+static void podcast_info(playback *pb, int64_t id)
+{
+	db_podcast pod;
+	pb->podcast_id = id;
+	if (db_podcast_get(pb->d, id, &pod) == 0) {
+		const char *t = !str_blank(pod.title) ? pod.title : pod.url;
+		pb->podcast = text_sanitize(t ? t : "", (size_t)-1, 0);
+		db_podcast_free(&pod);
+	}
+	double speed;
+	if (db_podcast_speed(pb->d, id, &speed) != 0)
+		speed = pb->c->speed > 0 ? pb->c->speed : 1.0;
+	player_set_speed(pb->p, speed);
+}
+
 static int start_episode(playback *pb, const db_episode *e, double at, char **err)
 {
 	int allow_local;
@@ -226,6 +249,7 @@ static int start_episode(playback *pb, const db_episode *e, double at, char **er
 	}
 	pb->episode = e->id;
 	pb->title = text_sanitize(e->title ? e->title : "", (size_t)-1, 0);
+	podcast_info(pb, e->podcast_id);
 	pb->feed_duration = e->duration;
 	pb->chapters = ch;
 	pb->pos = start;
@@ -423,6 +447,26 @@ static int on_ended(playback *pb)
 	return changed;
 }
 
+/* Pauses when the sleep timer is due. Checked on position events, which
+ * come only while playing: a timer that came due during a pause (a gap
+ * since the last check) is dropped rather than pausing a resumed play. */
+static void check_sleep(playback *pb, const player_state *st, int seeked)
+{
+	if (!pb->sleep.kind || st->status != PLAYER_PLAYING)
+		return;
+	int64_t now = now_ms(), gap = now - pb->sleep_seen_ms;
+	pb->sleep_seen_ms = now;
+	if (!sleep_due(&pb->sleep, now, playback_chapter_index(pb), seeked))
+		return;
+	int dropped = pb->sleep.kind == SLEEP_MINUTES && gap > 2000;
+	sleep_set(&pb->sleep, SLEEP_OFF, 0, -1, now);
+	if (dropped)
+		return;
+	log_msg("playback", "sleep timer: pausing");
+	player_set_pause(pb->p, 1);
+	save(pb);
+}
+
 int playback_handle(playback *pb, unsigned ev)
 {
 	if (!pb->episode)
@@ -434,6 +478,8 @@ int playback_handle(playback *pb, unsigned ev)
 	st = cur(pb);
 	if (st && (ev & (PLAYER_EV_POS | PLAYER_EV_SEEKED)) && st->time_pos >= 0 && pb->loaded)
 		changed |= on_position(pb, st);
+	if (st && (ev & (PLAYER_EV_POS | PLAYER_EV_SEEKED)))
+		check_sleep(pb, st, ev & PLAYER_EV_SEEKED);
 	if (st && (ev & PLAYER_EV_STATE)) {
 		int paused = st->status == PLAYER_PAUSED;
 		if (paused && !pb->paused)
@@ -441,6 +487,8 @@ int playback_handle(playback *pb, unsigned ev)
 		pb->paused = paused;
 	}
 	if (ev & PLAYER_EV_ENDED) {
+		if (pb->sleep.kind == SLEEP_EPISODE)
+			sleep_set(&pb->sleep, SLEEP_OFF, 0, -1, 0);
 		changed |= on_ended(pb);
 	} else if (ev & PLAYER_EV_ERROR) {
 		/* Before the load nothing was played: the saved position stays. */
@@ -505,10 +553,14 @@ static int prev_chapter(playback *pb)
 	return 0;
 }
 
+/* Sets the speed and remembers it for the podcast (dir 0: normal speed). */
 static void step_speed(playback *pb, int dir)
 {
-	double s = player_get(pb->p)->speed + dir * pb->c->speed_step / 100.0;
+	double s = dir ? player_get(pb->p)->speed + dir * pb->c->speed_step / 100.0 : 1.0;
 	player_set_speed(pb->p, round(s * 100) / 100);
+	if (pb->podcast_id &&
+	    db_podcast_set_speed(pb->d, pb->podcast_id, player_get(pb->p)->speed) != 0)
+		log_msg("playback", "cannot save the speed: %s", db_errmsg(pb->d));
 }
 
 static int seek_cmd(playback *pb, int cmd, int count)
@@ -561,12 +613,63 @@ int playback_command(playback *pb, int cmd, int count, char **msg)
 		return 0;
 	case CMD_FASTER:
 	case CMD_SLOWER:
-		step_speed(pb, cmd == CMD_FASTER ? 1 : -1);
+	case CMD_SPEED_RESET:
+		step_speed(pb, cmd == CMD_FASTER ? 1 : cmd == CMD_SLOWER ? -1 : 0);
 		return 0;
+	case CMD_MUTE:
+		player_set_mute(pb->p, !st->mute);
+		return 0;
+	case CMD_SLEEP:
+		if (count > 0)
+			sleep_set(&pb->sleep, SLEEP_MINUTES, count * 60, -1, now_ms());
+		else
+			sleep_cycle(&pb->sleep, playback_chapter_index(pb), now_ms());
+		pb->sleep_seen_ms = now_ms();
+		return 0;
+	case CMD_SEEK:
+		*msg = xstrdup("usage: seek 1:23:45 (to a time), seek +90 or seek -30 (seconds)");
+		return -1;
 	}
 	*msg = xasprintf("'%s' is not a playback command",
 			 cmd >= 0 && cmd < CMD_COUNT ? cmd_table[cmd].name : "?");
 	return -1;
+}
+
+int playback_sleep(playback *pb, const char *arg, char **msg)
+{
+	int kind, secs;
+	*msg = NULL;
+	if (sleep_parse(arg, &kind, &secs) != 0) {
+		*msg = xstrdup("usage: sleep 30m, 90s, 1h, chapter, episode or off");
+		return -1;
+	}
+	sleep_set(&pb->sleep, kind, secs, playback_chapter_index(pb), now_ms());
+	pb->sleep_seen_ms = now_ms();
+	return 0;
+}
+
+int playback_command_arg(playback *pb, int cmd, const char *arg, int count, char **msg)
+{
+	*msg = NULL;
+	if (!arg)
+		return playback_command(pb, cmd, count, msg);
+	if (cmd == CMD_SLEEP)
+		return playback_sleep(pb, arg, msg);
+	if (cmd != CMD_SEEK) {
+		char *safe = text_sanitize(arg, (size_t)-1, 0);
+		*msg = xasprintf("%s takes no argument (got '%s')",
+				 cmd >= 0 && cmd < CMD_COUNT ? cmd_table[cmd].name : "?", safe);
+		free(safe);
+		return -1;
+	}
+	double secs;
+	int rel;
+	if (ptime_seek_arg(arg, &secs, &rel) != 0)
+		return playback_command(pb, CMD_SEEK, 0, msg); /* its usage */
+	if (!pb->episode)
+		return 1;
+	player_seek(pb->p, secs, !rel);
+	return 0;
 }
 
 /* ---- accessors and display ---- */
@@ -642,14 +745,21 @@ static void put_seek_failed(sbuf *b, const playback *pb, const player_state *st)
 	sb_printf(b, "  cannot seek: %s stays saved", at);
 }
 
+/* "Podcast · Episode", each cut short enough to leave room for the rest. */
+static void put_names(sbuf *b, const playback *pb)
+{
+	char *pod = text_fit(pb->podcast ? pb->podcast : "", 24);
+	char *ep = text_fit(pb->title ? pb->title : "", 32);
+	sb_printf(b, "  %s%s%s", pod, *pod && *ep ? " · " : "", ep);
+	free(pod);
+	free(ep);
+}
+
 char *playback_status_line(const playback *pb, int cols)
 {
 	const player_state *st = cur(pb);
 	sbuf b = SBUF_INIT;
-	if (!pb->episode || !st) {
-		if (pb->error)
-			sb_printf(&b, "error: %s", pb->error);
-	} else {
+	if (pb->episode && st) {
 		static const char *const sym[] = {"■", "…", "▶", "⏸"};
 		char at[16], end[16] = "--:--";
 		ptime_clock(position(pb), at, sizeof at);
@@ -658,8 +768,13 @@ char *playback_status_line(const playback *pb, int cols)
 		sb_printf(&b, "%s %s / %s", sym[st->status & 3], at, end);
 		put_state(&b, st);
 		put_seek_failed(&b, pb, st);
+		put_names(&b, pb);
 		put_speed(&b, st->speed);
-		sb_printf(&b, "  vol %d", (int)lround(st->volume));
+		sb_printf(&b, "  vol %d%s", (int)lround(st->volume), st->mute ? " muted" : "");
+		char zz[48];
+		sleep_describe(&pb->sleep, now_ms(), zz, sizeof zz);
+		if (*zz)
+			sb_printf(&b, "  %s", zz);
 		put_chapter(&b, pb);
 	}
 	char *line = sb_steal(&b);

@@ -148,7 +148,7 @@ static void mpv_load(void)
 
 /* Reply ids of the observed properties. */
 enum { OBS_TIME = 1, OBS_DURATION, OBS_PAUSE, OBS_SPEED, OBS_VOLUME, OBS_CHAPTER,
-       OBS_CACHE, OBS_AO };
+       OBS_CACHE, OBS_AO, OBS_MUTE };
 
 struct player {
 	mpv_handle *h;
@@ -250,12 +250,13 @@ static void observe(player *p)
 	mpv_observe_property(p->h, OBS_CHAPTER, "chapter", MPV_FORMAT_INT64);
 	mpv_observe_property(p->h, OBS_CACHE, "paused-for-cache", MPV_FORMAT_FLAG);
 	mpv_observe_property(p->h, OBS_AO, "current-ao", MPV_FORMAT_STRING);
+	mpv_observe_property(p->h, OBS_MUTE, "mute", MPV_FORMAT_FLAG);
 }
 
 static void reset_state(player_state *st)
 {
 	double speed = st->speed, volume = st->volume;
-	int no_audio = st->no_audio;
+	int no_audio = st->no_audio, mute = st->mute;
 	memset(st, 0, sizeof *st);
 	st->status = PLAYER_IDLE;
 	st->time_pos = -1;
@@ -264,6 +265,7 @@ static void reset_state(player_state *st)
 	st->speed = speed;
 	st->volume = volume;
 	st->no_audio = no_audio;
+	st->mute = mute;
 	st->unreached = -1;
 }
 
@@ -664,9 +666,16 @@ void player_set_volume(player *p, double vol)
 {
 	if (!isfinite(vol))
 		return;
-	vol = vol < 0 ? 0 : vol > 100 ? 100 : vol;
+	vol = vol < 0 ? 0 : vol > 130 ? 130 : vol; /* libmpv's volume-max */
 	mpv_set_property_async(p->h, 0, "volume", MPV_FORMAT_DOUBLE, &vol);
 	p->st.volume = vol;
+}
+
+void player_set_mute(player *p, int mute)
+{
+	int flag = mute ? 1 : 0;
+	mpv_set_property_async(p->h, 0, "mute", MPV_FORMAT_FLAG, &flag);
+	p->st.mute = flag;
 }
 
 void player_set_speed(player *p, double speed)
@@ -713,6 +722,10 @@ static unsigned on_property(player *p, const mpv_event *e)
 		return PLAYER_EV_STATE;
 	case OBS_CHAPTER:
 		p->st.chapter = have && p->loaded ? (int)*(int64_t *)pr->data : -1;
+		return PLAYER_EV_STATE;
+	case OBS_MUTE:
+		if (have)
+			p->st.mute = *(int *)pr->data;
 		return PLAYER_EV_STATE;
 	case OBS_CACHE:
 		p->st.buffering = have && *(int *)pr->data;
