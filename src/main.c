@@ -29,7 +29,8 @@ static const cli_command commands[] = {
 	{"episodes", cmd_episodes, "[PODCAST] [--json]", "list episodes, newest first"},
 	{"show", cmd_show, "EPISODE [--json]", "episode metadata and show notes"},
 	{"chapters", cmd_chapters, "EPISODE [--json]", "an episode's chapters from every source"},
-	{"play", cmd_play, "EPISODE [--chapter N|--at T]", "play from the saved position, chapter N or T seconds"},
+	{"play", cmd_play, "EPISODE [--chapter N|--at T] [--sleep W]",
+	 "play from the saved position, chapter N or T seconds"},
 	{"search", cmd_search, "QUERY... [--json]", "search titles, show notes, chapters (exit 1: no hit)"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
