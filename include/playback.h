@@ -86,8 +86,8 @@ int playback_chapter_index(const playback *pb);
 const char *playback_title(const playback *pb); /* episode title, sanitized, or NULL */
 
 /* The now-playing line, fitted to cols display columns:
- * "▶ 2:05 / 48:53  Podcast · Episode  1.0x  vol 100  ch 3/27 · Why Chroma
- * has one API", with hours when needed, "paused", "buffering", "no audio
+ * "▶ 2:05 / 48:53  Podcast · Episode  ch 3/27 · Why Chroma has one API
+ * 1.0x  vol 100" (names and chapter title cut short), with hours when needed, "paused", "buffering", "no audio
  * device", a seek that failed, "muted" and the sleep timer shown when they
  * apply. "" when idle (the front end shows playback_error once, as a
  * message). Caller frees. */

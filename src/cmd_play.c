@@ -157,11 +157,11 @@ static void draw(session *s, int force)
 		sb_puts(&b, s->msg);
 	} else {
 		char *st = playback_status_line(s->pb, w);
+		if (s->count.n) /* first: a long line is cut at its end */
+			sb_printf(&b, "[%d] ", s->count.n);
 		sb_puts(&b, st);
 		free(s->status);
 		s->status = st;
-		if (s->count.n)
-			sb_printf(&b, "  [%d]", s->count.n);
 	}
 	char *text = sb_steal(&b);
 	char *line = text_fit(text, w);
@@ -266,14 +266,28 @@ static void suspend(session *s)
 	draw(s, 1);
 }
 
+/* A narrower terminal rewraps the line drawn into several rows, with the
+ * cursor on the last: those rows are cleared before the line is redrawn. */
+static void resized(session *s)
+{
+	int cols = term_cols();
+	int w = s->drawn ? text_width(s->drawn) : 0;
+	if (s->tty_out && cols > 0 && w > cols) {
+		char up[32];
+		snprintf(up, sizeof up, "\r\033[%dA\033[J", (w - 1) / cols);
+		put(up);
+	}
+	s->cols = cols;
+	draw(s, 1);
+}
+
 static void read_signals(session *s)
 {
 	int sigs[16];
 	size_t n = sigpipe_read(sigs, sizeof sigs / sizeof *sigs);
 	for (size_t i = 0; i < n; i++) {
 		if (sigs[i] == SIGWINCH) {
-			s->cols = term_cols();
-			draw(s, 1);
+			resized(s);
 		} else if (sigs[i] == SIGTSTP) {
 			suspend(s);
 		} else {

@@ -713,7 +713,9 @@ static void put_chapter(sbuf *b, const playback *pb)
 	sb_printf(b, "  ch %d/%zu", idx + 1, pb->chapters.n);
 	if (!str_blank(t)) {
 		char *safe = text_sanitize(t, (size_t)-1, 0);
-		sb_printf(b, " · %s", safe);
+		char *fit = text_fit(safe, 32);
+		sb_printf(b, " · %s", fit);
+		free(fit);
 		free(safe);
 	}
 }
@@ -737,7 +739,7 @@ static void put_seek_failed(sbuf *b, const playback *pb, const player_state *st)
 	if (!st->seek_failed)
 		return;
 	if (!held(pb)) {
-		sb_puts(b, "  cannot seek in this stream");
+		sb_puts(b, "  cannot seek");
 		return;
 	}
 	char at[16];
@@ -748,8 +750,8 @@ static void put_seek_failed(sbuf *b, const playback *pb, const player_state *st)
 /* "Podcast · Episode", each cut short enough to leave room for the rest. */
 static void put_names(sbuf *b, const playback *pb)
 {
-	char *pod = text_fit(pb->podcast ? pb->podcast : "", 24);
-	char *ep = text_fit(pb->title ? pb->title : "", 32);
+	char *pod = text_fit(pb->podcast ? pb->podcast : "", 20);
+	char *ep = text_fit(pb->title ? pb->title : "", 28);
 	sb_printf(b, "  %s%s%s", pod, *pod && *ep ? " · " : "", ep);
 	free(pod);
 	free(ep);
@@ -769,13 +771,13 @@ char *playback_status_line(const playback *pb, int cols)
 		put_state(&b, st);
 		put_seek_failed(&b, pb, st);
 		put_names(&b, pb);
+		put_chapter(&b, pb);
 		put_speed(&b, st->speed);
 		sb_printf(&b, "  vol %d%s", (int)lround(st->volume), st->mute ? " muted" : "");
 		char zz[48];
 		sleep_describe(&pb->sleep, now_ms(), zz, sizeof zz);
 		if (*zz)
 			sb_printf(&b, "  %s", zz);
-		put_chapter(&b, pb);
 	}
 	char *line = sb_steal(&b);
 	char *fit = text_fit(line, cols);

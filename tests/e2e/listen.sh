@@ -71,6 +71,7 @@ if m:
 
 # pos_check NAME LO HI: the shown position reaches [LO, HI] within 10 s.
 pos_check() {
+	TUI_MARK=1
 	deadline=$(($(date +%s) + 10))
 	while :; do
 		p=$(pos_of)
@@ -154,16 +155,21 @@ PLAY_OPTS="$PLAY_OPTS --mpv-option cache=no"
 set_saved "$NR" NULL
 play_start "$NR"
 tui_check "cannot seek: a play from the start shows chapter 1" "ch 1/3 · Part 1"
-pos_check "...and plays" 1 5
+pos_check "...and plays" 2 5
+tui_keys Space
+tui_check "...paused" "paused"
+was=$(pos_of)
 tui_keys n
-tui_check "n that cannot seek says so" "cannot seek in this stream"
-tui_check_still "...and changes nothing" "ch 1/3 · Part 1"
-pos_check "...the position goes on from where it was" 1 9
-tui_keys 3
-tui_check_still "a chapter jump that cannot seek changes nothing either" "ch 1/3 · Part 1"
+tui_check "n that cannot seek says so" "cannot seek"
+tui_check_still "...and changes nothing: the chapter" "ch 1/3 · Part 1"
+check "...and the position" test "$(pos_of)" = "$was"
+tui_keys 3 c
+sleep 1
+tui_check_still "a chapter jump (3c) that cannot seek changes nothing either" "ch 1/3 · Part 1"
+check "...nor the position" test "$(pos_of)" = "$was"
 tui_keys q
 tui_wait "EXIT=0" >/dev/null
-saved_check "...and the position saved is the one really played" "$NR" "p is not None and p < 15"
+saved_check "...and the position saved is the one really played" "$NR" "p is not None and abs(p - $was) < 1.5"
 tui_stop
 export PLAY_OPTS="--mpv-option force-seekable=no"
 
@@ -193,6 +199,127 @@ tui_keys q
 deadline=$(($(date +%s) + 10))
 while tui_running && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.1; done
 saved_check "...and the position saved is at or past it" "$NR" "p is not None and p >= 30"
+tui_stop
+
+# ---- 4. The player ------------------------------------------------------
+# A cache of its own: two podcasts, one with five episodes and one whose
+# audio is missing.
+DB="$T/cache2.db"
+rss "Alpha Show" \
+	"a1|Alpha one|Wed, 14 May 2025 10:00:00 GMT|1:00|$BASE/ep.mp3" \
+	"a2|Alpha two|Tue, 13 May 2025 10:00:00 GMT|1:00|$BASE/ep.mp3" \
+	"a3|Alpha three|Mon, 12 May 2025 10:00:00 GMT|1:00|$BASE/ep.mp3" \
+	"a4|Alpha four|Sun, 11 May 2025 10:00:00 GMT|1:00|$BASE/ep.mp3" \
+	"gone|Alpha gone|Sat, 10 May 2025 10:00:00 GMT|1:00|$BASE/missing.mp3" >"$W/alpha.xml"
+rss "Beta Show" \
+	"b1|Beta one|Wed, 14 May 2025 10:00:00 GMT|1:00|$BASE/ep.mp3" >"$W/beta.xml"
+check "add two more podcasts" pc add "$BASE/alpha.xml" "$BASE/beta.xml"
+A1=$(id_of a1) B1=$(id_of b1)
+printf 'set speed 1.5\n' >>"$XDG_CONFIG_HOME/podcue/config"
+
+play_start "$A1"
+tui_check "the status line names podcast and episode" "Alpha Show · Alpha one"
+tui_check_still "...besides the chapter" "ch 1/3 · Part 1"
+tui_check_still "a podcast with no speed of its own plays at the speed setting" "1.5x"
+tui_keys ]
+tui_check "] raises the speed" "1.6x"
+tui_keys q
+tui_wait "EXIT=0" >/dev/null
+check "...and the speed is remembered for the podcast" \
+	test "$(sqlite3 "$DB" "SELECT speed FROM podcast WHERE title = 'Alpha Show'")" = 1.6
+play_start "$(id_of a2)"
+tui_check "another episode of that podcast plays at its speed" "1.6x"
+tui_keys BSpace
+tui_check "Backspace resets to 1.0x" "1.0x"
+tui_keys q
+tui_wait "EXIT=0" >/dev/null
+play_start "$B1"
+tui_check "another podcast plays at the speed setting" "1.5x"
+tui_keys + + + + + +
+tui_check "volume goes up to 130" "vol 130"
+tui_keys +
+sleep 0.5
+tui_check_still "...and no further" "vol 130"
+tui_keys M
+tui_check "M mutes" "vol 130 muted"
+tui_keys M
+tui_wait_gone "muted" >/dev/null && ok "M again unmutes" || not_ok "M again unmutes" "$(cat "$T/screen")"
+tui_keys 3 Right
+pos_check "a count multiplies a seek key (3 Right: 30 s)" 30 34
+tui_keys 2
+tui_check "a pending count is shown on the status line" "[2]"
+tui_keys S-Left
+pos_check "...and taken by the next key (2 S-Left: back 120 s, to 0)" 0 2
+tui_keys 2
+tui_check "a lone digit waits" "[2]"
+tui_check "...then jumps to that chapter" "ch 2/3 · Part 2"
+tui_keys q
+tui_wait "EXIT=0" >/dev/null
+
+# The sleep timer in podcue play.
+play_start "$A1" --at 15 --sleep chapter
+tui_check "--sleep chapter is shown" "sleep: end of chapter"
+tui_check "...and pauses at the end of the chapter" "⏸"
+pos_check "...at its end" 19 21
+tui_wait_gone "sleep:" >/dev/null && ok "...and is then off" || not_ok "...and is then off" "$(cat "$T/screen")"
+tui_keys q
+tui_wait "EXIT=0" >/dev/null
+play_start "$A1" --at 5 --sleep 4s
+tui_check "--sleep 4s counts down" "sleep 0:0"
+tui_check "...and pauses when due" "⏸"
+pos_check "...after about 4 s" 8 11
+tui_keys q
+tui_wait "EXIT=0" >/dev/null
+play_start "$A1" --sleep soon
+tui_check "a bad --sleep is refused" "usage: sleep 30m"
+tui_stop
+
+# The TUI: commands with arguments, counts, the sleep timer, a failed play.
+tui_start 100 24 --mpv-option ao=null
+tui_wait "Alpha Show" >/dev/null
+tui_keys l
+tui_wait "Alpha four" >/dev/null
+tui_keys Enter
+tui_check "TUI: Enter plays, and the status line names it" "Alpha Show · Alpha one"
+tui_keys 2 j
+tui_check_selected "TUI: 2j moves two rows while playing" "Alpha three"
+tui_check_still "...and jumps to no chapter" "ch 1/3 · Part 1"
+tui_keys Space # paused, the seeks land exactly
+tui_check "TUI: paused" "paused"
+tui_keys : "seek 0:45" Enter
+pos_check "TUI: :seek 0:45 goes there" 45 45
+tui_keys : "seek -30" Enter
+pos_check "TUI: :seek -30 goes back 30 s" 15 15
+tui_keys : "seek +10" Enter
+pos_check "TUI: :seek +10 goes forward 10 s" 25 25
+tui_keys Space
+tui_keys : "seek soon" Enter
+tui_check "TUI: :seek with no time says how" "usage: seek 1:23:45"
+tui_keys : "pause 5" Enter
+tui_check "TUI: an argument is never taken as a count (:pause 5)" "pause takes no argument"
+tui_keys : "down 2x" Enter
+tui_check "TUI: :down 2x is refused, not read as 2" "down takes only a count"
+tui_keys z
+tui_check "TUI: z sets the sleep timer to the end of the chapter" "sleep: end of chapter"
+tui_keys z
+tui_check "TUI: z again: the end of the episode" "sleep: end of episode"
+tui_keys z
+tui_check "TUI: z again: 15 minutes" "sleep 15:00"
+tui_keys 4 5 z
+tui_check "TUI: 45z: 45 minutes" "sleep 45:00"
+tui_keys : "sleep off" Enter
+tui_wait_gone "sleep 4" >/dev/null && ok "TUI: :sleep off" || not_ok "TUI: :sleep off" "$(cat "$T/screen")"
+tui_keys : "seek 0:05" Enter
+pos_check "TUI: :seek 0:05" 5 8
+tui_keys : "sleep 3s" Enter
+tui_check "TUI: :sleep 3s pauses when due" "⏸"
+tui_keys G Enter
+tui_check "TUI: a failed play says why" "404"
+n=$(grep -c "404" "$T/screen")
+check "...once (not on the status line too)" test "$n" = 1
+tui_keys k
+tui_wait_gone "404" >/dev/null && ok "...and the message clears on the next key" ||
+	not_ok "...and the message clears on the next key" "$(cat "$T/screen")"
 tui_stop
 
 finish
