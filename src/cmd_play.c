@@ -147,10 +147,31 @@ static void put(const char *str)
 
 /* ---- status ---- */
 
+/* A narrower terminal (tmux, xterm) splits the line drawn into rows above
+ * the cursor's: those are cleared before the line is redrawn. Checked at
+ * every draw, not only on SIGWINCH: a line drawn for the old width after
+ * the resize but before the signal is read would wrap. */
+static void fit_width(session *s)
+{
+	int cols = term_cols();
+	if (cols == s->cols)
+		return;
+	int w = s->drawn ? text_width(s->drawn) : 0;
+	if (cols > 0 && w > cols) {
+		char up[32];
+		snprintf(up, sizeof up, "\r\033[%dA\033[J", (w - 1) / cols);
+		put(up);
+	}
+	s->cols = cols;
+	free(s->drawn); /* redraw */
+	s->drawn = NULL;
+}
+
 static void draw(session *s, int force)
 {
 	if (!s->tty_out)
 		return;
+	fit_width(s);
 	sbuf b = SBUF_INIT;
 	int w = s->cols > 1 ? s->cols - 1 : 1; /* never touch the last column: no wrap */
 	if (s->msg && now_ms() - s->msg_ms < MSG_MS) {
@@ -266,28 +287,13 @@ static void suspend(session *s)
 	draw(s, 1);
 }
 
-/* A narrower terminal rewraps the line drawn into several rows, with the
- * cursor on the last: those rows are cleared before the line is redrawn. */
-static void resized(session *s)
-{
-	int cols = term_cols();
-	int w = s->drawn ? text_width(s->drawn) : 0;
-	if (s->tty_out && cols > 0 && w > cols) {
-		char up[32];
-		snprintf(up, sizeof up, "\r\033[%dA\033[J", (w - 1) / cols);
-		put(up);
-	}
-	s->cols = cols;
-	draw(s, 1);
-}
-
 static void read_signals(session *s)
 {
 	int sigs[16];
 	size_t n = sigpipe_read(sigs, sizeof sigs / sizeof *sigs);
 	for (size_t i = 0; i < n; i++) {
 		if (sigs[i] == SIGWINCH) {
-			resized(s);
+			draw(s, 1); /* it notices the new width */
 		} else if (sigs[i] == SIGTSTP) {
 			suspend(s);
 		} else {

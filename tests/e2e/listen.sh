@@ -281,7 +281,9 @@ tui_keys l
 tui_wait "Alpha four" >/dev/null
 tui_keys Enter
 tui_check "TUI: Enter plays, and the status line names it" "Alpha Show · Alpha one"
-tui_keys 2 j
+tui_keys 2
+tui_check "TUI: a count being typed shows on the status line" "[2] ▶"
+tui_keys j
 tui_check_selected "TUI: 2j moves two rows while playing" "Alpha three"
 tui_check_still "...and jumps to no chapter" "ch 1/3 · Part 1"
 tui_keys Space # paused, the seeks land exactly
