@@ -78,7 +78,7 @@ static const struct {
 	{"p", CMD_PREV_CHAPTER},  {"c", CMD_CHAPTER},       {"+", CMD_VOLUME_UP},
 	{"=", CMD_VOLUME_UP},     {"-", CMD_VOLUME_DOWN},   {"]", CMD_FASTER},
 	{"[", CMD_SLOWER},        {"Backspace", CMD_SPEED_RESET}, {"M", CMD_MUTE},
-	{"z", CMD_SLEEP},
+	{"Z", CMD_SLEEP},
 };
 
 const char *keymap_ctx_name(int ctx)

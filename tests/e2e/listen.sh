@@ -301,14 +301,14 @@ tui_keys : "pause 5" Enter
 tui_check "TUI: an argument is never taken as a count (:pause 5)" "pause takes no argument"
 tui_keys : "down 2x" Enter
 tui_check "TUI: :down 2x is refused, not read as 2" "down takes only a count"
-tui_keys z
-tui_check "TUI: z sets the sleep timer to the end of the chapter" "sleep: end of chapter"
-tui_keys z
-tui_check "TUI: z again: the end of the episode" "sleep: end of episode"
-tui_keys z
-tui_check "TUI: z again: 15 minutes" "sleep 15:00"
-tui_keys 4 5 z
-tui_check "TUI: 45z: 45 minutes" "sleep 45:00"
+tui_keys Z
+tui_check "TUI: Z sets the sleep timer to the end of the chapter" "sleep: end of chapter"
+tui_keys Z
+tui_check "TUI: Z again: the end of the episode" "sleep: end of episode"
+tui_keys Z
+tui_check "TUI: Z again: 15 minutes" "sleep 15:00"
+tui_keys 4 5 Z
+tui_check "TUI: 45Z: 45 minutes" "sleep 45:00"
 tui_keys : "sleep off" Enter
 tui_wait_gone "sleep 4" >/dev/null && ok "TUI: :sleep off" || not_ok "TUI: :sleep off" "$(cat "$T/screen")"
 tui_keys : "seek 0:05" Enter
