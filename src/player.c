@@ -163,6 +163,8 @@ struct player {
 	double seek_target;    /* of the seek under way, -1 none */
 	double start;          /* start offset of the current load */
 	double seek_from;      /* time_pos before the seek under way, -1 unknown */
+	double burst[8];       /* earlier targets of the seeks under way (keys in a */
+	int nburst;            /* row): their restarts are not ours, nor failures */
 	int64_t load_ms;       /* when the current load started */
 	int want_null_ao;      /* the user asked for ao=null: silence is not a fault */
 	int network_timeout;
@@ -656,6 +658,10 @@ void player_seek(player *p, double secs, int absolute)
 	mpv_command_async(p->h, 0, cmd);
 	if (!p->seeking || p->seek_from < 0)
 		p->seek_from = p->st.time_pos;
+	if (!p->seeking)
+		p->nburst = 0;
+	else if (p->seek_target >= 0)
+		p->burst[p->nburst++ % 8] = p->seek_target;
 	/* Optimistic: repeated keys build on the target, not a stale time. */
 	p->st.time_pos = target;
 	p->seek_target = target;
@@ -830,6 +836,7 @@ static unsigned seek_failed(player *p, double actual)
 	p->seek_target = -1;
 	p->seek_from = -1;
 	p->pending_seek = -1;
+	p->nburst = 0;
 	return PLAYER_EV_SEEK_FAILED | PLAYER_EV_POS | PLAYER_EV_STATE;
 }
 
@@ -869,9 +876,14 @@ static unsigned on_restart(player *p)
 		return PLAYER_EV_POS;
 	}
 	double target = p->seek_target >= 0 ? p->seek_target : p->start;
-	if (have && fabs(t - target) > SEEK_TOLERANCE)
+	if (have && fabs(t - target) > SEEK_TOLERANCE) {
+		for (int i = 0; i < p->nburst && i < 8; i++)
+			if (fabs(t - p->burst[i]) <= SEEK_TOLERANCE)
+				return 0; /* an earlier seek of the burst: ours follows */
 		return seek_failed(p, t);
+	}
 	p->seeking = 0;
+	p->nburst = 0;
 	p->reached = 1;
 	p->st.seek_failed = 0;
 	p->st.unreached = -1;
