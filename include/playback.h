@@ -68,12 +68,6 @@ int playback_command_arg(playback *pb, int cmd, const char *arg, int count, char
  * it anyway) and outlives the episode. Returns 0, or -1 with *msg. */
 int playback_sleep(playback *pb, const char *arg, char **msg);
 
-/* 1 when a typed count can no longer grow into a valid chapter number
- * (count * 10 > the number of visible chapters), so a front end jumps at
- * once on `3` with fewer than 30 chapters but waits (about 1 s, or for `c`)
- * on `1` with 27. 0 for count <= 0. */
-int playback_count_ready(const playback *pb, int count);
-
 /* Saves the position and stops. */
 void playback_stop(playback *pb);
 

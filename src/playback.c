@@ -282,11 +282,6 @@ int playback_play(playback *pb, int64_t episode_id, double at, char **err)
 	return rc;
 }
 
-static int count_visible(const playback *pb)
-{
-	return (int)pb->chapters.n;
-}
-
 /* Message for a chapter that cannot be a jump target, or NULL. */
 static char *chapter_refusal(const chapter_list *l, int index, double dur)
 {
@@ -511,11 +506,6 @@ int playback_chapter_index(const playback *pb)
 		if (pb->chapters.v[i].start <= pos + CHAPTER_EPS)
 			idx = (int)i;
 	return idx;
-}
-
-int playback_count_ready(const playback *pb, int count)
-{
-	return count > 0 && (long)count * 10 > count_visible(pb);
 }
 
 /* Seeks to visible chapter index (1-based) or sets *msg. */
