@@ -614,6 +614,8 @@ int playback_command(playback *pb, int cmd, int count, char **msg)
 			sleep_set(&pb->sleep, SLEEP_MINUTES, count * 60, -1, now_ms());
 		else
 			sleep_cycle(&pb->sleep, playback_chapter_index(pb), now_ms());
+		if (pb->sleep.kind == SLEEP_CHAPTER && !pb->chapters.n) /* none to end */
+			sleep_cycle(&pb->sleep, -1, now_ms());
 		pb->sleep_seen_ms = now_ms();
 		return 0;
 	case CMD_SEEK:
@@ -631,6 +633,10 @@ int playback_sleep(playback *pb, const char *arg, char **msg)
 	*msg = NULL;
 	if (sleep_parse(arg, &kind, &secs) != 0) {
 		*msg = xstrdup("usage: sleep 30m, 90s, 1h, chapter, episode or off");
+		return -1;
+	}
+	if (kind == SLEEP_CHAPTER && pb->episode && !pb->chapters.n) {
+		*msg = xstrdup("this episode has no chapters (sleep episode waits for its end)");
 		return -1;
 	}
 	sleep_set(&pb->sleep, kind, secs, playback_chapter_index(pb), now_ms());
