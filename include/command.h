@@ -72,15 +72,22 @@ enum {
 	X(PREV_CHAPTER, "prev-chapter", CMDF_PLAYBACK,                                      \
 	  "jump to the start of this chapter, or the one before when near its start")       \
 	X(CHAPTER, "chapter", CMDF_PLAYBACK | CMDF_COUNT,                                    \
-	  "jump to chapter COUNT of the playing episode (1-9 alone also jump)")             \
-	X(VOLUME_UP, "volume-up", CMDF_PLAYBACK, "volume up")                               \
+	  "jump to chapter COUNT of the playing episode (a count alone: after a second)")             \
+	X(VOLUME_UP, "volume-up", CMDF_PLAYBACK, "volume up (to 130)")                               \
 	X(VOLUME_DOWN, "volume-down", CMDF_PLAYBACK, "volume down")                         \
 	X(FASTER, "faster", CMDF_PLAYBACK, "play faster (up to 3.0x)")                      \
 	X(SLOWER, "slower", CMDF_PLAYBACK, "play slower (down to 0.5x)")                    \
 	X(OPEN_LINK, "open-link", CMDF_COUNT,                                               \
 	  "open link COUNT of the episode's notes in $BROWSER (o alone asks which)")        \
 	X(COPY_LINK, "copy-link", CMDF_COUNT,                                               \
-	  "copy link COUNT, or the selected link, to the clipboard (OSC 52)")
+	  "copy link COUNT, or the selected link, to the clipboard (OSC 52)")               \
+	X(SPEED_RESET, "speed-reset", CMDF_PLAYBACK, "play at normal speed (1.0x)")        \
+	X(MUTE, "mute", CMDF_PLAYBACK, "mute or unmute")                                    \
+	X(SEEK, "seek", CMDF_PLAYBACK | CMDF_ARG,                                            \
+	  "seek to a time (:seek 1:23:45) or by seconds (:seek +90, :seek -30)")          \
+	X(SLEEP, "sleep", CMDF_PLAYBACK | CMDF_ARG | CMDF_COUNT,                             \
+	  "sleep timer (pauses): COUNT minutes, else the next of end of chapter, end of "  \
+	  "episode, 15, 30, 60 min, off; :sleep 30m, chapter, episode or off")
 
 #define PODCUE_CMD_ENUM(id, name, flags, help) CMD_##id,
 enum cmd_id { PODCUE_COMMANDS(PODCUE_CMD_ENUM) CMD_COUNT };

@@ -41,6 +41,7 @@ typedef struct config {
 	int save_interval;     /* seconds between position saves while playing */
 	int prev_chapter_grace; /* seconds into a chapter within which prev-chapter goes one back */
 	int volume_step;       /* percent */
+	double speed;          /* default playback speed (a podcast's own wins) */
 	int speed_step;        /* percent of normal speed */
 	int network_timeout;   /* seconds libmpv waits on a stalled stream */
 	/* screen */

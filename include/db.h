@@ -21,7 +21,7 @@
 #include "chapter.h"
 #include "feed.h"
 
-#define DB_SCHEMA_VERSION 6
+#define DB_SCHEMA_VERSION 7
 
 typedef struct db db;
 
@@ -95,6 +95,11 @@ int db_podcast_set_title(db *d, int64_t id, const char *title);
 int db_podcast_set_url(db *d, int64_t id, const char *new_url);
 /* Remembers a podcast's episode order (DB_SORT_*). 1 = not found. */
 int db_podcast_set_sort(db *d, int64_t id, int sort_order);
+
+/* The playback speed last chosen for the podcast into *speed: 0, or 1 when
+ * none was (the speed setting applies), -1 on error. speed <= 0 forgets it. */
+int db_podcast_speed(db *d, int64_t id, double *speed);
+int db_podcast_set_speed(db *d, int64_t id, double speed);
 
 /* Per-item data derived by the caller (show notes as text and their links,
  * chapters found in the notes). Arrays are parallel to feed->items. */

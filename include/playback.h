@@ -58,11 +58,15 @@ int playback_handle(playback *pb, unsigned ev);
  * line. */
 int playback_command(playback *pb, int cmd, int count, char **msg);
 
-/* 1 when a typed count can no longer grow into a valid chapter number
- * (count * 10 > the number of visible chapters), so a front end jumps at
- * once on `3` with fewer than 30 chapters but waits (about 1 s, or for `c`)
- * on `1` with 27. 0 for count <= 0. */
-int playback_count_ready(const playback *pb, int count);
+/* A playback command with the argument typed at the prompt (NULL: none,
+ * as playback_command): "seek" takes 1:23:45, +90 or -30; "sleep" takes
+ * what playback_sleep does; the others take none (an argument is an error,
+ * never a count). Returns as playback_command. */
+int playback_command_arg(playback *pb, int cmd, const char *arg, int count, char **msg);
+/* Sets the sleep timer from "30m", "90s", "1h", "chapter", "episode" or
+ * "off" (sleep.h); it pauses playback when due (the end of an episode ends
+ * it anyway) and outlives the episode. Returns 0, or -1 with *msg. */
+int playback_sleep(playback *pb, const char *arg, char **msg);
 
 /* "Next episode" (dir 1): plays what upnext_skip names (the first other
  * queue entry, or the next newer episode under continue = podcast);
@@ -84,7 +88,8 @@ int playback_chapter_index(const playback *pb);
 const char *playback_title(const playback *pb); /* episode title, sanitized, or NULL */
 /* The episode that last played to its end (marked played and taken out of
  * the queue by playback_handle on ENDED; a cut stream does not count), 0
- * when none; cleared by the next play. What a front end continues from
+ * when none or when the sleep timer was waiting for that end (nothing
+ * continues then); cleared by the next play. What a front end continues from
  * (upnext.h). */
 int64_t playback_finished(const playback *pb);
 /* Where the episode playing is and how long it is, in seconds (the file's
@@ -93,9 +98,11 @@ double playback_position(const playback *pb);
 double playback_duration(const playback *pb);
 
 /* The now-playing line, fitted to cols display columns:
- * "▶ 2:05 / 48:53  1.0x  vol 100  ch 3/27 · Why Chroma has one API", with
- * hours when needed, "paused", "buffering", "no audio device" and the last
- * error shown when they apply. "" when idle with no message. Caller frees. */
+ * "▶ 2:05 / 48:53  Podcast · Episode  ch 3/27 · Why Chroma has one API
+ * 1.0x  vol 100" (names and chapter title cut short), with hours when needed, "paused", "buffering", "no audio
+ * device", a seek that failed, "muted" and the sleep timer shown when they
+ * apply. "" when idle (the front end shows playback_error once, as a
+ * message). Caller frees. */
 char *playback_status_line(const playback *pb, int cols);
 /* A timeline of cols cells: '─' track, '│' (or '┼') at every chapter start,
  * '●' at the position. Caller frees. NULL when nothing plays or the

@@ -35,10 +35,15 @@ typedef struct player_state {
 	                     was replaced, the last value, until the next load. */
 	double duration;  /* seconds; -1 unknown (kept like time_pos) */
 	double speed;     /* 1.0 = normal */
-	double volume;    /* 0..100 */
+	double volume;    /* 0..130 */
+	int mute;
 	int chapter;      /* libmpv's current chapter index, -1 none */
 	int buffering;    /* waiting for network data */
 	int no_audio;     /* no usable audio device: playing silently */
+	int seek_failed;  /* the last seek could not be done (until one is) */
+	double unreached; /* a start offset that could not be reached, -1 none;
+	                     until a seek succeeds, positions before it are not
+	                     where the user was */
 } player_state;
 
 /* Bits returned by player_process(). */
@@ -49,15 +54,19 @@ enum {
 	PLAYER_EV_SEEKED = 8,  /* a seek (or the start offset) completed */
 	PLAYER_EV_ENDED = 16,  /* the file played to its end (status now IDLE) */
 	PLAYER_EV_ERROR = 32,  /* the file failed to load or play: see player_error */
-	PLAYER_EV_STOPPED = 64 /* stopped by player_stop or replaced by a load
+	PLAYER_EV_STOPPED = 64, /* stopped by player_stop or replaced by a load
 	                          (then state already describes the new load) */
+	PLAYER_EV_SEEK_FAILED = 128 /* a seek (or the start offset) could not be
+	                               done: time_pos is where playback is */
 };
 
 /* Creates and initialises libmpv. LC_NUMERIC must be "C" (libmpv refuses
  * other locales). podcue's defaults: audio only, no terminal, no config,
  * scripts or ytdl, no playlists or references to other files
  * (access-references=no), fall back to silent output when no audio device
- * works (state.no_audio then set), demuxer-lavf-o=usetoc=1. A bad user
+ * works (state.no_audio then set), demuxer-lavf-o=usetoc=1, and
+ * force-seekable=yes (on a server without Range requests libmpv reads
+ * forward to a seek target instead of refusing). A bad user
  * option (o->mpv_options) is an error. Returns 0, or -1 with *err (caller
  * frees). */
 int player_new(const player_opts *o, player **out, char **err);
@@ -99,9 +108,11 @@ void player_set_pause(player *p, int pause);
  * repeated keys add up); clamped to [0, duration - 1] so a seek to the end
  * still ends the file normally. A seek while loading is applied once the
  * file is loaded. time_pos shows the target at once; PLAYER_EV_SEEKED
- * follows when libmpv has seeked. */
+ * follows when libmpv has seeked, or PLAYER_EV_SEEK_FAILED when it could
+ * not (time_pos then goes back to where playback is). */
 void player_seek(player *p, double secs, int absolute);
-void player_set_volume(player *p, double vol);  /* clamped to 0..100 */
+void player_set_volume(player *p, double vol);  /* clamped to 0..130 */
+void player_set_mute(player *p, int mute);
 void player_set_speed(player *p, double speed); /* clamped to 0.5..3.0 */
 
 #endif

@@ -25,6 +25,11 @@ int ptime_date(const char *s, int64_t *out);
 /* Formats t as ISO 8601 UTC "2025-05-14T10:00:00Z" into buf (>= 21 bytes). */
 void ptime_iso8601(int64_t t, char *buf, size_t size);
 
+/* The argument of :seek: "1:23:45", "90" or "1:30" go to that time;
+ * "+90", "-30", "+1:30" move by it. Returns 0 with *secs (>= 0) and
+ * *relative (then *secs carries the sign), or -1 when it is not a time. */
+int ptime_seek_arg(const char *s, double *secs, int *relative);
+
 /* Formats seconds as "M:SS" or "H:MM:SS" (no fraction) into buf. */
 void ptime_clock(double seconds, char *buf, size_t size);
 

@@ -1,6 +1,6 @@
 /*
- * cmd_play.c - `podcue play EPISODE [--chapter N | --at SECONDS]`: plays
- * one episode without the full-screen interface.
+ * cmd_play.c - `podcue play EPISODE [--chapter N | --at SECONDS] [--sleep
+ * WHEN]`: plays one episode without the full-screen interface.
  *
  * One status line is redrawn in place on the terminal; the playback keys of
  * the key map (context "common", commands with CMDF_PLAYBACK) work as in
@@ -42,7 +42,9 @@
 #include "upnext.h"
 #include "util.h"
 
-#define USAGE "podcue play EPISODE [--chapter N | --at SECONDS] | play --queue"
+#define USAGE                                                                          \
+	"podcue play EPISODE [--chapter N | --at SECONDS] [--sleep 30m|chapter|episode] | "    \
+	"play --queue [--sleep ...]"
 #define ESC_WAIT_MS 50     /* a lone ESC is Esc after this long */
 #define MSG_MS 3000        /* a command's message shows this long */
 
@@ -51,6 +53,7 @@ typedef struct play_args {
 	int chapter; /* 0 = none */
 	double at;   /* -1 = resume */
 	int queue;   /* --queue: play through the queue */
+	const char *sleep; /* sleep timer (sleep.h), NULL none */
 } play_args;
 
 typedef struct session {
@@ -86,6 +89,7 @@ static int parse_args(int argc, char **argv, play_args *pa)
 	pa->chapter = 0;
 	pa->at = -1;
 	pa->queue = 0;
+	pa->sleep = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *s = argv[i];
 		if (strcmp(s, "--chapter") == 0 && i + 1 < argc && pa->at < 0 && !pa->chapter) {
@@ -99,6 +103,8 @@ static int parse_args(int argc, char **argv, play_args *pa)
 				return -1;
 		} else if (strcmp(s, "--queue") == 0) {
 			pa->queue = 1;
+		} else if (strcmp(s, "--sleep") == 0 && i + 1 < argc && !pa->sleep) {
+			pa->sleep = argv[++i];
 		} else if (!pa->id && s[0] != '-') {
 			if (!(pa->id = cli_parse_id(s)))
 				return -1;
@@ -157,21 +163,42 @@ static void put(const char *str)
 
 /* ---- status ---- */
 
+/* A narrower terminal (tmux, xterm) splits the line drawn into rows above
+ * the cursor's: those are cleared before the line is redrawn. Checked at
+ * every draw, not only on SIGWINCH: a line drawn for the old width after
+ * the resize but before the signal is read would wrap. */
+static void fit_width(session *s)
+{
+	int cols = term_cols();
+	if (cols == s->cols)
+		return;
+	int w = s->drawn ? text_width(s->drawn) : 0;
+	if (cols > 0 && w > cols) {
+		char up[32];
+		snprintf(up, sizeof up, "\r\033[%dA\033[J", (w - 1) / cols);
+		put(up);
+	}
+	s->cols = cols;
+	free(s->drawn); /* redraw */
+	s->drawn = NULL;
+}
+
 static void draw(session *s, int force)
 {
 	if (!s->tty_out)
 		return;
+	fit_width(s);
 	sbuf b = SBUF_INIT;
 	int w = s->cols > 1 ? s->cols - 1 : 1; /* never touch the last column: no wrap */
 	if (s->msg && now_ms() - s->msg_ms < MSG_MS) {
 		sb_puts(&b, s->msg);
 	} else {
 		char *st = playback_status_line(s->pb, w);
+		if (s->count.n) /* first: a long line is cut at its end */
+			sb_printf(&b, "[%d] ", s->count.n);
 		sb_puts(&b, st);
 		free(s->status);
 		s->status = st;
-		if (s->count.n)
-			sb_printf(&b, "  [%d]", s->count.n);
 	}
 	char *text = sb_steal(&b);
 	char *line = text_fit(text, w);
@@ -216,11 +243,10 @@ static void on_key(session *s, int key)
 {
 	free(s->msg); /* a key press dismisses the last message */
 	s->msg = NULL;
-	if (key_count_digit(&s->count, key, now_ms())) {
-		if (playback_count_ready(s->pb, s->count.n))
-			run_cmd(s, CMD_CHAPTER, key_count_take(&s->count));
+	/* Digits only type a count: the next key takes it (3c, 2Right), or
+	 * after KEY_COUNT_WAIT_MS alone it jumps to that chapter. */
+	if (key_count_digit(&s->count, key, now_ms()))
 		return;
-	}
 	int count = key_count_take(&s->count);
 	if (key < 0 || key == 27)
 		return; /* Esc cancels a count */
@@ -283,8 +309,7 @@ static void read_signals(session *s)
 	size_t n = sigpipe_read(sigs, sizeof sigs / sizeof *sigs);
 	for (size_t i = 0; i < n; i++) {
 		if (sigs[i] == SIGWINCH) {
-			s->cols = term_cols();
-			draw(s, 1);
+			draw(s, 1); /* it notices the new width */
 		} else if (sigs[i] == SIGTSTP) {
 			suspend(s);
 		} else {
@@ -400,6 +425,8 @@ static int start(session *s, const play_args *pa, char **err)
 	if (player_new(&o, &s->p, err) != 0)
 		return -1;
 	s->pb = playback_new(s->a->d, c, s->p);
+	if (pa->sleep && playback_sleep(s->pb, pa->sleep, err) != 0)
+		return -1;
 	if (pa->queue) {
 		int64_t head = 0;
 		int rc = db_queue_head(s->a->d, &head);

@@ -16,7 +16,8 @@
 /* After the version: fetch.h defines a default of its own. */
 #include "fetch.h"
 
-enum opt_type { OPT_INT, OPT_STR, OPT_MPV, OPT_ENUM };
+/* OPT_REAL: a double, its min/max in 1/100. */
+enum opt_type { OPT_INT, OPT_REAL, OPT_STR, OPT_MPV, OPT_ENUM };
 
 /* The names an OPT_ENUM setting takes, by value (its row's max is the
  * index of its list here). */
@@ -60,6 +61,8 @@ static const struct option options[] = {
 	{"prev_chapter_grace", OPT_INT, OFF(prev_chapter_grace), 0, 60,
 	 "within this many seconds of a chapter start, prev-chapter goes to the one before"},
 	{"volume_step", OPT_INT, OFF(volume_step), 1, 50, "percent volume-up/volume-down change"},
+	{"speed", OPT_REAL, OFF(speed), 50, 300,
+	 "playback speed of a podcast whose own speed was never chosen (0.5 to 3.0)"},
 	{"speed_step", OPT_INT, OFF(speed_step), 1, 100,
 	 "percent of normal speed faster/slower change"},
 	{"network_timeout", OPT_INT, OFF(network_timeout), 1, 600,
@@ -109,6 +112,8 @@ char *config_option_value(const config *c, size_t i)
 	const struct option *o = &options[i];
 	if (o->type == OPT_INT)
 		return xasprintf("%d", *(const int *)(const void *)((const char *)c + o->offset));
+	if (o->type == OPT_REAL)
+		return xasprintf("%g", *(const double *)(const void *)((const char *)c + o->offset));
 	if (o->type == OPT_STR) {
 		const char *s = *(char *const *)(const void *)((const char *)c + o->offset);
 		return xstrdup(s ? s : "");
@@ -137,6 +142,7 @@ void config_defaults(config *c)
 	c->save_interval = 5;
 	c->prev_chapter_grace = 3;
 	c->volume_step = 5;
+	c->speed = 1.0;
 	c->speed_step = 10;
 	c->network_timeout = 10;
 	c->podcasts_width = 22;
@@ -212,6 +218,20 @@ static char *set_enum(config *c, const struct option *o, const char *value)
 	return sb_steal(&b);
 }
 
+static char *set_real(config *c, const struct option *o, const char *value)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(value, &end);
+	if (errno || end == value || *end || v != v)
+		return xasprintf("%s: not a number: %s", o->name, value);
+	if (v * 100 < o->min - 1e-9 || v * 100 > o->max + 1e-9)
+		return xasprintf("%s: %s is out of range (%g to %g)", o->name, value, o->min / 100.0,
+				 o->max / 100.0);
+	*(double *)(void *)((char *)c + o->offset) = v;
+	return NULL;
+}
+
 char *config_set(config *c, const char *name, const char *value)
 {
 	for (size_t i = 0; i < NOPTIONS; i++) {
@@ -221,6 +241,8 @@ char *config_set(config *c, const char *name, const char *value)
 		switch (o->type) {
 		case OPT_INT:
 			return set_int(c, o, value);
+		case OPT_REAL:
+			return set_real(c, o, value);
 		case OPT_STR: {
 			char **slot = (char **)(void *)((char *)c + o->offset);
 			free(*slot);

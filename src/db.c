@@ -362,6 +362,36 @@ int db_podcast_touch(db *d, int64_t id, int64_t when)
 	return dbi_run(d, st, "record feed check");
 }
 
+int db_podcast_speed(db *d, int64_t id, double *speed)
+{
+	sqlite3_stmt *st = dbi_prep(d, "SELECT speed FROM podcast WHERE id = ?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	int found = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+	if (found)
+		*speed = sqlite3_column_double(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		return dbi_fail(d, "read podcast speed");
+	}
+	return found ? 0 : 1;
+}
+
+int db_podcast_set_speed(db *d, int64_t id, double speed)
+{
+	sqlite3_stmt *st = dbi_prep(d, "UPDATE podcast SET speed = ? WHERE id = ?");
+	if (!st)
+		return -1;
+	if (speed > 0)
+		sqlite3_bind_double(st, 1, speed);
+	else
+		sqlite3_bind_null(st, 1);
+	sqlite3_bind_int64(st, 2, id);
+	return dbi_run(d, st, "save podcast speed");
+}
+
 int db_podcast_set_title(db *d, int64_t id, const char *title)
 {
 	if (str_blank(title))

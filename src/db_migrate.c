@@ -230,13 +230,15 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER queue_close_gap AFTER DELETE ON queue BEGIN"
 	"  UPDATE queue SET position = position - 1 WHERE position > old.position;"
 	" END;",
+	/* 6 -> 7: the playback speed chosen for a podcast (NULL: the speed setting). */
+	"ALTER TABLE podcast ADD COLUMN speed REAL;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 /* The migrations that (re)build the search index, which takes seconds on a
  * big cache: migration i brings the cache to version i + 1. */
-static const unsigned char migration_indexes[] = {0, 0, 1, 1, 0, 0};
+static const unsigned char migration_indexes[] = {0, 0, 1, 1, 0, 0, 0};
 _Static_assert(sizeof migration_indexes == NMIGRATIONS, "one flag per migration");
 
 /* Below this many episodes an index rebuild takes under a second. */

@@ -50,8 +50,9 @@ void help_lines(ui *u, char ***lines, int **elems, size_t *n)
 		(*elems)[(*n)++] = (e);                                          \
 	} while (0)
 	PUSH(xstrdup("podcue keys (q, Esc or ? closes; j/k scroll)"), THEME_TITLE);
-	PUSH(xstrdup("Type digits before a key for a count: 12c jumps to chapter 12, "
-		     "1-9 alone jump to that chapter."), THEME_NORMAL);
+	PUSH(xstrdup("Type digits before a key for a count: 5j moves five rows, 12c jumps "
+		     "to chapter 12; digits alone jump to that chapter after a second."),
+	     THEME_NORMAL);
 	PUSH(xstrdup(""), THEME_NORMAL);
 	for (int c = 0; c < CMD_COUNT; c++) {
 		char *keystr = command_keys(u->cfg->keys, c);

@@ -82,6 +82,7 @@ static const struct {
 	{"Q", CMD_QUEUE},         {"e", CMD_QUEUE_ADD},     {"E", CMD_QUEUE_NEXT},
 	{"x", CMD_QUEUE_REMOVE},  {"K", CMD_QUEUE_UP},      {"J", CMD_QUEUE_DOWN},
 	{"o", CMD_OPEN_LINK},     {"y", CMD_COPY_LINK},
+	{"Backspace", CMD_SPEED_RESET}, {"M", CMD_MUTE},  {"Z", CMD_SLEEP},
 };
 
 const char *keymap_ctx_name(int ctx)

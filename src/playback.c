@@ -6,7 +6,10 @@
  * last one known for the current episode, which is what gets saved (the
  * player forgets it once the file ended or stopped). Positions are saved
  * only once the file has loaded: a failed load must not overwrite a saved
- * position with the (rewound) start.
+ * position with the (rewound) start. Nor is a position that came from a
+ * failed seek: when the start offset could not be reached (a server that
+ * ignores Range requests, see player.h), nothing before it, or before the
+ * position saved when the play began, is saved until a seek succeeds.
  */
 #include "playback.h"
 #include "upnext.h"
@@ -19,6 +22,7 @@
 #include "command.h"
 #include "log.h"
 #include "ptime.h"
+#include "sleep.h"
 #include "text.h"
 #include "util.h"
 
@@ -36,6 +40,8 @@ struct playback {
 	player *p;
 	int64_t episode;        /* 0 = idle */
 	char *title;            /* sanitized */
+	char *podcast;          /* its podcast's title, sanitized */
+	int64_t podcast_id;
 	double feed_duration;   /* from the feed, -1 unknown */
 	chapter_list chapters;  /* visible merged chapters, sorted */
 	double pos;             /* last known position of episode, -1 none */
@@ -46,8 +52,12 @@ struct playback {
 	int want_chapter;       /* chapter to jump to once chapters are known, 0 none */
 	int64_t last_save_ms;
 	double saved_pos;       /* last position written, -1 none */
+	double resumed_from;    /* the saved position when the play began, -1 none */
 	char *error;            /* sanitized, or NULL */
 	int64_t finished;       /* episode last played to its end, 0 none */
+	sleep_timer sleep;      /* outlives an episode (a queue plays on) */
+	int64_t sleep_seen_ms;  /* when it was last checked while playing */
+	int slept;              /* the episode that ended had "sleep episode" */
 };
 
 playback *playback_new(db *d, const config *c, player *p)
@@ -58,6 +68,7 @@ playback *playback_new(db *d, const config *c, player *p)
 	pb->p = p;
 	pb->pos = -1;
 	pb->saved_pos = -1;
+	pb->resumed_from = -1;
 	pb->feed_duration = -1;
 	return pb;
 }
@@ -115,12 +126,25 @@ static int in_margin(const playback *pb, double pos)
 	return d > 0 && pb->c->played_margin > 0 && pos >= d - pb->c->played_margin;
 }
 
+/* 1 while the position is not where the user was: the start offset could
+ * not be reached, and playback is before it (or before the saved one). */
+static double hold_floor(const playback *pb, const player_state *st)
+{
+	return st->unreached > pb->resumed_from ? st->unreached : pb->resumed_from;
+}
+
+static int held(const playback *pb)
+{
+	const player_state *st = cur(pb);
+	return st && st->unreached >= 0 && position(pb) < hold_floor(pb, st);
+}
+
 static void save(playback *pb)
 {
 	double now = position(pb);
 	if (now >= 0)
 		pb->pos = now;
-	if (!pb->episode || !pb->loaded || pb->pos < 0 || pb->pos == pb->saved_pos)
+	if (!pb->episode || !pb->loaded || pb->pos < 0 || pb->pos == pb->saved_pos || held(pb))
 		return;
 	if (pb->played && in_margin(pb, pb->pos))
 		return; /* finished: keep it played without a position */
@@ -137,9 +161,12 @@ static void forget_episode(playback *pb)
 	pb->want_chapter = 0;
 	pb->pos = -1;
 	pb->saved_pos = -1;
+	pb->resumed_from = -1;
 	pb->feed_duration = -1;
 	free(pb->title);
-	pb->title = NULL;
+	free(pb->podcast);
+	pb->title = pb->podcast = NULL;
+	pb->podcast_id = 0;
 	chapter_list_clear(&pb->chapters);
 }
 
@@ -187,6 +214,22 @@ static const char *media_url(playback *pb, const db_episode *e, int *allow_local
 	return str_blank(e->enclosure_url) ? NULL : e->enclosure_url;
 }
 
+/* The podcast's title, and the speed chosen for it (else the setting). */
+static void podcast_info(playback *pb, int64_t id)
+{
+	db_podcast pod;
+	pb->podcast_id = id;
+	if (db_podcast_get(pb->d, id, &pod) == 0) {
+		const char *t = !str_blank(pod.title) ? pod.title : pod.url;
+		pb->podcast = text_sanitize(t ? t : "", (size_t)-1, 0);
+		db_podcast_free(&pod);
+	}
+	double speed;
+	if (db_podcast_speed(pb->d, id, &speed) != 0)
+		speed = pb->c->speed > 0 ? pb->c->speed : 1.0;
+	player_set_speed(pb->p, speed);
+}
+
 static int start_episode(playback *pb, const db_episode *e, double at, char **err)
 {
 	int allow_local;
@@ -209,9 +252,11 @@ static int start_episode(playback *pb, const db_episode *e, double at, char **er
 	}
 	pb->episode = e->id;
 	pb->title = text_sanitize(e->title ? e->title : "", (size_t)-1, 0);
+	podcast_info(pb, e->podcast_id);
 	pb->feed_duration = e->duration;
 	pb->chapters = ch;
 	pb->pos = start;
+	pb->resumed_from = e->position;
 	pb->paused = 0;
 	pb->played = 0;
 	pb->was_played = e->played;
@@ -226,6 +271,7 @@ int playback_play(playback *pb, int64_t episode_id, double at, char **err)
 	free(pb->error);
 	pb->error = NULL;
 	pb->finished = 0;
+	pb->slept = 0;
 	db_episode e;
 	int rc = db_episode_get(pb->d, episode_id, &e);
 	if (rc != 0) {
@@ -239,11 +285,6 @@ int playback_play(playback *pb, int64_t episode_id, double at, char **err)
 		set_error(pb, "%s", *err);
 	db_episode_free(&e);
 	return rc;
-}
-
-static int count_visible(const playback *pb)
-{
-	return (int)pb->chapters.n;
 }
 
 /* Message for a chapter that cannot be a jump target, or NULL. */
@@ -411,6 +452,26 @@ static int on_ended(playback *pb)
 	return changed;
 }
 
+/* Pauses when the sleep timer is due. Checked on position events, which
+ * come only while playing: a timer that came due during a pause (a gap
+ * since the last check) is dropped rather than pausing a resumed play. */
+static void check_sleep(playback *pb, const player_state *st, int seeked)
+{
+	if (!pb->sleep.kind || st->status != PLAYER_PLAYING)
+		return;
+	int64_t now = now_ms(), gap = now - pb->sleep_seen_ms;
+	pb->sleep_seen_ms = now;
+	if (!sleep_due(&pb->sleep, now, playback_chapter_index(pb), seeked))
+		return;
+	int dropped = pb->sleep.kind == SLEEP_MINUTES && gap > 2000;
+	sleep_set(&pb->sleep, SLEEP_OFF, 0, -1, now);
+	if (dropped)
+		return;
+	log_msg("playback", "sleep timer: pausing");
+	player_set_pause(pb->p, 1);
+	save(pb);
+}
+
 int playback_handle(playback *pb, unsigned ev)
 {
 	if (!pb->episode)
@@ -422,6 +483,8 @@ int playback_handle(playback *pb, unsigned ev)
 	st = cur(pb);
 	if (st && (ev & (PLAYER_EV_POS | PLAYER_EV_SEEKED)) && st->time_pos >= 0 && pb->loaded)
 		changed |= on_position(pb, st);
+	if (st && (ev & (PLAYER_EV_POS | PLAYER_EV_SEEKED)))
+		check_sleep(pb, st, ev & PLAYER_EV_SEEKED);
 	if (st && (ev & PLAYER_EV_STATE)) {
 		int paused = st->status == PLAYER_PAUSED;
 		if (paused && !pb->paused)
@@ -429,6 +492,9 @@ int playback_handle(playback *pb, unsigned ev)
 		pb->paused = paused;
 	}
 	if (ev & PLAYER_EV_ENDED) {
+		pb->slept = pb->sleep.kind == SLEEP_EPISODE;
+		if (pb->slept)
+			sleep_set(&pb->sleep, SLEEP_OFF, 0, -1, 0);
 		changed |= on_ended(pb);
 	} else if (ev & PLAYER_EV_ERROR) {
 		/* Before the load nothing was played: the saved position stays. */
@@ -451,11 +517,6 @@ int playback_chapter_index(const playback *pb)
 		if (pb->chapters.v[i].start <= pos + CHAPTER_EPS)
 			idx = (int)i;
 	return idx;
-}
-
-int playback_count_ready(const playback *pb, int count)
-{
-	return count > 0 && (long)count * 10 > count_visible(pb);
 }
 
 /* Seeks to visible chapter index (1-based) or sets *msg. */
@@ -493,10 +554,14 @@ static int prev_chapter(playback *pb)
 	return 0;
 }
 
+/* Sets the speed and remembers it for the podcast (dir 0: normal speed). */
 static void step_speed(playback *pb, int dir)
 {
-	double s = player_get(pb->p)->speed + dir * pb->c->speed_step / 100.0;
+	double s = dir ? player_get(pb->p)->speed + dir * pb->c->speed_step / 100.0 : 1.0;
 	player_set_speed(pb->p, round(s * 100) / 100);
+	if (pb->podcast_id &&
+	    db_podcast_set_speed(pb->d, pb->podcast_id, player_get(pb->p)->speed) != 0)
+		log_msg("playback", "cannot save the speed: %s", db_errmsg(pb->d));
 }
 
 static int seek_cmd(playback *pb, int cmd, int count)
@@ -549,8 +614,24 @@ int playback_command(playback *pb, int cmd, int count, char **msg)
 		return 0;
 	case CMD_FASTER:
 	case CMD_SLOWER:
-		step_speed(pb, cmd == CMD_FASTER ? 1 : -1);
+	case CMD_SPEED_RESET:
+		step_speed(pb, cmd == CMD_FASTER ? 1 : cmd == CMD_SLOWER ? -1 : 0);
 		return 0;
+	case CMD_MUTE:
+		player_set_mute(pb->p, !st->mute);
+		return 0;
+	case CMD_SLEEP:
+		if (count > 0)
+			sleep_set(&pb->sleep, SLEEP_MINUTES, count * 60, -1, now_ms());
+		else
+			sleep_cycle(&pb->sleep, playback_chapter_index(pb), now_ms());
+		if (pb->sleep.kind == SLEEP_CHAPTER && !pb->chapters.n) /* none to end */
+			sleep_cycle(&pb->sleep, -1, now_ms());
+		pb->sleep_seen_ms = now_ms();
+		return 0;
+	case CMD_SEEK:
+		*msg = xstrdup("usage: seek 1:23:45 (to a time), seek +90 or seek -30 (seconds)");
+		return -1;
 	}
 	*msg = xasprintf("'%s' is not a playback command",
 			 cmd >= 0 && cmd < CMD_COUNT ? cmd_table[cmd].name : "?");
@@ -577,11 +658,52 @@ int playback_next_episode(playback *pb, int dir, int dry_run)
 	return 1;
 }
 
+int playback_sleep(playback *pb, const char *arg, char **msg)
+{
+	int kind, secs;
+	*msg = NULL;
+	if (sleep_parse(arg, &kind, &secs) != 0) {
+		*msg = xstrdup("usage: sleep 30m, 90s, 1h, chapter, episode or off");
+		return -1;
+	}
+	if (kind == SLEEP_CHAPTER && pb->episode && !pb->chapters.n) {
+		*msg = xstrdup("this episode has no chapters (sleep episode waits for its end)");
+		return -1;
+	}
+	sleep_set(&pb->sleep, kind, secs, playback_chapter_index(pb), now_ms());
+	pb->sleep_seen_ms = now_ms();
+	return 0;
+}
+
+int playback_command_arg(playback *pb, int cmd, const char *arg, int count, char **msg)
+{
+	*msg = NULL;
+	if (!arg)
+		return playback_command(pb, cmd, count, msg);
+	if (cmd == CMD_SLEEP)
+		return playback_sleep(pb, arg, msg);
+	if (cmd != CMD_SEEK) {
+		char *safe = text_sanitize(arg, (size_t)-1, 0);
+		*msg = xasprintf("%s takes no argument (got '%s')",
+				 cmd >= 0 && cmd < CMD_COUNT ? cmd_table[cmd].name : "?", safe);
+		free(safe);
+		return -1;
+	}
+	double secs;
+	int rel;
+	if (ptime_seek_arg(arg, &secs, &rel) != 0)
+		return playback_command(pb, CMD_SEEK, 0, msg); /* its usage */
+	if (!pb->episode)
+		return 1;
+	player_seek(pb->p, secs, !rel);
+	return 0;
+}
+
 /* ---- accessors and display ---- */
 
 int64_t playback_finished(const playback *pb)
 {
-	return pb->finished;
+	return pb->slept ? 0 : pb->finished;
 }
 
 int64_t playback_episode(const playback *pb)
@@ -633,7 +755,9 @@ static void put_chapter(sbuf *b, const playback *pb)
 	sb_printf(b, "  ch %d/%zu", idx + 1, pb->chapters.n);
 	if (!str_blank(t)) {
 		char *safe = text_sanitize(t, (size_t)-1, 0);
-		sb_printf(b, " · %s", safe);
+		char *fit = text_fit(safe, 32);
+		sb_printf(b, " · %s", fit);
+		free(fit);
 		free(safe);
 	}
 }
@@ -650,14 +774,36 @@ static void put_state(sbuf *b, const player_state *st)
 		sb_puts(b, "  no audio device");
 }
 
+/* A seek that failed; while the position is held back (see held), the
+ * place that stays saved. */
+static void put_seek_failed(sbuf *b, const playback *pb, const player_state *st)
+{
+	if (!st->seek_failed)
+		return;
+	if (!held(pb)) {
+		sb_puts(b, "  cannot seek");
+		return;
+	}
+	char at[16];
+	ptime_clock(hold_floor(pb, st), at, sizeof at);
+	sb_printf(b, "  cannot seek: %s stays saved", at);
+}
+
+/* "Podcast · Episode", each cut short enough to leave room for the rest. */
+static void put_names(sbuf *b, const playback *pb)
+{
+	char *pod = text_fit(pb->podcast ? pb->podcast : "", 20);
+	char *ep = text_fit(pb->title ? pb->title : "", 28);
+	sb_printf(b, "  %s%s%s", pod, *pod && *ep ? " · " : "", ep);
+	free(pod);
+	free(ep);
+}
+
 char *playback_status_line(const playback *pb, int cols)
 {
 	const player_state *st = cur(pb);
 	sbuf b = SBUF_INIT;
-	if (!pb->episode || !st) {
-		if (pb->error)
-			sb_printf(&b, "error: %s", pb->error);
-	} else {
+	if (pb->episode && st) {
 		static const char *const sym[] = {"■", "…", "▶", "⏸"};
 		char at[16], end[16] = "--:--";
 		ptime_clock(position(pb), at, sizeof at);
@@ -665,9 +811,15 @@ char *playback_status_line(const playback *pb, int cols)
 			ptime_clock(duration(pb), end, sizeof end);
 		sb_printf(&b, "%s %s / %s", sym[st->status & 3], at, end);
 		put_state(&b, st);
-		put_speed(&b, st->speed);
-		sb_printf(&b, "  vol %d", (int)lround(st->volume));
+		put_seek_failed(&b, pb, st);
+		put_names(&b, pb);
 		put_chapter(&b, pb);
+		put_speed(&b, st->speed);
+		sb_printf(&b, "  vol %d%s", (int)lround(st->volume), st->mute ? " muted" : "");
+		char zz[48];
+		sleep_describe(&pb->sleep, now_ms(), zz, sizeof zz);
+		if (*zz)
+			sb_printf(&b, "  %s", zz);
 	}
 	char *line = sb_steal(&b);
 	char *fit = text_fit(line, cols);

@@ -18,6 +18,15 @@
  * current-ao "null"; access-references=no refuses playlists and other
  * files that point elsewhere, so an enclosure can never make libmpv open a
  * second URL.
+ *
+ * Seeks are checked: on a server that ignores Range requests libmpv refuses
+ * to seek ("Cannot seek in this stream", and the start offset is silently
+ * dropped), so force-seekable=yes is one of podcue's defaults (libmpv then
+ * reads forward through the stream, or seeks in what it cached). Where a
+ * seek still fails (the log line above, or a PLAYBACK_RESTART far from the
+ * target) the optimistic target is taken back and PLAYER_EV_SEEK_FAILED
+ * says so; a failed start offset stays in state.unreached, so the caller
+ * never saves an earlier position in its place.
  */
 #include "player.h"
 
@@ -139,7 +148,7 @@ static void mpv_load(void)
 
 /* Reply ids of the observed properties. */
 enum { OBS_TIME = 1, OBS_DURATION, OBS_PAUSE, OBS_SPEED, OBS_VOLUME, OBS_CHAPTER,
-       OBS_CACHE, OBS_AO };
+       OBS_CACHE, OBS_AO, OBS_MUTE };
 
 struct player {
 	mpv_handle *h;
@@ -149,9 +158,13 @@ struct player {
 	int64_t started;       /* entry id of the last START_FILE */
 	int loaded;            /* FILE_LOADED seen for entry */
 	int seeking;           /* a seek (or the start offset) is under way */
+	int reached;           /* a seek (or the start) of this load completed */
 	double pending_seek;   /* asked for while loading; applied when loaded; -1 none */
 	double seek_target;    /* of the seek under way, -1 none */
 	double start;          /* start offset of the current load */
+	double seek_from;      /* time_pos before the seek under way, -1 unknown */
+	double burst[8];       /* earlier targets of the seeks under way (keys in a */
+	int nburst;            /* row): their restarts are not ours, nor failures */
 	int64_t load_ms;       /* when the current load started */
 	int want_null_ao;      /* the user asked for ao=null: silence is not a fault */
 	int network_timeout;
@@ -193,7 +206,7 @@ static void set_defaults(player *p, const player_opts *o)
 		{"save-position-on-quit", "no"}, {"access-references", "no"},
 		{"audio-file-auto", "no"}, {"sub-auto", "no"}, {"cover-art-auto", "no"},
 		{"audio-fallback-to-null", "yes"}, {"demuxer-lavf-o", "usetoc=1"},
-		{"audio-client-name", "podcue"}, {"hr-seek", "yes"},
+		{"audio-client-name", "podcue"}, {"hr-seek", "yes"}, {"force-seekable", "yes"},
 	};
 	char *err = NULL;
 	for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
@@ -239,12 +252,13 @@ static void observe(player *p)
 	mpv_observe_property(p->h, OBS_CHAPTER, "chapter", MPV_FORMAT_INT64);
 	mpv_observe_property(p->h, OBS_CACHE, "paused-for-cache", MPV_FORMAT_FLAG);
 	mpv_observe_property(p->h, OBS_AO, "current-ao", MPV_FORMAT_STRING);
+	mpv_observe_property(p->h, OBS_MUTE, "mute", MPV_FORMAT_FLAG);
 }
 
 static void reset_state(player_state *st)
 {
 	double speed = st->speed, volume = st->volume;
-	int no_audio = st->no_audio;
+	int no_audio = st->no_audio, mute = st->mute;
 	memset(st, 0, sizeof *st);
 	st->status = PLAYER_IDLE;
 	st->time_pos = -1;
@@ -253,6 +267,8 @@ static void reset_state(player_state *st)
 	st->speed = speed;
 	st->volume = volume;
 	st->no_audio = no_audio;
+	st->mute = mute;
+	st->unreached = -1;
 }
 
 /* 1 when the user's ao option selects the null output on purpose. */
@@ -376,7 +392,9 @@ static int generic_line(const char *prefix, const char *text)
 	       strncmp(text, "Use the --", 10) == 0;
 }
 
-static void on_log(player *p, const mpv_event_log_message *m)
+static unsigned seek_failed(player *p, double actual);
+
+static unsigned on_log(player *p, const mpv_event_log_message *m)
 {
 	char *text = xstrdup(m->text ? m->text : "");
 	size_t n = strlen(text);
@@ -384,17 +402,22 @@ static void on_log(player *p, const mpv_event_log_message *m)
 		text[--n] = '\0';
 	if (!n) {
 		free(text);
-		return;
+		return 0;
 	}
 	log_msg("mpv", "[%s] %s: %s", m->level, m->prefix, text);
 	int lvl = m->log_level;
+	if (strcmp(m->prefix, "cplayer") == 0 && strncmp(text, "Cannot seek", 11) == 0) {
+		free(text);
+		return seek_failed(p, -1);
+	}
 	if (lvl <= MPV_LOG_LEVEL_WARN && !generic_line(m->prefix, text)) {
 		char **slot = lvl <= MPV_LOG_LEVEL_ERROR ? &p->error_line : &p->warn_line;
 		free(*slot);
 		*slot = text;
-		return;
+		return 0;
 	}
 	free(text);
+	return 0;
 }
 
 static void set_error(player *p, int code)
@@ -520,7 +543,9 @@ static int64_t loadfile(player *p, const char *url, double start)
 		{.format = MPV_FORMAT_STRING, .u.string = "replace"},
 		{.format = MPV_FORMAT_NODE_MAP, .u.list = &opts},
 	};
-	mpv_node_list args = {4, vals, keys};
+	/* No start option for 0: libmpv would seek there, which a stream that
+	 * cannot seek refuses. */
+	mpv_node_list args = {start > 0 ? 4 : 3, vals, keys};
 	mpv_node cmd = {.format = MPV_FORMAT_NODE_MAP, .u.list = &args};
 	mpv_node res;
 	int rc = mpv_command_node(p->h, &cmd, &res);
@@ -561,8 +586,10 @@ int player_load(player *p, const char *url, int allow_local, int64_t tag, double
 	}
 	p->loaded = 0;
 	p->seeking = 1;
+	p->reached = 0;
 	p->pending_seek = -1;
 	p->seek_target = -1;
+	p->seek_from = -1;
 	p->load_ms = now_ms();
 	p->start = start > 0 ? start : 0;
 	p->st.status = PLAYER_LOADING;
@@ -629,6 +656,12 @@ void player_seek(player *p, double secs, int absolute)
 	snprintf(buf, sizeof buf, "%.3f", target);
 	const char *cmd[] = {"seek", buf, "absolute", NULL};
 	mpv_command_async(p->h, 0, cmd);
+	if (!p->seeking || p->seek_from < 0)
+		p->seek_from = p->st.time_pos;
+	if (!p->seeking)
+		p->nburst = 0;
+	else if (p->seek_target >= 0)
+		p->burst[p->nburst++ % 8] = p->seek_target;
 	/* Optimistic: repeated keys build on the target, not a stale time. */
 	p->st.time_pos = target;
 	p->seek_target = target;
@@ -639,9 +672,16 @@ void player_set_volume(player *p, double vol)
 {
 	if (!isfinite(vol))
 		return;
-	vol = vol < 0 ? 0 : vol > 100 ? 100 : vol;
+	vol = vol < 0 ? 0 : vol > 130 ? 130 : vol; /* libmpv's volume-max */
 	mpv_set_property_async(p->h, 0, "volume", MPV_FORMAT_DOUBLE, &vol);
 	p->st.volume = vol;
+}
+
+void player_set_mute(player *p, int mute)
+{
+	int flag = mute ? 1 : 0;
+	mpv_set_property_async(p->h, 0, "mute", MPV_FORMAT_FLAG, &flag);
+	p->st.mute = flag;
 }
 
 void player_set_speed(player *p, double speed)
@@ -688,6 +728,10 @@ static unsigned on_property(player *p, const mpv_event *e)
 		return PLAYER_EV_STATE;
 	case OBS_CHAPTER:
 		p->st.chapter = have && p->loaded ? (int)*(int64_t *)pr->data : -1;
+		return PLAYER_EV_STATE;
+	case OBS_MUTE:
+		if (have)
+			p->st.mute = *(int *)pr->data;
 		return PLAYER_EV_STATE;
 	case OBS_CACHE:
 		p->st.buffering = have && *(int *)pr->data;
@@ -766,24 +810,89 @@ static unsigned on_end(player *p, const mpv_event_end_file *ef)
 	return ev;
 }
 
+/* A seek that lands this far from its target did not happen (hr-seek makes
+ * the ones that do exact; in pause libmpv reports 0.2 s early). */
+#define SEEK_TOLERANCE 2.0
+
+/* The seek under way failed: playback is at actual (< 0: ask libmpv). The
+ * optimistic target is taken back, so a chapter jump that cannot seek
+ * changes nothing; a failed start offset is kept in state.unreached. */
+static unsigned seek_failed(player *p, double actual)
+{
+	if (!p->entry || !p->seeking)
+		return 0;
+	double target = p->seek_target >= 0 ? p->seek_target : p->start;
+	double t;
+	if (actual < 0)
+		actual = mpv_get_property(p->h, "time-pos", MPV_FORMAT_DOUBLE, &t) >= 0 ? t
+			 : p->reached && p->seek_from >= 0                             ? p->seek_from
+											: 0;
+	log_msg("player", "cannot seek to %.1f s; playback is at %.1f s", target, actual);
+	if (!p->reached && target > p->st.unreached)
+		p->st.unreached = target;
+	p->st.seek_failed = 1;
+	p->st.time_pos = actual;
+	p->seeking = 0;
+	p->seek_target = -1;
+	p->seek_from = -1;
+	p->pending_seek = -1;
+	p->nburst = 0;
+	return PLAYER_EV_SEEK_FAILED | PLAYER_EV_POS | PLAYER_EV_STATE;
+}
+
+/* The duration, asked of libmpv when it was not reported yet. */
+static double duration_now(player *p)
+{
+	double d;
+	if (p->st.duration <= 0 &&
+	    mpv_get_property(p->h, "duration", MPV_FORMAT_DOUBLE, &d) >= 0 && d > 0)
+		p->st.duration = d;
+	return p->st.duration;
+}
+
 /* A seek (or the start offset) completed. Seeks are exact (hr-seek), so in
  * pause the target is the position (see OBS_TIME for why libmpv's is not). */
 static unsigned on_restart(player *p)
 {
-	double t;
+	double t = -1;
+	int have = mpv_get_property(p->h, "time-pos", MPV_FORMAT_DOUBLE, &t) >= 0;
 	/* The restart of the load's own start offset can arrive after on_loaded
 	 * already replaced that offset with a seek of ours (a start past the
 	 * end): it is not the seek the caller waits for, so wait for ours. */
-	if (p->seek_target >= 0 && p->start > 0 &&
-	    mpv_get_property(p->h, "time-pos", MPV_FORMAT_DOUBLE, &t) >= 0 &&
-	    fabs(t - p->start) < 0.5 && fabs(t - p->seek_target) > 0.5)
+	if (p->seek_target >= 0 && p->start > 0 && have && fabs(t - p->start) < 0.5 &&
+	    fabs(t - p->seek_target) > 0.5)
 		return 0;
+	/* A start past the end whose duration was not known at FILE_LOADED:
+	 * libmpv may land past the end; go to just before it instead. */
+	duration_now(p);
+	double lim = seek_limit(p);
+	if (have && lim >= 0 && t > lim + 0.5) {
+		player_seek(p, lim, 1);
+		return 0;
+	}
+	if (!p->seeking) { /* an earlier failure already took this one back */
+		if (have)
+			p->st.time_pos = t;
+		return PLAYER_EV_POS;
+	}
+	double target = p->seek_target >= 0 ? p->seek_target : p->start;
+	if (have && fabs(t - target) > SEEK_TOLERANCE) {
+		for (int i = 0; i < p->nburst && i < 8; i++)
+			if (fabs(t - p->burst[i]) <= SEEK_TOLERANCE)
+				return 0; /* an earlier seek of the burst: ours follows */
+		return seek_failed(p, t);
+	}
 	p->seeking = 0;
+	p->nburst = 0;
+	p->reached = 1;
+	p->st.seek_failed = 0;
+	p->st.unreached = -1;
 	if (p->st.status == PLAYER_PAUSED && p->seek_target >= 0)
 		p->st.time_pos = p->seek_target;
-	else if (mpv_get_property(p->h, "time-pos", MPV_FORMAT_DOUBLE, &t) >= 0)
+	else if (have)
 		p->st.time_pos = t;
 	p->seek_target = -1;
+	p->seek_from = -1;
 	return PLAYER_EV_SEEKED | PLAYER_EV_POS;
 }
 
@@ -791,8 +900,7 @@ static unsigned on_event(player *p, mpv_event *e)
 {
 	switch (e->event_id) {
 	case MPV_EVENT_LOG_MESSAGE:
-		on_log(p, e->data);
-		return 0;
+		return on_log(p, e->data);
 	case MPV_EVENT_PROPERTY_CHANGE:
 		return on_property(p, e);
 	case MPV_EVENT_START_FILE:

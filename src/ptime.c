@@ -334,3 +334,21 @@ int ptime_progress(double position, double duration, char *buf, size_t size)
 	snprintf(buf, size, "%d%%", pct);
 	return pct;
 }
+
+int ptime_seek_arg(const char *s, double *secs, int *relative)
+{
+	if (!s)
+		return -1;
+	while (*s == ' ')
+		s++;
+	int sign = *s == '+' ? 1 : *s == '-' ? -1 : 0;
+	const char *num = sign ? s + 1 : s;
+	if (!*num || *num == ' ' || *num == '+' || *num == '-')
+		return -1;
+	double v = ptime_duration(num);
+	if (v < 0)
+		return -1;
+	*relative = sign != 0;
+	*secs = sign < 0 ? -v : v;
+	return 0;
+}

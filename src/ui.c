@@ -243,8 +243,9 @@ static void continue_playing(ui *u)
 		ui_play(u, next, -1, 0);
 }
 
-/* Playback commands; with nothing playing, seeks move between panes. */
-static void playback_cmd(ui *u, int cmd, int count)
+/* Playback commands (arg: typed at the prompt, or NULL); with nothing
+ * playing, seeks move between panes. */
+static void playback_cmd(ui *u, int cmd, int count, const char *arg)
 {
 	if (!playing(u)) {
 		if (cmd == CMD_SEEK_BACK)
@@ -258,7 +259,7 @@ static void playback_cmd(ui *u, int cmd, int count)
 		return;
 	}
 	char *msg = NULL;
-	if (playback_command(u->pb, cmd, count, &msg) < 0)
+	if (playback_command_arg(u->pb, cmd, arg, count, &msg) < 0)
 		ui_message(u, 1, "%s", msg ? msg : "cannot do that now");
 	free(msg);
 }
@@ -323,6 +324,14 @@ static void config_line(ui *u, const char *line)
 		ui_mouse_setup(u);
 }
 
+/* A count typed as an argument ("5"), or 0 when arg is not one. */
+static int count_arg(const char *arg)
+{
+	if (strspn(arg, "0123456789") != strlen(arg) || strlen(arg) > 5 || arg[0] == '0')
+		return 0;
+	return atoi(arg);
+}
+
 static void run_line(ui *u, const char *line)
 {
 	while (*line == ' ')
@@ -341,12 +350,19 @@ static void run_line(ui *u, const char *line)
 			arg++;
 	}
 	int cmd = cmd_find(name);
-	if (cmd < 0) {
+	int flags = cmd >= 0 ? cmd_table[cmd].flags : 0;
+	if (arg && !*arg)
+		arg = NULL;
+	/* An argument is a count only for a command that takes no text and
+	 * only when it is one: ":down 5" moves five, ":pause 5" is an error. */
+	int count = arg && !(flags & CMDF_ARG) ? count_arg(arg) : 0;
+	if (cmd < 0)
 		ui_message(u, 1, "unknown command '%s' (? lists them)", name);
-	} else {
-		int count = arg && (cmd_table[cmd].flags & CMDF_COUNT) ? atoi(arg) : 0;
-		run_command(u, cmd, count, arg && *arg ? arg : NULL);
-	}
+	else if (arg && !(flags & CMDF_ARG) && !((flags & CMDF_COUNT) && count > 0))
+		ui_message(u, 1, "%s takes %s (got '%s')", name,
+			   flags & CMDF_COUNT ? "only a count" : "no argument", arg);
+	else
+		run_command(u, cmd, count, flags & CMDF_ARG ? arg : NULL);
 	free(name);
 }
 
@@ -507,7 +523,7 @@ static void run_command(ui *u, int cmd, int count, const char *arg)
 	case CMD_COPY_LINK: ui_copy_link(u, count); break;
 	default:
 		if (cmd_table[cmd].flags & CMDF_PLAYBACK)
-			playback_cmd(u, cmd, count);
+			playback_cmd(u, cmd, count, arg);
 		else
 			nav_command(u, cmd, count);
 	}
@@ -523,7 +539,7 @@ static void help_key(ui *u, int key)
 	else if (cmd >= 0 && !(cmd_table[cmd].flags & CMDF_PLAYBACK))
 		nav_command(u, cmd, 0);
 	else if (cmd >= 0)
-		playback_cmd(u, cmd, 0);
+		playback_cmd(u, cmd, 0, NULL);
 }
 
 
@@ -541,11 +557,10 @@ static void on_key(ui *u, int key)
 		help_key(u, key);
 		return;
 	}
-	if (key_count_digit(&u->count, key, now_ms())) {
-		if (playing(u) && playback_count_ready(u->pb, u->count.n))
-			playback_cmd(u, CMD_CHAPTER, key_count_take(&u->count));
+	/* Digits only type a count; the key after it (5j, 12c) takes it, or
+	 * after KEY_COUNT_WAIT_MS alone it jumps to that chapter. */
+	if (key_count_digit(&u->count, key, now_ms()))
 		return;
-	}
 	int count = key_count_take(&u->count);
 	if (key == 27) {
 		if (u->focus == PANE_QUEUE)
@@ -583,16 +598,17 @@ static int player_events(ui *u, unsigned *evp)
 {
 	unsigned ev = player_process(u->pl);
 	*evp = ev;
+	int64_t had = playback_episode(u->pb);
 	int changed = playback_handle(u->pb, ev);
 	/* Playing another episode, or none: the lists show its progress. */
 	if (playback_episode(u->pb) != u->seen_episode) {
 		u->seen_episode = playback_episode(u->pb);
 		changed = 1;
 	}
-	if (ev & PLAYER_EV_ERROR) {
-		const char *e = playback_error(u->pb);
-		ui_message(u, 1, "%s", e ? e : "playback failed");
-	}
+	/* Once, on the message line (the next key clears it): a failed load,
+	 * a cut stream, a chapter refused once the file was read. */
+	if (had && !playback_episode(u->pb) && playback_error(u->pb))
+		ui_message(u, 1, "%s", playback_error(u->pb));
 	if ((ev & PLAYER_EV_ENDED) && !playing(u) && playback_finished(u->pb))
 		continue_playing(u);
 	if (changed) {
@@ -688,7 +704,7 @@ static void count_timeout(ui *u)
 		return;
 	int n = key_count_take(&u->count);
 	if (playing(u))
-		playback_cmd(u, CMD_CHAPTER, n);
+		playback_cmd(u, CMD_CHAPTER, n, NULL);
 }
 
 /* One screen: sizes first, then each pane loads what it shows (hidden

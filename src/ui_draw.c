@@ -213,6 +213,11 @@ static void draw_pane(ui *u, int pane)
 static void draw_status(ui *u, int y)
 {
 	char *left = u->pb ? playback_status_line(u->pb, u->cols) : NULL;
+	if (u->count.n) { /* a count being typed */
+		char *with = xasprintf("[%d] %s", u->count.n, left && *left ? left : "");
+		free(left);
+		left = with;
+	}
 	if (!left || !*left) {
 		free(left);
 		size_t eps = 0;

@@ -30,6 +30,10 @@ Behaviour routes under /_/:
   /_/garbage?bytes=N             random bytes as application/rss+xml
   /_/type?file=<path>&ct=<type>  a file under --root with a lying type
   /_/delay?ms=N                  a small text body after N ms (max 10 s)
+  /_/norange/<path>[?rate=B]     a file under --root, ignoring Range (always
+                                 200 with the whole body, no Accept-Ranges),
+                                 as python's http.server serves files; with
+                                 rate, B bytes a second
 
 SIGTERM or SIGINT stops the server within a second.
 """
@@ -280,6 +284,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             "garbage": self.r_garbage,
             "type": self.r_type,
             "delay": self.r_delay,
+            "norange": self.r_norange,
         }.get(name)
         if handler is None:
             return self.reply(404, "no such route\n")
@@ -394,6 +399,30 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             return
         self.reply(200, "delayed %d ms\n" % ms)
+
+    def r_norange(self, rest):
+        full = self.resolve("/".join(rest))
+        if full is None:
+            return self.reply(404, "not found\n")
+        with open(full, "rb") as fh:
+            data = fh.read()
+        ext = os.path.splitext(full)[1].lower()
+        rate = self.qint("rate", 0, 0, 1 << 30)
+        if not rate:
+            return self.reply(200, data, TYPES.get(ext, "application/octet-stream"))
+        self.send_response(200)
+        self.send_header("Content-Type", TYPES.get(ext, "application/octet-stream"))
+        self.send_header("Content-Length", str(len(data)))
+        self.mark_end()
+        self.end_headers()
+        if self.command == "HEAD":
+            return
+        step = max(1, rate // 10)
+        for off in range(0, len(data), step):
+            if self.st.stop.wait(0.1):
+                self.close_connection = True
+                return
+            self.wfile.write(data[off:off + step])
 
     # ---- static files ------------------------------------------------
 

@@ -38,8 +38,9 @@ static char *keys_of(const config *c, int ctx, int cmd, const char *sep, const c
 static void readme_keys(const config *c)
 {
 	printf("| Keys | Command | What it does |\n|---|---|---|\n");
-	printf("| `0`–`9` | (count) | type a count before a key: `12c` jumps to chapter 12; "
-	       "`1`–`9` alone jump to that chapter |\n");
+	printf("| `0`–`9` | (count) | type a count before a key (shown on the status line): "
+	       "`5j` moves five rows, `12c` jumps to chapter 12 at once; digits alone jump to "
+	       "that chapter after a second |\n");
 	for (int cmd = 0; cmd < CMD_COUNT; cmd++) {
 		char *k = keys_of(c, KCTX_COMMON, cmd, ", ", "`");
 		printf("| %s | `%s` | %s |\n", *k ? k : "(`:` prompt)", cmd_table[cmd].name,
@@ -63,8 +64,9 @@ static void roff(const char *s)
 
 static void man_keys(const config *c)
 {
-	printf(".TP\n.B 0\\-9\nA count for the next key: \\fB12c\\fR jumps to chapter 12; "
-	       "\\fB1\\fR\\-\\fB9\\fR alone jump to that chapter.\n");
+	printf(".TP\n.B 0\\-9\nA count for the next key (shown on the status line): "
+	       "\\fB5j\\fR moves five rows, \\fB12c\\fR jumps to chapter 12 at once; digits "
+	       "alone jump to that chapter after a second.\n");
 	for (int cmd = 0; cmd < CMD_COUNT; cmd++) {
 		char *k = keys_of(c, KCTX_COMMON, cmd, ", ", "");
 		if (*k) {

@@ -281,7 +281,7 @@ tui_keys S-Left
 pos_check "S-Left seeks back seek_step_big (not before 0)" 0 0
 tui_check "...into the first chapter" "ch 1/3 · Intro"
 tui_keys 3
-tui_check "a lone digit jumps when no longer count can follow" "ch 3/3 · The end"
+tui_check "a lone digit jumps to that chapter (once the count is complete)" "ch 3/3 · The end"
 tui_keys p
 tui_check "p within the grace period goes to the chapter before" "ch 2/3"
 tui_keys c
@@ -322,14 +322,13 @@ start_check "...in the first chapter" 11 13 "ch 1/3"
 tui_keys q
 tui_wait "EXIT=0" >/dev/null
 
-# With 12 chapters a typed 1 may become 10-12: it waits for more digits (or
-# c), then jumps; 5 cannot grow (50 > 12) and jumps at once.
+# A typed count waits for more digits (or c), then jumps (KEY_COUNT_WAIT_MS).
 play_start "$(id_of many)"
 tui_check "many chapters: the status counts them" "ch 1/12 · Part 1"
 tui_keys 1 2
 tui_check "1 2 jumps to chapter 12" "ch 12/12 · Part 12"
 tui_keys 5
-tui_check "5 jumps at once" "ch 5/12 · Part 5"
+tui_check "5 alone jumps" "ch 5/12 · Part 5"
 tui_keys 1
 tui_check "1 waits for a second digit" "[1]"
 tui_check "...then jumps to chapter 1" "ch 1/12 · Part 1"

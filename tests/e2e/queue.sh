@@ -171,6 +171,13 @@ check "play --queue stopped midway leaves the episode queued" test "$(qrows)" = 
 check "...with its position saved" test "$(sq "SELECT position > 0 FROM episode WHERE id = $LONG")" = 1
 pc queue clear
 
+# A sleep timer waiting for the end of the episode ends the run there.
+check "queue both short episodes again" pc queue add "$S1" "$S2"
+timeout 60 "$PODCUE" --db "$DB" --mpv-option ao=null play --queue --sleep episode </dev/null >/dev/null 2>&1
+check "play --queue --sleep episode stops after the first (the second stays queued)" \
+	test "$(qrows)" = "$S2,1"
+pc queue clear
+
 # ---- the TUI -------------------------------------------------------------
 
 if ! have_tmux; then

@@ -147,6 +147,29 @@ static void test_migrate_unreadable_version(void **state)
 	rm_db(path);
 }
 
+static void test_podcast_speed(void **state)
+{
+	(void)state;
+	char *path = tmp_db();
+	db *d;
+	char *err = NULL;
+	assert_int_equal(db_open(path, &d, &err), 0);
+	int64_t id;
+	int existed;
+	assert_int_equal(db_podcast_add(d, "https://example.org/feed", 0, &id, &existed), 0);
+	double speed = -1;
+	assert_int_equal(db_podcast_speed(d, id, &speed), 1); /* never chosen */
+	assert_true(speed == -1);
+	assert_int_equal(db_podcast_set_speed(d, id, 1.25), 0);
+	assert_int_equal(db_podcast_speed(d, id, &speed), 0);
+	assert_true(speed == 1.25);
+	assert_int_equal(db_podcast_set_speed(d, id, 0), 0); /* forgotten */
+	assert_int_equal(db_podcast_speed(d, id, &speed), 1);
+	assert_int_equal(db_podcast_speed(d, id + 99, &speed), 1);
+	db_close(d);
+	rm_db(path);
+}
+
 static void test_upsert_keeps_state(void **state)
 {
 	(void)state;
@@ -1405,6 +1428,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_migrates),
+		cmocka_unit_test(test_podcast_speed),
 		cmocka_unit_test(test_refuses_newer_schema),
 		cmocka_unit_test(test_migrate_unreadable_version),
 		cmocka_unit_test(test_upsert_keeps_state),

@@ -221,7 +221,7 @@ static void test_migrates_from_v5(void **state)
 	add_podcast(d, "https://a.example/feed", 2, e);
 	db_close(d);
 	assert_int_equal(db_open(path, &d, &err), 0);
-	assert_int_equal(db_schema_version(d), 6);
+	assert_int_equal(db_schema_version(d), DB_SCHEMA_VERSION);
 	assert_queue(d, NULL, 0);
 	assert_int_equal(db_queue_add(d, e, 2, 0, NULL), 0);
 	assert_queue(d, e, 2);
