@@ -20,6 +20,9 @@ BUILD=${1:?usage: tests/run.sh BUILD_DIR [LABEL]}
 LABEL=${2:-$BUILD}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 2
+# The system's programs first (python3, sqlite3, tmux as scripts/install-deps.sh
+# installs them): a version manager's shims cost a dozen processes a call.
+export PATH="/usr/bin:/bin:$PATH"
 export PODCUE="$ROOT/$BUILD/podcue"
 export CMOCKA_MESSAGE_OUTPUT=TAP
 export PODCUE_ROOT="$ROOT"
