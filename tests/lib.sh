@@ -157,25 +157,37 @@ tui_keys() { tui_mark; tm send-keys -t t "$@"; }
 tui_resize() { tui_mark; tm resize-window -t t -x "$1" -y "$2"; }
 
 # tui_screen: the visible pane as text (also saved in $T/screen).
-tui_screen() { tm capture-pane -t t -p >"$T/screen" 2>/dev/null; cat "$T/screen"; }
+tui_screen() { tui_capture; cat "$T/screen"; }
+tui_capture() { tm capture-pane -t t -p >"$T/screen" 2>/dev/null; }
+
+# poll_start SECONDS, then `poll_more || give up` after each failed look:
+# a deadline counted in polls 0.1 s apart, so a poll costs no process to
+# read the clock (the suite polls thousands of times; a slow poll only
+# makes the deadline later, never earlier).
+poll_start() { _polls=$(( ${1:-10} * 10 )); }
+poll_more() {
+	[ "$_polls" -gt 0 ] || return 1
+	_polls=$((_polls - 1))
+	sleep 0.1
+}
 
 # tui_wait TEXT [SECONDS]: waits until TEXT (fixed string) is on screen.
 tui_wait() {
-	deadline=$(( $(date +%s) + ${2:-10} ))
+	poll_start "${2:-10}"
 	while :; do
-		tui_screen | grep -qF -- "$1" && return 0
-		[ "$(date +%s)" -ge "$deadline" ] && return 1
-		sleep 0.1
+		tui_capture
+		grep -qF -- "$1" "$T/screen" && return 0
+		poll_more || return 1
 	done
 }
 
 # tui_wait_gone TEXT [SECONDS]: waits until TEXT is no longer on screen.
 tui_wait_gone() {
-	deadline=$(( $(date +%s) + ${2:-10} ))
+	poll_start "${2:-10}"
 	while :; do
-		tui_screen | grep -qF -- "$1" || return 0
-		[ "$(date +%s)" -ge "$deadline" ] && return 1
-		sleep 0.1
+		tui_capture
+		grep -qF -- "$1" "$T/screen" || return 0
+		poll_more || return 1
 	done
 }
 
@@ -210,14 +222,14 @@ tui_check_line() {
 		not_ok "$1" "line $2 matched before the action: $3" "$(sed 's/^/| /' "$T/before")"
 		return
 	fi
-	deadline=$(( $(date +%s) + ${4:-10} ))
+	poll_start "${4:-10}"
 	while :; do
-		tui_screen | sed -n "$2p" | grep -qE -- "$3" && { ok "$1"; return; }
-		if [ "$(date +%s)" -ge "$deadline" ]; then
+		tui_capture
+		sed -n "$2p" "$T/screen" | grep -qE -- "$3" && { ok "$1"; return; }
+		if ! poll_more; then
 			not_ok "$1" "expected line $2 to match: $3" "$(sed 's/^/| /' "$T/screen")"
 			return
 		fi
-		sleep 0.1
 	done
 }
 
@@ -236,15 +248,14 @@ tui_check_selected() {
 		not_ok "$1" "already selected before the action: $2" "$(sed 's/^/| /' "$T/before")"
 		return
 	fi
-	deadline=$(( $(date +%s) + ${3:-10} ))
+	poll_start "${3:-10}"
 	while :; do
 		tm capture-pane -t t -p -e >"$T/screen.e" 2>/dev/null
 		selected "$2" <"$T/screen.e" && { ok "$1"; return; }
-		if [ "$(date +%s)" -ge "$deadline" ]; then
+		if ! poll_more; then
 			not_ok "$1" "expected selected: $2" "$(sed 's/\x1b\[[0-9;]*m//g; s/^/| /' "$T/screen.e")"
 			return
 		fi
-		sleep 0.1
 	done
 }
 

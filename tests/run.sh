@@ -31,7 +31,17 @@ JOBS=${TEST_JOBS:-3}
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
-pass=0 fail=0 skip=0
+pass=0 fail=0 skip=0 cpu_total=0
+t_start=$(date +%s)
+
+# cpu_of TIMES: whole seconds of user + system time of the children, from
+# the shell's `times` output (its second line: "0m1.25s 0m0.50s").
+cpu_of() {
+	sed -n 2p "$1" 2>/dev/null | awk '{
+		t = 0
+		for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]); t += a[1] * 60 + a[2] }
+		printf "%d", t + 0.5 }'
+}
 
 # count FILE STATUS NAME: tallies one program's TAP output (and shows how
 # long it ran, from FILE's .secs beside it).
@@ -50,7 +60,10 @@ count() {
 	grep -E '^# SKIP' "$1" | sort -u | sed "s|^|  $3: |"
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
 	secs=$(cat "${1%.log}.secs" 2>/dev/null)
-	printf '%-28s %3d passed %3d failed %3d skipped %4s s\n' "$3" "$p" "$f" "$s" "${secs:-?}"
+	cpu=$(cpu_of "${1%.log}.times")
+	cpu_total=$((cpu_total + cpu))
+	printf '%-28s %3d passed %3d failed %3d skipped %4s s %4s s CPU\n' "$3" "$p" "$f" "$s" \
+		"${secs:-?}" "$cpu"
 }
 
 wanted() { [ -z "${TESTS:-}" ] || case " $TESTS " in *" $1 "*) true ;; *) false ;; esac; }
@@ -80,11 +93,16 @@ run_job() {
 	name=$1
 	shift
 	t0=$(date +%s)
-	if [ -n "${TSAN_OPTIONS:-}" ]; then
-		TSAN_OPTIONS="$TSAN_OPTIONS log_path=$OUT/$name.tsan" "$@" >"$OUT/$name.log" 2>&1
-	else
-		"$@" >"$OUT/$name.log" 2>&1
-	fi
+	(
+		if [ -n "${TSAN_OPTIONS:-}" ]; then
+			TSAN_OPTIONS="$TSAN_OPTIONS log_path=$OUT/$name.tsan" "$@" >"$OUT/$name.log" 2>&1
+		else
+			"$@" >"$OUT/$name.log" 2>&1
+		fi
+		st=$?
+		times >"$OUT/$name.times" # the CPU time of this job's processes
+		exit $st
+	)
 	st=$?
 	for f in "$OUT/$name.tsan".*; do
 		[ -f "$f" ] || continue
@@ -112,9 +130,14 @@ done
 		run_job "$(basename "$t")" "$t"
 	done
 ) &
+# count_done: how many e2e jobs have finished (a glob: no process per poll).
+count_done() {
+	set -- "$OUT"/e2e-*.rc
+	[ -e "$1" ] && echo $# || echo 0
+}
 started=$solo # their .rc files are already there
 for name in $rest; do
-	while [ $((started - $(find "$OUT" -name 'e2e-*.rc' | wc -l))) -ge "$JOBS" ]; do
+	while [ $((started - $(count_done))) -ge "$JOBS" ]; do
 		sleep 0.2
 	done
 	run_job "e2e-$name" sh "tests/e2e/$name.sh" &
@@ -141,6 +164,6 @@ for t in tests/e2e/*.sh; do
 	fi
 done
 
-echo "$LABEL: $pass passed, $fail failed, $skip skipped"
+echo "$LABEL: $pass passed, $fail failed, $skip skipped ($(($(date +%s) - t_start)) s, $cpu_total s CPU)"
 echo "$pass $fail $skip" >"${RESULT_FILE:-/dev/null}"
 [ "$fail" -eq 0 ]

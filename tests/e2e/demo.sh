@@ -47,6 +47,19 @@ fi
 check "the GeekNarrator feed has its episode" \
 	test "$(sqlite3 "$DB" "SELECT count(*) FROM episode e JOIN podcast p ON p.id = e.podcast_id WHERE p.title = 'The GeekNarrator'")" = 1
 
+# The generated audio's own checks (ffprobe and ffmpeg on the files) do not
+# depend on the build under test: within one `make check` (scripts/check.sh
+# sets PODCUE_CHECK_STAMPS) they run in the first pass that reaches them and
+# pass, and the later passes say so instead of decoding the same files again.
+AUDIO_STAMP=${PODCUE_CHECK_STAMPS:+$PODCUE_CHECK_STAMPS/demo-audio}
+audio_checks=1
+if [ -n "$AUDIO_STAMP" ] && [ -e "$AUDIO_STAMP" ]; then
+	audio_checks=0
+	echo "# the demo audio's own checks passed in this make check's first pass"
+fi
+failed_before=$FAILED
+FAILED=0 # from here: did the audio's checks fail (restored after them)
+
 # Every enclosure is a file:// URL next to the feed copy, and the file is audio.
 sqlite3 "$DB" "SELECT enclosure_url FROM episode ORDER BY id" >"$T/enc.txt"
 bad=""
@@ -58,6 +71,7 @@ while IFS= read -r url; do
 	*) bad="$bad|not a demo file URL: $url"; continue ;;
 	esac
 	[ -s "$f" ] || { bad="$bad|missing: $f"; continue; }
+	[ $audio_checks = 1 ] || continue
 	kind=$(ffprobe -v error -select_streams a:0 -show_entries stream=codec_type -of csv=p=0 "$f" 2>/dev/null)
 	[ "$kind" = audio ] || bad="$bad|not audio: $f"
 done <"$T/enc.txt"
@@ -150,52 +164,56 @@ else
 fi
 
 # --- the generated audio --------------------------------------------------------------
-# embedded_ok FILE GUID: ffprobe -show_chapters lists the plan's chapters (those
-# inside the audio) at their starts (within 0.1 s) with their titles.
-embedded_ok() {
-	ffprobe -v error -show_chapters -of json "$1" >"$T/ffchap.json" || return 1
-	python3 - "$PLAN" "$2" "$T/ffchap.json" <<'PY'
-import json, sys
-plan, guid, got = sys.argv[1:]
-ep = next(e for e in json.load(open(plan, encoding="utf-8"))["episodes"] if e["guid"] == guid)
-want = [c for c in ep["chapters"] if c[0] < ep["duration"]]
-have = [(float(c["start_time"]), c.get("tags", {}).get("title")) for c in json.load(open(got))["chapters"]]
-if len(have) != len(want) or not want:
-    sys.exit(f"{len(have)} chapters in the file, {len(want)} in the plan")
-for (hs, ht), (ws, wt) in zip(have, want):
-    if abs(hs - ws) > 0.1 or ht != wt:
-        sys.exit(f"file: {hs} {ht!r}, plan: {ws} {wt!r}")
-PY
-}
-for slug in tigris preston; do
-	check "ffprobe lists ep-$slug.mp3's ID3 chapters at the right offsets and titles" \
-		embedded_ok "$DD/audio/ep-$slug.mp3" "database-school-$slug"
-done
-check "files without embedded chapters carry none" \
-	test "$(ffprobe -v error -show_chapters -of csv "$DD/audio/ep-motherduck.mp3" | wc -l)" = 0
+if [ $audio_checks = 1 ]; then
+	# embedded_ok FILE GUID: ffprobe -show_chapters lists the plan's chapters (those
+	# inside the audio) at their starts (within 0.1 s) with their titles.
+	embedded_ok() {
+		ffprobe -v error -show_chapters -of json "$1" >"$T/ffchap.json" || return 1
+		python3 - "$PLAN" "$2" "$T/ffchap.json" <<-'PY'
+	import json, sys
+	plan, guid, got = sys.argv[1:]
+	ep = next(e for e in json.load(open(plan, encoding="utf-8"))["episodes"] if e["guid"] == guid)
+	want = [c for c in ep["chapters"] if c[0] < ep["duration"]]
+	have = [(float(c["start_time"]), c.get("tags", {}).get("title")) for c in json.load(open(got))["chapters"]]
+	if len(have) != len(want) or not want:
+	    sys.exit(f"{len(have)} chapters in the file, {len(want)} in the plan")
+	for (hs, ht), (ws, wt) in zip(have, want):
+	    if abs(hs - ws) > 0.1 or ht != wt:
+	        sys.exit(f"file: {hs} {ht!r}, plan: {ws} {wt!r}")
+	PY
+	}
+	for slug in tigris preston; do
+		check "ffprobe lists ep-$slug.mp3's ID3 chapters at the right offsets and titles" \
+			embedded_ok "$DD/audio/ep-$slug.mp3" "database-school-$slug"
+	done
+	check "files without embedded chapters carry none" \
+		test "$(ffprobe -v error -show_chapters -of csv "$DD/audio/ep-motherduck.mp3" | wc -l)" = 0
 
-# Each chapter's announcement starts right at the chapter: the silence
-# detector sees sound begin within 0.3 s of every chapter start.
-speech_ok() {
-	ffmpeg -hide_banner -nostdin -i "$1" -af silencedetect=n=-40dB:d=0.5 -f null - 2>&1 |
-		sed -n 's/.*silence_end: \([0-9.]*\).*/\1/p' >"$T/sound.txt"
-	python3 - "$PLAN" "$2" "$T/sound.txt" <<'PY'
-import json, sys
-plan, guid, ends = sys.argv[1:]
-ep = next(e for e in json.load(open(plan, encoding="utf-8"))["episodes"] if e["guid"] == guid)
-onsets = [float(x) for x in open(ends) if x.strip()]
-for start, title in ep["chapters"]:
-    if start == 0 or start >= ep["duration"]:
-        continue
-    if not any(0 <= o - start <= 0.3 for o in onsets):
-        sys.exit(f"no sound starts near chapter {start} {title!r}")
-PY
-}
-check "the audio speaks at every chapter start (ep-tigris.mp3)" speech_ok "$DD/audio/ep-tigris.mp3" database-school-tigris
-check "durations follow the feed (ep-lev.mp3 is 48:53)" python3 -c '
+	# Each chapter's announcement starts right at the chapter: the silence
+	# detector sees sound begin within 0.3 s of every chapter start.
+	speech_ok() {
+		ffmpeg -hide_banner -nostdin -i "$1" -af silencedetect=n=-40dB:d=0.5 -f null - 2>&1 |
+			sed -n 's/.*silence_end: \([0-9.]*\).*/\1/p' >"$T/sound.txt"
+		python3 - "$PLAN" "$2" "$T/sound.txt" <<-'PY'
+	import json, sys
+	plan, guid, ends = sys.argv[1:]
+	ep = next(e for e in json.load(open(plan, encoding="utf-8"))["episodes"] if e["guid"] == guid)
+	onsets = [float(x) for x in open(ends) if x.strip()]
+	for start, title in ep["chapters"]:
+	    if start == 0 or start >= ep["duration"]:
+	        continue
+	    if not any(0 <= o - start <= 0.3 for o in onsets):
+	        sys.exit(f"no sound starts near chapter {start} {title!r}")
+	PY
+	}
+	check "the audio speaks at every chapter start (ep-tigris.mp3)" speech_ok "$DD/audio/ep-tigris.mp3" database-school-tigris
+	check "durations follow the feed (ep-lev.mp3 is 48:53)" python3 -c '
 import subprocess, sys
 d = float(subprocess.check_output(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", sys.argv[1]]))
 sys.exit(not abs(d - 2933) < 1)' "$DD/audio/ep-lev.mp3"
+	[ "$FAILED" = 0 ] && [ -n "$AUDIO_STAMP" ] && : >"$AUDIO_STAMP"
+fi
+[ "$failed_before" = 0 ] || FAILED=1
 
 # --- a second run reuses the audio and refreshes ------------------------------------
 if DEMO_DIR="$DD" PODCUE="$PODCUE" sh "$ROOT/scripts/demo.sh" --prepare-only >"$T/demo2.out" 2>&1 &&
