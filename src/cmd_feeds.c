@@ -16,27 +16,38 @@
 #include "urlrule.h"
 #include "util.h"
 
+/* One line on stderr: "podcue: TITLE <URL>: MESSAGE". */
+static void report_feed(const refresh_failure *f)
+{
+	fputs("podcue: ", stderr);
+	cli_print_safe(stderr, f->title ? f->title : f->url, 0);
+	if (f->title) {
+		fputs(" <", stderr);
+		cli_print_safe(stderr, f->url, 0);
+		fputc('>', stderr);
+	}
+	fputs(": ", stderr);
+	cli_print_safe(stderr, f->error, 0);
+	fputc('\n', stderr);
+}
+
 /* Prints the per-feed failure summary (to stderr) and returns the exit
- * status: 0 only when every feed succeeded. */
+ * status: 0 only when every feed succeeded (a feed put off at its
+ * server's request is no failure). */
 static int report_refresh(const refresh_report *rep, int quiet_ok)
 {
-	for (size_t i = 0; i < rep->nfailures; i++) {
-		const refresh_failure *f = &rep->failures[i];
-		fputs("podcue: ", stderr);
-		cli_print_safe(stderr, f->title ? f->title : f->url, 0);
-		if (f->title) {
-			fputs(" <", stderr);
-			cli_print_safe(stderr, f->url, 0);
-			fputc('>', stderr);
-		}
-		fputs(": ", stderr);
-		cli_print_safe(stderr, f->error, 0);
-		fputc('\n', stderr);
-	}
-	if (!quiet_ok || rep->failed)
-		fprintf(stderr, "%d feed%s: %d updated, %d unchanged, %d failed; %d new episode%s\n",
+	for (size_t i = 0; i < rep->nfailures; i++)
+		report_feed(&rep->failures[i]);
+	for (size_t i = 0; i < rep->ndeferred; i++)
+		report_feed(&rep->deferred[i]);
+	if (!quiet_ok || rep->failed) {
+		fprintf(stderr, "%d feed%s: %d updated, %d unchanged, %d failed; %d new episode%s",
 			rep->total, rep->total == 1 ? "" : "s", rep->updated, rep->unchanged,
 			rep->failed, rep->episodes_added, rep->episodes_added == 1 ? "" : "s");
+		if (rep->ndeferred)
+			fprintf(stderr, "; %zu put off (their servers asked to wait)", rep->ndeferred);
+		fputc('\n', stderr);
+	}
 	return rep->failed ? EXIT_FAIL : EXIT_OK;
 }
 

@@ -189,7 +189,8 @@ int dbi_txn_end(db *d, int own, int rc)
 	"p.id, p.url, p.title, p.link, p.description, p.author, p.image,"   \
 	" p.etag, p.last_modified, p.last_error, p.last_refresh,"           \
 	" p.is_local, p.content_hash,"                                      \
-	" p.n_episodes, p.n_unplayed, coalesce(p.sort_order, -1)"
+	" p.n_episodes, p.n_unplayed, coalesce(p.sort_order, -1),"         \
+	" coalesce(p.retry_after, 0)"
 
 static void podcast_from_row(sqlite3_stmt *st, db_podcast *p)
 {
@@ -210,6 +211,7 @@ static void podcast_from_row(sqlite3_stmt *st, db_podcast *p)
 	p->episodes = sqlite3_column_int64(st, 13);
 	p->unplayed = sqlite3_column_int64(st, 14);
 	p->sort_order = sqlite3_column_int(st, 15);
+	p->retry_after = sqlite3_column_int64(st, 16);
 }
 
 void db_podcast_free(db_podcast *p)
@@ -349,6 +351,19 @@ int db_podcast_set_error(db *d, int64_t id, const char *err)
 	dbi_bind_text(st, 1, err);
 	sqlite3_bind_int64(st, 2, id);
 	return dbi_run(d, st, "record feed error");
+}
+
+int db_podcast_set_retry_after(db *d, int64_t id, int64_t when)
+{
+	sqlite3_stmt *st = dbi_prep(d, "UPDATE podcast SET retry_after = ? WHERE id = ?");
+	if (!st)
+		return -1;
+	if (when > 0)
+		sqlite3_bind_int64(st, 1, when);
+	else
+		sqlite3_bind_null(st, 1);
+	sqlite3_bind_int64(st, 2, id);
+	return dbi_run(d, st, "record when to ask a feed again");
 }
 
 int db_podcast_touch(db *d, int64_t id, int64_t when)

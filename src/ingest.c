@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "chapnotes.h"
 #include "urlrule.h"
@@ -117,6 +118,16 @@ void ingest_body_free(ingest_body *b)
 	memset(b, 0, sizeof *b);
 }
 
+char *ingest_time_text(int64_t when)
+{
+	time_t t = (time_t)when;
+	struct tm tm;
+	char buf[32];
+	if (!localtime_r(&t, &tm) || !strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm))
+		return xasprintf("%lld", (long long)when);
+	return xstrdup(buf);
+}
+
 /* --- store: record the outcome (database) ------------------------------- */
 
 static void add_failure(refresh_report *rep, const ingest_job *j, const char *msg)
@@ -189,6 +200,17 @@ enum ingest_outcome ingest_store(db *d, const ingest_job *j, const fetch_result 
 				 int *dberr)
 {
 	*follow = NULL;
+	if (!j->is_move && (res->retry_after || j->retry_after) &&
+	    db_podcast_set_retry_after(d, j->id, res->retry_after) != 0)
+		*dberr = 1;
+	if (!res->ok && res->retry_after) {
+		char *when = ingest_time_text(res->retry_after);
+		char *msg = xasprintf("%s; retry after %s", res->error ? res->error : "busy", when);
+		record_error(d, j, msg, rep, dberr);
+		free(msg);
+		free(when);
+		return INGEST_FAILED;
+	}
 	if (!res->ok) {
 		record_error(d, j, res->error ? res->error : "download failed", rep, dberr);
 		return INGEST_FAILED;
