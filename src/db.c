@@ -305,8 +305,10 @@ int db_podcast_add(db *d, const char *url, int is_local, int64_t *id, int *exist
 		db_podcast_free(&p);
 		return 0;
 	}
+	/* Another process may subscribe the same URL between the lookup and
+	 * the insert: then it is simply there already. */
 	sqlite3_stmt *st = dbi_prep(d, "INSERT INTO podcast (url, is_local, added)"
-				       " VALUES (?, ?, ?)");
+				       " VALUES (?, ?, ?) ON CONFLICT (url) DO NOTHING");
 	if (!st)
 		return -1;
 	dbi_bind_text(st, 1, url);
@@ -314,6 +316,18 @@ int db_podcast_add(db *d, const char *url, int is_local, int64_t *id, int *exist
 	sqlite3_bind_int64(st, 3, now_s());
 	if (dbi_run(d, st, "subscribe") != 0)
 		return -1;
+	if (sqlite3_changes(d->h) == 0) {
+		rc = db_podcast_find(d, url, &p);
+		if (rc != 0) {
+			if (rc > 0)
+				dbi_fail(d, "subscribe (the podcast left as it came)");
+			return -1;
+		}
+		*id = p.id;
+		*existed = 1;
+		db_podcast_free(&p);
+		return 0;
+	}
 	*id = sqlite3_last_insert_rowid(d->h);
 	*existed = 0;
 	return 0;

@@ -234,8 +234,11 @@ static const char *const migrations[] = {
 	"ALTER TABLE podcast ADD COLUMN speed REAL;",
 	/* 7 -> 8: when a feed's server, answering 429 or 503 with a
 	 * Retry-After, asked not to be asked again before (Unix time; NULL:
-	 * no such request). A refresh skips the feed until then. */
-	"ALTER TABLE podcast ADD COLUMN retry_after INTEGER;",
+	 * no such request). A refresh skips the feed until then. And the
+	 * episodes of a podcast by enclosure: an item with a new guid but a
+	 * known enclosure is that episode (db_store_feed, reconcile_keys). */
+	"ALTER TABLE podcast ADD COLUMN retry_after INTEGER;"
+	"CREATE INDEX episode_by_enclosure ON episode(podcast_id, enclosure_url);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
