@@ -238,7 +238,8 @@ static const char *const migrations[] = {
 	 * episodes of a podcast by enclosure: an item with a new guid but a
 	 * known enclosure is that episode (db_store_feed, reconcile_keys). */
 	"ALTER TABLE podcast ADD COLUMN retry_after INTEGER;"
-	"CREATE INDEX episode_by_enclosure ON episode(podcast_id, enclosure_url);",
+	"CREATE INDEX episode_by_enclosure"
+	"  ON episode(podcast_id, enclosure_url);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
