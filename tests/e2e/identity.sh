@@ -109,4 +109,38 @@ check "the error is kept on the feed with a new-feed-url" \
 check "both keep their URLs" \
 	test "$(sq "SELECT count(*) FROM podcast WHERE url IN ('$BASE/mover.xml',
 	            '$BASE/_/redirect/301/1/target.xml', '$BASE/target.xml')")" -eq 3
+
+# ---- an import killed midway ---------------------------------------------
+# The first outline hangs and, one feed at a time, holds up the others:
+# the import is killed once every feed is subscribed, none fetched.
+{
+	printf '<?xml version="1.0"?>\n<opml version="2.0"><body>\n'
+	printf '<outline type="rss" text="A hang" xmlUrl="http://localhost:%s/_/hang"/>\n' "$PORT"
+	k=1
+	while [ $k -le 4 ]; do
+		rss "Imported $k" "imp$k|Imported one|$D1|1:00|$BASE/imp$k.mp3" >"$W/imp$k.xml"
+		printf '<outline type="rss" text="Imported %s" xmlUrl="%s/imp%s.xml"/>\n' $k "$BASE" $k
+		k=$((k + 1))
+	done
+	printf '</body></opml>\n'
+} >"$T/import.opml"
+printf 'set jobs 1\nset stall_timeout 2\n' >"$T/slow.conf"
+"$PODCUE" --db "$DB" --config "$T/slow.conf" import "$T/import.opml" >/dev/null 2>&1 &
+imp=$!
+k=0
+while [ "$(sq "SELECT count(*) FROM podcast WHERE url LIKE '%imp%' OR url LIKE '%hang'")" -lt 5 ] &&
+	[ $k -lt 100 ]; do
+	sleep 0.05
+	k=$((k + 1))
+done
+kill -9 $imp 2>/dev/null
+wait $imp 2>/dev/null
+check "the killed import subscribed every feed" \
+	test "$(sq "SELECT count(*) FROM podcast WHERE url LIKE '%/imp_.xml'")" -eq 4
+check "and fetched none" \
+	test "$(sq "SELECT count(*) FROM podcast WHERE url LIKE '%/imp_.xml' AND last_refresh IS NOT NULL")" -eq 0
+"$PODCUE" --db "$DB" --config "$T/slow.conf" import "$T/import.opml" >"$T/out" 2>"$T/err"
+check "a second import fetches the feeds never fetched" \
+	test "$(sq "SELECT count(*) FROM episode WHERE guid LIKE 'imp%'")" -eq 4
+check "and says how many it fetched" grep -q "fetching 5 feeds subscribed before but never fetched" "$T/out"
 finish
