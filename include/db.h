@@ -21,7 +21,7 @@
 #include "chapter.h"
 #include "feed.h"
 
-#define DB_SCHEMA_VERSION 7
+#define DB_SCHEMA_VERSION 8
 
 typedef struct db db;
 
@@ -60,6 +60,8 @@ typedef struct db_podcast {
 	int is_local;         /* added by the user as a local file: file:// allowed */
 	uint64_t content_hash; /* hash of the last parsed body (skip identical) */
 	int sort_order;       /* DB_SORT_*: its own episode order, or DB_SORT_DEFAULT */
+	int64_t retry_after;  /* Unix time its server asked not to be asked before
+	                         (Retry-After on a 429 or 503), or 0 */
 } db_podcast;
 
 /* A podcast's episode order: its own, or (DEFAULT) the oldest_first setting. */
@@ -85,6 +87,9 @@ int db_podcast_set_error(db *d, int64_t id, const char *err);
 /* Records a check that found nothing new (HTTP 304 or identical body):
  * updates last_refresh and clears last_error; nothing else is written. */
 int db_podcast_touch(db *d, int64_t id, int64_t when);
+/* Records the time before which the podcast's server asked not to be
+ * asked again (a Retry-After); 0 clears it. */
+int db_podcast_set_retry_after(db *d, int64_t id, int64_t when);
 /* Names a podcast that has no title yet (say, with the title of its
  * outline in an imported OPML file); a title the feed gave is kept, and
  * the feed's own title replaces this one once it has one. NULL or blank

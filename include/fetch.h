@@ -2,8 +2,11 @@
  * fetch.h - polite parallel HTTP(S) fetching on one libcurl multi handle.
  *
  * A fetcher owns a queue of requests and runs at most max_parallel of them
- * at once (and at most max_per_host connections to any one host), reusing
- * connections. It is single-threaded: fetcher_step()/fetcher_run() drive the
+ * at once, and at most max_per_host to any one host (name and port):
+ * requests to other hosts pass those of a host at its cap, so a host that
+ * never answers holds no more than its share. A host that lets a request
+ * time out without any response is taken for down: the requests queued
+ * for it then fail at once ("not tried: ..."). Connections are reused. It is single-threaded: fetcher_step()/fetcher_run() drive the
  * transfers and call the done callback on the calling thread, once per
  * request, in completion order. Nothing here prints or raises signals.
  *
@@ -69,6 +72,8 @@ typedef struct fetch_result {
 	int permanent;       /* 1 when redirects > 0 and every hop was 301 or 308 */
 	char *error;         /* one-line readable message when !ok, else NULL */
 	long elapsed_ms;     /* from the start of the transfer to its end */
+	int64_t retry_after; /* a 429 or 503's Retry-After as Unix time (at most a
+	                        week ahead), or 0 */
 } fetch_result;
 
 typedef void (*fetch_done_fn)(fetch_result *r, void *ctx);
@@ -108,6 +113,11 @@ void fetcher_progress(const fetcher *f, fetch_progress *p);
 /* Aborts anything queued or running without calling the callback, and
  * frees everything. NULL is fine. */
 void fetcher_free(fetcher *f);
+
+/* "host:port" of an http(s) URL (host lower-case, default port filled
+ * in), the unit the per-host cap counts; NULL when there is no host.
+ * Caller frees. */
+char *fetch_host_key(const char *url);
 
 /* curl_global_init once; safe to call repeatedly (main thread only). */
 void fetch_global_init(void);

@@ -37,6 +37,7 @@ typedef struct ingest_job {
 	const char *title; /* cached title, for messages; may be NULL */
 	int is_move;       /* fetching a new-feed-url on behalf of podcast id */
 	uint64_t old_hash; /* hash of the body parsed last time */
+	int64_t retry_after; /* the stored Retry-After time, cleared once asked again */
 } ingest_job;
 
 /* Derived per-item data: notes as text, numbered links, notes chapters;
@@ -62,6 +63,10 @@ typedef struct ingest_body {
  * res->not_modified) into b, then frees res->body (set to NULL). */
 void ingest_prepare(const ingest_job *j, fetch_result *res, ingest_body *b);
 void ingest_body_free(ingest_body *b);
+
+/* when (Unix time) as the refresh messages show it: local
+ * "YYYY-MM-DD HH:MM". Caller frees. */
+char *ingest_time_text(int64_t when);
 
 enum ingest_outcome {
 	INGEST_FAILED,    /* recorded as an error (or a broken new-feed-url) */

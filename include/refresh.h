@@ -38,6 +38,10 @@ typedef struct refresh_report {
 	int episodes_added;
 	refresh_failure *failures;
 	size_t nfailures;
+	/* Feeds not asked for, as their server asked to wait (Retry-After):
+	 * not counted in total; error says until when. */
+	refresh_failure *deferred;
+	size_t ndeferred;
 } refresh_report;
 
 /* Where a run is, for whoever shows it (the CLI's progress bar, the

@@ -16,27 +16,38 @@
 #include "urlrule.h"
 #include "util.h"
 
+/* One line on stderr: "podcue: TITLE <URL>: MESSAGE". */
+static void report_feed(const refresh_failure *f)
+{
+	fputs("podcue: ", stderr);
+	cli_print_safe(stderr, f->title ? f->title : f->url, 0);
+	if (f->title) {
+		fputs(" <", stderr);
+		cli_print_safe(stderr, f->url, 0);
+		fputc('>', stderr);
+	}
+	fputs(": ", stderr);
+	cli_print_safe(stderr, f->error, 0);
+	fputc('\n', stderr);
+}
+
 /* Prints the per-feed failure summary (to stderr) and returns the exit
- * status: 0 only when every feed succeeded. */
+ * status: 0 only when every feed succeeded (a feed put off at its
+ * server's request is no failure). */
 static int report_refresh(const refresh_report *rep, int quiet_ok)
 {
-	for (size_t i = 0; i < rep->nfailures; i++) {
-		const refresh_failure *f = &rep->failures[i];
-		fputs("podcue: ", stderr);
-		cli_print_safe(stderr, f->title ? f->title : f->url, 0);
-		if (f->title) {
-			fputs(" <", stderr);
-			cli_print_safe(stderr, f->url, 0);
-			fputc('>', stderr);
-		}
-		fputs(": ", stderr);
-		cli_print_safe(stderr, f->error, 0);
-		fputc('\n', stderr);
-	}
-	if (!quiet_ok || rep->failed)
-		fprintf(stderr, "%d feed%s: %d updated, %d unchanged, %d failed; %d new episode%s\n",
+	for (size_t i = 0; i < rep->nfailures; i++)
+		report_feed(&rep->failures[i]);
+	for (size_t i = 0; i < rep->ndeferred; i++)
+		report_feed(&rep->deferred[i]);
+	if (!quiet_ok || rep->failed) {
+		fprintf(stderr, "%d feed%s: %d updated, %d unchanged, %d failed; %d new episode%s",
 			rep->total, rep->total == 1 ? "" : "s", rep->updated, rep->unchanged,
 			rep->failed, rep->episodes_added, rep->episodes_added == 1 ? "" : "s");
+		if (rep->ndeferred)
+			fprintf(stderr, "; %zu put off (their servers asked to wait)", rep->ndeferred);
+		fputc('\n', stderr);
+	}
 	return rep->failed ? EXIT_FAIL : EXIT_OK;
 }
 
@@ -216,6 +227,17 @@ int cmd_refresh(app *a, int argc, char **argv)
 	return rc;
 }
 
+/* 1 when podcast id was subscribed but never fetched successfully. */
+static int never_fetched(db *d, int64_t id)
+{
+	db_podcast p;
+	if (db_podcast_get(d, id, &p) != 0)
+		return 0;
+	int never = p.last_refresh == 0 && p.episodes == 0;
+	db_podcast_free(&p);
+	return never;
+}
+
 int cmd_import(app *a, int argc, char **argv)
 {
 	if (argc != 2) {
@@ -242,7 +264,7 @@ int cmd_import(app *a, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	int64_t *ids = xcalloc(l.n + 1, sizeof *ids);
-	size_t n = 0, skipped = 0, refused = 0;
+	size_t n = 0, skipped = 0, refused = 0, unfetched = 0;
 	for (size_t i = 0; i < l.n; i++) {
 		/* An OPML file may come from anyone: only http(s) feeds. */
 		if (!urlrule_remote(l.v[i].url)) {
@@ -261,15 +283,25 @@ int cmd_import(app *a, int argc, char **argv)
 		/* The outline's title names the feed until the feed gives one. */
 		if (db_podcast_set_title(a->d, id, l.v[i].title) != 0)
 			cli_error("%s", db_errmsg(a->d));
-		if (existed)
+		if (!existed) {
+			ids[n + unfetched] = id;
+			n++;
+		} else if (never_fetched(a->d, id)) {
+			/* Subscribed by an import killed midway: fetched now. */
+			ids[n + unfetched] = id;
+			unfetched++;
+		} else {
 			skipped++;
-		else
-			ids[n++] = id;
+		}
 	}
 	printf("imported %zu feed%s (%zu already subscribed, %zu refused)\n", n, n == 1 ? "" : "s",
-	       skipped, refused);
+	       skipped + unfetched, refused);
+	if (unfetched)
+		printf("fetching %zu feed%s subscribed before but never fetched\n", unfetched,
+		       unfetched == 1 ? "" : "s");
+	fflush(stdout);
 	opml_list_free(&l);
-	int rc = n ? run_refresh(a, ids, n, 0) : EXIT_OK;
+	int rc = n + unfetched ? run_refresh(a, ids, n + unfetched, 0) : EXIT_OK;
 	free(ids);
 	return refused && rc == EXIT_OK ? EXIT_FAIL : rc;
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "util.h"
 #include "version.h"
 
@@ -345,6 +346,23 @@ char *config_command(config *c, const char *line)
 	return msg;
 }
 
+/* Longest warning shown, in columns: a bad line of a megabyte is cut. */
+#define WARNING_COLS 200
+
+/* Appends "path:lineno: msg" to w, safe for a terminal (the message
+ * quotes the bad line: its escape sequences are removed) and cut to
+ * WARNING_COLS columns. */
+static void warn_line(sbuf *w, const char *path, int lineno, const char *msg)
+{
+	char *raw = xasprintf("%s:%d: %s", path, lineno, msg);
+	char *safe = text_sanitize(raw, (size_t)-1, 0);
+	char *cut = text_fit(safe, WARNING_COLS);
+	sb_printf(w, "%s\n", cut);
+	free(cut);
+	free(safe);
+	free(raw);
+}
+
 int config_load(config *c, const char *path, int must_exist, char **warnings)
 {
 	*warnings = NULL;
@@ -358,14 +376,19 @@ int config_load(config *c, const char *path, int must_exist, char **warnings)
 	}
 	sbuf warn = SBUF_INIT;
 	int lineno = 0;
-	for (char *line = buf, *next; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		char *msg = config_command(c, line);
+	/* Lines are cut by length, not by NUL: a NUL byte is an error on its
+	 * line, not a silent end of the file. */
+	for (size_t at = 0; at < len;) {
+		char *line = buf + at, *nl = memchr(line, '\n', len - at);
+		size_t n = nl ? (size_t)(nl - line) : len - at;
+		line[n] = '\0';
+		at += n + 1;
 		lineno++;
+		char *msg = memchr(line, '\0', n) ? xstrdup("a NUL byte (is this a text file?); "
+							     "line ignored")
+						  : config_command(c, line);
 		if (msg)
-			sb_printf(&warn, "%s:%d: %s\n", path, lineno, msg);
+			warn_line(&warn, path, lineno, msg);
 		free(msg);
 	}
 	free(buf);

@@ -189,7 +189,8 @@ int dbi_txn_end(db *d, int own, int rc)
 	"p.id, p.url, p.title, p.link, p.description, p.author, p.image,"   \
 	" p.etag, p.last_modified, p.last_error, p.last_refresh,"           \
 	" p.is_local, p.content_hash,"                                      \
-	" p.n_episodes, p.n_unplayed, coalesce(p.sort_order, -1)"
+	" p.n_episodes, p.n_unplayed, coalesce(p.sort_order, -1),"         \
+	" coalesce(p.retry_after, 0)"
 
 static void podcast_from_row(sqlite3_stmt *st, db_podcast *p)
 {
@@ -210,6 +211,7 @@ static void podcast_from_row(sqlite3_stmt *st, db_podcast *p)
 	p->episodes = sqlite3_column_int64(st, 13);
 	p->unplayed = sqlite3_column_int64(st, 14);
 	p->sort_order = sqlite3_column_int(st, 15);
+	p->retry_after = sqlite3_column_int64(st, 16);
 }
 
 void db_podcast_free(db_podcast *p)
@@ -303,8 +305,10 @@ int db_podcast_add(db *d, const char *url, int is_local, int64_t *id, int *exist
 		db_podcast_free(&p);
 		return 0;
 	}
+	/* Another process may subscribe the same URL between the lookup and
+	 * the insert: then it is simply there already. */
 	sqlite3_stmt *st = dbi_prep(d, "INSERT INTO podcast (url, is_local, added)"
-				       " VALUES (?, ?, ?)");
+				       " VALUES (?, ?, ?) ON CONFLICT (url) DO NOTHING");
 	if (!st)
 		return -1;
 	dbi_bind_text(st, 1, url);
@@ -312,6 +316,18 @@ int db_podcast_add(db *d, const char *url, int is_local, int64_t *id, int *exist
 	sqlite3_bind_int64(st, 3, now_s());
 	if (dbi_run(d, st, "subscribe") != 0)
 		return -1;
+	if (sqlite3_changes(d->h) == 0) {
+		rc = db_podcast_find(d, url, &p);
+		if (rc != 0) {
+			if (rc > 0)
+				dbi_fail(d, "subscribe (the podcast left as it came)");
+			return -1;
+		}
+		*id = p.id;
+		*existed = 1;
+		db_podcast_free(&p);
+		return 0;
+	}
 	*id = sqlite3_last_insert_rowid(d->h);
 	*existed = 0;
 	return 0;
@@ -349,6 +365,19 @@ int db_podcast_set_error(db *d, int64_t id, const char *err)
 	dbi_bind_text(st, 1, err);
 	sqlite3_bind_int64(st, 2, id);
 	return dbi_run(d, st, "record feed error");
+}
+
+int db_podcast_set_retry_after(db *d, int64_t id, int64_t when)
+{
+	sqlite3_stmt *st = dbi_prep(d, "UPDATE podcast SET retry_after = ? WHERE id = ?");
+	if (!st)
+		return -1;
+	if (when > 0)
+		sqlite3_bind_int64(st, 1, when);
+	else
+		sqlite3_bind_null(st, 1);
+	sqlite3_bind_int64(st, 2, id);
+	return dbi_run(d, st, "record when to ask a feed again");
 }
 
 int db_podcast_touch(db *d, int64_t id, int64_t when)

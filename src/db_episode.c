@@ -199,6 +199,101 @@ static int store_podcast_row(db *d, int64_t id, const feed *f, const char *etag,
 	return dbi_run(d, st, "store podcast");
 }
 
+/* Re-keys episode ep to key; 1 when done, 0 when another episode of the
+ * podcast has that key, -1 on error. */
+static int rekey(db *d, sqlite3_stmt *st, int64_t ep, const char *key)
+{
+	sqlite3_bind_int64(st, 1, ep);
+	dbi_bind_text(st, 2, key);
+	if (dbi_step_reset(d, st, "re-key episode") != 0)
+		return -1;
+	return sqlite3_changes(d->h) > 0;
+}
+
+/* Same key, but both the enclosure and the title changed: a new item has
+ * taken over the guid of an old one. */
+static int guid_taken_over(const feed_item *it, const char *enc, const char *title)
+{
+	return enc && it->enclosure_url && strcmp(enc, it->enclosure_url) != 0 && title &&
+	       it->title && strcmp(title, it->title) != 0;
+}
+
+/* The statements of reconcile_keys. */
+struct id_stmts {
+	sqlite3_stmt *find, *by_enclosure, *rekey;
+};
+
+/* Moves the episode a new item took the key of to a key of its own:
+ * key + "\n" + its enclosure (what the item would be keyed if it came
+ * back beside the new one), else + "\n#" + its id. */
+static int move_aside(db *d, struct id_stmts *s, const char *key, int64_t ep, const char *enc)
+{
+	char *k = xasprintf("%s\n%s", key, enc);
+	int rc = rekey(d, s->rekey, ep, k);
+	free(k);
+	if (rc == 0) {
+		k = xasprintf("%s\n#%lld", key, (long long)ep);
+		rc = rekey(d, s->rekey, ep, k);
+		free(k);
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+/* One item of reconcile_keys. */
+static int reconcile_item(db *d, struct id_stmts *s, int64_t pid, const feed_item *it,
+			  const char *keys)
+{
+	sqlite3_bind_int64(s->find, 1, pid);
+	dbi_bind_text(s->find, 2, it->key);
+	int found = sqlite3_step(s->find) == SQLITE_ROW;
+	int64_t ep = found ? sqlite3_column_int64(s->find, 0) : 0;
+	char *enc = found ? dbi_col_text(s->find, 1) : NULL;
+	char *title = found ? dbi_col_text(s->find, 2) : NULL;
+	sqlite3_reset(s->find);
+	int rc = 0, taken = found && guid_taken_over(it, enc, title);
+	if (taken)
+		rc = move_aside(d, s, it->key, ep, enc);
+	free(enc);
+	free(title);
+	if (rc != 0 || (found && !taken) || !it->enclosure_url)
+		return rc;
+	sqlite3_bind_int64(s->by_enclosure, 1, pid);
+	dbi_bind_text(s->by_enclosure, 2, it->enclosure_url);
+	dbi_bind_text(s->by_enclosure, 3, keys);
+	int match = sqlite3_step(s->by_enclosure) == SQLITE_ROW;
+	ep = match ? sqlite3_column_int64(s->by_enclosure, 0) : 0;
+	sqlite3_reset(s->by_enclosure);
+	return match && rekey(d, s->rekey, ep, it->key) < 0 ? -1 : 0;
+}
+
+/* Identities hold across refreshes. The feed module keys each item (guid,
+ * else enclosure, ...; formats.md §10.6); before the items are stored,
+ * episodes are re-keyed so that
+ * - an episode whose key a new item took over (same guid, but a new
+ *   enclosure and a new title) keeps its row, played state and queue
+ *   place under a key of its own, and the new item gets a new row;
+ * - an item with a key the cache does not know, whose enclosure is that
+ *   of an episode whose key left the feed (a guid that changes on every
+ *   refresh, a guid no longer shared), is that episode: it takes its row.
+ * Re-keying touches no indexed text, so the search index is unaffected. */
+static int reconcile_keys(db *d, int64_t pid, const feed *f, const char *keys)
+{
+	struct id_stmts s = {
+		dbi_prep(d, "SELECT id, enclosure_url, title FROM episode"
+			    " WHERE podcast_id = ? AND key = ?"),
+		dbi_prep(d, "SELECT id FROM episode WHERE podcast_id = ?1 AND enclosure_url = ?2"
+			    " AND key NOT IN (SELECT value FROM json_each(?3)) ORDER BY id LIMIT 1"),
+		dbi_prep(d, "UPDATE OR IGNORE episode SET key = ?2 WHERE id = ?1"),
+	};
+	int rc = s.find && s.by_enclosure && s.rekey ? 0 : -1;
+	for (size_t i = 0; i < f->nitems && rc == 0; i++)
+		rc = reconcile_item(d, &s, pid, &f->items[i], keys);
+	sqlite3_finalize(s.find);
+	sqlite3_finalize(s.by_enclosure);
+	sqlite3_finalize(s.rekey);
+	return rc;
+}
+
 static int store_items(db *d, int64_t id, const feed *f, const db_item_extra *extra,
 		       int64_t when, db_store_stats *stats)
 {
@@ -224,6 +319,8 @@ int db_store_feed(db *d, int64_t id, const feed *f, const db_item_extra *extra,
 	 * writes (see dbi_search_defer). */
 	char *keys = keys_json(f);
 	int rc = store_podcast_row(d, id, f, etag, last_modified, content_hash, when);
+	if (rc == 0)
+		rc = reconcile_keys(d, id, f, keys);
 	if (rc == 0)
 		rc = dbi_search_defer(d);
 	if (rc == 0)

@@ -232,13 +232,21 @@ static const char *const migrations[] = {
 	" END;",
 	/* 6 -> 7: the playback speed chosen for a podcast (NULL: the speed setting). */
 	"ALTER TABLE podcast ADD COLUMN speed REAL;",
+	/* 7 -> 8: when a feed's server, answering 429 or 503 with a
+	 * Retry-After, asked not to be asked again before (Unix time; NULL:
+	 * no such request). A refresh skips the feed until then. And the
+	 * episodes of a podcast by enclosure: an item with a new guid but a
+	 * known enclosure is that episode (db_store_feed, reconcile_keys). */
+	"ALTER TABLE podcast ADD COLUMN retry_after INTEGER;"
+	"CREATE INDEX episode_by_enclosure"
+	"  ON episode(podcast_id, enclosure_url);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 /* The migrations that (re)build the search index, which takes seconds on a
  * big cache: migration i brings the cache to version i + 1. */
-static const unsigned char migration_indexes[] = {0, 0, 1, 1, 0, 0, 0};
+static const unsigned char migration_indexes[] = {0, 0, 1, 1, 0, 0, 0, 0};
 _Static_assert(sizeof migration_indexes == NMIGRATIONS, "one flag per migration");
 
 /* Below this many episodes an index rebuild takes under a second. */

@@ -2,9 +2,15 @@
  * fetch.c - polite parallel fetching on one libcurl multi handle (see
  * fetch.h).
  *
- * Each request becomes a job. Jobs wait in a FIFO queue until a slot is
- * free (max_parallel), then get a fresh easy handle on the shared multi
- * handle, which keeps the connection and DNS caches. Per-hop bookkeeping
+ * Each request becomes a job. Jobs wait in a queue until a slot is free
+ * (max_parallel) and their host runs fewer than max_per_host of them: the
+ * first such job in the queue starts, so a host that never answers holds
+ * at most max_per_host slots, never the ones other hosts need. A host
+ * that lets a request time out without a single byte of a response is
+ * taken for down for the rest of the fetcher's life: its queued requests
+ * fail at once instead of each waiting out the timeout in turn. A started
+ * job gets a fresh easy handle on the shared multi handle, which keeps
+ * the connection and DNS caches. Per-hop bookkeeping
  * (status codes for permanent-redirect detection, headers of the final
  * response) happens in the header callback; the write callback enforces
  * the decoded body cap.
@@ -19,6 +25,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
@@ -28,6 +35,17 @@
 
 #define MIB ((size_t)1 << 20)
 #define MAX_HEADER_VALUE 4096
+/* The longest wait a Retry-After may ask for: a feed put off is reported
+ * on every refresh, but a wrong year must not silence it for good. */
+#define MAX_RETRY_AFTER_S (7 * 24 * 3600)
+
+/* A host (name:port) the fetcher has seen: how many of its requests run,
+ * and whether it is taken for down. */
+typedef struct fetch_host {
+	char *key;
+	int running;
+	int down;
+} fetch_host;
 
 typedef struct fetch_job {
 	struct fetch_job *next; /* queue or running list */
@@ -41,7 +59,8 @@ typedef struct fetch_job {
 	sbuf body;
 	long status;       /* code of the latest status line seen */
 	char *reason;      /* its reason phrase, or NULL */
-	char *r_etag, *r_last_modified, *r_content_type, *r_location;
+	char *r_etag, *r_last_modified, *r_content_type, *r_location, *r_retry_after;
+	int host;          /* index in f->hosts, or -1 (file:, no host) */
 	int hops;          /* 3xx responses followed by another response */
 	int all_permanent; /* every such hop was 301 or 308 */
 	int too_large;
@@ -57,6 +76,8 @@ struct fetcher {
 	CURLM *multi;
 	fetch_job *queue_head, *queue_tail;
 	fetch_job *running;
+	fetch_host *hosts;
+	int nhosts;
 	int n_queued, n_running, n_done, n_total;
 	int64_t bytes;
 };
@@ -144,6 +165,38 @@ static char *url_host_port(const char *url, long *port)
 	curl_free(ps);
 	curl_url_cleanup(u);
 	return out;
+}
+
+char *fetch_host_key(const char *url)
+{
+	long port;
+	char *host = url_host_port(url, &port);
+	if (!host || !*host) {
+		free(host);
+		return NULL;
+	}
+	char *key = xasprintf("%s:%ld", host, port);
+	free(host);
+	return key;
+}
+
+/* The index of url's host in f->hosts (added when new), or -1. */
+static int host_index(fetcher *f, const char *url)
+{
+	if (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0)
+		return -1;
+	char *key = fetch_host_key(url);
+	if (!key)
+		return -1;
+	for (int i = 0; i < f->nhosts; i++) {
+		if (!strcmp(f->hosts[i].key, key)) {
+			free(key);
+			return i;
+		}
+	}
+	f->hosts = xrealloc(f->hosts, (size_t)(f->nhosts + 1) * sizeof *f->hosts);
+	f->hosts[f->nhosts] = (fetch_host){.key = key};
+	return f->nhosts++;
 }
 
 /* Decoded path of a file: URL, or a copy of url when it does not parse. */
@@ -377,8 +430,9 @@ static void clear_response(fetch_job *j)
 	free(j->r_last_modified);
 	free(j->r_content_type);
 	free(j->r_location);
+	free(j->r_retry_after);
 	j->reason = j->r_etag = j->r_last_modified = NULL;
-	j->r_content_type = j->r_location = NULL;
+	j->r_content_type = j->r_location = j->r_retry_after = NULL;
 	sb_free(&j->body);
 	j->too_large = 0;
 }
@@ -443,6 +497,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 		{"last-modified", offsetof(fetch_job, r_last_modified)},
 		{"content-type", offsetof(fetch_job, r_content_type)},
 		{"location", offsetof(fetch_job, r_location)},
+		{"retry-after", offsetof(fetch_job, r_retry_after)},
 	};
 	for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; i++)
 		if (strlen(wanted[i].name) == nlen && !strncasecmp(p, wanted[i].name, nlen))
@@ -592,6 +647,32 @@ static void finish_early(fetcher *f, fetch_job *j, char *msg)
 	dispatch(f, j, &r);
 }
 
+/* The Unix time a Retry-After value (delay-seconds or an HTTP date) names,
+ * at most MAX_RETRY_AFTER_S ahead; 0 when it is missing, malformed or
+ * already past. */
+static int64_t retry_after_time(const char *v)
+{
+	if (str_blank(v))
+		return 0;
+	int64_t now = now_s(), when = 0;
+	if (isdigit((unsigned char)*v)) {
+		char *end;
+		errno = 0;
+		unsigned long long n = strtoull(v, &end, 10);
+		if (*end != '\0')
+			return 0;
+		when = errno || n > MAX_RETRY_AFTER_S ? now + MAX_RETRY_AFTER_S : now + (int64_t)n;
+	} else {
+		time_t t = curl_getdate(v, NULL);
+		if (t <= 0)
+			return 0;
+		when = (int64_t)t;
+	}
+	if (when <= now)
+		return 0;
+	return when - now > MAX_RETRY_AFTER_S ? now + MAX_RETRY_AFTER_S : when;
+}
+
 /* Fills r from a transfer that curl reports as successful. */
 static void result_from_response(fetch_job *j, fetch_result *r, long status)
 {
@@ -610,11 +691,21 @@ static void result_from_response(fetch_job *j, fetch_result *r, long status)
 			r->error = xasprintf("empty response (HTTP %ld)", status);
 	} else {
 		r->error = http_status_text(j, status);
+		if (status == 429 || status == 503)
+			r->retry_after = retry_after_time(j->r_retry_after);
 	}
 }
 
 static void finish_transfer(fetcher *f, fetch_job *j, CURLcode rc)
 {
+	if (j->host >= 0) {
+		fetch_host *h = &f->hosts[j->host];
+		h->running--;
+		/* Timed out without a status line: the host accepts (or
+		 * swallows) connections and never answers. */
+		if (rc == CURLE_OPERATION_TIMEDOUT && j->status == 0)
+			h->down = 1;
+	}
 	fetch_result r = {0};
 	char *eff = NULL, *scheme = NULL;
 	long status = 0, redirects = 0;
@@ -674,6 +765,7 @@ void fetcher_add(fetcher *f, const fetch_request *req)
 	j->partial_ok = req->partial_ok;
 	j->user = req->user;
 	j->all_permanent = 1;
+	j->host = host_index(f, j->url);
 	queue_push(f, j);
 	f->n_total++;
 }
@@ -707,15 +799,60 @@ static int start_job(fetcher *f, fetch_job *j)
 	j->next = f->running;
 	f->running = j;
 	f->n_running++;
+	if (j->host >= 0)
+		f->hosts[j->host].running++;
 	return 0;
 }
 
-/* Fills free slots from the queue; returns how many completed at once. */
+/* Takes j, which follows prev (NULL: the head), out of the queue. */
+static void queue_unlink(fetcher *f, fetch_job *prev, fetch_job *j)
+{
+	if (prev)
+		prev->next = j->next;
+	else
+		f->queue_head = j->next;
+	if (f->queue_tail == j)
+		f->queue_tail = prev;
+	j->next = NULL;
+	f->n_queued--;
+}
+
+/* Completes j, queued for a host taken for down, without trying it. */
+static void fail_host_down(fetcher *f, fetch_job *j)
+{
+	j->started = now_ms();
+	char *host = xstrdup(f->hosts[j->host].key);
+	char *colon = strrchr(host, ':');
+	if (colon)
+		*colon = '\0';
+	finish_early(f, j, one_line(xasprintf("not tried: %s did not answer another "
+					      "request in time", host)));
+	free(host);
+}
+
+/* Fills free slots from the queue, first come first served among the
+ * jobs whose host has room; fails the jobs of hosts taken for down.
+ * Returns how many completed at once. */
 static int start_queued(fetcher *f)
 {
 	int completed = 0;
-	while (f->n_running < f->o.max_parallel && f->queue_head)
-		completed += start_job(f, queue_pop(f));
+	fetch_job *prev = NULL, *j = f->queue_head;
+	while (j) {
+		fetch_job *next = j->next;
+		fetch_host *h = j->host >= 0 ? &f->hosts[j->host] : NULL;
+		if (h && h->down) {
+			queue_unlink(f, prev, j);
+			fail_host_down(f, j);
+			completed++;
+		} else if (f->n_running < f->o.max_parallel &&
+			   (!h || h->running < f->o.max_per_host)) {
+			queue_unlink(f, prev, j);
+			completed += start_job(f, j);
+		} else {
+			prev = j;
+		}
+		j = next;
+	}
 	return completed;
 }
 
@@ -795,6 +932,9 @@ void fetcher_free(fetcher *f)
 	while ((j = queue_pop(f)))
 		job_free(j);
 	curl_multi_cleanup(f->multi);
+	for (int i = 0; i < f->nhosts; i++)
+		free(f->hosts[i].key);
+	free(f->hosts);
 	free(f->user_agent);
 	free(f);
 }

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "chapnotes.h"
 #include "urlrule.h"
@@ -117,6 +118,16 @@ void ingest_body_free(ingest_body *b)
 	memset(b, 0, sizeof *b);
 }
 
+char *ingest_time_text(int64_t when)
+{
+	time_t t = (time_t)when;
+	struct tm tm;
+	char buf[32];
+	if (!localtime_r(&t, &tm) || !strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm))
+		return xasprintf("%lld", (long long)when);
+	return xstrdup(buf);
+}
+
 /* --- store: record the outcome (database) ------------------------------- */
 
 static void add_failure(refresh_report *rep, const ingest_job *j, const char *msg)
@@ -175,6 +186,35 @@ static int store(db *d, const ingest_job *j, const ingest_body *b, const fetch_r
 	return rc;
 }
 
+/* 1 when move_to is (or was) the URL of another subscription: the feed
+ * keeps its URL and is not stored, and the error says why (on the feed,
+ * even for a new-feed-url, so that it does not go quietly stale). */
+static int move_clash(db *d, const ingest_job *j, const char *move_to, refresh_report *rep,
+		      int *dberr)
+{
+	db_podcast other;
+	int rc = db_podcast_find(d, move_to, &other);
+	if (rc < 0) {
+		*dberr = 1;
+		return 0;
+	}
+	if (rc > 0)
+		return 0;
+	int clash = other.id != j->id;
+	if (clash) {
+		char *msg = xasprintf("moved to %s, which is already subscribed (id %lld%s%s); "
+				      "kept at the old URL: remove one of the two", move_to,
+				      (long long)other.id, other.title ? ": " : "",
+				      other.title ? other.title : "");
+		add_failure(rep, j, msg);
+		if (db_podcast_set_error(d, j->id, msg) != 0)
+			*dberr = 1;
+		free(msg);
+	}
+	db_podcast_free(&other);
+	return clash;
+}
+
 /* The new-feed-url of a stored feed when it is to be fetched next. */
 static const char *new_feed_url(const ingest_job *j, const feed *f)
 {
@@ -189,6 +229,17 @@ enum ingest_outcome ingest_store(db *d, const ingest_job *j, const fetch_result 
 				 int *dberr)
 {
 	*follow = NULL;
+	if (!j->is_move && (res->retry_after || j->retry_after) &&
+	    db_podcast_set_retry_after(d, j->id, res->retry_after) != 0)
+		*dberr = 1;
+	if (!res->ok && res->retry_after) {
+		char *when = ingest_time_text(res->retry_after);
+		char *msg = xasprintf("%s; retry after %s", res->error ? res->error : "busy", when);
+		record_error(d, j, msg, rep, dberr);
+		free(msg);
+		free(when);
+		return INGEST_FAILED;
+	}
 	if (!res->ok) {
 		record_error(d, j, res->error ? res->error : "download failed", rep, dberr);
 		return INGEST_FAILED;
@@ -205,6 +256,8 @@ enum ingest_outcome ingest_store(db *d, const ingest_job *j, const fetch_result 
 	else if (res->redirects && res->permanent && res->final_url &&
 		 strcmp(res->final_url, j->url) != 0)
 		move_to = res->final_url;
+	if (move_to && move_clash(d, j, move_to, rep, dberr))
+		return INGEST_FAILED;
 	if (store(d, j, b, res, move_to, rep) != 0) {
 		*dberr = 1;
 		add_failure(rep, j, db_errmsg(d));

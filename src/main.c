@@ -5,6 +5,7 @@
  *
  * With no command, the full-screen interface opens (ui.h).
  */
+#include <errno.h>
 #include <locale.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -156,6 +157,26 @@ static void migrate_notice(const char *msg)
 	fprintf(stderr, "podcue: %s\n", msg);
 }
 
+/* At exit (every path, exit() included): what a command wrote to stdout
+ * must have reached it. A full disk or a closed pipe would otherwise lose
+ * the output of `podcue export - > file` with exit status 0. A reader
+ * that went away (EPIPE: `podcue episodes | head`) only sets the status. */
+static void close_stdout(void)
+{
+	int err = 0;
+	if (fflush(stdout) != 0)
+		err = errno;
+	else if (ferror(stdout))
+		err = EIO;
+	if (fclose(stdout) != 0 && !err)
+		err = errno;
+	if (!err)
+		return;
+	if (err != EPIPE)
+		fprintf(stderr, "podcue: cannot write to standard output: %s\n", strerror(err));
+	_exit(EXIT_FAIL);
+}
+
 int main(int argc, char **argv)
 {
 	/* glibc gives freed memory back to the kernel as soon as 128 KB sit
@@ -165,6 +186,7 @@ int main(int argc, char **argv)
 	 * feeds, 1.4 s instead of 1.0 s (bench/RESULTS.md), for ~1 MB less
 	 * peak memory. Keep up to 32 MB free per heap instead. */
 	mallopt(M_TRIM_THRESHOLD, 32 << 20);
+	atexit(close_stdout);
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C"); /* libmpv and number formatting need "C" */
 

@@ -20,7 +20,12 @@
  * handle at a time: the store thread while the run lasts, the network
  * thread only while the store thread is idle (for that final query).
  * Feeds are handed to the fetcher only while fewer than a window of them
- * are fetched and not yet stored, which bounds the memory in the queues.
+ * are fetched and not yet stored, which bounds the memory in the queues,
+ * and at most per_host of one host at a time: the next feed handed over
+ * is the first whose host has room, so the feeds of a host that never
+ * answers do not fill the window the other hosts need (the fetcher, for
+ * its part, fails the rest of a host it found dead at once). A feed whose
+ * server asked to wait (Retry-After) is not asked for until then.
  * When a thread cannot be created, its work is done by the stage before.
  */
 #include "refresh.h"
@@ -46,6 +51,8 @@ struct job {
 	int is_move;      /* fetching a new-feed-url on behalf of podcast id */
 	int is_chapters;
 	uint64_t old_hash;
+	int64_t retry_after;
+	int host;         /* index in run.hosts (feeds), or -1 */
 	char *etag, *last_modified;
 };
 
@@ -92,9 +99,13 @@ struct run {
 	size_t nstored;        /* not looked up yet */
 	struct job *submitted; /* network thread: handed to the fetcher, no result yet
 	                          (freed here if the fetcher drops them: cancel) */
-	struct job **feeds;    /* feed requests not yet handed to the fetcher */
-	size_t nfeeds, next_feed;
+	struct job **feeds;    /* feed requests; NULL once handed to the fetcher */
+	size_t nfeeds, next_feed; /* feeds before next_feed are all handed over */
 	int window;            /* feeds handed to the fetcher and not yet stored, at most */
+	char **hosts;          /* network thread: the feeds' hosts ... */
+	int *host_busy;        /* ... and how many of their transfers run */
+	size_t nhosts;
+	int per_host;
 
 	/* Shared by the threads, under mu. */
 	pthread_mutex_t mu;
@@ -144,6 +155,7 @@ static void queue_move(struct run *r, const struct job *j, const char *new_url)
 	m->url = xstrdup(new_url);
 	m->title = xstrdup(j->title);
 	m->is_move = 1;
+	m->host = -1;
 	post_request(r, m, 1);
 }
 
@@ -153,6 +165,7 @@ static struct job *chapter_job(db_chapter_job *job)
 	struct job *c = xcalloc(1, sizeof *c);
 	c->id = job->episode_id;
 	c->is_chapters = 1;
+	c->host = -1;
 	c->is_local = job->is_local;
 	c->url = job->url;
 	c->etag = job->etag;
@@ -196,7 +209,8 @@ static void chapters_due(struct run *r, const struct job *j)
 static ingest_job ingest_job_of(const struct job *j)
 {
 	return (ingest_job){.id = j->id, .url = j->url, .title = j->title,
-			    .is_move = j->is_move, .old_hash = j->old_hash};
+			    .is_move = j->is_move, .old_hash = j->old_hash,
+			    .retry_after = j->retry_after};
 }
 
 /* Parse stage (no database): prepares a fetched feed body (ingest_prepare,
@@ -372,6 +386,8 @@ static void on_done(fetch_result *res, void *ctx)
 	if (x->j->next)
 		x->j->next->prev = x->j->prev;
 	x->j->next = x->j->prev = NULL;
+	if (x->j->host >= 0)
+		r->host_busy[x->j->host]--;
 	x->res = *res;
 	x->res.url = NULL;
 	x->res.user = NULL;
@@ -425,8 +441,42 @@ static void report_progress(struct run *r, int final)
 		r->cancelled = 1;
 }
 
+/* The index of url's host in r->hosts (added when new), or -1. */
+static int run_host(struct run *r, const char *url)
+{
+	char *key = fetch_host_key(url);
+	if (!key)
+		return -1;
+	for (size_t i = 0; i < r->nhosts; i++) {
+		if (!strcmp(r->hosts[i], key)) {
+			free(key);
+			return (int)i;
+		}
+	}
+	r->hosts[r->nhosts] = key;
+	return (int)r->nhosts++;
+}
+
+/* A podcast whose server asked to wait: reported, not fetched. */
+static void defer_podcast(struct run *r, const db_podcast *p)
+{
+	refresh_report *rep = r->rep;
+	rep->deferred = xrealloc(rep->deferred, (rep->ndeferred + 1) * sizeof *rep->deferred);
+	refresh_failure *f = &rep->deferred[rep->ndeferred++];
+	char *when = ingest_time_text(p->retry_after);
+	f->id = p->id;
+	f->url = xstrdup(p->url);
+	f->title = xstrdup(p->title);
+	f->error = xasprintf("not checked until %s (the server asked to wait)", when);
+	free(when);
+}
+
 static void queue_podcast(struct run *r, db_podcast *p)
 {
+	if (p->retry_after > now_s()) {
+		defer_podcast(r, p);
+		return;
+	}
 	struct job *j = xcalloc(1, sizeof *j);
 	j->id = p->id;
 	j->slot = r->nids;
@@ -434,6 +484,8 @@ static void queue_podcast(struct run *r, db_podcast *p)
 	j->title = xstrdup(p->title);
 	j->is_local = p->is_local;
 	j->old_hash = p->content_hash;
+	j->retry_after = p->retry_after;
+	j->host = p->is_local ? -1 : run_host(r, p->url);
 	j->etag = xstrdup(p->etag);
 	j->last_modified = xstrdup(p->last_modified);
 	r->ids[r->nids++] = p->id;
@@ -460,17 +512,37 @@ static void submit(struct run *r, struct job *j)
 	fetcher_add(r->f, &req);
 }
 
+/* Network thread: picks up to room feeds, in order among those whose host
+ * has room, into take; returns how many. */
+static int pick_feeds(struct run *r, int room, struct job **take)
+{
+	int n = 0;
+	for (size_t i = r->next_feed; i < r->nfeeds && n < room; i++) {
+		struct job *j = r->feeds[i];
+		if (!j || (j->host >= 0 && r->host_busy[j->host] >= r->per_host))
+			continue;
+		if (j->host >= 0)
+			r->host_busy[j->host]++;
+		take[n++] = j;
+		r->feeds[i] = NULL;
+	}
+	while (r->next_feed < r->nfeeds && !r->feeds[r->next_feed])
+		r->next_feed++;
+	return n;
+}
+
 /* Network thread: the store thread's requests, then feeds while fewer
- * than window are fetched and not yet stored. */
+ * than window are fetched and not yet stored (and their hosts have room). */
 static void submit_ready(struct run *r)
 {
+	struct job *picked[64];
 	pthread_mutex_lock(&r->mu);
 	struct job *out = r->out;
 	r->out = NULL;
 	int room = r->window - r->in_flight;
-	int take = 0;
-	while (take < room && r->next_feed + (size_t)take < r->nfeeds)
-		take++;
+	if (room > (int)(sizeof picked / sizeof picked[0]))
+		room = (int)(sizeof picked / sizeof picked[0]);
+	int take = room > 0 ? pick_feeds(r, room, picked) : 0;
 	r->in_flight += take;
 	pthread_mutex_unlock(&r->mu);
 	/* out is newest first; the moves count as feeds in flight. */
@@ -492,7 +564,7 @@ static void submit_ready(struct run *r)
 		submit(r, j);
 	}
 	for (int i = 0; i < take; i++)
-		submit(r, r->feeds[r->next_feed++]);
+		submit(r, picked[i]);
 }
 
 /* Network thread, store thread idle: the chapter files of the podcasts
@@ -588,8 +660,10 @@ static void threads_stop(struct run *r, const pthread_t *pt, const pthread_t *st
 		pthread_join(*st, NULL);
 }
 
-static void run_init(struct run *r, size_t npodcasts, int max_parallel)
+static void run_init(struct run *r, size_t npodcasts, const fetch_opts *fo)
 {
+	int max_parallel = fo->max_parallel;
+	r->per_host = fo->max_per_host > 0 ? fo->max_per_host : 4;
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->parse_cv, NULL);
 	pthread_cond_init(&r->store_cv, NULL);
@@ -601,6 +675,8 @@ static void run_init(struct run *r, size_t npodcasts, int max_parallel)
 	r->stored = xcalloc(n, sizeof *r->stored);
 	r->chapters_queued = xcalloc(n, 1);
 	r->feeds = xcalloc(n, sizeof *r->feeds);
+	r->hosts = xcalloc(n, sizeof *r->hosts);
+	r->host_busy = xcalloc(n, sizeof *r->host_busy);
 }
 
 static void run_free(struct run *r)
@@ -621,6 +697,10 @@ static void run_free(struct run *r)
 	for (size_t i = r->next_feed; i < r->nfeeds; i++)
 		job_free(r->feeds[i]);
 	free(r->feeds);
+	for (size_t i = 0; i < r->nhosts; i++)
+		free(r->hosts[i]);
+	free(r->hosts);
+	free(r->host_busy);
 	free(r->ids);
 	free(r->stored);
 	free(r->chapters_queued);
@@ -662,7 +742,7 @@ int refresh_podcasts(db *d, const config *c, const refresh_opts *o, refresh_repo
 	if (db_podcast_list(d, &all, &n) != 0)
 		return -1;
 	struct run r = {.d = d, .rep = rep, .hook = o->progress, .hook_ctx = o->progress_ctx};
-	run_init(&r, n, fo.max_parallel);
+	run_init(&r, n, &fo);
 	queue_wanted(&r, o, all, n);
 	db_podcast_list_free(all, n);
 
@@ -684,13 +764,19 @@ int refresh_podcasts(db *d, const config *c, const refresh_opts *o, refresh_repo
 	return dberr ? -1 : 0;
 }
 
+static void failures_free(refresh_failure *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].url);
+		free(v[i].title);
+		free(v[i].error);
+	}
+	free(v);
+}
+
 void refresh_report_free(refresh_report *rep)
 {
-	for (size_t i = 0; i < rep->nfailures; i++) {
-		free(rep->failures[i].url);
-		free(rep->failures[i].title);
-		free(rep->failures[i].error);
-	}
-	free(rep->failures);
+	failures_free(rep->failures, rep->nfailures);
+	failures_free(rep->deferred, rep->ndeferred);
 	memset(rep, 0, sizeof *rep);
 }

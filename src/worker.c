@@ -102,6 +102,8 @@ static char *refresh_summary(const refresh_report *rep)
 	sb_printf(&b, "refreshed %d feed%s: %d updated, %d unchanged, %d failed, %d new episode%s",
 		  rep->total, rep->total == 1 ? "" : "s", rep->updated, rep->unchanged,
 		  rep->failed, rep->episodes_added, rep->episodes_added == 1 ? "" : "s");
+	if (rep->ndeferred)
+		sb_printf(&b, ", %zu put off (their servers asked to wait)", rep->ndeferred);
 	if (rep->nfailures) {
 		const refresh_failure *f = &rep->failures[0];
 		char *who = text_sanitize(f->title ? f->title : f->url, (size_t)-1, 0);

@@ -24,6 +24,8 @@ Behaviour routes under /_/:
   /_/redirect-to?url=X           302 to X
   /_/loop                        301 to itself
   /_/hang                        read the request, never answer
+  /_/retry-after/CODE?after=S    CODE (429 or 503) with "Retry-After: S";
+  /_/retry-after/CODE?date=S     or with an HTTP date S seconds from now
   /_/drip?bytes=N                headers, then one byte per second
   /_/huge?mb=N                   N MB of XML-ish filler, chunked, no length
   /_/gzipbomb                    ~1 MB gzip body decoding to 1 GiB of zeros
@@ -278,6 +280,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             "redirect-to": self.r_redirect_to,
             "loop": self.r_loop,
             "hang": self.r_hang,
+            "retry-after": self.r_retry_after,
             "drip": self.r_drip,
             "huge": self.r_huge,
             "gzipbomb": self.r_gzipbomb,
@@ -337,6 +340,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.close_connection = True
         self.log_request_now()
         self.st.stop.wait()
+
+    def r_retry_after(self, rest):
+        try:
+            code = int(rest[0])
+        except (IndexError, ValueError):
+            return self.reply(400, "bad status\n")
+        q = self.query()
+        if "date" in q:
+            when = time.time() + int(q["date"])
+            value = email.utils.formatdate(when, usegmt=True)
+        else:
+            value = q.get("after", "60")
+        self.reply(code, "come back later\n", headers={"Retry-After": value})
 
     def r_drip(self, rest):
         n = self.qint("bytes", 10, 0, 3600)

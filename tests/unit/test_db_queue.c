@@ -40,7 +40,16 @@ static int64_t add_podcast(db *d, const char *url, size_t n, int64_t *ids)
 {
 	int64_t pid;
 	int existed;
-	assert_int_equal(db_podcast_add(d, url, 0, &pid, &existed), 0);
+	if (db_schema_version(d) < DB_SCHEMA_VERSION) {
+		/* An old cache: its podcast row as that version wrote it (the
+		 * typed functions read today's columns). */
+		char *sql = xasprintf("INSERT INTO podcast (url, added) VALUES ('%s', 0)", url);
+		assert_int_equal(dbi_exec(d, sql), 0);
+		free(sql);
+		pid = sqlite3_last_insert_rowid(d->h);
+	} else {
+		assert_int_equal(db_podcast_add(d, url, 0, &pid, &existed), 0);
+	}
 	feed f = {0};
 	f.title = xstrdup(url);
 	f.items = xcalloc(n, sizeof *f.items);

@@ -3,8 +3,9 @@
  *
  * The group setup starts the loopback server on a free port with a fresh
  * temporary document root and request log; the teardown stops it, removes
- * the directory and releases libcurl's globals. Only 127.0.0.1 is ever
- * contacted ("nosuch.invalid" never reaches a resolver).
+ * the directory and releases libcurl's globals. Only the loopback server
+ * is ever contacted, as 127.0.0.1 or (a second host name for the fairness
+ * test) localhost; "nosuch.invalid" never reaches a resolver.
  */
 #include "testutil.h"
 
@@ -159,6 +160,7 @@ typedef struct got {
 	size_t len;
 	char *etag, *last_modified, *content_type, *final_url, *error;
 	long elapsed_ms;
+	int64_t retry_after;
 	void *user;
 } got;
 
@@ -191,6 +193,7 @@ static void on_done_one(fetch_result *r, void *ctx)
 	g->final_url = xstrdup(r->final_url);
 	g->error = xstrdup(r->error);
 	g->elapsed_ms = r->elapsed_ms;
+	g->retry_after = r->retry_after;
 	g->user = r->user;
 }
 
@@ -673,6 +676,87 @@ static void test_parallel_limit(void **state)
 	fetcher_free(f);
 }
 
+/* Completion times of the fairness test: healthy (127.0.0.1) and dead
+ * (localhost) requests. */
+typedef struct fair_ctx {
+	int64_t t0, healthy_last, dead_last;
+	int healthy_ok, timed_out, not_tried;
+} fair_ctx;
+
+static void on_done_fair(fetch_result *r, void *ctx)
+{
+	fair_ctx *c = ctx;
+	int64_t t = now_ms() - c->t0;
+	if (strstr(r->url, "localhost")) {
+		c->dead_last = t;
+		c->timed_out += r->error && str_prefix(r->error, "timed out", 0);
+		c->not_tried += r->error && str_prefix(r->error, "not tried: localhost", 0);
+	} else {
+		c->healthy_last = t;
+		c->healthy_ok += r->ok;
+	}
+}
+
+/* Six requests to a host that never answers, queued first, hold two
+ * slots (max_per_host), not all of them: the four to a healthy host pass
+ * them and finish at once. Once the first two time out without an answer,
+ * the host is down and the other four fail without a try: the whole run
+ * is one timeout. */
+static void test_host_fairness(void **state)
+{
+	(void)state;
+	fetch_opts o;
+	fetch_opts_default(&o);
+	o.max_parallel = 4;
+	o.max_per_host = 2;
+	o.low_speed_time = 2;
+	fair_ctx c = {.t0 = now_ms()};
+	fetcher *f = fetcher_new(&o, on_done_fair, &c);
+	for (int i = 0; i < 10; i++) {
+		char *url = i < 6 ? xasprintf("http://localhost:%d/_/hang?i=%d", server_port, i)
+				  : xasprintf("http://127.0.0.1:%d/_/delay?ms=100&i=%d", server_port, i);
+		fetch_request req = {.url = url};
+		fetcher_add(f, &req);
+		free(url);
+	}
+	fetcher_run(f);
+	fetcher_free(f);
+	assert_int_equal(c.healthy_ok, 4);
+	assert_true(c.healthy_last < 1500);
+	assert_int_equal(c.timed_out, 2);
+	assert_int_equal(c.not_tried, 4);
+	assert_true(c.dead_last >= 1500 && c.dead_last < 3500);
+}
+
+/* Retry-After on 429 and 503, in seconds or as a date, becomes a time;
+ * without it, or on another status, there is none. */
+static void test_retry_after(void **state)
+{
+	(void)state;
+	got g;
+	int64_t now = now_s();
+	fetch_path(NULL, "/_/retry-after/429?after=30", &g);
+	assert_false(g.ok);
+	assert_int_equal(g.status, 429);
+	assert_true(g.retry_after >= now + 29 && g.retry_after <= now + 31);
+	got_free(&g);
+	fetch_path(NULL, "/_/retry-after/503?date=600", &g);
+	assert_true(g.retry_after >= now + 598 && g.retry_after <= now + 602);
+	got_free(&g);
+	fetch_path(NULL, "/_/retry-after/429?after=99999999", &g);
+	assert_true(g.retry_after <= now + 7 * 24 * 3600 + 2); /* capped at a week */
+	got_free(&g);
+	fetch_path(NULL, "/_/retry-after/429?after=soon", &g);
+	assert_int_equal(g.retry_after, 0);
+	got_free(&g);
+	fetch_path(NULL, "/_/retry-after/500?after=30", &g);
+	assert_int_equal(g.retry_after, 0);
+	got_free(&g);
+	fetch_path(NULL, "/_/status/503", &g);
+	assert_int_equal(g.retry_after, 0);
+	got_free(&g);
+}
+
 static void on_done_never(fetch_result *r, void *ctx)
 {
 	(void)r;
@@ -879,6 +963,8 @@ int main(void)
 		cmocka_unit_test(test_dns_failure),
 		cmocka_unit_test(test_tls_failure),
 		cmocka_unit_test(test_hang_low_speed_timeout),
+		cmocka_unit_test(test_host_fairness),
+		cmocka_unit_test(test_retry_after),
 		cmocka_unit_test(test_drip_total_timeout),
 		cmocka_unit_test(test_huge_aborted),
 		cmocka_unit_test(test_gzip_bomb_aborted),
