@@ -35,8 +35,8 @@ static char *ask_password(void)
 	FILE *tty = fopen("/dev/tty", "r+");
 	if (!tty)
 		return NULL;
-	fputs("sync password: ", tty);
-	fflush(tty);
+	/* Echo goes off before the prompt shows: what is typed after the
+	 * prompt is neither echoed nor flushed away. */
 	struct termios old, quiet;
 	int have = tcgetattr(fileno(tty), &old) == 0;
 	if (have) {
@@ -44,6 +44,8 @@ static char *ask_password(void)
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
 	}
+	fputs("sync password: ", tty);
+	fflush(tty);
 	char buf[1024];
 	char *line = fgets(buf, sizeof buf, tty) ? xstrdup(buf) : NULL;
 	if (have)

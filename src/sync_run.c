@@ -127,11 +127,35 @@ static int apply_subs(db *d, const pulled *p, sync_report *r)
 	return 0;
 }
 
+/* Drops the actions that say nothing about position or played state
+ * (download, delete, unknown kinds). */
+static void keep_relevant(pulled *p)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < p->nactions; i++) {
+		sync_action *a = &p->actions[i];
+		if (a->kind == SYNC_ACT_PLAY || a->kind == SYNC_ACT_NEW) {
+			if (m != i) {
+				p->actions[m] = *a;
+				memset(a, 0, sizeof *a);
+			}
+			m++;
+		} else {
+			sync_action_clear(a);
+		}
+	}
+	p->nactions = m;
+}
+
 static int apply_actions(db *d, const char *device, pulled *p, int margin, sync_report *r)
 {
+	keep_relevant(p);
 	p->nactions = sync_actions_newest(p->actions, p->nactions);
 	for (size_t i = 0; i < p->nactions; i++) {
 		const sync_action *a = &p->actions[i];
+		/* This device's own action, newest of its episode: the cache
+		 * already holds what it says (an older one of another device
+		 * must not win in its place). */
 		if (a->device && device && strcmp(a->device, device) == 0)
 			continue;
 		db_sync_local l;
