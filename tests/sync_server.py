@@ -62,6 +62,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         for k, v in extra:
             self.send_header(k, v)
+        if self.auth_kind == "basic":
+            # As gpodder.net does: a session for clients that stop sending
+            # Basic after a few requests (mygpoclient).
+            sid = secrets.token_hex(8)
+            STATE["sessions"].add(sid)
+            self.send_header("Set-Cookie", f"sessionid={sid}; Path=/")
         self.end_headers()
         self.wfile.write(body)
 
@@ -143,7 +149,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                                               nc + "episode_action/create"):
                 if self.command == "POST":
                     return self.push_actions(nc in path)
-                return self.pull_actions(since)
+                return self.pull_actions(since, (q.get("device") or [None])[0])
             return self.send_json(404, {"error": "no such path"})
 
     def body_json(self):
@@ -176,9 +182,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             STATE["actions"].append(dict(a, _changed=t))
         return self.send_json(200, {"timestamp": t, "update_urls": []})
 
-    def pull_actions(self, since):
+    def pull_actions(self, since, device=None):
         out = [{k: v for k, v in a.items() if k != "_changed"}
-               for a in STATE["actions"] if a["_changed"] >= since]
+               for a in STATE["actions"] if a["_changed"] >= since
+               and (device is None or a.get("device") == device)]
         return self.send_json(200, {"actions": out, "timestamp": STATE["clock"]})
 
     def control(self, path):

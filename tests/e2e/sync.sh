@@ -204,6 +204,35 @@ check "Nextcloud paths were used" grep -q '"path": "/index.php/apps/gpoddersync/
 check "positions arrived on the second computer" test \
 	"$(sqlite3 "$DB2" "SELECT position FROM episode WHERE enclosure_url = '$BASE/e1.mp3'")" = 50.0
 
+# --- gPodder's own client library as the other device ---
+if ! /usr/bin/python3 -c 'import mygpoclient' 2>/dev/null; then
+	skip "against mygpoclient" "python3-mygpoclient is not installed (apt-get install python3-mygpoclient)"
+else
+	LATER2=$(date -u -d "@$(($(date -u +%s) + 7200))" +%Y-%m-%dT%H:%M:%S)
+	/usr/bin/python3 - "$SBASE" "$PW" "$FEED" "$BASE/e3.mp3" "$LATER2" >"$T/gpo.out" 2>&1 <<'PY'
+import sys
+from mygpoclient.api import MygPodderClient, EpisodeAction
+base, pw, feed, e3, later = sys.argv[1:]
+c = MygPodderClient("alice", pw, base)
+got = c.download_episode_actions(since=0, device_id="laptop")
+mine = [(a.action, a.started, a.position, a.total) for a in got.actions
+        if a.device == "laptop" and a.episode.endswith("/e1.mp3")]
+print("read back", mine[-1])
+assert mine[-1] == ("play", 0, 50, 60), mine
+assert feed in c.pull_subscriptions("phone2", 0).add
+c.upload_episode_actions([EpisodeAction(feed, e3, "play", device="phone2", timestamp=later,
+                                        started=10, position=44, total=60)])
+PY
+	if grep -q "read back" "$T/gpo.out"; then
+		ok "mygpoclient reads back podcue's play action and subscription"
+	else
+		not_ok "mygpoclient reads back podcue's play action and subscription" "$(tail -5 "$T/gpo.out")"
+	fi
+	pc2 sync --json >"$T/g1.json" 2>"$T/err"
+	check "podcue applies what mygpoclient uploaded" test \
+		"$(sqlite3 "$DB2" "SELECT position FROM episode WHERE enclosure_url = '$BASE/e3.mp3'")" = 44.0
+fi
+
 # --- oPodSync, the real server, when ../shared and php are present ---
 OPS="$ROOT/../shared/interop/opodsync/start.sh"
 if [ ! -x "$OPS" ]; then
