@@ -256,6 +256,17 @@ else
 	curl -s -u podcue:podcue "http://127.0.0.1:$OPORT/api/2/episodes/podcue.json?since=0" >"$T/o2.json"
 	check "oPodSync: it holds the play action" jq_py "$T/o2.json" \
 		"[(a['position'], a['total']) for a in d['actions']] == [(21, 60)]"
+	OSYNC() { env PODCUE_SYNC_PASSWORD=podcue "$PODCUE" --db "$DB3" sync --json; }
+	OSYNC >"$T/o3.json" 2>"$T/err"
+	check "oPodSync: a second sync changes nothing" jq_py "$T/o3.json" \
+		"d == {'pushed': {'subscriptions': 0, 'actions': 0}, 'pulled': {'subscriptions': 0, 'actions': 0}, 'conflicts': 0}"
+	LATER3=$(date -u -d "@$(($(date -u +%s) + 60))" +%Y-%m-%dT%H:%M:%S)
+	curl -s -u podcue:podcue -X POST "http://127.0.0.1:$OPORT/api/2/episodes/podcue.json" \
+		--data "[{\"podcast\":\"$FEED\",\"episode\":\"$BASE/e2.mp3\",\"device\":\"phone\",\"action\":\"play\",\"timestamp\":\"$LATER3\",\"started\":0,\"position\":60,\"total\":60},
+		{\"podcast\":\"$FEED\",\"episode\":\"$BASE/e3.mp3\",\"device\":\"phone\",\"action\":\"play\",\"timestamp\":\"$LATER3\",\"started\":3,\"position\":17,\"total\":60}]" >/dev/null
+	OSYNC >"$T/o4.json" 2>"$T/err"
+	check "oPodSync: another device's actions are applied (played, a position)" sh -c \
+		"test \"\$(sqlite3 '$DB3' \"SELECT group_concat(coalesce(position, '-') || '/' || played, ' ') FROM (SELECT * FROM episode WHERE guid IN ('g2', 'g3') ORDER BY guid)\")\" = '-/1 17.0/0'"
 	rm -rf "$ODIR"
 fi
 finish
