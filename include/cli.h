@@ -60,6 +60,7 @@ int cmd_queue(app *a, int argc, char **argv);
 int cmd_mark(app *a, int argc, char **argv);
 /* Full-text search of titles, show notes and chapters (cmd_search.c). */
 int cmd_search(app *a, int argc, char **argv);
+int cmd_sync(app *a, int argc, char **argv);
 
 /* Prints "podcue: " + message to stderr. */
 void cli_error(const char *fmt, ...) PC_PRINTF(1, 2);

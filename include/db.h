@@ -21,7 +21,7 @@
 #include "chapter.h"
 #include "feed.h"
 
-#define DB_SCHEMA_VERSION 8
+#define DB_SCHEMA_VERSION 9
 
 typedef struct db db;
 
@@ -372,5 +372,86 @@ int db_episode_next_newer(db *d, int64_t id, int64_t *next);
  * unplayed, in one statement; *changed (may be NULL) receives how many
  * changed. 1 = no such podcast. */
 int db_podcast_set_played(db *d, int64_t podcast_id, int played, size_t *changed);
+
+/* --- sync with a gpodder-compatible server (db_sync.c, migration 8) --- */
+
+/* The sync account (no password: that is kept outside the cache). */
+typedef struct db_sync_account {
+	char *server, *user, *device;
+	int flavour;           /* 0 gpodder.net API v2, 1 Nextcloud gPodder Sync */
+	int64_t subs_since;    /* the server's timestamps of the last pulls */
+	int64_t actions_since;
+	int64_t last_sync;     /* Unix s of the last complete sync; 0 = never */
+	char *last_error;      /* of the last failed sync, or NULL */
+} db_sync_account;
+
+void db_sync_account_free(db_sync_account *a);
+/* The account into *out. 1 = sync is off. */
+int db_sync_get(db *d, db_sync_account *out);
+/* Sets up sync (replacing any earlier account): the timestamps restart at
+ * 0, and every subscription and every episode with a position or played
+ * becomes a pending change, so that the first sync sends them. An
+ * episode's pending change is dated by its last_played (0 when unknown:
+ * then any pulled action is newer). */
+int db_sync_setup(db *d, const char *server, const char *user, const char *device,
+		  int flavour);
+/* Turns sync off: the account and the pending changes go. */
+int db_sync_off(db *d);
+/* After a sync: the new timestamps and last_sync, or an error (then the
+ * timestamps stay; err NULL clears it). */
+int db_sync_done(db *d, int64_t subs_since, int64_t actions_since, int64_t when);
+int db_sync_failed(db *d, const char *err);
+
+/* A pending subscription change. */
+typedef struct db_sync_sub {
+	char *url;
+	int added; /* 1 add, 0 remove */
+	int64_t at;
+} db_sync_sub;
+int db_sync_pending_subs(db *d, db_sync_sub **out, size_t *n);
+void db_sync_subs_free(db_sync_sub *v, size_t n);
+/* Forgets the pushed changes, each only if it was not made again since
+ * (its at is unchanged). */
+int db_sync_subs_sent(db *d, const db_sync_sub *v, size_t n);
+
+/* A pending episode change, with what a play action needs. */
+typedef struct db_sync_episode {
+	int64_t episode_id;
+	char *podcast_url, *episode_url, *guid;
+	double started;  /* position the change started from, < 0 = none */
+	double position; /* < 0 = none */
+	double duration; /* < 0 = unknown */
+	int played;
+	int64_t at;      /* Unix ms of the last local change; 0 = unknown */
+} db_sync_episode;
+/* Pending episode changes, oldest first (episodes without an enclosure
+ * URL cannot be named to the server and are left out). */
+int db_sync_pending_episodes(db *d, db_sync_episode **out, size_t *n);
+void db_sync_episodes_free(db_sync_episode *v, size_t n);
+int db_sync_episodes_sent(db *d, const db_sync_episode *v, size_t n);
+/* The total count of pending changes (for `sync status`). */
+int db_sync_pending_count(db *d, size_t *subs, size_t *episodes);
+
+/* Finds the episode a pulled action names: by enclosure URL (preferring
+ * the podcast with that feed URL), else by guid within that podcast
+ * (guid may be NULL). Fills id, position, played, duration and the
+ * pending local change (at = 0 and changed = 0 when none). 1 = unknown. */
+typedef struct db_sync_local {
+	int64_t episode_id;
+	double position, duration;
+	int played;
+	int changed;
+	int64_t changed_at; /* Unix ms */
+} db_sync_local;
+int db_sync_find_episode(db *d, const char *podcast_url, const char *episode_url,
+			 const char *guid, db_sync_local *out);
+/* Applies a pulled state (played, position < 0 = none) to an episode
+ * without recording it as a local change, and drops the episode's pending
+ * change (the pulled one is newer). */
+int db_sync_apply_episode(db *d, int64_t episode_id, double position, int played);
+/* Applies pulled subscription changes, not recorded as local ones: a
+ * feed added (1) is subscribed unless it is; removed (0) is unsubscribed
+ * if it is. *changed: 1 when the cache changed; *id the podcast added. */
+int db_sync_apply_sub(db *d, const char *url, int added, int *changed, int64_t *id);
 
 #endif

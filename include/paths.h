@@ -13,6 +13,8 @@
 char *paths_default_db(void);
 char *paths_default_config(void);
 char *paths_default_log(void);
+/* The sync password's file (mode 0600), beside the config. */
+char *paths_sync_password(void);
 /* Creates the directory that will hold file (mkdir -p of its dirname).
  * Returns 0 or -1 with errno set. */
 int paths_make_parent(const char *file);

@@ -4,7 +4,9 @@
 # Uses apt-get as root, sudo otherwise. libsystemd-dev: MPRIS (sd-bus);
 # dbus-daemon, dbus-bin (dbus-run-session, dbus-send, dbus-monitor), systemd
 # (busctl) and playerctl: tests/e2e/mpris.sh; dpkg-dev, debhelper and
-# lintian: the Debian package (tests/e2e/package.sh).
+# lintian: the Debian package (tests/e2e/package.sh); python3-mygpoclient
+# (gPodder's client library, the other device), php-cli and php-sqlite3
+# (oPodSync from ../shared): tests/e2e/sync.sh.
 set -eu
 
 PKGS="build-essential pkg-config
@@ -12,7 +14,8 @@ libncurses-dev libmpv-dev libcurl4-openssl-dev libsqlite3-dev libxml2-dev libjan
 libcmocka-dev
 clang libclang-rt-14-dev python3 tmux ffmpeg valgrind espeak-ng sqlite3 ncurses-term locales
 libsystemd-dev dbus-daemon dbus-bin systemd playerctl
-dpkg-dev debhelper lintian"
+dpkg-dev
+python3-mygpoclient php-cli php-sqlite3"
 
 missing=""
 for p in $PKGS; do

@@ -130,6 +130,13 @@ static inline double dbi_col_opt_double(sqlite3_stmt *st, int i)
 
 #define DBI_FTS_LIVE "NOT EXISTS (SELECT 1 FROM search_defer)"
 
+/* Sync (migration 8, FROZEN like the above: part of its triggers): local
+ * changes are recorded while an account is set up and no pulled change is
+ * being applied; stamped in Unix ms. */
+#define DBI_SYNC_LIVE                                                       \
+	"(EXISTS (SELECT 1 FROM sync_state) AND NOT EXISTS (SELECT 1 FROM sync_applying))"
+#define DBI_SYNC_NOW_MS "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
+
 /* Indexing in bulk. FTS5 flushes its pending changes into a new index
  * segment at every statement of a transaction once it has been written
  * to, so the row-by-row triggers make a writer that stores many rows one

@@ -240,13 +240,68 @@ static const char *const migrations[] = {
 	"ALTER TABLE podcast ADD COLUMN retry_after INTEGER;"
 	"CREATE INDEX episode_by_enclosure"
 	"  ON episode(podcast_id, enclosure_url);",
+	/* 8 -> 9: sync with a gpodder-compatible server (db_sync.c).
+	 *
+	 * sync_state is the one account (no row: sync is off); the password
+	 * is never stored here. Local changes are recorded as they happen by
+	 * triggers, whoever makes them (the TUI, the command line, a refresh
+	 * that finds a feed moved): sync_sub_change holds the net add or
+	 * remove per feed URL, sync_episode_change one row per episode whose
+	 * position or played state changed, with the position the change
+	 * started from (the action's "started") and when it was last made
+	 * (Unix ms: the merge keeps a local change newer than a pulled one).
+	 * Changes applied from the server are not changes to send back: the
+	 * applier puts a row in sync_applying, as bulk indexers do with
+	 * search_defer. The enclosure index matches pulled actions, which
+	 * name an episode by its media URL. */
+	"CREATE TABLE sync_state ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  server TEXT NOT NULL, user TEXT NOT NULL, device TEXT NOT NULL,"
+	"  flavour INTEGER NOT NULL DEFAULT 0,"
+	"  subs_since INTEGER NOT NULL DEFAULT 0,"
+	"  actions_since INTEGER NOT NULL DEFAULT 0,"
+	"  last_sync INTEGER, last_error TEXT"
+	");"
+	"CREATE TABLE sync_sub_change ("
+	"  url TEXT PRIMARY KEY, added INTEGER NOT NULL, at INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE sync_episode_change ("
+	"  episode_id INTEGER PRIMARY KEY REFERENCES episode(id) ON DELETE CASCADE,"
+	"  started REAL, at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE sync_applying (on_ INTEGER PRIMARY KEY CHECK (on_ = 1));"
+	"CREATE INDEX episode_enclosure ON episode(enclosure_url);"
+	"CREATE TRIGGER sync_podcast_insert AFTER INSERT ON podcast"
+	"  WHEN NOT new.is_local AND " DBI_SYNC_LIVE " BEGIN"
+	"  INSERT OR REPLACE INTO sync_sub_change (url, added, at)"
+	"   VALUES (new.url, 1, " DBI_SYNC_NOW_MS ");"
+	" END;"
+	"CREATE TRIGGER sync_podcast_delete AFTER DELETE ON podcast"
+	"  WHEN NOT old.is_local AND " DBI_SYNC_LIVE " BEGIN"
+	"  INSERT OR REPLACE INTO sync_sub_change (url, added, at)"
+	"   VALUES (old.url, 0, " DBI_SYNC_NOW_MS ");"
+	" END;"
+	"CREATE TRIGGER sync_podcast_moved AFTER UPDATE OF url ON podcast"
+	"  WHEN old.url IS NOT new.url AND NOT new.is_local AND " DBI_SYNC_LIVE " BEGIN"
+	"  INSERT OR REPLACE INTO sync_sub_change (url, added, at)"
+	"   VALUES (old.url, 0, " DBI_SYNC_NOW_MS ");"
+	"  INSERT OR REPLACE INTO sync_sub_change (url, added, at)"
+	"   VALUES (new.url, 1, " DBI_SYNC_NOW_MS ");"
+	" END;"
+	"CREATE TRIGGER sync_episode_changed AFTER UPDATE OF position, played ON episode"
+	"  WHEN (old.position IS NOT new.position OR old.played IS NOT new.played)"
+	"  AND " DBI_SYNC_LIVE " BEGIN"
+	"  INSERT INTO sync_episode_change (episode_id, started, at)"
+	"   VALUES (new.id, old.position, " DBI_SYNC_NOW_MS ")"
+	"   ON CONFLICT (episode_id) DO UPDATE SET at = excluded.at;"
+	" END;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 /* The migrations that (re)build the search index, which takes seconds on a
  * big cache: migration i brings the cache to version i + 1. */
-static const unsigned char migration_indexes[] = {0, 0, 1, 1, 0, 0, 0, 0};
+static const unsigned char migration_indexes[] = {0, 0, 1, 1, 0, 0, 0, 0, 0};
 _Static_assert(sizeof migration_indexes == NMIGRATIONS, "one flag per migration");
 
 /* Below this many episodes an index rebuild takes under a second. */

@@ -35,6 +35,8 @@ static const cli_command commands[] = {
 	{"search", cmd_search, "QUERY... [--json]", "search titles, show notes, chapters (exit 1: no hit)"},
 	{"queue", cmd_queue, "[add|remove|move|clear]", "list or change the up-next queue"},
 	{"mark", cmd_mark, "EPISODE... played|unplayed", "mark played or unplayed (--podcast P: all)"},
+	{"sync", cmd_sync, "[setup|status|off] [--json]",
+	 "sync with a gpodder server (setup URL --user NAME [--device ID] [--nextcloud])"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -38,6 +38,11 @@ char *paths_default_config(void)
 	return xdg_file("XDG_CONFIG_HOME", ".config", "config");
 }
 
+char *paths_sync_password(void)
+{
+	return xdg_file("XDG_CONFIG_HOME", ".config", "sync-password");
+}
+
 char *paths_default_log(void)
 {
 	return xdg_file("XDG_STATE_HOME", ".local/state", "podcue.log");

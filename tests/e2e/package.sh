@@ -60,7 +60,7 @@ check "debian/rules is executable and installs to /usr" sh -c \
 check "debian/changelog parses" dpkg-parsechangelog -l "$ROOT/debian/changelog" -S Version
 
 if [ "${PODCUE_DEB_BUILD:-0}" != 1 ]; then
-	skip "dpkg-buildpackage builds the .deb" "slow (over a minute): PODCUE_DEB_BUILD=1 runs it"
+	skip "dpkg-buildpackage builds the .deb" "slow (over a minute): PODCUE_DEB_BUILD=1 runs it (apt-get install debhelper lintian)"
 	finish
 fi
 if ! command -v dpkg-buildpackage >/dev/null 2>&1 || ! command -v dh >/dev/null 2>&1; then
