@@ -14,7 +14,7 @@
 # another; every program's output is collected and reported in a fixed order.
 # Generated demo audio is kept in build/demo-audio-cache for every build
 # (scripts/demo.sh keys it by its inputs). TESTS="tui play test_db" runs
-# only the named programs.
+# only the named programs; EXCLUDE="crash" runs all but those.
 set -u
 BUILD=${1:?usage: tests/run.sh BUILD_DIR [LABEL]}
 LABEL=${2:-$BUILD}
@@ -66,7 +66,10 @@ count() {
 		"${secs:-?}" "$cpu"
 }
 
-wanted() { [ -z "${TESTS:-}" ] || case " $TESTS " in *" $1 "*) true ;; *) false ;; esac; }
+wanted() {
+	case " ${EXCLUDE:-} " in *" $1 "*) return 1 ;; esac
+	[ -z "${TESTS:-}" ] || case " $TESTS " in *" $1 "*) true ;; *) false ;; esac
+}
 
 units=""
 for t in "$BUILD"/tests/test_*; do
