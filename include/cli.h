@@ -61,6 +61,11 @@ int cmd_mark(app *a, int argc, char **argv);
 /* Full-text search of titles, show notes and chapters (cmd_search.c). */
 int cmd_search(app *a, int argc, char **argv);
 
+/* Downloads: download, downloads, delete (cmd_download.c). */
+int cmd_download(app *a, int argc, char **argv);
+int cmd_downloads(app *a, int argc, char **argv);
+int cmd_delete(app *a, int argc, char **argv);
+
 /* Prints "podcue: " + message to stderr. */
 void cli_error(const char *fmt, ...) PC_PRINTF(1, 2);
 /* Writes s to f made safe for a terminal (escape sequences and control

@@ -14,11 +14,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -41,6 +43,7 @@ typedef struct dl_job {
 	char *url, *path, *part, *validator;
 	int64_t resume_from; /* bytes of the .part asked to continue, 0 = fresh */
 	FILE *fp;
+	int lockfd;  /* the .part, locked while this process downloads it */
 	CURL *easy;
 	struct curl_slist *headers;
 	int running;
@@ -49,6 +52,7 @@ typedef struct dl_job {
 	int64_t clen, cr_start, cr_total; /* -1 = absent */
 	char *r_etag, *r_last_modified;
 	int decided;
+	int locked_out; /* another process holds the .part: leave its row alone */
 	int64_t bytes, total;
 	char *error;
 	int64_t saved_ms;
@@ -318,6 +322,8 @@ static void job_free(dl_job *j)
 	}
 	if (j->fp)
 		fclose(j->fp);
+	if (j->lockfd >= 0)
+		close(j->lockfd);
 	curl_slist_free_all(j->headers);
 	reset_head(j);
 	free(j->url);
@@ -390,8 +396,30 @@ static void job_setopts(dl_job *j)
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, j->headers);
 }
 
+/* Locks the partial file (creating it) so that another podcue never
+ * writes it at the same time; -1 with j->error set. */
+static int lock_part(dl_job *j)
+{
+	j->lockfd = open(j->part, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (j->lockfd < 0) {
+		j->error = xasprintf("cannot write %s: %s", j->part, strerror(errno));
+		return -1;
+	}
+	if (flock(j->lockfd, LOCK_EX | LOCK_NB) != 0) {
+		j->error = xstrdup("another podcue is downloading this episode");
+		j->locked_out = 1;
+		return -1;
+	}
+	return 0;
+}
+
 static void job_start(downloader *dl, dl_job *j)
 {
+	if (lock_part(j) != 0) {
+		j->running = 1;
+		dl->n_running++;
+		return;
+	}
 	int64_t have = part_size(j->part);
 	/* Resume only what can be validated: without a validator a partial
 	 * file might be of another version. */
@@ -465,6 +493,13 @@ static void job_finish(downloader *dl, dl_job *j, CURLcode rc)
 		err = xasprintf("%s changed while downloading", j->part);
 	if (!err && rename(j->part, j->path) != 0)
 		err = xasprintf("cannot rename %s: %s", j->part, strerror(errno));
+	if (err && j->locked_out) {
+		log_msg("download", "episode %" PRId64 ": %s", j->id, err);
+		emit(j, DL_FAILED, err);
+		dl->n_failed++;
+		free(err);
+		return;
+	}
 	if (err) {
 		/* A part longer than what it claims to continue is no use. */
 		if (j->total >= 0 && part_size(j->part) > j->total)
@@ -589,6 +624,7 @@ int downloader_add(downloader *dl, int64_t episode_id, char **msg)
 	dl_job *j = xcalloc(1, sizeof *j);
 	j->dl = dl;
 	j->id = episode_id;
+	j->lockfd = -1;
 	j->url = xstrdup(e.enclosure_url);
 	j->total = -1;
 	j->clen = j->cr_start = j->cr_total = -1;
