@@ -85,7 +85,7 @@ static const struct option options[] = {
 	{"osc52", OPT_INT, OFF(osc52), 0, 1,
 	 "1: copy-link copies to the clipboard through the terminal (OSC 52); 0: off"},
 	{"download_dir", OPT_STR, OFF(download_dir), 0, 0,
-	 "folder for downloaded episodes (empty: $XDG_DATA_HOME/podcue/downloads)"},
+	 "folder for downloaded episodes (unset: $XDG_DATA_HOME/podcue/downloads; a leading ~/ is the home folder)"},
 	{"download_jobs", OPT_INT, OFF(download_jobs), 1, 16,
 	 "episodes downloaded at once (at most two from one host)"},
 	{"max_download_mb", OPT_INT, OFF(max_download_mb), 1, 1048576,
