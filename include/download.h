@@ -89,6 +89,10 @@ int downloader_cancel(downloader *dl, int64_t episode_id);
 /* Cancels everything (as downloader_cancel) and frees. NULL is fine. */
 void downloader_free(downloader *dl);
 
+/* 1 when some podcue is downloading to path right now (its .part is
+ * locked); a row left "running" by a killed podcue is not. */
+int download_in_progress(const char *path);
+
 /* Deletes an episode's file (and .part) and forgets its row. 1 = nothing
  * to delete. -1 with *msg (caller frees). */
 int download_delete(db *d, int64_t episode_id, char **msg);

@@ -193,6 +193,14 @@ int cmd_downloads(app *a, int argc, char **argv)
 		cli_error("%s", db_errmsg(a->d));
 		return EXIT_FAIL;
 	}
+	/* A row left running by a podcue that was killed is reported as what
+	 * it is: stopped, its partial file kept for the next download. */
+	for (size_t i = 0; i < n; i++)
+		if (v[i].state == DL_RUNNING && !download_in_progress(v[i].path)) {
+			v[i].state = DL_FAILED;
+			free(v[i].error);
+			v[i].error = xstrdup("interrupted (download again to resume)");
+		}
 	int rc = EXIT_OK;
 	if (json) {
 		json_t *arr = json_array();

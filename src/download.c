@@ -769,6 +769,20 @@ void downloader_free(downloader *dl)
 	free(dl);
 }
 
+int download_in_progress(const char *path)
+{
+	if (!path)
+		return 0;
+	char *part = xasprintf("%s.part", path);
+	int fd = open(part, O_RDONLY | O_CLOEXEC);
+	free(part);
+	if (fd < 0)
+		return 0;
+	int busy = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+	close(fd);
+	return busy;
+}
+
 int download_delete(db *d, int64_t episode_id, char **msg)
 {
 	*msg = NULL;

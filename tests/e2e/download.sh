@@ -49,12 +49,13 @@ rss "Download Show" \
 	"t1|Same name|Wed, 07 May 2025 10:00:00 GMT|0:03|$BASE/h.mp3?1" \
 	"t2|Same name|Wed, 07 May 2025 10:00:00 GMT|0:03|$BASE/h.mp3?2" \
 	"big|Big|Tue, 06 May 2025 10:00:00 GMT|0:03|$BASE/big.bin" \
+	"u|Unsized|Tue, 06 May 2025 09:00:00 GMT|0:03|$BASE/_/huge?mb=3" \
 	"f|Local file|Mon, 05 May 2025 10:00:00 GMT|0:03|file:///etc/passwd" \
 	"p|Playable|Sun, 04 May 2025 10:00:00 GMT|0:02|$BASE/p.mp3" >"$W/feed.xml"
 check "add the feed" pc add "$BASE/feed.xml"
 id_of() { sq "SELECT id FROM episode WHERE guid = '$1'"; }
 A=$(id_of a) B=$(id_of b) C=$(id_of c) E=$(id_of e) L=$(id_of d) K=$(id_of k) H=$(id_of h)
-T1=$(id_of t1) T2=$(id_of t2) BIG=$(id_of big) F=$(id_of f) P=$(id_of p)
+T1=$(id_of t1) T2=$(id_of t2) BIG=$(id_of big) F=$(id_of f) P=$(id_of p) U=$(id_of u)
 # reqs PATH-PART: the server log lines of requests whose path contains it.
 reqs() { grep -F "\"path\": \"$1" "$HTTPLOG"; }
 
@@ -142,6 +143,9 @@ done
 kill -9 "$pid"
 wait "$pid" 2>/dev/null
 have=$(stat -c %s "$part" 2>/dev/null || echo 0)
+pc downloads --json >"$T/dl.json"
+check "downloads --json shows a killed download as interrupted, not running" jq_py "$T/dl.json" \
+	"[(x['state'], x['error']) for x in d if x['episode_id'] == $K] == [('failed', 'interrupted (download again to resume)')]"
 check "kill -9 mid-transfer leaves a partial file ($have bytes)" \
 	sh -c "test $have -gt 0 && test $have -lt 3000000 && test ! -e '$DL/2025-05-09 Killed.bin'"
 check "...and nothing else in the cache changed" \
@@ -164,6 +168,9 @@ while [ $i -lt 100 ] && [ "$(stat -c %s "$part" 2>/dev/null || echo 0)" -lt 1000
 	sleep 0.1
 	i=$((i + 1))
 done
+pc downloads --json >"$T/dl.json"
+check "...while one runs, downloads --json says running" jq_py "$T/dl.json" \
+	"[x['state'] for x in d if x['episode_id'] == $K] == ['running']"
 pc download "$K" >/dev/null 2>"$T/k2.err"
 st=$?
 kill -9 "$pid"
@@ -195,6 +202,27 @@ pc --config "$T/cap.conf" download "$BIG" >/dev/null 2>"$T/big.err"
 st=$?
 check "a file over max_download_mb is refused" \
 	sh -c "test $st = 1 && grep -q 'too large' '$T/big.err' && test ! -e '$DL/2025-05-06 Big.bin'"
+# A full disk: a 1 MiB tmpfs as the download folder (needs root).
+MNT="$T/full"
+mkdir -p "$MNT"
+if mount -t tmpfs -o size=1m tmpfs "$MNT" 2>/dev/null; then
+	trap 'umount "$MNT" 2>/dev/null; cleanup' EXIT INT TERM
+	printf 'set download_dir %s\n' "$MNT" >"$T/full.conf"
+	pc delete "$BIG" >/dev/null 2>&1 # forget the refused one's name
+	pc --config "$T/full.conf" download "$BIG" >/dev/null 2>"$T/full.err"
+	st=$?
+	check "a file larger than the free space is refused before the transfer" \
+		sh -c "test $st = 1 && grep -q 'not enough free space' '$T/full.err'"
+	pc --config "$T/full.conf" download "$U" >/dev/null 2>"$T/full.err"
+	st=$?
+	upart=$(find "$MNT" -name '*.part' -size +1k | head -1)
+	check "a disk that fills up mid-transfer: a clear error, the partial kept" \
+		sh -c "test $st = 1 && grep -q 'disk full' '$T/full.err' && test -n '$upart'"
+	check "...never done" test "$(sq "SELECT state FROM download WHERE episode_id = $U")" = failed
+	umount "$MNT"
+else
+	skip "a full disk" "cannot mount a tmpfs (not root)"
+fi
 pc download "$F" >/dev/null 2>"$T/f.err"
 st=$?
 check "a file: enclosure is refused" sh -c "test $st = 1 && grep -q 'only http and https' '$T/f.err'"
