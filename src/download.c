@@ -138,12 +138,17 @@ static int64_t parse_i64(const char *s, const char **end)
 	return p == s ? -1 : v;
 }
 
-/* "bytes A-B/T" (T may be "*"). */
+/* "bytes A-B/T" (T may be "*"), or "bytes * /T" (a 416's size of the
+ * whole file: then cr_start stays -1). */
 static void parse_content_range(dl_job *j, const char *v)
 {
 	const char *p;
 	if (strncasecmp(v, "bytes ", 6))
 		return;
+	if (!strncmp(v + 6, "*/", 2)) {
+		j->cr_total = parse_i64(v + 8, &p);
+		return;
+	}
 	int64_t a = parse_i64(v + 6, &p);
 	if (a < 0 || *p != '-')
 		return;
@@ -286,6 +291,8 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
 {
 	dl_job *j = ud;
 	size_t len = size * n;
+	if (j->status == 416 && j->resume_from)
+		return len; /* judged at the end (job_finish) */
 	if (!j->decided && decide(j) != 0)
 		return 0;
 	if (j->bytes + (int64_t)len > cap_bytes(j) ||
@@ -476,6 +483,18 @@ static char *transfer_error(dl_job *j, CURLcode rc)
 static void job_finish(downloader *dl, dl_job *j, CURLcode rc)
 {
 	char *err = transfer_error(j, rc);
+	if (!err && j->status == 416 && j->resume_from) {
+		/* Asked for the bytes after the end: the partial file is whole
+		 * when the server says the file is that long (a podcue killed
+		 * between the last byte and the rename), else start over. */
+		if (j->cr_total == j->resume_from) {
+			j->decided = 1;
+			j->total = j->resume_from;
+		} else {
+			unlink(j->part);
+			err = xstrdup("the server refused to resume; the next download starts over");
+		}
+	}
 	if (!err && !j->decided)
 		err = j->status == 200 || j->status == 206 ? xstrdup("the server sent an empty file")
 							    : xasprintf("HTTP %ld", j->status);
@@ -502,7 +521,7 @@ static void job_finish(downloader *dl, dl_job *j, CURLcode rc)
 	}
 	if (err) {
 		/* A part longer than what it claims to continue is no use. */
-		if (j->total >= 0 && part_size(j->part) > j->total)
+		if ((j->total >= 0 && part_size(j->part) > j->total) || part_size(j->part) == 0)
 			unlink(j->part);
 		j->bytes = part_size(j->part);
 		log_msg("download", "episode %" PRId64 " failed: %s", j->id, err);

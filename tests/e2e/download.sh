@@ -103,6 +103,16 @@ check "...the server saw Range from the cut with If-Range, and answered 206" jq_
 	"d['range'] == 'bytes=300000-' and d['status'] == 206 and d['if_range'].startswith('\"')"
 check "...and said so" grep -q "resuming from byte 300000" "$T/c2.out"
 
+# Killed between the last byte and the rename: the whole file is the .part.
+mv "$DL/2025-05-12 Cut short.bin" "$DL/2025-05-12 Cut short.bin.part"
+sq "UPDATE download SET state = 'running' WHERE episode_id = $C"
+pc download "$C" >/dev/null 2>&1
+st=$?
+check "a whole .part (killed before the rename) completes without a transfer" \
+	sh -c "test $st = 0 && cmp '$W/c.bin' '$DL/2025-05-12 Cut short.bin' && test ! -e '$DL/2025-05-12 Cut short.bin.part'"
+reqs /_/cut/c.bin | tail -1 >"$T/c.log"
+check "...the server answered its Range with 416" jq_py "$T/c.log" "d['range'] == 'bytes=900000-' and d['status'] == 416"
+
 # ---- the file changed between attempts ------------------------------------
 
 pc download "$E" >/dev/null 2>&1
@@ -122,6 +132,15 @@ check "...the server answered the If-Range with 200" jq_py "$T/e.log" \
 pc download "$L" >/dev/null 2>"$T/l.err"
 st=$?
 check "a server announcing more than it sends: exit 1" test "$st" = 1
+pc download 99999 >/dev/null 2>&1
+check "an unknown episode: exit 1" test $? = 1
+sq "UPDATE episode SET enclosure_url = '$BASE/nothere.mp3' WHERE id = $T1"
+pc download "$T1" >/dev/null 2>"$T/404.err"
+st=$?
+check "a 404: exit 1, HTTP 404 said, no file or partial left" \
+	sh -c "test $st = 1 && grep -q 'HTTP 404' '$T/404.err' && test -z \"\$(find '$DL' -name '*Same name*')\""
+pc delete "$T1" >/dev/null
+sq "UPDATE episode SET enclosure_url = '$BASE/h.mp3?1' WHERE id = $T1"
 lstate=$(sq "SELECT state FROM download WHERE episode_id = $L")
 check "...not done, no final file" sh -c "test '$lstate' = failed && test ! -e '$DL/2025-05-10 Liar.bin'"
 pc downloads --json >"$T/dl.json"

@@ -30,7 +30,7 @@ static void test_name_part_hostile(void **state)
 {
 	static const char *const bad[] = {
 		"../../etc/passwd", "..", ".", "/", "a/b\\c", "\x1b[31mred\x1b[0m\n\tx",
-		"....hidden", " .. / .. ", "x\x07y\x7fz", "\xc2\x9b" "31mC1", "",
+		"....hidden", " .. / .. ", "x\x07y\x7fz", ("\xc2\x9b" "31mC1"), "",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char *s = download_name_part(bad[i], DOWNLOAD_NAME_MAX, "untitled");
