@@ -41,6 +41,7 @@ typedef struct dl_job {
 	downloader *dl;
 	int64_t id;
 	char *url, *path, *part, *validator;
+	char *host;          /* of url, lower case ("" when it does not parse) */
 	int64_t resume_from; /* bytes of the .part asked to continue, 0 = fresh */
 	FILE *fp;
 	int lockfd;  /* the .part, locked while this process downloads it */
@@ -334,6 +335,7 @@ static void job_free(dl_job *j)
 	curl_slist_free_all(j->headers);
 	reset_head(j);
 	free(j->url);
+	free(j->host);
 	free(j->path);
 	free(j->part);
 	free(j->validator);
@@ -464,6 +466,9 @@ static char *transfer_error(dl_job *j, CURLcode rc)
 	case CURLE_OK:
 		return NULL;
 	case CURLE_PARTIAL_FILE:
+		if (j->total < 0)
+			return xasprintf("connection closed early after %" PRId64
+					 " bytes (the partial file is kept)", j->bytes);
 		return xasprintf("connection closed early: got %" PRId64 " of %" PRId64
 				 " bytes (the partial file is kept)",
 				 j->bytes, j->total);
@@ -537,6 +542,23 @@ static void job_finish(downloader *dl, dl_job *j, CURLcode rc)
 	save_row(j, DL_DONE, NULL);
 	emit(j, DL_DONE, NULL);
 	dl->n_done++;
+}
+
+/* The host of url, lower case; "" when it does not parse. */
+static char *host_of(const char *url)
+{
+	char *h = NULL, *out = NULL;
+	CURLU *u = curl_url();
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK)
+		out = xstrdup(h);
+	curl_free(h);
+	curl_url_cleanup(u);
+	if (!out)
+		out = xstrdup("");
+	for (char *c = out; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	return out;
 }
 
 /* ---- the downloader --------------------------------------------------- */
@@ -645,6 +667,7 @@ int downloader_add(downloader *dl, int64_t episode_id, char **msg)
 	j->id = episode_id;
 	j->lockfd = -1;
 	j->url = xstrdup(e.enclosure_url);
+	j->host = host_of(j->url);
 	j->total = -1;
 	j->clen = j->cr_start = j->cr_total = -1;
 	/* The row's name is kept (a finished file of an older enclosure is
@@ -672,6 +695,17 @@ int downloader_add(downloader *dl, int64_t episode_id, char **msg)
 		pp = &(*pp)->next;
 	*pp = j;
 	return 0;
+}
+
+/* Running downloads from host. Counted here rather than left to libcurl's
+ * per-host cap, under which a waiting transfer's connect timeout would
+ * run while it waits. */
+static int running_on(const downloader *dl, const char *host)
+{
+	int n = 0;
+	for (const dl_job *j = dl->jobs; j; j = j->next)
+		n += j->running && !strcmp(j->host, host);
+	return n;
 }
 
 /* Finishes the jobs curl is done with; returns how many. */
@@ -702,7 +736,7 @@ static void start_jobs(downloader *dl)
 {
 	for (dl_job *j = dl->jobs, *next; j && dl->n_running < dl->c->download_jobs; j = next) {
 		next = j->next;
-		if (j->running)
+		if (j->running || running_on(dl, j->host) >= MAX_PER_HOST)
 			continue;
 		job_start(dl, j);
 		if (j->error) {

@@ -51,6 +51,9 @@ rss "Download Show" \
 	"big|Big|Tue, 06 May 2025 10:00:00 GMT|0:03|$BASE/big.bin" \
 	"u|Unsized|Tue, 06 May 2025 09:00:00 GMT|0:03|$BASE/_/huge?mb=3" \
 	"f|Local file|Mon, 05 May 2025 10:00:00 GMT|0:03|file:///etc/passwd" \
+	"r1|Slow one|Sun, 04 May 2025 09:00:00 GMT|0:03|$BASE/_/norange/d.bin?rate=800000&amp;n=1" \
+	"r2|Slow two|Sun, 04 May 2025 08:00:00 GMT|0:03|$BASE/_/norange/d.bin?rate=800000&amp;n=2" \
+	"r3|Slow three|Sun, 04 May 2025 07:00:00 GMT|0:03|$BASE/_/norange/d.bin?rate=800000&amp;n=3" \
 	"p|Playable|Sun, 04 May 2025 10:00:00 GMT|0:02|$BASE/p.mp3" >"$W/feed.xml"
 check "add the feed" pc add "$BASE/feed.xml"
 id_of() { sq "SELECT id FROM episode WHERE guid = '$1'"; }
@@ -84,6 +87,13 @@ check "downloading it again says it is there, fetches nothing" \
 
 pc download "$B" >/dev/null 2>&1
 check "a server without Range: downloaded whole" cmp "$W/b.bin" "$DL/2025-05-13 No range.bin"
+
+# Three from one host with download_jobs 3: two at a time.
+pc download "$(id_of r1)" "$(id_of r2)" "$(id_of r3)" >/dev/null 2>&1
+st=$?
+reqs "/_/norange/d.bin?rate" >"$T/r.log"
+check "three downloads from one host run at most two at a time, and two do" \
+	sh -c "test $st = 0 && python3 -c \"import json,sys; r=[json.loads(l) for l in open('$T/r.log')]; sys.exit(not (len(r) == 3 and max(x['active'] for x in r) == 2 and max(x['t0'] for x in r) > min(x['t1'] for x in r) + 0.2))\""
 
 # ---- a cut, then a resume --------------------------------------------------
 
