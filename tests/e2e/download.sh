@@ -260,6 +260,27 @@ check "download --podcast of an unknown podcast: exit 1" test $? = 1
 pc download abc >/dev/null 2>&1
 check "download with a bad id: exit 2" test $? = 2
 
+# ---- marks in the interface's episode list ---------------------------------
+
+if have_tmux; then
+	tui_start 150 45
+	if tui_wait "Liar" 15; then
+		# line_of TITLE: the screen line of an episode row.
+		line_of() { grep -F -- "$1" "$T/screen" | head -1; }
+		tui_screen >/dev/null
+		check "the episode list marks a downloaded episode ↓" \
+			sh -c "printf '%s' \"\$1\" | grep -q '↓ *0:03'" - "$(line_of "Plain one")"
+		check "...a failed one ↓!" sh -c "printf '%s' \"\$1\" | grep -q '↓!'" - "$(line_of "Liar")"
+		check "...and none on one never downloaded" \
+			sh -c "! printf '%s' \"\$1\" | grep -q '↓'" - "$(line_of "Local file")"
+	else
+		not_ok "the interface shows the episodes" "$(tui_screen)"
+	fi
+	tui_stop
+else
+	skip "marks in the episode list" "tmux is not installed"
+fi
+
 # ---- delete, and playing what is on disk -----------------------------------
 
 pc delete "$A" >/dev/null
