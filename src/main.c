@@ -34,8 +34,7 @@ static const cli_command commands[] = {
 	{"search", cmd_search, "QUERY... [--json]", "search titles, show notes, chapters (exit 1: no hit)"},
 	{"queue", cmd_queue, "[add|remove|move|clear]", "list or change the up-next queue"},
 	{"mark", cmd_mark, "EPISODE... played|unplayed", "mark played or unplayed (--podcast P: all)"},
-	{"download", cmd_download, "EPISODE... | --podcast P [--latest N]",
-	 "download episodes to disk now"},
+	{"download", cmd_download, "EPISODE...", "download to disk now (--podcast P [--latest N])"},
 	{"downloads", cmd_downloads, "[--json]", "list downloads: queued, running, done, failed"},
 	{"delete", cmd_delete, "EPISODE...", "delete downloaded files (the episodes stay)"},
 };
