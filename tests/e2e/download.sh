@@ -54,11 +54,12 @@ rss "Download Show" \
 	"r1|Slow one|Sun, 04 May 2025 09:00:00 GMT|0:03|$BASE/_/norange/d.bin?rate=800000&amp;n=1" \
 	"r2|Slow two|Sun, 04 May 2025 08:00:00 GMT|0:03|$BASE/_/norange/d.bin?rate=800000&amp;n=2" \
 	"r3|Slow three|Sun, 04 May 2025 07:00:00 GMT|0:03|$BASE/_/norange/d.bin?rate=800000&amp;n=3" \
+	"z|Zed|Sat, 01 Mar 2025 10:00:00 GMT|0:03|$BASE/_/norange/k.bin?rate=500000" \
 	"p|Playable|Sun, 04 May 2025 10:00:00 GMT|0:02|$BASE/p.mp3" >"$W/feed.xml"
 check "add the feed" pc add "$BASE/feed.xml"
 id_of() { sq "SELECT id FROM episode WHERE guid = '$1'"; }
 A=$(id_of a) B=$(id_of b) C=$(id_of c) E=$(id_of e) L=$(id_of d) K=$(id_of k) H=$(id_of h)
-T1=$(id_of t1) T2=$(id_of t2) BIG=$(id_of big) F=$(id_of f) P=$(id_of p) U=$(id_of u)
+Z=$(id_of z) T1=$(id_of t1) T2=$(id_of t2) BIG=$(id_of big) F=$(id_of f) P=$(id_of p) U=$(id_of u)
 # reqs PATH-PART: the server log lines of requests whose path contains it.
 reqs() { grep -F "\"path\": \"$1" "$HTTPLOG"; }
 
@@ -273,6 +274,21 @@ if have_tmux; then
 		check "...a failed one ↓!" sh -c "printf '%s' \"\$1\" | grep -q '↓!'" - "$(line_of "Liar")"
 		check "...and none on one never downloaded" \
 			sh -c "! printf '%s' \"\$1\" | grep -q '↓'" - "$(line_of "Local file")"
+		# D downloads the selected episode without stopping the interface;
+		# D again cancels (the partial kept); D once more completes it.
+		tui_keys l G
+		tui_wait "Zed" 5
+		tui_keys D
+		tui_check "D downloads the selected episode" "downloading episode $Z"
+		tui_keys D
+		tui_check "D again cancels it" "episode $Z: cancelled"
+		state=$(sq "SELECT state || ',' || error FROM download WHERE episode_id = $Z")
+		check "...the cache says failed, cancelled" test "$state" = "failed,cancelled"
+		tui_screen >/dev/null
+		check "...the list marks it ↓!" sh -c "printf '%s' \"\$1\" | grep -q '↓!'" - "$(line_of "2025-03-01  Zed")"
+		tui_keys D
+		tui_check "D once more downloads it to the end" "episode $Z downloaded" 30
+		check "...byte-identical" cmp "$W/k.bin" "$DL/2025-03-01 Zed.bin"
 	else
 		not_ok "the interface shows the episodes" "$(tui_screen)"
 	fi
