@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "fetch.h"
 #include "frontend.h"
 #include "keys.h"
 #include "links.h"
@@ -883,6 +884,8 @@ int ui_run(app *a)
 	int rc = EXIT_OK;
 	if (!getenv("PODCUE_EXIT_AFTER_PAINT")) {
 		char *err = NULL;
+		/* libcurl's global state, once, before the threads that use it. */
+		fetch_global_init();
 		if (worker_start(a->db_path, &a->cfg, &u.wk, &err) != 0) {
 			ui_message(&u, 1, "background work unavailable: %s", err);
 			free(err);
