@@ -62,6 +62,11 @@ int cmd_mark(app *a, int argc, char **argv);
 int cmd_search(app *a, int argc, char **argv);
 int cmd_sync(app *a, int argc, char **argv);
 
+/* Downloads: download, downloads, delete (cmd_download.c). */
+int cmd_download(app *a, int argc, char **argv);
+int cmd_downloads(app *a, int argc, char **argv);
+int cmd_delete(app *a, int argc, char **argv);
+
 /* Prints "podcue: " + message to stderr. */
 void cli_error(const char *fmt, ...) PC_PRINTF(1, 2);
 /* Writes s to f made safe for a terminal (escape sequences and control

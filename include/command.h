@@ -43,6 +43,7 @@ enum {
 	X(SORT, "sort-order", 0, "list this podcast oldest or newest first (remembered)")  \
 	X(UNPLAYED, "toggle-unplayed", 0, "toggle showing only unplayed episodes")          \
 	X(PLAYED, "toggle-played", 0, "mark the selected episode played or unplayed")       \
+	X(DOWNLOAD, "download", 0, "download the selected episode (again: cancel)")         \
 	X(REFRESH, "refresh", 0, "refresh every feed in the background")                    \
 	X(REFRESH_ONE, "refresh-podcast", 0, "refresh the selected podcast")                \
 	X(ADD, "add", CMDF_ARG, "subscribe to a feed URL")                                  \

@@ -54,6 +54,10 @@ typedef struct config {
 	int media_keys_next;   /* MEDIA_KEYS_*: what MPRIS Next/Previous move between */
 	int mouse;             /* 1: clicks and the wheel work in the TUI */
 	int osc52;             /* 1: copy-link copies through the terminal (OSC 52) */
+	/* downloads */
+	char *download_dir;    /* NULL or "": $XDG_DATA_HOME/podcue/downloads */
+	int download_jobs;     /* downloads at once */
+	int max_download_mb;   /* cap on one file */
 	char **mpv_options;    /* "key=value" strings */
 	size_t nmpv_options;
 	keymap *keys;          /* default bindings plus the file's bind lines */

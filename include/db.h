@@ -21,7 +21,7 @@
 #include "chapter.h"
 #include "feed.h"
 
-#define DB_SCHEMA_VERSION 9
+#define DB_SCHEMA_VERSION 10
 
 typedef struct db db;
 
@@ -453,5 +453,45 @@ int db_sync_apply_episode(db *d, int64_t episode_id, double position, int played
  * feed added (1) is subscribed unless it is; removed (0) is unsubscribed
  * if it is. *changed: 1 when the cache changed; *id the podcast added. */
 int db_sync_apply_sub(db *d, const char *url, int added, int *changed, int64_t *id);
+
+/* --- downloads (db_download.c) ----------------------------------------- */
+
+/* An episode's download. state moves queued -> running -> done | failed;
+ * "done" is written only once the file is complete and renamed (path
+ * then names it). path is the final file name chosen when it was queued
+ * (the partial file is path + ".part"); two rows never share a path. */
+enum { DL_QUEUED, DL_RUNNING, DL_DONE, DL_FAILED };
+
+typedef struct db_download {
+	int64_t episode_id;
+	int state;        /* DL_* */
+	int64_t bytes;    /* on disk so far (done: the file's size) */
+	int64_t total;    /* expected size, -1 = unknown */
+	char *path;       /* NULL until named */
+	char *error;      /* why it failed, or NULL */
+	char *url;        /* the enclosure URL it downloads */
+	char *validator;  /* ETag or Last-Modified of the first response, or NULL */
+} db_download;
+
+/* "queued", "running", "done", "failed". */
+const char *db_download_state_name(int state);
+void db_download_free(db_download *r);
+void db_download_list_free(db_download *v, size_t n);
+/* One episode's row. 1 = none. */
+int db_download_get(db *d, int64_t episode_id, db_download *out);
+/* Every row, by episode id. */
+int db_download_list(db *d, db_download **out, size_t *n);
+/* Inserts or replaces the row of r->episode_id with every field of r.
+ * 1 = no such episode; 2 = another episode's row has this path. */
+int db_download_save(db *d, const db_download *r);
+/* Progress only (state, bytes, total). 1 = no row. */
+int db_download_progress(db *d, int64_t episode_id, int state, int64_t bytes, int64_t total);
+/* 1 when some row other than episode_id's names path. */
+int db_download_path_taken(db *d, const char *path, int64_t episode_id);
+/* The file of a finished download into *path (caller frees). 1 = the
+ * episode is not downloaded. */
+int db_download_done_path(db *d, int64_t episode_id, char **path);
+/* Forgets the row. 1 = there was none. */
+int db_download_remove(db *d, int64_t episode_id);
 
 #endif

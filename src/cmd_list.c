@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -177,7 +178,9 @@ static void print_field(const char *label, const char *value)
 	putchar('\n');
 }
 
-static void show_text(const db_episode *e, char **links, size_t nlinks)
+static char *downloaded_file(db *d, int64_t id);
+
+static void show_text(db *d, const db_episode *e, char **links, size_t nlinks)
 {
 	char buf[64];
 	print_field("Title:", e->title);
@@ -196,6 +199,9 @@ static void show_text(const db_episode *e, char **links, size_t nlinks)
 	}
 	print_field("Played:", e->played ? "yes" : "no");
 	print_field("Media:", e->enclosure_url);
+	char *file = downloaded_file(d, e->id);
+	print_field("File:", file);
+	free(file);
 	print_field("Link:", e->link);
 	if (e->notes_text && *e->notes_text) {
 		putchar('\n');
@@ -209,6 +215,19 @@ static void show_text(const db_episode *e, char **links, size_t nlinks)
 		cli_print_safe(stdout, links[i], 0);
 		putchar('\n');
 	}
+}
+
+/* The downloaded file of an episode when it is still there, else NULL. */
+static char *downloaded_file(db *d, int64_t id)
+{
+	char *path;
+	struct stat st;
+	if (db_download_done_path(d, id, &path) != 0)
+		return NULL;
+	if (stat(path, &st) == 0)
+		return path;
+	free(path);
+	return NULL;
 }
 
 static json_t *show_json(db *d, const db_episode *e, char **links, size_t nlinks)
@@ -235,6 +254,9 @@ static json_t *show_json(db *d, const db_episode *e, char **links, size_t nlinks
 		db_transcript_list_free(t, nt);
 	}
 	json_object_set_new(o, "transcripts", tr);
+	char *file = downloaded_file(d, e->id);
+	json_object_set_new(o, "download_path", cli_jstr(file));
+	free(file);
 	return o;
 }
 
@@ -255,7 +277,7 @@ int cmd_show(app *a, int argc, char **argv)
 	if (json)
 		rc = cli_emit_json(show_json(a->d, &e, links, nlinks));
 	else
-		show_text(&e, links, nlinks);
+		show_text(a->d, &e, links, nlinks);
 	for (size_t i = 0; i < nlinks; i++)
 		free(links[i]);
 	free(links);

@@ -85,6 +85,12 @@ static const struct option options[] = {
 	 "1: click selects, double click opens, the wheel scrolls, timeline clicks seek; 0: off"},
 	{"osc52", OPT_INT, OFF(osc52), 0, 1,
 	 "1: copy-link copies to the clipboard through the terminal (OSC 52); 0: off"},
+	{"download_dir", OPT_STR, OFF(download_dir), 0, 0,
+	 "folder for downloaded episodes (unset: $XDG_DATA_HOME/podcue/downloads; a leading ~/ is the home folder)"},
+	{"download_jobs", OPT_INT, OFF(download_jobs), 1, 16,
+	 "episodes downloaded at once (at most two from one host)"},
+	{"max_download_mb", OPT_INT, OFF(max_download_mb), 1, 1048576,
+	 "largest episode file downloaded, in MiB"},
 	{"mpv_option", OPT_MPV, 0, 0, 0, "extra libmpv option KEY=VALUE (repeatable)"},
 };
 #undef OFF
@@ -153,6 +159,8 @@ void config_defaults(config *c)
 	c->media_keys_next = MEDIA_KEYS_CHAPTER;
 	c->mouse = 1;
 	c->osc52 = 1;
+	c->download_jobs = 3;
+	c->max_download_mb = 4096;
 	c->keys = keymap_new();
 	theme_defaults(&c->colors);
 }
@@ -160,6 +168,7 @@ void config_defaults(config *c)
 void config_free(config *c)
 {
 	free(c->user_agent);
+	free(c->download_dir);
 	for (size_t i = 0; i < c->nmpv_options; i++)
 		free(c->mpv_options[i]);
 	free(c->mpv_options);

@@ -295,13 +295,26 @@ static const char *const migrations[] = {
 	"   VALUES (new.id, old.position, " DBI_SYNC_NOW_MS ")"
 	"   ON CONFLICT (episode_id) DO UPDATE SET at = excluded.at;"
 	" END;",
+	/* 9 -> 10: downloads. One row per episode asked for; path is the final
+	 * file (NAME.part while it downloads), url the enclosure it was asked
+	 * from (a changed enclosure downloads again), validator the ETag or
+	 * Last-Modified of the first response (If-Range when resuming). */
+	"CREATE TABLE download ("
+	"  episode_id INTEGER PRIMARY KEY REFERENCES episode(id) ON DELETE CASCADE,"
+	"  state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),"
+	"  bytes INTEGER NOT NULL DEFAULT 0,"
+	"  total INTEGER,"
+	"  path TEXT, error TEXT, url TEXT, validator TEXT,"
+	"  updated INTEGER NOT NULL"
+	");"
+	"CREATE UNIQUE INDEX download_path ON download(path);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 /* The migrations that (re)build the search index, which takes seconds on a
  * big cache: migration i brings the cache to version i + 1. */
-static const unsigned char migration_indexes[] = {0, 0, 1, 1, 0, 0, 0, 0, 0};
+static const unsigned char migration_indexes[] = {0, 0, 1, 1, 0, 0, 0, 0, 0, 0};
 _Static_assert(sizeof migration_indexes == NMIGRATIONS, "one flag per migration");
 
 /* Below this many episodes an index rebuild takes under a second. */

@@ -37,6 +37,9 @@ static const cli_command commands[] = {
 	{"mark", cmd_mark, "EPISODE... played|unplayed", "mark played or unplayed (--podcast P: all)"},
 	{"sync", cmd_sync, "[setup|status|off] [--json]",
 	 "sync with a gpodder server (setup URL --user NAME [--device ID] [--nextcloud])"},
+	{"download", cmd_download, "EPISODE...", "download to disk now (--podcast P [--latest N])"},
+	{"downloads", cmd_downloads, "[--json]", "list downloads: queued, running, done, failed"},
+	{"delete", cmd_delete, "EPISODE...", "delete downloaded files (the episodes stay)"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

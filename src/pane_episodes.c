@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "download.h"
 #include "keys.h"
 #include "ptime.h"
 #include "text.h"
@@ -245,6 +247,28 @@ static const char *row_mark(int playing, int played, double position)
 	return position > 0 ? "◐" : "●";
 }
 
+/* The download mark of an episode into buf: "↓" downloaded (its file
+ * still there), "↓42%" downloading, "↓…" queued, "↓!" failed or
+ * interrupted; "" when never downloaded. */
+static void download_mark(ui *u, int64_t id, char *buf, size_t size)
+{
+	db_download r;
+	buf[0] = '\0';
+	if (db_download_get(u->d, id, &r) != 0)
+		return;
+	struct stat st;
+	if (r.state == DL_DONE && r.path && stat(r.path, &st) == 0)
+		snprintf(buf, size, "↓");
+	else if (r.state == DL_RUNNING && r.total > 0 && download_in_progress(r.path))
+		snprintf(buf, size, "↓%d%%", (int)(r.bytes * 100 / r.total));
+	else if (r.state == DL_QUEUED ||
+		 (r.state == DL_RUNNING && download_in_progress(r.path)))
+		snprintf(buf, size, "↓…");
+	else if (r.state != DL_DONE)
+		snprintf(buf, size, "↓!");
+	db_download_free(&r);
+}
+
 /* Appends s fitted into w columns and padded to exactly w. */
 static void put_col(sbuf *b, const char *s, int w)
 {
@@ -319,9 +343,13 @@ static void episodes_row(ui *u, size_t i, int y, int x, int w, int selected)
 	if (e->duration > 0)
 		ptime_clock(e->duration, dur, sizeof dur);
 	ptime_progress(e->played ? -1 : e->position, e->duration, prog, sizeof prog);
-	snprintf(right, sizeof right, "%s%s%s", prog, *prog && *dur ? " of " : "", dur);
+	char dl[16];
+	download_mark(u, e->id, dl, sizeof dl);
+	snprintf(right, sizeof right, "%s%s%s%s%s", dl, *dl ? " " : "", prog,
+		 *prog && *dur ? " of " : "", dur);
 	if (w < 60 && *prog)
-		snprintf(right, sizeof right, "%s", prog); /* the title needs the room */
+		snprintf(right, sizeof right, "%s%s%s", dl, *dl ? " " : "",
+			 prog); /* the title needs the room */
 	char *left = xasprintf("%s %s%s%s%s%s", row_mark(playing, e->played, e->position), date,
 			       *date ? "  " : "", pod ? pod : "", pod ? ": " : "", title);
 	int normal = playing ? THEME_PLAYING : (e->played ? THEME_PLAYED : THEME_UNPLAYED);

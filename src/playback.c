@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "command.h"
 #include "log.h"
@@ -201,12 +202,28 @@ static double start_of(const db_episode *e, double at, int rewind)
 	return s < 0 || !isfinite(s) ? 0 : s;
 }
 
-/* The URL to play and whether local files are allowed for it. There is no
- * download feature yet, so this is always the enclosure. */
-static const char *media_url(playback *pb, const db_episode *e, int *allow_local)
+/* What to play and whether local files are allowed for it: the
+ * downloaded file when it is still there (no network needed), else the
+ * enclosure. *own receives a string to free, or NULL. */
+static const char *media_url(playback *pb, const db_episode *e, int *allow_local, char **own)
 {
 	db_podcast pod;
 	*allow_local = 0;
+	*own = NULL;
+	char *file;
+	if (db_download_done_path(pb->d, e->id, &file) == 0) {
+		struct stat st;
+		if (stat(file, &st) == 0 && S_ISREG(st.st_mode)) {
+			*allow_local = 1; /* a path podcue itself chose and wrote */
+			*own = file;
+			log_msg("playback", "episode %lld: playing the downloaded file",
+				(long long)e->id);
+			return file;
+		}
+		log_msg("playback", "episode %lld: the downloaded file %s is gone; streaming "
+				    "the enclosure", (long long)e->id, file);
+		free(file);
+	}
 	if (db_podcast_get(pb->d, e->podcast_id, &pod) == 0) {
 		*allow_local = pod.is_local;
 		db_podcast_free(&pod);
@@ -233,7 +250,8 @@ static void podcast_info(playback *pb, int64_t id)
 static int start_episode(playback *pb, const db_episode *e, double at, char **err)
 {
 	int allow_local;
-	const char *url = media_url(pb, e, &allow_local);
+	char *own;
+	const char *url = media_url(pb, e, &allow_local, &own);
 	if (!url) {
 		*err = xasprintf("episode %lld has no audio file", (long long)e->id);
 		return -1;
@@ -247,9 +265,11 @@ static int start_episode(playback *pb, const db_episode *e, double at, char **er
 		*err = xasprintf("cannot play %s: %s", safe, why);
 		free(safe);
 		free(why);
+		free(own);
 		chapter_list_clear(&ch);
 		return -1;
 	}
+	free(own);
 	pb->episode = e->id;
 	pb->title = text_sanitize(e->title ? e->title : "", (size_t)-1, 0);
 	podcast_info(pb, e->podcast_id);

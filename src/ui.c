@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "fetch.h"
 #include "frontend.h"
 #include "keys.h"
 #include "links.h"
@@ -173,6 +174,18 @@ static void toggle_played(ui *u)
 	view_load_podcasts(u);
 	view_reload_episodes(u);
 	view_update_details(u, 1);
+}
+
+/* Downloads the selected episode, or cancels its download (dlworker). */
+static void toggle_download(ui *u)
+{
+	int64_t ep = selected_episode(u);
+	if (!ep)
+		ui_message(u, 1, "no episode selected");
+	else if (!u->dw)
+		ui_message(u, 1, "downloads are unavailable");
+	else
+		dlworker_toggle(u->dw, ep);
 }
 
 /* ---- the queue ---------------------------------------------------------- */
@@ -503,6 +516,7 @@ static void run_command(ui *u, int cmd, int count, const char *arg)
 		view_reload_episodes(u);
 		break;
 	case CMD_PLAYED: toggle_played(u); break;
+	case CMD_DOWNLOAD: toggle_download(u); break;
 	case CMD_QUEUE: toggle_queue(u); break;
 	case CMD_QUEUE_ADD: queue_selected(u, 0); break;
 	case CMD_QUEUE_NEXT: queue_selected(u, 1); break;
@@ -628,6 +642,18 @@ static int player_events(ui *u, unsigned *evp)
 	return ev != 0;
 }
 
+/* Messages of the download thread on the status line; the episode list
+ * redraws with the marks the cache now holds. */
+static void download_events(ui *u)
+{
+	char *msg;
+	int error;
+	while (u->dw && dlworker_poll(u->dw, &msg, &error)) {
+		ui_message(u, error, "%s", msg);
+		free(msg);
+	}
+}
+
 static void worker_events(ui *u)
 {
 	worker_result r;
@@ -722,14 +748,15 @@ static void frame(ui *u)
 static void loop(ui *u)
 {
 	while (!u->quit) {
-		struct pollfd fds[5] = {
+		struct pollfd fds[6] = {
 			{STDIN_FILENO, POLLIN, 0},
 			{u->sig_fd, POLLIN, 0},
 			{u->wk ? worker_fd(u->wk) : -1, POLLIN, 0},
 			{u->pl ? player_fd(u->pl) : -1, POLLIN, 0},
 			{mpris_fd(u->mp), mpris_events(u->mp), 0},
+			{dlworker_fd(u->dw), POLLIN, 0},
 		};
-		int rc = poll(fds, 5, poll_timeout(u));
+		int rc = poll(fds, 6, poll_timeout(u));
 		if (rc < 0 && errno != EINTR)
 			break;
 		int redraw = 1;
@@ -746,6 +773,8 @@ static void loop(ui *u)
 			read_keys(u);
 		if (rc > 0 && fds[2].revents)
 			worker_events(u);
+		if (rc > 0 && fds[5].revents)
+			download_events(u);
 		unsigned ev = 0;
 		if (rc > 0 && fds[3].revents && u->pl)
 			redraw = player_events(u, &ev);
@@ -820,6 +849,7 @@ static void shutdown_ui(ui *u)
 	if (u->pl)
 		player_free(u->pl);
 	worker_stop(u->wk);
+	dlworker_stop(u->dw);
 	ui_mouse_off();
 	endwin();
 	log_restore_stderr();
@@ -854,8 +884,14 @@ int ui_run(app *a)
 	int rc = EXIT_OK;
 	if (!getenv("PODCUE_EXIT_AFTER_PAINT")) {
 		char *err = NULL;
+		/* libcurl's global state, once, before the threads that use it. */
+		fetch_global_init();
 		if (worker_start(a->db_path, &a->cfg, &u.wk, &err) != 0) {
 			ui_message(&u, 1, "background work unavailable: %s", err);
+			free(err);
+		}
+		if (dlworker_start(a->db_path, &a->cfg, &u.dw, &err) != 0) {
+			ui_message(&u, 1, "downloads unavailable: %s", err);
 			free(err);
 		}
 		view_update_details(&u, 1); /* now the worker can fetch its chapters */

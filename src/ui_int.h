@@ -28,6 +28,7 @@
 #include "playback.h"
 #include "player.h"
 #include "prompt.h"
+#include "dlworker.h"
 #include "worker.h"
 
 /* The queue view comes last: it is laid out alone, over the whole width. */
@@ -145,6 +146,7 @@ struct ui {
 	long drawn_sec;     /* playback second last drawn */
 	int64_t seen_episode; /* the playing episode the lists last showed */
 	worker *wk;
+	dlworker *dw; /* downloads (dlworker.h), NULL when it could not start */
 	int sig_fd;         /* the signal self-pipe (frontend.h) */
 	struct mpris *mp;   /* MPRIS on the session bus, NULL when off (mpris.h) */
 	int quit;

@@ -36,6 +36,16 @@ Behaviour routes under /_/:
                                  200 with the whole body, no Accept-Ranges),
                                  as python's http.server serves files; with
                                  rate, B bytes a second
+  /_/cut/<path>?at=N[&rate=B]    a file under --root as a static file (same
+                                 ETag), but a request without Range gets the
+                                 full length announced and only the first N
+                                 bytes before the connection is closed (at
+                                 most B bytes a second with rate)
+  /_/lie/<path>?extra=N          a file under --root announcing N bytes more
+                                 than it sends, then closing
+
+Static files honour If-Range (an ETag or a Last-Modified date): a Range
+whose If-Range does not match the current file gets the whole file (200).
 
 SIGTERM or SIGINT stops the server within a second.
 """
@@ -203,6 +213,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             "if_modified_since": h.get("If-Modified-Since"),
             "accept_encoding": h.get("Accept-Encoding"),
             "range": h.get("Range"),
+            "if_range": h.get("If-Range"),
             "status": self._status,
             "t0": self._t0,
             "t1": self._t1 if self._t1 is not None else time.time(),
@@ -288,6 +299,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             "type": self.r_type,
             "delay": self.r_delay,
             "norange": self.r_norange,
+            "cut": self.r_cut,
+            "lie": self.r_lie,
         }.get(name)
         if handler is None:
             return self.reply(404, "no such route\n")
@@ -440,6 +453,64 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return
             self.wfile.write(data[off:off + step])
 
+    def r_cut(self, rest):
+        rel = "/".join(rest)
+        if self.headers.get("Range"):
+            return self.serve_file(rel)
+        full = self.resolve(rel)
+        if full is None:
+            return self.reply(404, "not found\n")
+        with open(full, "rb") as fh:
+            data = fh.read()
+            mtime = os.fstat(fh.fileno()).st_mtime
+        tag, _ = self.st.file_entry(full, data, mtime, False)
+        at = self.qint("at", len(data) // 2, 0, len(data))
+        rate = self.qint("rate", 0, 0, 1 << 30)
+        self.send_response(200)
+        self.send_header("Content-Type", "audio/mpeg")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("ETag", '"%s"' % tag)
+        self.send_header("Last-Modified", email.utils.formatdate(mtime, usegmt=True))
+        self.send_header("Accept-Ranges", "bytes")
+        self.mark_end()
+        self.end_headers()
+        self.close_connection = True
+        if self.command == "HEAD":
+            return
+        step = max(1, rate // 10) if rate else max(1, at)
+        for off in range(0, at, step):
+            if rate and self.st.stop.wait(0.1):
+                return
+            self.wfile.write(data[off:min(at, off + step)])
+        self.wfile.flush()
+
+    def r_lie(self, rest):
+        full = self.resolve("/".join(rest))
+        if full is None:
+            return self.reply(404, "not found\n")
+        with open(full, "rb") as fh:
+            data = fh.read()
+        self.send_response(200)
+        self.send_header("Content-Type", "audio/mpeg")
+        self.send_header("Content-Length", str(len(data) + self.qint("extra", 1000)))
+        self.mark_end()
+        self.end_headers()
+        self.close_connection = True
+        if self.command != "HEAD":
+            self.wfile.write(data)
+            self.wfile.flush()
+
+    def if_range_ok(self, etag, last_modified):
+        """No If-Range, or one naming the current version (a strong ETag
+        compared exactly, or the Last-Modified date)."""
+        v = self.headers.get("If-Range")
+        if v is None:
+            return True
+        v = v.strip()
+        if v.startswith('"') or v.startswith("W/"):
+            return v == etag
+        return v == last_modified
+
     # ---- static files ------------------------------------------------
 
     def resolve(self, rel):
@@ -475,7 +546,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(200, gz, ctype, headers)
         headers["Accept-Ranges"] = "bytes"
         rng = self.headers.get("Range")
-        if rng:
+        if rng and self.if_range_ok(etag, headers["Last-Modified"]):
             return self.serve_range(data, rng, ctype, headers)
         self.reply(200, data, ctype, headers)
 

@@ -162,6 +162,10 @@ static void config_example(const config *c)
 		printf("# %s\n", config_option_help(i));
 		if (strcmp(config_option_name(i), "mpv_option") == 0)
 			printf("# set mpv_option ao=pulse\n");
+		else if (!*v) /* unset by default: an example, commented out */
+			printf("# set %s %s\n", config_option_name(i),
+			       strcmp(config_option_name(i), "download_dir") == 0 ? "~/Podcasts"
+										: "VALUE");
 		else
 			printf("set %s %s\n", config_option_name(i), v);
 		free(v);
