@@ -14,27 +14,6 @@
 #include "../../src/db_int.h"
 #include "db.h"
 
-static char *tmp_db(void)
-{
-	char tmpl[] = "/tmp/podcue-progtest.XXXXXX";
-	char *dir = mkdtemp(tmpl);
-	assert_non_null(dir);
-	return xasprintf("%s/cache.db", dir);
-}
-
-static void rm_db(char *path)
-{
-	char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
-	unlink(path);
-	unlink(wal);
-	unlink(shm);
-	*strrchr(path, '/') = '\0';
-	rmdir(path);
-	free(wal);
-	free(shm);
-	free(path);
-}
-
 static db *open_db(const char *path)
 {
 	db *d;

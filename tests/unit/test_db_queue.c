@@ -13,27 +13,6 @@
 #include "../../src/db_int.h"
 #include "db.h"
 
-static char *tmp_db(void)
-{
-	char tmpl[] = "/tmp/podcue-qtest.XXXXXX";
-	char *dir = mkdtemp(tmpl);
-	assert_non_null(dir);
-	return xasprintf("%s/cache.db", dir);
-}
-
-static void rm_db(char *path)
-{
-	char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
-	unlink(path);
-	unlink(wal);
-	unlink(shm);
-	*strrchr(path, '/') = '\0';
-	rmdir(path);
-	free(wal);
-	free(shm);
-	free(path);
-}
-
 /* A podcast at url with n episodes, published a day apart (item i is the
  * i-th oldest); their ids into ids[] (oldest first). */
 static int64_t add_podcast(db *d, const char *url, size_t n, int64_t *ids)

@@ -13,27 +13,6 @@
 #include "../../src/db_int.h"
 #include "db.h"
 
-static char *tmp_db(void)
-{
-	char tmpl[] = "/tmp/podcue-stest.XXXXXX";
-	char *dir = mkdtemp(tmpl);
-	assert_non_null(dir);
-	return xasprintf("%s/cache.db", dir);
-}
-
-static void rm_db(char *path)
-{
-	char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
-	unlink(path);
-	unlink(wal);
-	unlink(shm);
-	*strrchr(path, '/') = '\0';
-	rmdir(path);
-	free(wal);
-	free(shm);
-	free(path);
-}
-
 /* A podcast with two episodes (guids g0, g1; enclosures URL/0.mp3, 1.mp3). */
 static int64_t add_podcast(db *d, const char *url, int64_t *ids)
 {

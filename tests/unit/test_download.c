@@ -110,27 +110,6 @@ static void test_unique_path(void **state)
 
 /* ---- the table -------------------------------------------------------- */
 
-static char *tmp_db(void)
-{
-	char tmpl[] = "/tmp/podcue-dltest.XXXXXX";
-	char *dir = mkdtemp(tmpl);
-	assert_non_null(dir);
-	return xasprintf("%s/cache.db", dir);
-}
-
-static void rm_db(char *path)
-{
-	char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
-	unlink(path);
-	unlink(wal);
-	unlink(shm);
-	*strrchr(path, '/') = '\0';
-	rmdir(path);
-	free(wal);
-	free(shm);
-	free(path);
-}
-
 /* A podcast with two episodes; their ids into ids[2]. */
 static int64_t add_podcast(db *d, int64_t *ids)
 {

@@ -19,11 +19,37 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "db.h"
 #include "util.h"
+
+/* ---- caches -------------------------------------------------------- */
+
+/* A fresh cache path in a directory of its own (caller frees with rm_db,
+ * which removes the cache, its WAL files and the directory). */
+static inline char *tmp_db(void)
+{
+	char tmpl[] = "/tmp/podcue-test.XXXXXX";
+	char *dir = mkdtemp(tmpl);
+	assert_non_null(dir);
+	return xasprintf("%s/cache.db", dir);
+}
+
+static inline void rm_db(char *path)
+{
+	char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
+	unlink(path);
+	unlink(wal);
+	unlink(shm);
+	*strrchr(path, '/') = '\0';
+	rmdir(path);
+	free(wal);
+	free(shm);
+	free(path);
+}
 
 /* ---- time bounds -----------------------------------------------------
  * The wall clock grows whenever other processes share the machine, so no
