@@ -259,6 +259,26 @@ tui_check_selected() {
 	done
 }
 
+# tui_run_script ARGS...: runs `sh $T/run.sh ARGS` (the caller writes it)
+# in a fresh 100x10 pane, its raw output kept in $T/pane.raw.
+tui_run_script() {
+	: >"$T/pane.raw"
+	tui_new_screen
+	tm -f /dev/null new-session -d -s t -x 100 -y 10 \
+		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=tmux-256color sh '$T/run.sh' $*" \; \
+		pipe-pane -t t -o "cat >>'$T/pane.raw'"
+}
+
+# pos_of: the elapsed seconds on a playing status line (empty when none).
+pos_of() {
+	tui_screen | python3 -c '
+import re, sys
+m = re.search(r"[▶⏸…] (?:(\d+):)?(\d+):(\d\d) /", sys.stdin.read())
+if m:
+    h, mi, s = m.groups()
+    print(int(h or 0) * 3600 + int(mi) * 60 + int(s))'
+}
+
 # tui_running: 0 while podcue runs in the pane (the pane stays after it
 # exits so its last screen can be read).
 tui_running() { [ "$(tm display-message -p -t t '#{pane_dead}' 2>/dev/null)" = 0 ]; }

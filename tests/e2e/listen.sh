@@ -52,21 +52,7 @@ play_start() {
 echo "EXIT=\$?"
 exec sleep 600
 EOF
-	: >"$T/pane.raw"
-	tui_new_screen
-	tm -f /dev/null new-session -d -s t -x 100 -y 10 \
-		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=tmux-256color sh '$T/run.sh' $*" \; \
-		pipe-pane -t t -o "cat >>'$T/pane.raw'"
-}
-
-# pos_of: the elapsed seconds on the status line (empty when none).
-pos_of() {
-	tui_screen | python3 -c '
-import re, sys
-m = re.search(r"[▶⏸…] (?:(\d+):)?(\d+):(\d\d) /", sys.stdin.read())
-if m:
-    h, mi, s = m.groups()
-    print(int(h or 0) * 3600 + int(mi) * 60 + int(s))'
+	tui_run_script "$@"
 }
 
 # pos_check NAME LO HI: the shown position reaches [LO, HI] within 10 s.

@@ -195,21 +195,7 @@ stty -a | tr ' ;' '\n\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\
 echo TTY-DONE
 exec sleep 600
 EOF
-	: >"$T/pane.raw"
-	tui_new_screen
-	tm -f /dev/null new-session -d -s t -x 100 -y 10 \
-		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=tmux-256color sh '$T/run.sh' $*" \; \
-		pipe-pane -t t -o "cat >>'$T/pane.raw'"
-}
-
-# pos_of: the elapsed seconds on the status line (empty when none).
-pos_of() {
-	tui_screen | python3 -c '
-import re, sys
-m = re.search(r"[▶⏸…] (?:(\d+):)?(\d+):(\d\d) /", sys.stdin.read())
-if m:
-    h, mi, s = m.groups()
-    print(int(h or 0) * 3600 + int(mi) * 60 + int(s))'
+	tui_run_script "$@"
 }
 
 # wait_pos LO HI [SECONDS]: waits until the shown position is in [LO, HI].
