@@ -783,6 +783,15 @@ static unsigned on_end(player *p, const mpv_event_end_file *ef)
 		ev |= PLAYER_EV_ENDED;
 		break;
 	case MPV_END_FILE_REASON_ERROR:
+		/* A file that loaded and then failed on its start offset before
+		 * reaching it: the start was past the end and libmpv did not
+		 * know the duration in time to let on_loaded move it. */
+		if (p->loaded && p->seeking && !p->reached && p->start > 0 &&
+		    p->seek_target < 0) {
+			log_msg("player", "the start %.1f s was past the end", p->start);
+			ev |= PLAYER_EV_ENDED;
+			break;
+		}
 		/* libmpv hands out log lines only when no other event is queued,
 		 * so the line naming the cause may come after END_FILE: the
 		 * message is made once the queue is drained. */
@@ -870,6 +879,11 @@ static unsigned on_restart(player *p)
 		player_seek(p, lim, 1);
 		return 0;
 	}
+	/* Or libmpv knows neither where it is nor how long the file is: the
+	 * start was not reached (the end of the file follows), so this is no
+	 * SEEKED to report. */
+	if (!have && lim < 0 && p->seeking && p->seek_target < 0 && p->start > 0)
+		return 0;
 	if (!p->seeking) { /* an earlier failure already took this one back */
 		if (have)
 			p->st.time_pos = t;
