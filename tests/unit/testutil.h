@@ -75,10 +75,10 @@ static inline int64_t cpu_ms(void)
  * and returns the CPU ns the work alone took (cpu_ns around it). */
 typedef int64_t (*sized_work)(size_t n, void *ctx);
 
-static inline int64_t best_of_3(sized_work w, size_t n, void *ctx)
+static inline int64_t best_of_5(sized_work w, size_t n, void *ctx)
 {
 	int64_t best = INT64_MAX;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 5; i++) { /* the least disturbed of five runs */
 		int64_t t = w(n, ctx);
 		if (t < best)
 			best = t;
@@ -102,12 +102,12 @@ static inline void assert_linear(const char *what, sized_work w, size_t n, void 
 	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 #endif
 	(void)w(4 * n, ctx);
-	int64_t t1 = best_of_3(w, n, ctx);
+	int64_t t1 = best_of_5(w, n, ctx);
 	while (t1 < 2000000 && n < ((size_t)1 << 26)) {
 		n *= 2;
-		t1 = best_of_3(w, n, ctx);
+		t1 = best_of_5(w, n, ctx);
 	}
-	int64_t t4 = best_of_3(w, 4 * n, ctx);
+	int64_t t4 = best_of_5(w, 4 * n, ctx);
 	if (t4 > 8 * t1)
 		fail_msg("%s: size %zu took %.1f ms, size %zu %.1f ms (%.1fx; linear is 4x)", what,
 			 n, t1 / 1e6, 4 * n, t4 / 1e6, (double)t4 / (double)(t1 ? t1 : 1));
