@@ -32,6 +32,10 @@ typedef struct sync_conn sync_conn;
 sync_conn *sync_conn_new(const char *server, const char *user, const char *password,
 			 const char *device, int flavour);
 void sync_conn_free(sync_conn *c);
+/* cancel (may be NULL) is called about once a second and whenever data
+ * moves, on the connection's thread; non-zero ends the request at once,
+ * as a failure ("cancelled"). */
+void sync_conn_set_cancel(sync_conn *c, int (*cancel)(void *ctx), void *ctx);
 /* The last failure, "" when none. Valid until the next call. */
 const char *sync_conn_error(const sync_conn *c);
 

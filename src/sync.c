@@ -26,6 +26,8 @@ struct sync_conn {
 	CURL *e;
 	char *base, *user_esc, *device_esc, *device;
 	int flavour;
+	int (*cancel)(void *ctx); /* asked during transfers: non-zero stops them */
+	void *cancel_ctx;
 	char *err;
 	char curl_err[CURL_ERROR_SIZE];
 };
@@ -82,6 +84,21 @@ sync_conn *sync_conn_new(const char *server, const char *user, const char *passw
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)SYNC_MAX_REPLY);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	return c;
+}
+
+static int on_xfer(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+	sync_conn *c = ud;
+	return c->cancel && c->cancel(c->cancel_ctx) ? 1 : 0;
+}
+
+void sync_conn_set_cancel(sync_conn *c, int (*cancel)(void *ctx), void *ctx)
+{
+	c->cancel = cancel;
+	c->cancel_ctx = ctx;
+	curl_easy_setopt(c->e, CURLOPT_XFERINFOFUNCTION, cancel ? on_xfer : NULL);
+	curl_easy_setopt(c->e, CURLOPT_XFERINFODATA, c);
+	curl_easy_setopt(c->e, CURLOPT_NOPROGRESS, cancel ? 0L : 1L);
 }
 
 void sync_conn_free(sync_conn *c)
@@ -149,6 +166,8 @@ static int request(sync_conn *c, const char *path, const char *body, json_t **do
 	if (r.too_big || cc == CURLE_FILESIZE_EXCEEDED) {
 		set_err(c, "%s: the server's reply is larger than %ld MiB", what,
 			SYNC_MAX_REPLY >> 20);
+	} else if (cc == CURLE_ABORTED_BY_CALLBACK) {
+		set_err(c, "%s: cancelled", what);
 	} else if (cc != CURLE_OK) {
 		set_err(c, "%s: %s", what, c->curl_err[0] ? c->curl_err : curl_easy_strerror(cc));
 	} else if (status == 401 || status == 403) {

@@ -306,6 +306,12 @@ static int apply(db *d, const db_sync_account *acc, pulled *p, int margin, sync_
 
 int sync_run(db *d, const char *password, int played_margin, sync_report *r, char **err)
 {
+	return sync_run_cancel(d, password, played_margin, NULL, NULL, r, err);
+}
+
+int sync_run_cancel(db *d, const char *password, int played_margin, sync_cancel_fn cancel,
+		    void *ctx, sync_report *r, char **err)
+{
 	memset(r, 0, sizeof *r);
 	*err = NULL;
 	db_sync_account acc;
@@ -320,6 +326,8 @@ int sync_run(db *d, const char *password, int played_margin, sync_report *r, cha
 	int rc = c ? 0 : -1;
 	if (!c)
 		*err = xstrdup("cannot start an HTTP connection");
+	else if (cancel)
+		sync_conn_set_cancel(c, cancel, ctx);
 	if (rc == 0 && acc.flavour == SYNC_GPODDER && sync_login(c) != 0) {
 		*err = xstrdup(sync_conn_error(c));
 		rc = -1;

@@ -19,8 +19,9 @@ Control (no auth), for the test to play the other device:
   GET  /_ctl/state            {"subs": {url: "add"|"remove"}, "actions": [...]}
   POST /_ctl/actions  [a...]  stored as uploaded by another device
   POST /_ctl/subs {"add": [], "remove": []}
-  POST /_ctl/mode {"mode": M} M = normal | 500 | garbage | huge | drop | 401
-                              (applies to every API call until changed)
+  POST /_ctl/mode {"mode": M[, "delay": S]} M = normal | 500 | garbage | huge |
+                              drop | 401; every API call waits S seconds
+                              first (default 0); both until changed
 Logs one JSON line per request to --log: method, path, status, auth
 (basic|cookie|none), body (the request body as text).
 """
@@ -34,10 +35,12 @@ import secrets
 import socketserver
 import sys
 import threading
+import time
 import urllib.parse
 
 LOCK = threading.Lock()
-STATE = {"clock": 1000, "subs": {}, "actions": [], "mode": "normal", "sessions": set()}
+STATE = {"clock": 1000, "subs": {}, "actions": [], "mode": "normal", "delay": 0,
+         "sessions": set()}
 
 
 def tick():
@@ -113,6 +116,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         q = urllib.parse.parse_qs(url.query)
         path = url.path
+        if not path.startswith("/_ctl/"):
+            with LOCK:
+                delay = STATE["delay"]
+            if delay:
+                time.sleep(delay)  # outside the lock: control calls still answer
         with LOCK:
             if path.startswith("/_ctl/"):
                 return self.control(path)
@@ -208,6 +216,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send_json(200, {"timestamp": t})
         if path == "/_ctl/mode" and isinstance(d, dict):
             STATE["mode"] = d.get("mode", "normal")
+            STATE["delay"] = float(d.get("delay", 0))
             return self.send_json(200, {})
         return self.send_json(404, {})
 
