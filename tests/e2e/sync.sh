@@ -122,6 +122,70 @@ check "a subscription from the server is added and fetched" jq_py "$T/s4.json" \
 	"d['pulled']['subscriptions'] == 1 and d['pushed'] == {'subscriptions': 0, 'actions': 0}"
 check "its episodes are there" test "$(sq "SELECT count(*) FROM episode e JOIN podcast p ON p.id = e.podcast_id WHERE p.url = '$BASE/other.xml'")" = 1
 
+# --- downloads and deletions go up; the phone's are recorded nowhere ---
+head -c 3000 /dev/urandom >"$W/e1.mp3"
+pc download "$E1" >/dev/null 2>&1
+pc sync --json >"$T/d1.json" 2>"$T/err"
+state
+check "a finished download goes up as a download action" jq_py "$T/state.json" \
+	"[(a['action'], a['device'], a['podcast']) for a in d['actions'] if a.get('episode') == '$BASE/e1.mp3' and a.get('action') == 'download'] == [('download', 'laptop', '$FEED')]"
+check "...counted among the pushed actions" jq_py "$T/d1.json" "d['pushed']['actions'] == 1"
+pc delete "$E1" >/dev/null 2>&1
+pc sync --json >"$T/d2.json" 2>"$T/err"
+state
+check "its deletion goes up as a delete action" jq_py "$T/state.json" \
+	"[(a['action'], a['device']) for a in d['actions'] if a.get('episode') == '$BASE/e1.mp3'][-1] == ('delete', 'laptop')"
+NOW2=$(date -u +%s)
+ctl actions "[
+ {\"podcast\":\"$FEED\",\"episode\":\"$BASE/e3.mp3\",\"device\":\"phone\",\"action\":\"play\",\"timestamp\":$NOW2,\"started\":0,\"position\":25,\"total\":60},
+ {\"podcast\":\"$FEED\",\"episode\":\"$BASE/e3.mp3\",\"device\":\"phone\",\"action\":\"download\",\"timestamp\":$((NOW2 + 5))},
+ {\"podcast\":\"$FEED\",\"episode\":\"$BASE/e2.mp3\",\"device\":\"phone\",\"action\":\"delete\",\"timestamp\":$((NOW2 + 5))}
+]"
+pc sync --json >"$T/d3.json" 2>"$T/err"
+check "the phone's download and delete start nothing here" test "$(sq "SELECT count(*) FROM download")" = 0
+check "...and its play, older than its download, is still applied" test "$(pos "$E3")" = "25.0/0"
+check "...one action applied, nothing sent back" jq_py "$T/d3.json" \
+	"d['pulled']['actions'] == 1 and d['pushed']['actions'] == 0"
+
+# --- an episode whose enclosure URL changed in the feed ---
+sed -i "s|$BASE/e3.mp3|$BASE/e3-moved.mp3|" "$W/feed.xml"
+pc refresh >/dev/null 2>&1
+check "the feed's new enclosure URL is stored" test \
+	"$(sq "SELECT enclosure_url FROM episode WHERE id = $E3")" = "$BASE/e3-moved.mp3"
+check "...and the old one is remembered" test \
+	"$(sq "SELECT url FROM episode_url WHERE episode_id = $E3")" = "$BASE/e3.mp3"
+NOW3=$(date -u +%s)
+ctl actions "[{\"podcast\":\"$FEED\",\"episode\":\"$BASE/e3.mp3\",\"device\":\"phone\",\"action\":\"play\",\"timestamp\":$((NOW3 - 1)),\"started\":0,\"position\":27,\"total\":60}]"
+pc sync --json >"$T/h1.json" 2>"$T/err"
+check "an action naming the episode's old URL is applied to it" test "$(pos "$E3")" = "27.0/0"
+sq "UPDATE episode SET position = 28 WHERE id = $E3"
+pc sync >/dev/null 2>&1
+state
+check "...and what goes up names its new URL" jq_py "$T/state.json" \
+	"[(a['episode'], a.get('position')) for a in d['actions'] if a.get('device') == 'laptop'][-1] == ('$BASE/e3-moved.mp3', 28)"
+
+# --- a feed that moved (itunes:new-feed-url) is sent with its new URL ---
+rss "Moving Show" "m1|Moving one|Sat, 10 May 2025 10:00:00 GMT|1:00|$BASE/m1.mp3" >"$W/moved.xml"
+cp "$W/moved.xml" "$W/moving.xml"
+pc add "$BASE/moving.xml" >/dev/null 2>&1
+pc sync >/dev/null 2>&1
+sed -i "s|<channel>|<channel><itunes:new-feed-url>$BASE/moved.xml</itunes:new-feed-url>|" "$W/moving.xml"
+M1=$(id_of m1)
+sq "UPDATE episode SET position = 14 WHERE id = $M1"
+pc refresh >/dev/null 2>&1
+pc sync --json >"$T/m1.json" 2>"$T/err"
+state
+check "a moved feed: the old URL removed, the new one added on the server" jq_py "$T/state.json" \
+	"d['subs'].get('$BASE/moving.xml') == 'remove' and d['subs'].get('$BASE/moved.xml') == 'add'"
+check "...and its episode's action names the new feed URL" jq_py "$T/state.json" \
+	"[a['podcast'] for a in d['actions'] if a.get('episode') == '$BASE/m1.mp3'] == ['$BASE/moved.xml']"
+# What follows (another computer, mygpoclient, oPodSync) starts from the
+# feed as it was, and without the moved feed.
+sed -i "s|$BASE/e3-moved.mp3|$BASE/e3.mp3|" "$W/feed.xml"
+pc refresh >/dev/null 2>&1
+pc remove "$BASE/moved.xml" >/dev/null 2>&1
+pc sync >/dev/null 2>&1
+
 # --- bad servers: a clear message, nothing local changed or lost ---
 sq "UPDATE episode SET position = 33 WHERE id = $E3"
 before=$(sq "SELECT group_concat(coalesce(position,'-') || played, ',') FROM episode; SELECT count(*) FROM sync_episode_change; SELECT actions_since FROM sync_state")
