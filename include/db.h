@@ -464,6 +464,10 @@ int db_sync_find_episode(db *d, const char *podcast_url, const char *episode_url
  * without recording it as a local change, and drops the episode's pending
  * change (the pulled one is newer). */
 int db_sync_apply_episode(db *d, int64_t episode_id, double position, int played);
+/* The server's update_urls (pairs old, new): a feed's new URL becomes an
+ * alias of its podcast, an episode's joins the URLs it had before, so that
+ * what the server sends under the new names finds them. */
+int db_sync_url_updates(db *d, char *const *pairs, size_t n);
 /* Applies pulled subscription changes, not recorded as local ones: a
  * feed added (1) is subscribed unless it is; removed (0) is unsubscribed
  * if it is. *changed: 1 when the cache changed; *id the podcast added. */

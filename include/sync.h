@@ -59,6 +59,12 @@ int sync_pull_actions(sync_conn *c, int64_t since, sync_action **out, size_t *n,
 /* Uploads n actions (at most SYNC_BATCH: the caller batches). */
 int sync_push_actions(sync_conn *c, const sync_action *v, size_t n);
 
+/* The "update_urls" the server's replies to pushes gave since the last
+ * call: URLs (of feeds or episodes) it rewrote, as pairs: (*pairs)[2i]
+ * became (*pairs)[2i+1]. Returns the pair count; free with
+ * sync_urls_free(*pairs, 2 * count). */
+size_t sync_conn_take_updates(sync_conn *c, char ***pairs);
+
 /* A URL fit to be a subscription or an episode: http(s), printable, not
  * too long. */
 int sync_url_ok(const char *s);

@@ -458,3 +458,33 @@ int db_sync_apply_sub(db *d, const char *url, int added, int *changed, int64_t *
 	}
 	return applying_off(d, own, rc);
 }
+
+int db_sync_url_updates(db *d, char *const *pairs, size_t n)
+{
+	int own;
+	if (dbi_txn_begin(d, &own) != 0)
+		return -1;
+	/* A feed: the new URL becomes an alias of the podcast (unless it is a
+	 * subscription itself); the podcast keeps the URL it is fetched from. */
+	sqlite3_stmt *pod = dbi_prep(d, "INSERT OR IGNORE INTO podcast_alias (url, podcast_id)"
+					 " SELECT ?2, id FROM podcast WHERE (url = ?1 OR id IN"
+					 "  (SELECT podcast_id FROM podcast_alias WHERE url = ?1))"
+					 " AND NOT EXISTS (SELECT 1 FROM podcast WHERE url = ?2)");
+	/* An episode: the new URL joins those it had before. */
+	sqlite3_stmt *ep = dbi_prep(d, "INSERT OR IGNORE INTO episode_url (url, episode_id)"
+				       " SELECT ?2, id FROM episode WHERE enclosure_url = ?1");
+	int rc = pod && ep ? 0 : -1;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		dbi_bind_text(pod, 1, pairs[2 * i]);
+		dbi_bind_text(pod, 2, pairs[2 * i + 1]);
+		rc = dbi_step_reset(d, pod, "keep a feed URL the server rewrote");
+		if (rc == 0) {
+			dbi_bind_text(ep, 1, pairs[2 * i]);
+			dbi_bind_text(ep, 2, pairs[2 * i + 1]);
+			rc = dbi_step_reset(d, ep, "keep an episode URL the server rewrote");
+		}
+	}
+	sqlite3_finalize(pod);
+	sqlite3_finalize(ep);
+	return dbi_txn_end(d, own, rc);
+}

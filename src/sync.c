@@ -28,6 +28,8 @@ struct sync_conn {
 	int flavour;
 	int (*cancel)(void *ctx); /* asked during transfers: non-zero stops them */
 	void *cancel_ctx;
+	char **updates; /* update_urls of the replies to pushes: old, new, ... */
+	size_t nupdates;
 	char *err;
 	char curl_err[CURL_ERROR_SIZE];
 };
@@ -110,6 +112,7 @@ void sync_conn_free(sync_conn *c)
 	free(c->user_esc);
 	free(c->device_esc);
 	free(c->device);
+	sync_urls_free(c->updates, c->nupdates);
 	free(c->err);
 	free(c);
 }
@@ -323,6 +326,37 @@ int sync_pull_subs(sync_conn *c, int64_t since, char ***add, size_t *nadd, char 
 	return rc;
 }
 
+/* The reply's "update_urls" ([[old, new], ...]: URLs the server rewrote
+ * and names so from now on) kept for sync_conn_take_updates; malformed
+ * pairs are skipped. */
+static void keep_updates(sync_conn *c, json_t *doc)
+{
+	json_t *arr = json_object_get(doc, "update_urls");
+	if (!json_is_array(arr) || json_array_size(arr) > LIST_MAX)
+		return;
+	size_t i;
+	json_t *pair;
+	json_array_foreach(arr, i, pair) {
+		const char *from = json_string_value(json_array_get(pair, 0));
+		const char *to = json_string_value(json_array_get(pair, 1));
+		if (json_array_size(pair) != 2 || !sync_url_ok(from) || !sync_url_ok(to) ||
+		    !strcmp(from, to) || c->nupdates >= 2 * (size_t)LIST_MAX)
+			continue;
+		c->updates = xrealloc(c->updates, (c->nupdates + 2) * sizeof *c->updates);
+		c->updates[c->nupdates++] = xstrdup(from);
+		c->updates[c->nupdates++] = xstrdup(to);
+	}
+}
+
+size_t sync_conn_take_updates(sync_conn *c, char ***pairs)
+{
+	*pairs = c->updates;
+	size_t n = c->nupdates / 2;
+	c->updates = NULL;
+	c->nupdates = 0;
+	return n;
+}
+
 static json_t *json_urls(char *const *v, size_t n)
 {
 	json_t *a = json_array();
@@ -340,6 +374,8 @@ int sync_push_subs(sync_conn *c, char *const *add, size_t nadd, char *const *rem
 	char *path = subs_path(c, 1, 0);
 	json_t *doc = NULL;
 	int rc = body ? request(c, path, body, &doc, "push subscriptions") : -1;
+	if (rc == 0)
+		keep_updates(c, doc);
 	json_decref(doc);
 	free(path);
 	free(body);
@@ -466,6 +502,8 @@ int sync_push_actions(sync_conn *c, const sync_action *v, size_t n)
 	char *path = actions_path(c, 1, 0);
 	json_t *doc = NULL;
 	int rc = body ? request(c, path, body, &doc, "push episode actions") : -1;
+	if (rc == 0)
+		keep_updates(c, doc);
 	json_decref(doc);
 	free(path);
 	free(body);

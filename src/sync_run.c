@@ -386,6 +386,15 @@ int sync_run_cancel(db *d, const char *password, int played_margin, sync_cancel_
 		rc = push_actions(d, c, acc.device, r, err);
 	if (rc == 0)
 		rc = push_files(d, c, r, err);
+	if (c) {
+		char **pairs;
+		size_t n = sync_conn_take_updates(c, &pairs);
+		if (n && db_sync_url_updates(d, pairs, n) != 0 && rc == 0) {
+			*err = xstrdup(db_errmsg(d));
+			rc = -1;
+		}
+		sync_urls_free(pairs, 2 * n);
+	}
 	if (rc == 0 && db_sync_done(d, p.subs_ts, p.actions_ts, now_s()) != 0) {
 		*err = xstrdup(db_errmsg(d));
 		rc = -1;

@@ -19,6 +19,8 @@ Control (no auth), for the test to play the other device:
   GET  /_ctl/state            {"subs": {url: "add"|"remove"}, "actions": [...]}
   POST /_ctl/actions  [a...]  stored as uploaded by another device
   POST /_ctl/subs {"add": [], "remove": []}
+  POST /_ctl/rewrite {old: new}  uploads naming old (a feed or an episode) are
+                              stored as new and answered with update_urls
   POST /_ctl/mode {"mode": M[, "delay": S]} M = normal | 500 | garbage | huge |
                               drop | 401; every API call waits S seconds
                               first (default 0); both until changed
@@ -40,7 +42,16 @@ import urllib.parse
 
 LOCK = threading.Lock()
 STATE = {"clock": 1000, "subs": {}, "actions": [], "mode": "normal", "delay": 0,
-         "sessions": set()}
+         "sessions": set(), "rewrite": {}}
+
+
+def rewrite(url, pairs):
+    """The server's own name for url (as gpodder.net sanitizes), noted in
+    pairs for update_urls."""
+    new = STATE["rewrite"].get(url, url)
+    if new != url and [url, new] not in pairs:
+        pairs.append([url, new])
+    return new
 
 
 def tick():
@@ -171,10 +182,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not isinstance(d, dict):
             return self.send_json(400, {"error": "bad body"})
         t = tick()
+        pairs = []
         for kind in ("add", "remove"):
             for url in d.get(kind) or []:
-                STATE["subs"][url] = (kind, t)
-        return self.send_json(200, {"timestamp": t, "update_urls": []})
+                STATE["subs"][rewrite(url, pairs)] = (kind, t)
+        return self.send_json(200, {"timestamp": t, "update_urls": pairs})
 
     def pull_subs(self, since):
         add = [u for u, (k, t) in STATE["subs"].items() if k == "add" and t >= since]
@@ -186,9 +198,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not isinstance(d, list):
             return self.send_json(400, {"error": "bad body"})
         t = tick()
+        pairs = []
         for a in d:
-            STATE["actions"].append(dict(a, _changed=t))
-        return self.send_json(200, {"timestamp": t, "update_urls": []})
+            a = dict(a, _changed=t)
+            for k in ("podcast", "episode"):
+                if isinstance(a.get(k), str):
+                    a[k] = rewrite(a[k], pairs)
+            STATE["actions"].append(a)
+        return self.send_json(200, {"timestamp": t, "update_urls": pairs})
 
     def pull_actions(self, since, device=None):
         out = [{k: v for k, v in a.items() if k != "_changed"}
@@ -214,6 +231,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 for url in d.get(kind) or []:
                     STATE["subs"][url] = (kind, t)
             return self.send_json(200, {"timestamp": t})
+        if path == "/_ctl/rewrite" and isinstance(d, dict):
+            STATE["rewrite"].update(d)
+            return self.send_json(200, {})
         if path == "/_ctl/mode" and isinstance(d, dict):
             STATE["mode"] = d.get("mode", "normal")
             STATE["delay"] = float(d.get("delay", 0))

@@ -154,10 +154,12 @@ check "the feed's new enclosure URL is stored" test \
 	"$(sq "SELECT enclosure_url FROM episode WHERE id = $E3")" = "$BASE/e3-moved.mp3"
 check "...and the old one is remembered" test \
 	"$(sq "SELECT url FROM episode_url WHERE episode_id = $E3")" = "$BASE/e3.mp3"
-NOW3=$(date -u +%s)
-ctl actions "[{\"podcast\":\"$FEED\",\"episode\":\"$BASE/e3.mp3\",\"device\":\"phone\",\"action\":\"play\",\"timestamp\":$((NOW3 - 1)),\"started\":0,\"position\":27,\"total\":60}]"
+# Newer than the phone's play above (pulled again: the server answers
+# since >= the last timestamp), older than the local change below.
+ctl actions "[{\"podcast\":\"$FEED\",\"episode\":\"$BASE/e3.mp3\",\"device\":\"phone\",\"action\":\"play\",\"timestamp\":$((NOW2 + 1)),\"started\":0,\"position\":27,\"total\":60}]"
 pc sync --json >"$T/h1.json" 2>"$T/err"
 check "an action naming the episode's old URL is applied to it" test "$(pos "$E3")" = "27.0/0"
+while [ "$(date -u +%s)" -le $((NOW2 + 1)) ]; do sleep 0.1; done
 sq "UPDATE episode SET position = 28 WHERE id = $E3"
 pc sync >/dev/null 2>&1
 state
@@ -184,6 +186,26 @@ check "...and its episode's action names the new feed URL" jq_py "$T/state.json"
 sed -i "s|$BASE/e3-moved.mp3|$BASE/e3.mp3|" "$W/feed.xml"
 pc refresh >/dev/null 2>&1
 pc remove "$BASE/moved.xml" >/dev/null 2>&1
+pc sync >/dev/null 2>&1
+
+# --- URLs the server rewrote (update_urls) ---
+rss "Rewritten Show" "rw1|Rewritten one|Sat, 10 May 2025 10:00:00 GMT|1:00|$BASE/rw1.mp3" >"$W/rw.xml"
+ctl rewrite "{\"$BASE/rw.xml\": \"$BASE/rw.xml?server\", \"$BASE/rw1.mp3\": \"$BASE/rw1.mp3?server\"}"
+pc add "$BASE/rw.xml" >/dev/null 2>&1
+RW1=$(id_of rw1)
+sq "UPDATE episode SET position = 9 WHERE id = $RW1"
+pc sync >/dev/null 2>"$T/err"
+state
+check "the server took the feed and the action under its own URLs" jq_py "$T/state.json" \
+	"d['subs'].get('$BASE/rw.xml?server') == 'add' and [a['podcast'] for a in d['actions'] if a.get('episode') == '$BASE/rw1.mp3?server'] == ['$BASE/rw.xml?server']"
+NOW4=$(date -u +%s)
+ctl actions "[{\"podcast\":\"$BASE/rw.xml?server\",\"episode\":\"$BASE/rw1.mp3?server\",\"device\":\"phone\",\"action\":\"play\",\"timestamp\":$((NOW4 + 1)),\"started\":0,\"position\":19,\"total\":60}]"
+pc sync --json >"$T/u1.json" 2>"$T/err"
+check "update_urls: the server's name for the feed subscribes nothing new" test \
+	"$(sq "SELECT count(*) FROM podcast WHERE url LIKE '%rw.xml%'")" = 1
+check "update_urls: an action under the server's name for the episode is applied to it" \
+	test "$(pos "$RW1")" = "19.0/0"
+pc remove "$BASE/rw.xml" >/dev/null 2>&1
 pc sync >/dev/null 2>&1
 
 # --- bad servers: a clear message, nothing local changed or lost ---
