@@ -28,11 +28,29 @@ struct sync_conn {
 	int flavour;
 	int (*cancel)(void *ctx); /* asked during transfers: non-zero stops them */
 	void *cancel_ctx;
+	char *password; /* for curl, and to blank it out of any message */
 	char **updates; /* update_urls of the replies to pushes: old, new, ... */
 	size_t nupdates;
 	char *err;
 	char curl_err[CURL_ERROR_SIZE];
 };
+
+/* Each occurrence of the password in s becomes "***". Messages are ours,
+ * but some quote the server (a JSON parser's "near '...'", curl's words),
+ * and a server or a proxy may echo what it was sent. */
+static char *blank_password(const char *s, const char *password)
+{
+	size_t plen = password ? strlen(password) : 0;
+	sbuf b = SBUF_INIT;
+	const char *hit;
+	while (plen && (hit = strstr(s, password))) {
+		sb_append(&b, s, (size_t)(hit - s));
+		sb_append(&b, "***", 3);
+		s = hit + plen;
+	}
+	sb_append(&b, s, strlen(s));
+	return sb_steal(&b);
+}
 
 static void set_err(sync_conn *c, const char *fmt, ...) PC_PRINTF(2, 3);
 static void set_err(sync_conn *c, const char *fmt, ...)
@@ -43,7 +61,7 @@ static void set_err(sync_conn *c, const char *fmt, ...)
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	free(c->err);
-	c->err = xstrdup(buf);
+	c->err = blank_password(buf, c->password);
 }
 
 const char *sync_conn_error(const sync_conn *c)
@@ -70,6 +88,7 @@ sync_conn *sync_conn_new(const char *server, const char *user, const char *passw
 	curl_free(u);
 	curl_free(dv);
 	c->device = xstrdup(device ? device : "");
+	c->password = xstrdup(password ? password : "");
 	c->flavour = flavour;
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, c->curl_err);
@@ -78,7 +97,7 @@ sync_conn *sync_conn_new(const char *server, const char *user, const char *passw
 	curl_easy_setopt(e, CURLOPT_COOKIEFILE, ""); /* the cookie engine, in memory */
 	curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
 	curl_easy_setopt(e, CURLOPT_USERNAME, user);
-	curl_easy_setopt(e, CURLOPT_PASSWORD, password ? password : "");
+	curl_easy_setopt(e, CURLOPT_PASSWORD, c->password);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 15L);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT, 120L);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 10L);
@@ -112,6 +131,8 @@ void sync_conn_free(sync_conn *c)
 	free(c->user_esc);
 	free(c->device_esc);
 	free(c->device);
+	memset(c->password, 0, strlen(c->password));
+	free(c->password);
 	sync_urls_free(c->updates, c->nupdates);
 	free(c->err);
 	free(c);

@@ -22,7 +22,8 @@ Control (no auth), for the test to play the other device:
   POST /_ctl/rewrite {old: new}  uploads naming old (a feed or an episode) are
                               stored as new and answered with update_urls
   POST /_ctl/mode {"mode": M[, "delay": S]} M = normal | 500 | garbage | huge |
-                              drop | 401; every API call waits S seconds
+                              drop | 401 | echo (a reply of the Basic password
+                              alone, as a careless proxy might); every API call waits S seconds
                               first (default 0); both until changed
 Logs one JSON line per request to --log: method, path, status, auth
 (basic|cookie|none), body (the request body as text).
@@ -141,6 +142,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                       [("WWW-Authenticate", 'Basic realm="test"')])
             if mode == "500":
                 return self.send_raw(500, b"oops", "text/plain")
+            if mode == "echo":
+                h = self.headers.get("Authorization") or ""
+                pw = base64.b64decode(h[6:]).decode().partition(":")[2] if h else ARGS.password
+                return self.send_raw(200, b"\"" + pw.encode())  # an unterminated string
             if mode == "garbage":
                 return self.send_raw(200, b"{\"timestamp\": 12, \"add\": [ <html>")
             if mode == "huge":

@@ -212,7 +212,8 @@ pc sync >/dev/null 2>&1
 sq "UPDATE episode SET position = 33 WHERE id = $E3"
 before=$(sq "SELECT group_concat(coalesce(position,'-') || played, ',') FROM episode; SELECT count(*) FROM sync_episode_change; SELECT actions_since FROM sync_state")
 for m in "401:refused the user name or password" "500:answered HTTP 500" \
-	"garbage:reply is not JSON" "huge:larger than 16 MiB" "drop:transfer closed"; do
+	"garbage:reply is not JSON" "huge:larger than 16 MiB" "drop:transfer closed" \
+	"echo:reply is not JSON"; do
 	mode=${m%%:*} msg=${m#*:}
 	ctl mode "{\"mode\": \"$mode\"}"
 	pc sync --json >"$T/out" 2>"$T/err"
