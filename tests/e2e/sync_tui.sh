@@ -3,9 +3,11 @@
 # At start the TUI syncs on its own: a position another device uploaded
 # shows in the episode's row and "synced: ..." on the status line. U syncs
 # again; a server answering 500 slowly: "syncing" on the status bar while
-# keys keep working, then the failure on the message line; a server that
-# is gone: a failure too, the TUI still answering keys. Playback that
-# stops syncs again (the stopped position goes up without a key). The
+# keys keep working, then the failure on the message line; a reply that
+# quotes the password: blanked; a server that is gone: a failure too, the
+# TUI still answering keys; :sync. Playback that stops syncs again (the
+# stopped position goes up without a key). q during a sync that waits on
+# the server quits at once (the sync is cancelled). The
 # password (read from the password file) appears nowhere: not on screen,
 # not in the log.
 . "$(dirname "$0")/../lib.sh"
@@ -68,14 +70,22 @@ tui_check "a failure shows on the message line" "sync failed: login: the server 
 tui_keys j
 tui_check_selected "keys work after the failure" "Played Here" 5
 
+# A server that echoes the password: blanked out of the message.
+ctl mode '{"mode": "echo"}'
+tui_keys U
+tui_check "a reply that quotes the password: the failure shows it blanked" "near '\"***')" 30
+tui_screen >"$T/echo.screen"
+tui_keys k
+tui_check_selected "keys work after it" "Phone Heard This" 5
+
 # The server gone altogether.
 ctl mode '{"mode": "normal"}'
 kill "$SPID"
 wait "$SPID" 2>/dev/null
 tui_keys U
 tui_check "a server that is gone: a failure on the message line" "sync failed: " 30
-tui_keys k
-tui_check_selected "keys work after that failure too" "Phone Heard This" 5
+tui_keys j
+tui_check_selected "keys work after that failure too" "Played Here" 5
 tui_keys :
 tui_keys -l sync
 tui_keys Enter
@@ -91,7 +101,7 @@ if [ $have_audio = 1 ]; then
 	while [ ! -s "$T/sport2" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 	SBASE2="http://127.0.0.1:$(cat "$T/sport2")"
 	sq "UPDATE sync_state SET server = '$SBASE2'"
-	tui_keys j Enter
+	tui_keys Enter
 	tui_check "Enter plays the episode" "▶" 20
 	sleep 2 # the position must move past the resume point: a real position to send
 	tui_keys s
@@ -103,10 +113,21 @@ else
 	skip "playback that stops syncs" "ffmpeg cannot make audio"
 fi
 
-tui_keys q
+# Quitting during a sync that waits on the server: at once, not after it.
+if [ $have_audio = 1 ]; then
+	curl -s -X POST --data '{"mode": "normal", "delay": 120}' "$SBASE2/_ctl/mode" >/dev/null
+	tui_keys U
+	tui_check "a sync that waits on the server" "syncing" 10
+	tui_keys q
+	poll_start 15
+	while tui_running && poll_more; do :; done
+	check "q quits at once, the sync cancelled" sh -c "! [ \"\$(tmux -S '$T/tmux.sock' display-message -p -t t '#{pane_dead}')\" = 0 ]"
+else
+	tui_keys q
+fi
 tui_wait_gone "Sync Show" 10
 LOG="$XDG_STATE_HOME/podcue/podcue.log"
 check "the log has the failures" grep -q "sync failed" "$LOG"
 check "the password is in no log, screen or server log of podcue's words" sh -c \
-	"! grep -q -- '$PW' '$LOG' '$T/pane.raw' '$T/first.screen' '$T/screen'"
+	"! grep -q -- '$PW' '$LOG' '$T/pane.raw' '$T/first.screen' '$T/echo.screen' '$T/screen'"
 finish
