@@ -24,10 +24,24 @@ static int is_playing(const ui *u)
 	return u->pb && playback_episode(u->pb) != 0;
 }
 
+/* 1 when an account is set up (a read of the cache: automatic syncs are
+ * not even queued without one, so "syncing" never flickers for nothing). */
+static int set_up(ui *u)
+{
+	db_sync_account acc;
+	int got = db_sync_get(u->d, &acc);
+	db_sync_account_free(&acc);
+	return got == 0;
+}
+
 void ui_sync(ui *u, int manual)
 {
 	if (!manual && u->cfg->sync_interval <= 0)
 		return;
+	if (!manual && !set_up(u)) {
+		u->sync_last = now_ms(); /* looked: the timer waits for the next look */
+		return;
+	}
 	if (!u->wk) {
 		if (manual)
 			ui_message(u, 1, "background work is unavailable (see the log)");
