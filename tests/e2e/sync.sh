@@ -354,6 +354,11 @@ else
 	OSYNC >"$T/o4.json" 2>"$T/err"
 	check "oPodSync: another device's actions are applied (played, a position)" sh -c \
 		"test \"\$(sqlite3 '$DB3' \"SELECT group_concat(coalesce(position, '-') || '/' || played, ' ') FROM (SELECT * FROM episode WHERE guid IN ('g2', 'g3') ORDER BY guid)\")\" = '-/1 17.0/0'"
+	"$PODCUE" --db "$DB3" download "$E1X" >/dev/null 2>&1
+	OSYNC >"$T/o5.json" 2>"$T/err"
+	curl -s -u podcue:podcue "http://127.0.0.1:$OPORT/api/2/episodes/podcue.json?since=0" >"$T/o6.json"
+	check "oPodSync: a finished download goes up as a download action" jq_py "$T/o6.json" \
+		"sorted((a['action'], a.get('device')) for a in d['actions'] if a['episode'] == '$BASE/e1.mp3') == [('download', 'desk'), ('play', 'desk')]"
 	rm -rf "$ODIR"
 fi
 finish
