@@ -46,6 +46,7 @@ enum {
 	X(DOWNLOAD, "download", 0, "download the selected episode (again: cancel)")         \
 	X(REFRESH, "refresh", 0, "refresh every feed in the background")                    \
 	X(REFRESH_ONE, "refresh-podcast", 0, "refresh the selected podcast")                \
+	X(SYNC, "sync", 0, "sync with the gpodder-compatible server now (podcue sync setup)") \
 	X(ADD, "add", CMDF_ARG, "subscribe to a feed URL")                                  \
 	X(REMOVE, "remove", 0, "unsubscribe from the selected podcast (asks first)")        \
 	X(QUEUE, "queue", 0, "open or close the queue view (up next)")                      \

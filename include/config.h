@@ -58,6 +58,8 @@ typedef struct config {
 	char *download_dir;    /* NULL or "": $XDG_DATA_HOME/podcue/downloads */
 	int download_jobs;     /* downloads at once */
 	int max_download_mb;   /* cap on one file */
+	/* sync */
+	int sync_interval;     /* minutes between background syncs in the TUI; 0 = none */
 	char **mpv_options;    /* "key=value" strings */
 	size_t nmpv_options;
 	keymap *keys;          /* default bindings plus the file's bind lines */

@@ -21,7 +21,7 @@
 #include "chapter.h"
 #include "feed.h"
 
-#define DB_SCHEMA_VERSION 10
+#define DB_SCHEMA_VERSION 11
 
 typedef struct db db;
 
@@ -429,11 +429,26 @@ typedef struct db_sync_episode {
 int db_sync_pending_episodes(db *d, db_sync_episode **out, size_t *n);
 void db_sync_episodes_free(db_sync_episode *v, size_t n);
 int db_sync_episodes_sent(db *d, const db_sync_episode *v, size_t n);
-/* The total count of pending changes (for `sync status`). */
+/* A finished download (downloaded = 1) or its deletion (0) not yet sent
+ * as a "download" or "delete" action (recorded by triggers, migration 10). */
+typedef struct db_sync_file {
+	int64_t episode_id;
+	char *podcast_url, *episode_url, *guid;
+	int downloaded;
+	int64_t at; /* Unix ms */
+} db_sync_file;
+int db_sync_pending_files(db *d, db_sync_file **out, size_t *n);
+void db_sync_files_free(db_sync_file *v, size_t n);
+/* Forgets the sent ones (each only if not made again since) and those of
+ * episodes that are gone. */
+int db_sync_files_sent(db *d, const db_sync_file *v, size_t n);
+/* The total count of pending changes (for `sync status`; downloads and
+ * deletions count among the episodes). */
 int db_sync_pending_count(db *d, size_t *subs, size_t *episodes);
 
 /* Finds the episode a pulled action names: by enclosure URL (preferring
- * the podcast with that feed URL), else by guid within that podcast
+ * the podcast with that feed URL), else by an enclosure URL the episode
+ * had before (episode_url), else by guid within that podcast
  * (guid may be NULL). Fills id, position, played, duration and the
  * pending local change (at = 0 and changed = 0 when none). 1 = unknown. */
 typedef struct db_sync_local {
@@ -449,6 +464,10 @@ int db_sync_find_episode(db *d, const char *podcast_url, const char *episode_url
  * without recording it as a local change, and drops the episode's pending
  * change (the pulled one is newer). */
 int db_sync_apply_episode(db *d, int64_t episode_id, double position, int played);
+/* The server's update_urls (pairs old, new): a feed's new URL becomes an
+ * alias of its podcast, an episode's joins the URLs it had before, so that
+ * what the server sends under the new names finds them. */
+int db_sync_url_updates(db *d, char *const *pairs, size_t n);
 /* Applies pulled subscription changes, not recorded as local ones: a
  * feed added (1) is subscribed unless it is; removed (0) is unsubscribed
  * if it is. *changed: 1 when the cache changed; *id the podcast added. */

@@ -32,6 +32,10 @@ typedef struct sync_conn sync_conn;
 sync_conn *sync_conn_new(const char *server, const char *user, const char *password,
 			 const char *device, int flavour);
 void sync_conn_free(sync_conn *c);
+/* cancel (may be NULL) is called about once a second and whenever data
+ * moves, on the connection's thread; non-zero ends the request at once,
+ * as a failure ("cancelled"). */
+void sync_conn_set_cancel(sync_conn *c, int (*cancel)(void *ctx), void *ctx);
 /* The last failure, "" when none. Valid until the next call. */
 const char *sync_conn_error(const sync_conn *c);
 
@@ -54,6 +58,12 @@ int sync_pull_actions(sync_conn *c, int64_t since, sync_action **out, size_t *n,
 		      int64_t *timestamp);
 /* Uploads n actions (at most SYNC_BATCH: the caller batches). */
 int sync_push_actions(sync_conn *c, const sync_action *v, size_t n);
+
+/* The "update_urls" the server's replies to pushes gave since the last
+ * call: URLs (of feeds or episodes) it rewrote, as pairs: (*pairs)[2i]
+ * became (*pairs)[2i+1]. Returns the pair count; free with
+ * sync_urls_free(*pairs, 2 * count). */
+size_t sync_conn_take_updates(sync_conn *c, char ***pairs);
 
 /* A URL fit to be a subscription or an episode: http(s), printable, not
  * too long. */

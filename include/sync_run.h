@@ -30,6 +30,12 @@ void sync_report_free(sync_report *r);
 /* One sync. 0, or -1 with *err (owned) a sentence without the password. */
 int sync_run(db *d, const char *password, int played_margin, sync_report *r, char **err);
 
+/* The same, stopped (as a failure, "cancelled") as soon as cancel(ctx)
+ * returns non-zero; cancel is asked on this thread during transfers. */
+typedef int (*sync_cancel_fn)(void *ctx);
+int sync_run_cancel(db *d, const char *password, int played_margin, sync_cancel_fn cancel,
+		    void *ctx, sync_report *r, char **err);
+
 /* The password: $PODCUE_SYNC_PASSWORD, else the password file. NULL with
  * *err when there is none. */
 char *sync_password_get(char **err);

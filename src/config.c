@@ -91,6 +91,9 @@ static const struct option options[] = {
 	 "episodes downloaded at once (at most two from one host)"},
 	{"max_download_mb", OPT_INT, OFF(max_download_mb), 1, 1048576,
 	 "largest episode file downloaded, in MiB"},
+	{"sync_interval", OPT_INT, OFF(sync_interval), 0, 1440,
+	 "minutes between syncs in the background while the interface runs (when sync is set "
+	 "up; it also syncs at start and when playback stops); 0: only the sync command"},
 	{"mpv_option", OPT_MPV, 0, 0, 0, "extra libmpv option KEY=VALUE (repeatable)"},
 };
 #undef OFF
@@ -158,6 +161,7 @@ void config_defaults(config *c)
 	c->mpris = 1;
 	c->media_keys_next = MEDIA_KEYS_CHAPTER;
 	c->mouse = 1;
+	c->sync_interval = 30;
 	c->osc52 = 1;
 	c->download_jobs = 3;
 	c->max_download_mb = 4096;

@@ -308,13 +308,51 @@ static const char *const migrations[] = {
 	"  updated INTEGER NOT NULL"
 	");"
 	"CREATE UNIQUE INDEX download_path ON download(path);",
+	/* 10 -> 11: sync, continued (db_sync.c).
+	 *
+	 * episode_url keeps the enclosure URLs an episode had before the feed
+	 * changed them, whoever stores the feed: a server (or a phone) that
+	 * learnt an episode by an old URL still names that episode.
+	 * sync_file_change holds, per episode, the last download finished
+	 * (downloaded = 1) or finished download deleted (0) not yet sent as a
+	 * "download" or "delete" action; no foreign key, as a download row
+	 * goes with its episode (the rows of episodes gone are never sent). */
+	"CREATE TABLE episode_url ("
+	"  url TEXT NOT NULL,"
+	"  episode_id INTEGER NOT NULL REFERENCES episode(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY (url, episode_id)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX episode_url_episode ON episode_url(episode_id);"
+	"CREATE TRIGGER episode_url_moved AFTER UPDATE OF enclosure_url ON episode"
+	"  WHEN old.enclosure_url IS NOT NULL AND old.enclosure_url IS NOT new.enclosure_url"
+	"  BEGIN"
+	"  INSERT OR IGNORE INTO episode_url (url, episode_id) VALUES (old.enclosure_url, new.id);"
+	" END;"
+	"CREATE TABLE sync_file_change ("
+	"  episode_id INTEGER PRIMARY KEY, downloaded INTEGER NOT NULL, at INTEGER NOT NULL"
+	");"
+	"CREATE TRIGGER sync_download_new AFTER INSERT ON download"
+	"  WHEN new.state = 'done' AND " DBI_SYNC_LIVE " BEGIN"
+	"  INSERT OR REPLACE INTO sync_file_change (episode_id, downloaded, at)"
+	"   VALUES (new.episode_id, 1, " DBI_SYNC_NOW_MS ");"
+	" END;"
+	"CREATE TRIGGER sync_download_done AFTER UPDATE OF state ON download"
+	"  WHEN new.state = 'done' AND old.state IS NOT 'done' AND " DBI_SYNC_LIVE " BEGIN"
+	"  INSERT OR REPLACE INTO sync_file_change (episode_id, downloaded, at)"
+	"   VALUES (new.episode_id, 1, " DBI_SYNC_NOW_MS ");"
+	" END;"
+	"CREATE TRIGGER sync_download_deleted AFTER DELETE ON download"
+	"  WHEN old.state = 'done' AND " DBI_SYNC_LIVE " BEGIN"
+	"  INSERT OR REPLACE INTO sync_file_change (episode_id, downloaded, at)"
+	"   VALUES (old.episode_id, 0, " DBI_SYNC_NOW_MS ");"
+	" END;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 /* The migrations that (re)build the search index, which takes seconds on a
  * big cache: migration i brings the cache to version i + 1. */
-static const unsigned char migration_indexes[] = {0, 0, 1, 1, 0, 0, 0, 0, 0, 0};
+static const unsigned char migration_indexes[] = {0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0};
 _Static_assert(sizeof migration_indexes == NMIGRATIONS, "one flag per migration");
 
 /* Below this many episodes an index rebuild takes under a second. */

@@ -61,7 +61,7 @@ int db_sync_setup(db *d, const char *server, const char *user, const char *devic
 	if (dbi_txn_begin(d, &own) != 0)
 		return -1;
 	int rc = dbi_exec(d, "DELETE FROM sync_state; DELETE FROM sync_sub_change;"
-			     " DELETE FROM sync_episode_change;");
+			     " DELETE FROM sync_episode_change; DELETE FROM sync_file_change;");
 	sqlite3_stmt *st = rc ? NULL
 			      : dbi_prep(d, "INSERT INTO sync_state (id, server, user, device,"
 					    " flavour) VALUES (1, ?, ?, ?, ?)");
@@ -80,7 +80,10 @@ int db_sync_setup(db *d, const char *server, const char *user, const char *devic
 				 " SELECT url, 1, 0 FROM podcast WHERE NOT is_local;"
 				 "INSERT INTO sync_episode_change (episode_id, started, at)"
 				 " SELECT id, NULL, coalesce(last_played, 0) FROM episode"
-				 " WHERE (position > 0 OR played) AND enclosure_url IS NOT NULL;");
+				 " WHERE (position > 0 OR played) AND enclosure_url IS NOT NULL;"
+				 "INSERT INTO sync_file_change (episode_id, downloaded, at)"
+				 " SELECT episode_id, 1, updated * 1000 FROM download"
+				 " WHERE state = 'done';");
 	return dbi_txn_end(d, own, rc);
 }
 
@@ -90,7 +93,7 @@ int db_sync_off(db *d)
 	if (dbi_txn_begin(d, &own) != 0)
 		return -1;
 	int rc = dbi_exec(d, "DELETE FROM sync_state; DELETE FROM sync_sub_change;"
-			     " DELETE FROM sync_episode_change;");
+			     " DELETE FROM sync_episode_change; DELETE FROM sync_file_change;");
 	return dbi_txn_end(d, own, rc);
 }
 
@@ -232,10 +235,77 @@ int db_sync_episodes_sent(db *d, const db_sync_episode *v, size_t n)
 	return dbi_txn_end(d, own, rc);
 }
 
+/* --- pending downloads and deletions ------------------------------------ */
+
+static void fill_file(sqlite3_stmt *st, void *p)
+{
+	db_sync_file *f = p;
+	f->episode_id = sqlite3_column_int64(st, 0);
+	f->podcast_url = dbi_col_text(st, 1);
+	f->episode_url = dbi_col_text(st, 2);
+	f->guid = dbi_col_text(st, 3);
+	f->downloaded = sqlite3_column_int(st, 4);
+	f->at = sqlite3_column_int64(st, 5);
+}
+
+void db_sync_files_free(db_sync_file *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].podcast_url);
+		free(v[i].episode_url);
+		free(v[i].guid);
+	}
+	free(v);
+}
+
+static void release_files(void *v, size_t n)
+{
+	db_sync_files_free(v, n);
+}
+
+int db_sync_pending_files(db *d, db_sync_file **out, size_t *n)
+{
+	sqlite3_stmt *st = dbi_prep(d, "SELECT e.id, p.url, e.enclosure_url, e.guid, f.downloaded,"
+				       " f.at FROM sync_file_change f JOIN episode e ON e.id = f.episode_id"
+				       " JOIN podcast p ON p.id = e.podcast_id"
+				       " WHERE e.enclosure_url IS NOT NULL AND NOT p.is_local"
+				       " ORDER BY f.at, e.id");
+	if (!st)
+		return -1;
+	void *v;
+	int rc = dbi_collect_rows(d, st, sizeof **out, fill_file, release_files, &v, n,
+				  "pending downloads and deletions");
+	*out = v;
+	return rc;
+}
+
+int db_sync_files_sent(db *d, const db_sync_file *v, size_t n)
+{
+	int own;
+	if (dbi_txn_begin(d, &own) != 0)
+		return -1;
+	sqlite3_stmt *st = dbi_prep(d, "DELETE FROM sync_file_change WHERE episode_id = ?"
+				       " AND at = ?");
+	int rc = st ? 0 : -1;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		sqlite3_bind_int64(st, 1, v[i].episode_id);
+		sqlite3_bind_int64(st, 2, v[i].at);
+		rc = dbi_step_reset(d, st, "forget a sent download or deletion");
+	}
+	sqlite3_finalize(st);
+	/* Those of episodes gone (their podcast removed) can never be sent. */
+	if (rc == 0)
+		rc = dbi_exec(d, "DELETE FROM sync_file_change WHERE episode_id NOT IN"
+				 " (SELECT id FROM episode)");
+	return dbi_txn_end(d, own, rc);
+}
+
 int db_sync_pending_count(db *d, size_t *subs, size_t *episodes)
 {
 	sqlite3_stmt *st = dbi_prep(d, "SELECT (SELECT count(*) FROM sync_sub_change),"
-				       " (SELECT count(*) FROM sync_episode_change)");
+				       " (SELECT count(*) FROM sync_episode_change)"
+				       " + (SELECT count(*) FROM sync_file_change f"
+				       "    JOIN episode e ON e.id = f.episode_id)");
 	if (!st)
 		return -1;
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -279,6 +349,17 @@ int db_sync_find_episode(db *d, const char *podcast_url, const char *episode_url
 	int rc = 1;
 	if (episode_url) {
 		sqlite3_stmt *st = dbi_prep(d, "SELECT " LOCAL_COLS "WHERE e.enclosure_url = ?1"
+					       " ORDER BY p.url IS NOT ?2, e.id LIMIT 1");
+		if (st) {
+			dbi_bind_text(st, 1, episode_url);
+			dbi_bind_text(st, 2, podcast_url);
+		}
+		rc = find_one(d, st, out);
+	}
+	/* An enclosure URL the episode had before the feed changed it. */
+	if (rc == 1 && episode_url) {
+		sqlite3_stmt *st = dbi_prep(d, "SELECT " LOCAL_COLS "WHERE e.id IN (SELECT episode_id"
+					       "  FROM episode_url WHERE url = ?1)"
 					       " ORDER BY p.url IS NOT ?2, e.id LIMIT 1");
 		if (st) {
 			dbi_bind_text(st, 1, episode_url);
@@ -376,4 +457,34 @@ int db_sync_apply_sub(db *d, const char *url, int added, int *changed, int64_t *
 		*changed = rc == 0 && !existed;
 	}
 	return applying_off(d, own, rc);
+}
+
+int db_sync_url_updates(db *d, char *const *pairs, size_t n)
+{
+	int own;
+	if (dbi_txn_begin(d, &own) != 0)
+		return -1;
+	/* A feed: the new URL becomes an alias of the podcast (unless it is a
+	 * subscription itself); the podcast keeps the URL it is fetched from. */
+	sqlite3_stmt *pod = dbi_prep(d, "INSERT OR IGNORE INTO podcast_alias (url, podcast_id)"
+					 " SELECT ?2, id FROM podcast WHERE (url = ?1 OR id IN"
+					 "  (SELECT podcast_id FROM podcast_alias WHERE url = ?1))"
+					 " AND NOT EXISTS (SELECT 1 FROM podcast WHERE url = ?2)");
+	/* An episode: the new URL joins those it had before. */
+	sqlite3_stmt *ep = dbi_prep(d, "INSERT OR IGNORE INTO episode_url (url, episode_id)"
+				       " SELECT ?2, id FROM episode WHERE enclosure_url = ?1");
+	int rc = pod && ep ? 0 : -1;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		dbi_bind_text(pod, 1, pairs[2 * i]);
+		dbi_bind_text(pod, 2, pairs[2 * i + 1]);
+		rc = dbi_step_reset(d, pod, "keep a feed URL the server rewrote");
+		if (rc == 0) {
+			dbi_bind_text(ep, 1, pairs[2 * i]);
+			dbi_bind_text(ep, 2, pairs[2 * i + 1]);
+			rc = dbi_step_reset(d, ep, "keep an episode URL the server rewrote");
+		}
+	}
+	sqlite3_finalize(pod);
+	sqlite3_finalize(ep);
+	return dbi_txn_end(d, own, rc);
 }

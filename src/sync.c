@@ -26,9 +26,31 @@ struct sync_conn {
 	CURL *e;
 	char *base, *user_esc, *device_esc, *device;
 	int flavour;
+	int (*cancel)(void *ctx); /* asked during transfers: non-zero stops them */
+	void *cancel_ctx;
+	char *password; /* for curl, and to blank it out of any message */
+	char **updates; /* update_urls of the replies to pushes: old, new, ... */
+	size_t nupdates;
 	char *err;
 	char curl_err[CURL_ERROR_SIZE];
 };
+
+/* Each occurrence of the password in s becomes "***". Messages are ours,
+ * but some quote the server (a JSON parser's "near '...'", curl's words),
+ * and a server or a proxy may echo what it was sent. */
+static char *blank_password(const char *s, const char *password)
+{
+	size_t plen = password ? strlen(password) : 0;
+	sbuf b = SBUF_INIT;
+	const char *hit;
+	while (plen && (hit = strstr(s, password))) {
+		sb_append(&b, s, (size_t)(hit - s));
+		sb_append(&b, "***", 3);
+		s = hit + plen;
+	}
+	sb_append(&b, s, strlen(s));
+	return sb_steal(&b);
+}
 
 static void set_err(sync_conn *c, const char *fmt, ...) PC_PRINTF(2, 3);
 static void set_err(sync_conn *c, const char *fmt, ...)
@@ -39,7 +61,7 @@ static void set_err(sync_conn *c, const char *fmt, ...)
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	free(c->err);
-	c->err = xstrdup(buf);
+	c->err = blank_password(buf, c->password);
 }
 
 const char *sync_conn_error(const sync_conn *c)
@@ -66,6 +88,7 @@ sync_conn *sync_conn_new(const char *server, const char *user, const char *passw
 	curl_free(u);
 	curl_free(dv);
 	c->device = xstrdup(device ? device : "");
+	c->password = xstrdup(password ? password : "");
 	c->flavour = flavour;
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, c->curl_err);
@@ -74,7 +97,7 @@ sync_conn *sync_conn_new(const char *server, const char *user, const char *passw
 	curl_easy_setopt(e, CURLOPT_COOKIEFILE, ""); /* the cookie engine, in memory */
 	curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
 	curl_easy_setopt(e, CURLOPT_USERNAME, user);
-	curl_easy_setopt(e, CURLOPT_PASSWORD, password ? password : "");
+	curl_easy_setopt(e, CURLOPT_PASSWORD, c->password);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 15L);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT, 120L);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 10L);
@@ -82,6 +105,21 @@ sync_conn *sync_conn_new(const char *server, const char *user, const char *passw
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)SYNC_MAX_REPLY);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	return c;
+}
+
+static int on_xfer(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+	sync_conn *c = ud;
+	return c->cancel && c->cancel(c->cancel_ctx) ? 1 : 0;
+}
+
+void sync_conn_set_cancel(sync_conn *c, int (*cancel)(void *ctx), void *ctx)
+{
+	c->cancel = cancel;
+	c->cancel_ctx = ctx;
+	curl_easy_setopt(c->e, CURLOPT_XFERINFOFUNCTION, cancel ? on_xfer : NULL);
+	curl_easy_setopt(c->e, CURLOPT_XFERINFODATA, c);
+	curl_easy_setopt(c->e, CURLOPT_NOPROGRESS, cancel ? 0L : 1L);
 }
 
 void sync_conn_free(sync_conn *c)
@@ -93,6 +131,9 @@ void sync_conn_free(sync_conn *c)
 	free(c->user_esc);
 	free(c->device_esc);
 	free(c->device);
+	memset(c->password, 0, strlen(c->password));
+	free(c->password);
+	sync_urls_free(c->updates, c->nupdates);
 	free(c->err);
 	free(c);
 }
@@ -149,6 +190,8 @@ static int request(sync_conn *c, const char *path, const char *body, json_t **do
 	if (r.too_big || cc == CURLE_FILESIZE_EXCEEDED) {
 		set_err(c, "%s: the server's reply is larger than %ld MiB", what,
 			SYNC_MAX_REPLY >> 20);
+	} else if (cc == CURLE_ABORTED_BY_CALLBACK) {
+		set_err(c, "%s: cancelled", what);
 	} else if (cc != CURLE_OK) {
 		set_err(c, "%s: %s", what, c->curl_err[0] ? c->curl_err : curl_easy_strerror(cc));
 	} else if (status == 401 || status == 403) {
@@ -304,6 +347,37 @@ int sync_pull_subs(sync_conn *c, int64_t since, char ***add, size_t *nadd, char 
 	return rc;
 }
 
+/* The reply's "update_urls" ([[old, new], ...]: URLs the server rewrote
+ * and names so from now on) kept for sync_conn_take_updates; malformed
+ * pairs are skipped. */
+static void keep_updates(sync_conn *c, json_t *doc)
+{
+	json_t *arr = json_object_get(doc, "update_urls");
+	if (!json_is_array(arr) || json_array_size(arr) > LIST_MAX)
+		return;
+	size_t i;
+	json_t *pair;
+	json_array_foreach(arr, i, pair) {
+		const char *from = json_string_value(json_array_get(pair, 0));
+		const char *to = json_string_value(json_array_get(pair, 1));
+		if (json_array_size(pair) != 2 || !sync_url_ok(from) || !sync_url_ok(to) ||
+		    !strcmp(from, to) || c->nupdates >= 2 * (size_t)LIST_MAX)
+			continue;
+		c->updates = xrealloc(c->updates, (c->nupdates + 2) * sizeof *c->updates);
+		c->updates[c->nupdates++] = xstrdup(from);
+		c->updates[c->nupdates++] = xstrdup(to);
+	}
+}
+
+size_t sync_conn_take_updates(sync_conn *c, char ***pairs)
+{
+	*pairs = c->updates;
+	size_t n = c->nupdates / 2;
+	c->updates = NULL;
+	c->nupdates = 0;
+	return n;
+}
+
 static json_t *json_urls(char *const *v, size_t n)
 {
 	json_t *a = json_array();
@@ -321,6 +395,8 @@ int sync_push_subs(sync_conn *c, char *const *add, size_t nadd, char *const *rem
 	char *path = subs_path(c, 1, 0);
 	json_t *doc = NULL;
 	int rc = body ? request(c, path, body, &doc, "push subscriptions") : -1;
+	if (rc == 0)
+		keep_updates(c, doc);
 	json_decref(doc);
 	free(path);
 	free(body);
@@ -447,6 +523,8 @@ int sync_push_actions(sync_conn *c, const sync_action *v, size_t n)
 	char *path = actions_path(c, 1, 0);
 	json_t *doc = NULL;
 	int rc = body ? request(c, path, body, &doc, "push episode actions") : -1;
+	if (rc == 0)
+		keep_updates(c, doc);
 	json_decref(doc);
 	free(path);
 	free(body);

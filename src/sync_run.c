@@ -128,7 +128,10 @@ static int apply_subs(db *d, const pulled *p, sync_report *r)
 }
 
 /* Drops the actions that say nothing about position or played state
- * (download, delete, unknown kinds). */
+ * (unknown kinds, and download and delete: another device's files are its
+ * own business; they never start a download or delete a file here), before
+ * the newest per episode is picked: a phone's download after its play
+ * does not hide the play. */
 static void keep_relevant(pulled *p)
 {
 	size_t m = 0;
@@ -236,6 +239,47 @@ static int push_actions(db *d, sync_conn *c, const char *device, sync_report *r,
 	return rc;
 }
 
+/* Downloads finished and deleted here, as "download" and "delete"
+ * actions, in batches like the plays. */
+static int push_files(db *d, sync_conn *c, sync_report *r, char **err)
+{
+	db_sync_file *f;
+	size_t n;
+	if (db_sync_pending_files(d, &f, &n) != 0) {
+		*err = xstrdup(db_errmsg(d));
+		return -1;
+	}
+	sync_action *acts = xcalloc(SYNC_BATCH, sizeof *acts);
+	int rc = 0;
+	for (size_t at = 0; rc == 0 && at < n; at += SYNC_BATCH) {
+		size_t m = n - at < SYNC_BATCH ? n - at : SYNC_BATCH;
+		for (size_t i = 0; i < m; i++) {
+			const db_sync_file *x = &f[at + i];
+			acts[i] = (sync_action){
+				.podcast = x->podcast_url, .episode = x->episode_url, .guid = x->guid,
+				.kind = x->downloaded ? SYNC_ACT_DOWNLOAD : SYNC_ACT_DELETE,
+				.timestamp = x->at > 0 ? x->at / 1000 : now_s(),
+				.started = -1, .position = -1, .total = -1};
+		}
+		if (sync_push_actions(c, acts, m) != 0) {
+			*err = xstrdup(sync_conn_error(c));
+			rc = -1;
+		} else if (db_sync_files_sent(d, f + at, m) != 0) {
+			*err = xstrdup(db_errmsg(d));
+			rc = -1;
+		} else {
+			r->pushed_actions += m;
+		}
+	}
+	if (rc == 0 && n == 0 && db_sync_files_sent(d, NULL, 0) != 0) {
+		*err = xstrdup(db_errmsg(d));
+		rc = -1;
+	}
+	free(acts); /* the strings belong to f */
+	db_sync_files_free(f, n);
+	return rc;
+}
+
 static int push_subs(db *d, sync_conn *c, sync_report *r, char **err)
 {
 	db_sync_sub *s;
@@ -306,6 +350,12 @@ static int apply(db *d, const db_sync_account *acc, pulled *p, int margin, sync_
 
 int sync_run(db *d, const char *password, int played_margin, sync_report *r, char **err)
 {
+	return sync_run_cancel(d, password, played_margin, NULL, NULL, r, err);
+}
+
+int sync_run_cancel(db *d, const char *password, int played_margin, sync_cancel_fn cancel,
+		    void *ctx, sync_report *r, char **err)
+{
 	memset(r, 0, sizeof *r);
 	*err = NULL;
 	db_sync_account acc;
@@ -320,6 +370,8 @@ int sync_run(db *d, const char *password, int played_margin, sync_report *r, cha
 	int rc = c ? 0 : -1;
 	if (!c)
 		*err = xstrdup("cannot start an HTTP connection");
+	else if (cancel)
+		sync_conn_set_cancel(c, cancel, ctx);
 	if (rc == 0 && acc.flavour == SYNC_GPODDER && sync_login(c) != 0) {
 		*err = xstrdup(sync_conn_error(c));
 		rc = -1;
@@ -332,6 +384,17 @@ int sync_run(db *d, const char *password, int played_margin, sync_report *r, cha
 		rc = push_subs(d, c, r, err);
 	if (rc == 0)
 		rc = push_actions(d, c, acc.device, r, err);
+	if (rc == 0)
+		rc = push_files(d, c, r, err);
+	if (c) {
+		char **pairs;
+		size_t n = sync_conn_take_updates(c, &pairs);
+		if (n && db_sync_url_updates(d, pairs, n) != 0 && rc == 0) {
+			*err = xstrdup(db_errmsg(d));
+			rc = -1;
+		}
+		sync_urls_free(pairs, 2 * n);
+	}
 	if (rc == 0 && db_sync_done(d, p.subs_ts, p.actions_ts, now_s()) != 0) {
 		*err = xstrdup(db_errmsg(d));
 		rc = -1;

@@ -526,6 +526,7 @@ static void run_command(ui *u, int cmd, int count, const char *arg)
 	case CMD_REFRESH:
 		submit(u, WORK_REFRESH, 0, NULL);
 		break;
+	case CMD_SYNC: ui_sync(u, 1); break;
 	case CMD_REFRESH_ONE: {
 		const db_podcast *p = view_selected_podcast(u);
 		if (p)
@@ -660,7 +661,9 @@ static void worker_events(ui *u)
 	int reload = 0;
 	while (worker_poll(u->wk, &r)) {
 		reload |= r.changed;
-		if (r.message)
+		if (r.kind == WORK_SYNC)
+			ui_sync_result(u, &r);
+		else if (r.message)
 			ui_message(u, r.failed, "%s", r.message);
 		worker_result_free(&r);
 	}
@@ -721,6 +724,8 @@ static void signals(ui *u)
 static int poll_timeout(const ui *u)
 {
 	int t = key_count_wait(&u->count, now_ms()), m = mpris_timeout(u->mp);
+	t = t < 0 || (m >= 0 && m < t) ? m : t;
+	m = ui_sync_timeout(u);
 	return t < 0 || (m >= 0 && m < t) ? m : t;
 }
 
@@ -782,6 +787,8 @@ static void loop(ui *u)
 			redraw = 1;
 		mpris_update(u->mp, ev);
 		links_reap();
+		if (ui_sync_tick(u))
+			redraw = 1;
 		if (redraw && !u->quit)
 			frame(u);
 	}
@@ -857,6 +864,7 @@ static void shutdown_ui(ui *u)
 		if (ui_panes[p]->done)
 			ui_panes[p]->done(u);
 	free(u->message);
+	ui_sync_done(u);
 	sigpipe_close();
 }
 
@@ -895,6 +903,7 @@ int ui_run(app *a)
 			free(err);
 		}
 		view_update_details(&u, 1); /* now the worker can fetch its chapters */
+		ui_sync(&u, 0);
 		start_mpris(&u);
 		frame(&u);
 		loop(&u);

@@ -233,6 +233,8 @@ static void draw_status(ui *u, int y)
 			snprintf(right, sizeof right, "refreshing %d/%d ", done, total);
 		else if (kind == WORK_CHAPTERS)
 			snprintf(right, sizeof right, "fetching chapters ");
+		else if (kind == WORK_SYNC)
+			snprintf(right, sizeof right, "syncing ");
 	}
 	draw_lr(y, 0, u->cols, left, *right ? right : NULL, THEME_STATUS);
 	free(left);

@@ -149,6 +149,11 @@ struct ui {
 	dlworker *dw; /* downloads (dlworker.h), NULL when it could not start */
 	int sig_fd;         /* the signal self-pipe (frontend.h) */
 	struct mpris *mp;   /* MPRIS on the session bus, NULL when off (mpris.h) */
+	/* background sync (ui_sync.c) */
+	int64_t sync_last;      /* now_ms() when the last sync was asked for */
+	int sync_playing;       /* something played at the last look */
+	char *sync_msg;         /* the "synced: ..." line on screen, until: */
+	int64_t sync_msg_until;
 	int quit;
 };
 
@@ -204,6 +209,17 @@ void ui_copy_link(ui *u, int n);
 void ui_mouse_setup(ui *u);
 void ui_mouse_off(void);
 int ui_mouse_key(ui *u, int key);
+
+/* ui_sync.c: a sync on the worker now (manual: asked for; automatic
+ * ones only while sync_interval is not 0); its result on the message
+ * line; each pass of the loop: the automatic syncs that are due (a timer,
+ * playback that stopped) and the success line's end (1: redraw); the
+ * poll timeout they need (-1 none); freeing at exit. */
+void ui_sync(ui *u, int manual);
+void ui_sync_result(ui *u, const worker_result *r);
+int ui_sync_tick(ui *u);
+int ui_sync_timeout(const ui *u);
+void ui_sync_done(ui *u);
 
 /* help.c: the help screen's lines (caller frees each and both arrays). */
 void help_lines(ui *u, char ***lines, int **elems, size_t *n);

@@ -20,6 +20,7 @@
 #include "notes_rescan.h"
 #include "paths.h"
 #include "refresh.h"
+#include "sync_auto.h"
 #include "text.h"
 #include "util.h"
 
@@ -177,6 +178,24 @@ static void do_remove(worker *w, int64_t id)
 		     : xasprintf("remove failed: %s", rc > 0 ? "no such podcast" : db_errmsg(w->d)));
 }
 
+static int quitting(void *ctx)
+{
+	worker *w = ctx;
+	pthread_mutex_lock(&w->mu);
+	int quit = w->quit;
+	pthread_mutex_unlock(&w->mu);
+	return quit;
+}
+
+static void do_sync(worker *w, int manual)
+{
+	sync_outcome o;
+	sync_auto_run(w->d, &w->cfg, manual, quitting, on_progress, w, &o);
+	post(w, WORK_SYNC, manual, o.failed, o.changed, o.message);
+	o.message = NULL; /* now the result's */
+	sync_outcome_free(&o);
+}
+
 static void run_job(worker *w, job *j)
 {
 	switch (j->kind) {
@@ -191,6 +210,9 @@ static void run_job(worker *w, job *j)
 		break;
 	case WORK_REMOVE:
 		do_remove(w, j->id);
+		break;
+	case WORK_SYNC:
+		do_sync(w, j->id != 0);
 		break;
 	}
 }
@@ -314,6 +336,13 @@ void worker_submit(worker *w, int kind, int64_t id, const char *arg)
 		    ((*p)->id == id || (*p)->id == 0)) {
 			/* Already queued (or a refresh of everything is): pressing r
 			 * five times must not refresh five times. */
+			pthread_mutex_unlock(&w->mu);
+			free(j->arg);
+			free(j);
+			return;
+		}
+		if (kind == WORK_SYNC && (*p)->kind == WORK_SYNC) {
+			(*p)->id |= id; /* one sync will do; asked for: say so */
 			pthread_mutex_unlock(&w->mu);
 			free(j->arg);
 			free(j);

@@ -19,8 +19,12 @@ Control (no auth), for the test to play the other device:
   GET  /_ctl/state            {"subs": {url: "add"|"remove"}, "actions": [...]}
   POST /_ctl/actions  [a...]  stored as uploaded by another device
   POST /_ctl/subs {"add": [], "remove": []}
-  POST /_ctl/mode {"mode": M} M = normal | 500 | garbage | huge | drop | 401
-                              (applies to every API call until changed)
+  POST /_ctl/rewrite {old: new}  uploads naming old (a feed or an episode) are
+                              stored as new and answered with update_urls
+  POST /_ctl/mode {"mode": M[, "delay": S]} M = normal | 500 | garbage | huge |
+                              drop | 401 | echo (a reply of the Basic password
+                              alone, as a careless proxy might); every API call waits S seconds
+                              first (default 0); both until changed
 Logs one JSON line per request to --log: method, path, status, auth
 (basic|cookie|none), body (the request body as text).
 """
@@ -34,10 +38,21 @@ import secrets
 import socketserver
 import sys
 import threading
+import time
 import urllib.parse
 
 LOCK = threading.Lock()
-STATE = {"clock": 1000, "subs": {}, "actions": [], "mode": "normal", "sessions": set()}
+STATE = {"clock": 1000, "subs": {}, "actions": [], "mode": "normal", "delay": 0,
+         "sessions": set(), "rewrite": {}}
+
+
+def rewrite(url, pairs):
+    """The server's own name for url (as gpodder.net sanitizes), noted in
+    pairs for update_urls."""
+    new = STATE["rewrite"].get(url, url)
+    if new != url and [url, new] not in pairs:
+        pairs.append([url, new])
+    return new
 
 
 def tick():
@@ -113,6 +128,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         q = urllib.parse.parse_qs(url.query)
         path = url.path
+        if not path.startswith("/_ctl/"):
+            with LOCK:
+                delay = STATE["delay"]
+            if delay:
+                time.sleep(delay)  # outside the lock: control calls still answer
         with LOCK:
             if path.startswith("/_ctl/"):
                 return self.control(path)
@@ -122,6 +142,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                       [("WWW-Authenticate", 'Basic realm="test"')])
             if mode == "500":
                 return self.send_raw(500, b"oops", "text/plain")
+            if mode == "echo":
+                h = self.headers.get("Authorization") or ""
+                pw = base64.b64decode(h[6:]).decode().partition(":")[2] if h else ARGS.password
+                return self.send_raw(200, b"\"" + pw.encode())  # an unterminated string
             if mode == "garbage":
                 return self.send_raw(200, b"{\"timestamp\": 12, \"add\": [ <html>")
             if mode == "huge":
@@ -163,10 +187,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not isinstance(d, dict):
             return self.send_json(400, {"error": "bad body"})
         t = tick()
+        pairs = []
         for kind in ("add", "remove"):
             for url in d.get(kind) or []:
-                STATE["subs"][url] = (kind, t)
-        return self.send_json(200, {"timestamp": t, "update_urls": []})
+                STATE["subs"][rewrite(url, pairs)] = (kind, t)
+        return self.send_json(200, {"timestamp": t, "update_urls": pairs})
 
     def pull_subs(self, since):
         add = [u for u, (k, t) in STATE["subs"].items() if k == "add" and t >= since]
@@ -178,9 +203,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not isinstance(d, list):
             return self.send_json(400, {"error": "bad body"})
         t = tick()
+        pairs = []
         for a in d:
-            STATE["actions"].append(dict(a, _changed=t))
-        return self.send_json(200, {"timestamp": t, "update_urls": []})
+            a = dict(a, _changed=t)
+            for k in ("podcast", "episode"):
+                if isinstance(a.get(k), str):
+                    a[k] = rewrite(a[k], pairs)
+            STATE["actions"].append(a)
+        return self.send_json(200, {"timestamp": t, "update_urls": pairs})
 
     def pull_actions(self, since, device=None):
         out = [{k: v for k, v in a.items() if k != "_changed"}
@@ -206,8 +236,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 for url in d.get(kind) or []:
                     STATE["subs"][url] = (kind, t)
             return self.send_json(200, {"timestamp": t})
+        if path == "/_ctl/rewrite" and isinstance(d, dict):
+            STATE["rewrite"].update(d)
+            return self.send_json(200, {})
         if path == "/_ctl/mode" and isinstance(d, dict):
             STATE["mode"] = d.get("mode", "normal")
+            STATE["delay"] = float(d.get("delay", 0))
             return self.send_json(200, {})
         return self.send_json(404, {})
 

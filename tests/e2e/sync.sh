@@ -122,11 +122,98 @@ check "a subscription from the server is added and fetched" jq_py "$T/s4.json" \
 	"d['pulled']['subscriptions'] == 1 and d['pushed'] == {'subscriptions': 0, 'actions': 0}"
 check "its episodes are there" test "$(sq "SELECT count(*) FROM episode e JOIN podcast p ON p.id = e.podcast_id WHERE p.url = '$BASE/other.xml'")" = 1
 
+# --- downloads and deletions go up; the phone's are recorded nowhere ---
+head -c 3000 /dev/urandom >"$W/e1.mp3"
+pc download "$E1" >/dev/null 2>&1
+pc sync --json >"$T/d1.json" 2>"$T/err"
+state
+check "a finished download goes up as a download action" jq_py "$T/state.json" \
+	"[(a['action'], a['device'], a['podcast']) for a in d['actions'] if a.get('episode') == '$BASE/e1.mp3' and a.get('action') == 'download'] == [('download', 'laptop', '$FEED')]"
+check "...counted among the pushed actions" jq_py "$T/d1.json" "d['pushed']['actions'] == 1"
+pc delete "$E1" >/dev/null 2>&1
+pc sync --json >"$T/d2.json" 2>"$T/err"
+state
+check "its deletion goes up as a delete action" jq_py "$T/state.json" \
+	"[(a['action'], a['device']) for a in d['actions'] if a.get('episode') == '$BASE/e1.mp3'][-1] == ('delete', 'laptop')"
+NOW2=$(date -u +%s)
+ctl actions "[
+ {\"podcast\":\"$FEED\",\"episode\":\"$BASE/e3.mp3\",\"device\":\"phone\",\"action\":\"play\",\"timestamp\":$NOW2,\"started\":0,\"position\":25,\"total\":60},
+ {\"podcast\":\"$FEED\",\"episode\":\"$BASE/e3.mp3\",\"device\":\"phone\",\"action\":\"download\",\"timestamp\":$((NOW2 + 5))},
+ {\"podcast\":\"$FEED\",\"episode\":\"$BASE/e2.mp3\",\"device\":\"phone\",\"action\":\"delete\",\"timestamp\":$((NOW2 + 5))}
+]"
+pc sync --json >"$T/d3.json" 2>"$T/err"
+check "the phone's download and delete start nothing here" test "$(sq "SELECT count(*) FROM download")" = 0
+check "...and its play, older than its download, is still applied" test "$(pos "$E3")" = "25.0/0"
+check "...one action applied, nothing sent back" jq_py "$T/d3.json" \
+	"d['pulled']['actions'] == 1 and d['pushed']['actions'] == 0"
+
+# --- an episode whose enclosure URL changed in the feed ---
+sed -i "s|$BASE/e3.mp3|$BASE/e3-moved.mp3|" "$W/feed.xml"
+pc refresh >/dev/null 2>&1
+check "the feed's new enclosure URL is stored" test \
+	"$(sq "SELECT enclosure_url FROM episode WHERE id = $E3")" = "$BASE/e3-moved.mp3"
+check "...and the old one is remembered" test \
+	"$(sq "SELECT url FROM episode_url WHERE episode_id = $E3")" = "$BASE/e3.mp3"
+# Newer than the phone's play above (pulled again: the server answers
+# since >= the last timestamp), older than the local change below.
+ctl actions "[{\"podcast\":\"$FEED\",\"episode\":\"$BASE/e3.mp3\",\"device\":\"phone\",\"action\":\"play\",\"timestamp\":$((NOW2 + 1)),\"started\":0,\"position\":27,\"total\":60}]"
+pc sync --json >"$T/h1.json" 2>"$T/err"
+check "an action naming the episode's old URL is applied to it" test "$(pos "$E3")" = "27.0/0"
+while [ "$(date -u +%s)" -le $((NOW2 + 1)) ]; do sleep 0.1; done
+sq "UPDATE episode SET position = 28 WHERE id = $E3"
+pc sync >/dev/null 2>&1
+state
+check "...and what goes up names its new URL" jq_py "$T/state.json" \
+	"[(a['episode'], a.get('position')) for a in d['actions'] if a.get('device') == 'laptop'][-1] == ('$BASE/e3-moved.mp3', 28)"
+
+# --- a feed that moved (itunes:new-feed-url) is sent with its new URL ---
+rss "Moving Show" "m1|Moving one|Sat, 10 May 2025 10:00:00 GMT|1:00|$BASE/m1.mp3" >"$W/moved.xml"
+cp "$W/moved.xml" "$W/moving.xml"
+pc add "$BASE/moving.xml" >/dev/null 2>&1
+pc sync >/dev/null 2>&1
+sed -i "s|<channel>|<channel><itunes:new-feed-url>$BASE/moved.xml</itunes:new-feed-url>|" "$W/moving.xml"
+M1=$(id_of m1)
+sq "UPDATE episode SET position = 14 WHERE id = $M1"
+pc refresh >/dev/null 2>&1
+pc sync --json >"$T/m1.json" 2>"$T/err"
+state
+check "a moved feed: the old URL removed, the new one added on the server" jq_py "$T/state.json" \
+	"d['subs'].get('$BASE/moving.xml') == 'remove' and d['subs'].get('$BASE/moved.xml') == 'add'"
+check "...and its episode's action names the new feed URL" jq_py "$T/state.json" \
+	"[a['podcast'] for a in d['actions'] if a.get('episode') == '$BASE/m1.mp3'] == ['$BASE/moved.xml']"
+# What follows (another computer, mygpoclient, oPodSync) starts from the
+# feed as it was, and without the moved feed.
+sed -i "s|$BASE/e3-moved.mp3|$BASE/e3.mp3|" "$W/feed.xml"
+pc refresh >/dev/null 2>&1
+pc remove "$BASE/moved.xml" >/dev/null 2>&1
+pc sync >/dev/null 2>&1
+
+# --- URLs the server rewrote (update_urls) ---
+rss "Rewritten Show" "rw1|Rewritten one|Sat, 10 May 2025 10:00:00 GMT|1:00|$BASE/rw1.mp3" >"$W/rw.xml"
+ctl rewrite "{\"$BASE/rw.xml\": \"$BASE/rw.xml?server\", \"$BASE/rw1.mp3\": \"$BASE/rw1.mp3?server\"}"
+pc add "$BASE/rw.xml" >/dev/null 2>&1
+RW1=$(id_of rw1)
+sq "UPDATE episode SET position = 9 WHERE id = $RW1"
+pc sync >/dev/null 2>"$T/err"
+state
+check "the server took the feed and the action under its own URLs" jq_py "$T/state.json" \
+	"d['subs'].get('$BASE/rw.xml?server') == 'add' and [a['podcast'] for a in d['actions'] if a.get('episode') == '$BASE/rw1.mp3?server'] == ['$BASE/rw.xml?server']"
+NOW4=$(date -u +%s)
+ctl actions "[{\"podcast\":\"$BASE/rw.xml?server\",\"episode\":\"$BASE/rw1.mp3?server\",\"device\":\"phone\",\"action\":\"play\",\"timestamp\":$((NOW4 + 1)),\"started\":0,\"position\":19,\"total\":60}]"
+pc sync --json >"$T/u1.json" 2>"$T/err"
+check "update_urls: the server's name for the feed subscribes nothing new" test \
+	"$(sq "SELECT count(*) FROM podcast WHERE url LIKE '%rw.xml%'")" = 1
+check "update_urls: an action under the server's name for the episode is applied to it" \
+	test "$(pos "$RW1")" = "19.0/0"
+pc remove "$BASE/rw.xml" >/dev/null 2>&1
+pc sync >/dev/null 2>&1
+
 # --- bad servers: a clear message, nothing local changed or lost ---
 sq "UPDATE episode SET position = 33 WHERE id = $E3"
 before=$(sq "SELECT group_concat(coalesce(position,'-') || played, ',') FROM episode; SELECT count(*) FROM sync_episode_change; SELECT actions_since FROM sync_state")
 for m in "401:refused the user name or password" "500:answered HTTP 500" \
-	"garbage:reply is not JSON" "huge:larger than 16 MiB" "drop:transfer closed"; do
+	"garbage:reply is not JSON" "huge:larger than 16 MiB" "drop:transfer closed" \
+	"echo:reply is not JSON"; do
 	mode=${m%%:*} msg=${m#*:}
 	ctl mode "{\"mode\": \"$mode\"}"
 	pc sync --json >"$T/out" 2>"$T/err"
@@ -267,6 +354,11 @@ else
 	OSYNC >"$T/o4.json" 2>"$T/err"
 	check "oPodSync: another device's actions are applied (played, a position)" sh -c \
 		"test \"\$(sqlite3 '$DB3' \"SELECT group_concat(coalesce(position, '-') || '/' || played, ' ') FROM (SELECT * FROM episode WHERE guid IN ('g2', 'g3') ORDER BY guid)\")\" = '-/1 17.0/0'"
+	"$PODCUE" --db "$DB3" download "$E1X" >/dev/null 2>&1
+	OSYNC >"$T/o5.json" 2>"$T/err"
+	curl -s -u podcue:podcue "http://127.0.0.1:$OPORT/api/2/episodes/podcue.json?since=0" >"$T/o6.json"
+	check "oPodSync: a finished download goes up as a download action" jq_py "$T/o6.json" \
+		"sorted((a['action'], a.get('device')) for a in d['actions'] if a['episode'] == '$BASE/e1.mp3') == [('download', 'desk'), ('play', 'desk')]"
 	rm -rf "$ODIR"
 fi
 finish

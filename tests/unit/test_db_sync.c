@@ -4,7 +4,9 @@
  * never for what the server sent, the first sync's seed, a sent change
  * forgotten only when it was not made again, finding a pulled action's
  * episode by enclosure URL and by guid, pulled subscriptions (a pending
- * local change of the same feed wins), and the migration from version 7.
+ * local change of the same feed wins), downloads finished and deleted
+ * (migration 10), an episode found through its former enclosure URLs and
+ * the server's update_urls, and the migrations.
  */
 #include "testutil.h"
 
@@ -13,12 +15,27 @@
 #include "../../src/db_int.h"
 #include "db.h"
 
+static void store(db *d, int64_t pid, const char *url, const char *enc0);
+
 /* A podcast with two episodes (guids g0, g1; enclosures URL/0.mp3, 1.mp3). */
 static int64_t add_podcast(db *d, const char *url, int64_t *ids)
 {
 	int64_t pid;
 	int existed;
 	assert_int_equal(db_podcast_add(d, url, 0, &pid, &existed), 0);
+	store(d, pid, url, NULL);
+	for (int i = 0; i < 2; i++) {
+		char *key = xasprintf("%sg%d", url, i);
+		ids[i] = episode_id_by_key(d, key);
+		assert_true(ids[i] > 0);
+		free(key);
+	}
+	return pid;
+}
+
+/* Stores the feed of add_podcast, the first enclosure enc0 when not NULL. */
+static void store(db *d, int64_t pid, const char *url, const char *enc0)
+{
 	feed f = {0};
 	f.title = xstrdup(url);
 	f.items = xcalloc(2, sizeof *f.items);
@@ -31,19 +48,110 @@ static int64_t add_podcast(db *d, const char *url, int64_t *ids)
 		it->published = 1700000000 + (int64_t)i * 86400;
 		it->has_published = 1;
 		it->duration = 60;
-		it->enclosure_url = xasprintf("%s%zu.mp3", url, i);
+		it->enclosure_url = i == 0 && enc0 ? xstrdup(enc0) : xasprintf("%s%zu.mp3", url, i);
 		it->enclosure_length = -1;
 	}
 	db_store_stats stats = {0};
 	assert_int_equal(db_store_feed(d, pid, &f, NULL, NULL, NULL, 0, 1000, &stats), 0);
 	feed_free(&f);
-	for (int i = 0; i < 2; i++) {
-		char *key = xasprintf("%sg%d", url, i);
-		ids[i] = episode_id_by_key(d, key);
-		assert_true(ids[i] > 0);
-		free(key);
-	}
-	return pid;
+}
+
+static size_t pending_files(db *d, int *downloaded)
+{
+	db_sync_file *f;
+	size_t n;
+	assert_int_equal(db_sync_pending_files(d, &f, &n), 0);
+	if (n && downloaded)
+		*downloaded = f[n - 1].downloaded;
+	db_sync_files_free(f, n);
+	return n;
+}
+
+/* Downloads finished and deleted are recorded (only finished ones, only
+ * while sync is set up) and forgotten once sent; an episode is found by
+ * the enclosure URLs it had before; the server's update_urls give a feed
+ * and an episode another name. */
+static void test_files_and_former_urls(void **state)
+{
+	(void)state;
+	char *path = tmp_db();
+	db *d;
+	char *err = NULL;
+	assert_int_equal(db_open(path, &d, &err), 0);
+	int64_t a[2];
+	int64_t pid = add_podcast(d, "https://a.example/", a);
+	db_download r = {.episode_id = a[0], .state = DL_DONE, .total = -1, .path = "/x/0.mp3"};
+	assert_int_equal(db_download_save(d, &r), 0);
+	assert_int_equal(pending_files(d, NULL), 0); /* sync is off */
+	assert_int_equal(db_sync_setup(d, "https://s/", "u", "dev", 0), 0);
+	int dl = -1;
+	assert_int_equal(pending_files(d, &dl), 1); /* the seed */
+	assert_int_equal(dl, 1);
+	db_sync_file *f;
+	size_t n;
+	assert_int_equal(db_sync_pending_files(d, &f, &n), 0);
+	assert_string_equal(f[0].episode_url, "https://a.example/0.mp3");
+	assert_string_equal(f[0].podcast_url, "https://a.example/");
+	assert_int_equal(db_sync_files_sent(d, f, n), 0);
+	db_sync_files_free(f, n);
+	assert_int_equal(pending_files(d, NULL), 0);
+
+	r = (db_download){.episode_id = a[1], .state = DL_QUEUED, .total = -1, .path = "/x/1.mp3"};
+	assert_int_equal(db_download_save(d, &r), 0);
+	assert_int_equal(db_download_progress(d, a[1], DL_RUNNING, 10, 100), 0);
+	assert_int_equal(pending_files(d, NULL), 0); /* not finished */
+	r.state = DL_DONE;
+	assert_int_equal(db_download_save(d, &r), 0);
+	assert_int_equal(pending_files(d, &dl), 1);
+	assert_int_equal(dl, 1);
+	assert_int_equal(db_download_remove(d, a[1]), 0);
+	assert_int_equal(pending_files(d, &dl), 1); /* the net change: deleted */
+	assert_int_equal(dl, 0);
+	size_t subs, eps;
+	assert_int_equal(db_sync_pending_count(d, &subs, &eps), 0);
+	assert_int_equal(eps, 1);
+
+	/* The feed moves episode 0 to another URL: the old one still finds it. */
+	store(d, pid, "https://a.example/", "https://cdn.example/zero.mp3");
+	db_sync_local l;
+	assert_int_equal(db_sync_find_episode(d, NULL, "https://a.example/0.mp3", NULL, &l), 0);
+	assert_int_equal(l.episode_id, a[0]);
+	assert_int_equal(db_sync_find_episode(d, NULL, "https://cdn.example/zero.mp3", NULL, &l), 0);
+	assert_int_equal(l.episode_id, a[0]);
+	assert_int_equal(db_sync_find_episode(d, NULL, "https://a.example/9.mp3", NULL, &l), 1);
+
+	/* update_urls. */
+	char *pairs[] = {"https://a.example/", "https://a.example/?srv",
+			 "https://a.example/1.mp3", "https://a.example/1.mp3?srv"};
+	assert_int_equal(db_sync_url_updates(d, pairs, 2), 0);
+	db_podcast p;
+	assert_int_equal(db_podcast_find(d, "https://a.example/?srv", &p), 0);
+	assert_int_equal(p.id, pid);
+	db_podcast_free(&p);
+	assert_int_equal(db_sync_find_episode(d, NULL, "https://a.example/1.mp3?srv", NULL, &l), 0);
+	assert_int_equal(l.episode_id, a[1]);
+	db_close(d);
+	rm_db(path);
+}
+
+static void test_migrates_from_previous(void **state)
+{
+	(void)state;
+	char *path = tmp_db();
+	db *d;
+	char *err = NULL;
+	assert_int_equal(dbi_open_at_version(path, DB_SCHEMA_VERSION - 1, &d, &err), 0);
+	int64_t a[2];
+	add_podcast(d, "https://a.example/", a);
+	db_download r = {.episode_id = a[0], .state = DL_DONE, .total = -1, .path = "/x/0.mp3"};
+	assert_int_equal(db_download_save(d, &r), 0);
+	db_close(d);
+	assert_int_equal(db_open(path, &d, &err), 0);
+	assert_int_equal(db_schema_version(d), DB_SCHEMA_VERSION);
+	assert_int_equal(db_sync_setup(d, "https://s/", "u", "dev", 0), 0);
+	assert_int_equal(pending_files(d, NULL), 1);
+	db_close(d);
+	rm_db(path);
 }
 
 static size_t count(db *d, const char *table)
@@ -244,6 +352,8 @@ int main(void)
 		cmocka_unit_test(test_recorded_only_while_set_up),
 		cmocka_unit_test(test_apply_and_find),
 		cmocka_unit_test(test_migrates_from_v8),
+		cmocka_unit_test(test_files_and_former_urls),
+		cmocka_unit_test(test_migrates_from_previous),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

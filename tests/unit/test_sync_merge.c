@@ -6,6 +6,7 @@
  */
 #include "testutil.h"
 
+#include "sync_auto.h"
 #include "sync_merge.h"
 
 static void test_parse_time(void **state)
@@ -160,6 +161,24 @@ static void test_merge(void **state)
 	sync_action_clear(&a);
 }
 
+/* The interface's timer: due at once when none ran yet, then every
+ * interval minutes after the last one; never with interval 0. */
+static void test_auto_schedule(void **state)
+{
+	(void)state;
+	int64_t t0 = 1700000000000;
+	assert_true(sync_auto_due(t0, 0, 30));
+	assert_int_equal(sync_auto_wait(t0, 0, 30), 0);
+	assert_false(sync_auto_due(t0 + 1000, t0, 30));
+	assert_int_equal(sync_auto_wait(t0 + 1000, t0, 30), 30 * 60000 - 1000);
+	assert_false(sync_auto_due(t0 + 30 * 60000 - 1, t0, 30));
+	assert_true(sync_auto_due(t0 + 30 * 60000, t0, 30));
+	assert_true(sync_auto_due(t0 + 90 * 60000, t0, 30)); /* late: once, not thrice */
+	assert_false(sync_auto_due(t0, 0, 0));
+	assert_false(sync_auto_due(t0 + 99 * 60000, t0, 0));
+	assert_int_equal(sync_auto_wait(t0, t0, 0), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -167,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_kinds),
 		cmocka_unit_test(test_newest),
 		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_auto_schedule),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,7 +2,8 @@
  * test_worker.c - the TUI's background thread on a real cache: the visible
  * chapter list it counts is the one the cache hands every front end
  * (hidden chapters neither take a number nor count towards "this episode
- * has a real list"), and settings changed after the start reach it.
+ * has a real list"), settings changed after the start reach it, and a
+ * sync job without an account.
  *
  * Media: local files (file:// URLs of a podcast added as a local file)
  * holding no ID3 tag, so a probe finds nothing but is recorded.
@@ -236,12 +237,58 @@ static void test_set_config_reaches_thread(void **state)
 	assert_int_equal(failed[1], 1);
 }
 
+/* A sync with no account: the automatic one is silent, the one asked for
+ * says sync is off; a sync queued behind another job is not queued twice
+ * (the one result says it was asked for). */
+static void test_sync_when_off(void **state)
+{
+	(void)state;
+	worker_result r = run_job(WORK_SYNC, 0, NULL);
+	assert_null(r.message);
+	assert_int_equal(r.failed, 0);
+	worker_result_free(&r);
+	r = run_job(WORK_SYNC, 1, NULL);
+	assert_non_null(r.message);
+	assert_non_null(strstr(r.message, "sync is off"));
+	assert_int_equal(r.failed, 1);
+	assert_int_equal(r.id, 1);
+	worker_result_free(&r);
+
+	worker *w;
+	char *err = NULL;
+	if (worker_start(dbpath, &cfg, &w, &err) != 0)
+		fail_msg("worker_start: %s", err);
+	worker_submit(w, WORK_REFRESH, 0, NULL); /* something to queue behind */
+	worker_submit(w, WORK_SYNC, 0, NULL);
+	worker_submit(w, WORK_SYNC, 1, NULL);
+	worker_submit(w, WORK_SYNC, 0, NULL);
+	/* However the three met the queue, the one asked for is answered as
+	 * such, once, and there are never three syncs. */
+	int syncs = 0, asked = 0;
+	for (int waited = 0; !asked && waited < DEADLINE_MS; waited += 50) {
+		struct pollfd p = {worker_fd(w), POLLIN, 0};
+		poll(&p, 1, 50);
+		worker_result x;
+		while (worker_poll(w, &x)) {
+			if (x.kind == WORK_SYNC) {
+				syncs++;
+				asked += x.id == 1;
+			}
+			worker_result_free(&x);
+		}
+	}
+	worker_stop(w); /* what was still queued is dropped */
+	assert_int_equal(asked, 1);
+	assert_true(syncs <= 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_visible_list),
 		cmocka_unit_test(test_worker_counts_visible),
 		cmocka_unit_test(test_set_config_reaches_thread),
+		cmocka_unit_test(test_sync_when_off),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
