@@ -112,6 +112,8 @@ static void chapters_text(const db_episode *e, const chapter_list *l,
 		printf("%4d %s %8s  ", ++number, heard(m, l, i, e->duration) ? "\u2713" : " ", at);
 		if (c->title && *c->title)
 			cli_print_safe(stdout, c->title, 0);
+		else if (c->source == CHAP_SRC_USER)
+			fputs("Bookmark", stdout);
 		else
 			printf("Chapter %d", number);
 		printf("  [%s]%s%s\n", chapter_source_name(c->source),

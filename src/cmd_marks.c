@@ -100,8 +100,8 @@ static int show_added(app *a, int64_t ep, int64_t id, int json)
 int cmd_bookmark(app *a, int argc, char **argv)
 {
 	const char *ep_arg = NULL, *at_arg = NULL, *note = NULL;
-	int json = 0;
-	for (int i = 1; i < argc; i++) {
+	int json = 0, bad = 0;
+	for (int i = 1; i < argc && !bad; i++) {
 		if (strcmp(argv[i], "--delete") == 0 && i + 1 < argc && argc == 3)
 			return delete_bookmark(a, argv[++i]);
 		if (strcmp(argv[i], "--at") == 0 && i + 1 < argc && !at_arg)
@@ -113,11 +113,11 @@ int cmd_bookmark(app *a, int argc, char **argv)
 		else if (!ep_arg && argv[i][0] != '-')
 			ep_arg = argv[i];
 		else
-			ep_arg = at_arg = NULL, i = argc; /* usage */
+			bad = 1;
 	}
 	int64_t ep = ep_arg ? cli_parse_id(ep_arg) : 0;
 	double at = at_arg ? ptime_duration(at_arg) : -1;
-	if (!ep || !at_arg) {
+	if (bad || !ep || !at_arg) {
 		cli_error("usage: %s", BOOKMARK_USAGE);
 		return EXIT_USAGE;
 	}
