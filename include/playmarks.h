@@ -31,13 +31,13 @@ void playmarks_start(playmarks *m, int64_t episode, const chapter_list *chapters
 /* The chapters, skips or the duration changed: reread the episode's skips
  * and rebuild the plan (a skip taken back stays taken back). */
 void playmarks_replan(playmarks *m, double duration);
-/* A position of the episode (seeked: it came from a seek; playing: not
- * paused). Records what was heard, and returns where to seek to pass over
+/* A position of the episode at speed (seeked: it came from a seek).
+ * Records what was heard, and returns where to seek to pass over
  * a skipped stretch the position is in, or -1 (also while a skip to the
  * same place is under way). can_skip 0: only records (the file is not
  * loaded yet, or the position is held back by a failed seek). */
-double playmarks_position(playmarks *m, double pos, double duration, int seeked, int can_skip,
-			  int64_t now_ms);
+double playmarks_position(playmarks *m, double pos, double duration, double speed,
+			  int seeked, int can_skip, int64_t now_ms);
 /* Writes the stretches heard since the last flush to the cache. Returns 1
  * when the number of heard chapters changed (lists show the marks). */
 int playmarks_flush(playmarks *m, double duration);

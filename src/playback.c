@@ -447,7 +447,7 @@ static void set_played(playback *pb, int played)
  * where the user is). */
 static void follow_marks(playback *pb, const player_state *st, int seeked)
 {
-	double to = playmarks_position(pb->marks, st->time_pos, duration(pb), seeked,
+	double to = playmarks_position(pb->marks, st->time_pos, duration(pb), st->speed, seeked,
 				       pb->loaded && !held(pb), now_ms());
 	if (to >= 0)
 		player_seek(pb->p, to, 1); /* to the end: plays out and ends (player.h) */

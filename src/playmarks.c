@@ -2,10 +2,11 @@
  * playmarks.c - heard stretches and skips of the episode playing (see
  * playmarks.h).
  *
- * Heard: a run [run_a, run_b] grows while positions advance smoothly (at
- * most RUN_GAP_S between two, enough for 3x speed and a busy machine); a
- * seek, a jump or a step back closes it into the pending list, which
- * playmarks_flush adds to the cache. So a seek across a chapter never
+ * Heard: a run [run_a, run_b] grows while positions advance as playing
+ * does (no further than the wall-clock time since the last one at the
+ * speed, plus RUN_SLACK_S: a busy machine that reads events late still
+ * extends the run); a seek, a jump or a step back closes it into the
+ * pending list, which playmarks_flush adds to the cache. So a seek across a chapter never
  * counts it as heard: only what actually played does.
  *
  * Skips: the plan (skiprule.h) is rebuilt whenever the chapters, the
@@ -29,7 +30,7 @@
 #include "text.h"
 #include "util.h"
 
-#define RUN_GAP_S 3.0
+#define RUN_SLACK_S 1.5
 #define SKIP_RETRY_MS 1500
 #define NOTE_MS 5000
 
@@ -41,6 +42,7 @@ struct playmarks {
 	heard_list heard;                /* what the cache had, plus what played */
 	heard_list pending;              /* played, not yet written */
 	double run_a, run_b;             /* the run being played; run_a < 0: none */
+	int64_t run_ms;                  /* when run_b was seen */
 	int heard_count;                 /* heard chapters at the last flush */
 	skip_plan plan;
 	double plan_duration;
@@ -137,9 +139,11 @@ static void close_run(playmarks *m)
 	m->run_a = -1;
 }
 
-static void track(playmarks *m, double pos, int seeked)
+static void track(playmarks *m, double pos, int seeked, double speed, int64_t now_ms)
 {
-	if (m->run_a >= 0 && !seeked && pos >= m->run_b && pos - m->run_b <= RUN_GAP_S) {
+	double can = (double)(now_ms - m->run_ms) / 1000.0 * (speed > 0 ? speed : 1) + RUN_SLACK_S;
+	m->run_ms = now_ms;
+	if (m->run_a >= 0 && !seeked && pos >= m->run_b && pos - m->run_b <= can) {
 		m->run_b = pos;
 		return;
 	}
@@ -157,12 +161,12 @@ static const char *span_title(const playmarks *m, const skip_span *s)
 	return t && !str_blank(t) ? t : "a chapter";
 }
 
-double playmarks_position(playmarks *m, double pos, double duration, int seeked, int can_skip,
-			  int64_t now_ms)
+double playmarks_position(playmarks *m, double pos, double duration, double speed,
+			  int seeked, int can_skip, int64_t now_ms)
 {
 	if (!m->episode || pos < 0)
 		return -1;
-	track(m, pos, seeked);
+	track(m, pos, seeked, speed, now_ms);
 	if (duration > 0 && fabs(duration - m->plan_duration) > 0.5)
 		build_plan(m, duration);
 	if (!can_skip)

@@ -34,7 +34,7 @@ static void add_bookmark(ui *u, int64_t ep, double at, const char *note)
 	marks_changed(u, ep);
 	char t[16];
 	ptime_clock(at, t, sizeof t);
-	ui_message(u, 0, "bookmark %lld at %s", (long long)id, t);
+	ui_message(u, 0, "bookmarked at %s (bookmark %lld)", t, (long long)id);
 }
 
 void ui_bookmark(ui *u, const char *arg)
