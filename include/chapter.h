@@ -8,7 +8,6 @@
 #define PODCUE_CHAPTER_H
 
 #include <stddef.h>
-#include <stdint.h>
 
 /* Where a chapter came from. The numeric order is the preference order used
  * when lists are merged (lower wins). */
@@ -31,8 +30,7 @@ typedef struct chapter {
 	char *url;    /* related link, or NULL */
 	char *img;    /* chapter image, or NULL */
 	int hidden;   /* JSON toc:false: kept, not listed, not a jump target */
-	int source;   /* enum chapter_source */
-	int64_t mark; /* CHAP_SRC_USER: the bookmark's id (its note is the title) */
+	int source;   /* enum chapter_source (CHAP_SRC_USER: the note is the title) */
 } chapter;
 
 typedef struct chapter_list {

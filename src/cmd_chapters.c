@@ -22,11 +22,25 @@
 #include "ptime.h"
 #include "util.h"
 
-/* The marks of the listing: what was heard, which chapters are skipped. */
+/* The marks of the listing: what was heard, which chapters are skipped,
+ * the episode's bookmarks (for their ids). */
 typedef struct marks {
 	heard_list heard;
 	int *skip; /* per chapter of the list */
+	db_bookmark *bm;
+	size_t nbm;
 } marks;
+
+/* The id of the bookmark that user chapter c is (same time and note). */
+static int64_t bookmark_id(const marks *m, const chapter *c)
+{
+	for (size_t i = 0; i < m->nbm; i++)
+		if (m->bm[i].at == c->start &&
+		    ((!m->bm[i].note && !c->title) ||
+		     (m->bm[i].note && c->title && strcmp(m->bm[i].note, c->title) == 0)))
+			return m->bm[i].id;
+	return 0;
+}
 
 static int heard(const marks *m, const chapter_list *l, size_t i, double duration)
 {
@@ -84,7 +98,7 @@ static json_t *chapters_json(const db_episode *e, const chapter_list *l,
 		json_object_set_new(x, "heard", json_boolean(heard(m, l, i, e->duration)));
 		json_object_set_new(x, "skip", json_boolean(m->skip && m->skip[i]));
 		if (c->source == CHAP_SRC_USER) {
-			json_object_set_new(x, "bookmark_id", json_integer(c->mark));
+			json_object_set_new(x, "bookmark_id", json_integer(bookmark_id(m, c)));
 			json_object_set_new(x, "note", cli_jstr(c->title));
 		}
 		json_array_append_new(arr, x);
@@ -171,8 +185,9 @@ int cmd_chapters(app *a, int argc, char **argv)
 		if (o.media_error && !visible_count(&l))
 			episode_warning(e.id, o.media_error);
 		notes_warnings(&e, &l, &info);
-		marks m = {HEARD_LIST_INIT, l.n ? xcalloc(l.n, sizeof *m.skip) : NULL};
+		marks m = {HEARD_LIST_INIT, l.n ? xcalloc(l.n, sizeof *m.skip) : NULL, NULL, 0};
 		if (db_heard_get(a->d, e.id, &m.heard) != 0 ||
+		    db_bookmark_list(a->d, e.id, &m.bm, &m.nbm) != 0 ||
 		    (m.skip && db_chapter_skips(a->d, e.id, &l, m.skip) != 0))
 			episode_warning(e.id, db_errmsg(a->d));
 		if (json) {
@@ -183,6 +198,7 @@ int cmd_chapters(app *a, int argc, char **argv)
 		}
 		heard_clear(&m.heard);
 		free(m.skip);
+		db_bookmark_list_free(m.bm, m.nbm);
 	}
 	chapnotes_info_free(&info);
 	chapfetch_outcome_free(&o);

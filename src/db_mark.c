@@ -110,7 +110,7 @@ void db_bookmark_list_free(db_bookmark *v, size_t n)
 
 int dbi_bookmark_chapters(db *d, int64_t episode_id, chapter_list *out)
 {
-	sqlite3_stmt *st = dbi_prep(d, "SELECT id, at, note FROM bookmark WHERE episode_id = ?"
+	sqlite3_stmt *st = dbi_prep(d, "SELECT at, note FROM bookmark WHERE episode_id = ?"
 				       " ORDER BY at, id");
 	if (!st)
 		return -1;
@@ -118,11 +118,10 @@ int dbi_bookmark_chapters(db *d, int64_t episode_id, chapter_list *out)
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		chapter c = {
-			.start = sqlite3_column_double(st, 1),
+			.start = sqlite3_column_double(st, 0),
 			.end = -1,
-			.title = dbi_col_text(st, 2),
+			.title = dbi_col_text(st, 1),
 			.source = CHAP_SRC_USER,
-			.mark = sqlite3_column_int64(st, 0),
 		};
 		chapter_list_push(out, c);
 	}
