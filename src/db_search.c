@@ -415,7 +415,8 @@ static int with_bookmarks(db *d, const char *fts, size_t limit, db_search_hit **
 	size_t keep = *n < limit - nb ? *n : limit - nb;
 	db_search_hit *all = xcalloc(nb + keep, sizeof *all);
 	memcpy(all, b, nb * sizeof *b);
-	memcpy(all + nb, *out, keep * sizeof **out);
+	if (keep)
+		memcpy(all + nb, *out, keep * sizeof **out);
 	for (size_t i = keep; i < *n; i++) { /* the hits left out */
 		free((*out)[i].title);
 		free((*out)[i].episode_title);
