@@ -514,6 +514,10 @@ int db_podcast_set_skip_end(db *d, int64_t podcast_id, int outro, double secs);
 int db_chapter_skips(db *d, int64_t episode_id, const chapter_list *c, int *skip);
 /* Sets the toggle of the episode's chapter starting at start. */
 int db_chapter_skip_set(db *d, int64_t episode_id, double start, int skip);
+/* Flips whether chapter i of the episode's visible list c is skipped (its
+ * toggle set to the opposite of what db_chapter_skips says now); *on
+ * receives the new state. 1 = i is no chapter of c, or a bookmark. */
+int db_chapter_skip_toggle(db *d, int64_t episode_id, const chapter_list *c, size_t i, int *on);
 
 /* --- downloads (db_download.c) ----------------------------------------- */
 

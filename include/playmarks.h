@@ -54,5 +54,9 @@ const char *playmarks_note(const playmarks *m, int64_t now_ms);
 /* Visible chapter index of the first chapter not heard (bookmarks passed
  * over), with what was played so far; -1 when none. */
 int playmarks_first_unheard(const playmarks *m, double duration);
+/* For an episode not playing: the start of its first chapter not heard
+ * (from the cache) into *at and 0; -1 with *msg (caller frees): no such
+ * episode, no chapters, every chapter heard. */
+int playmarks_unheard_at(db *d, int64_t episode_id, double *at, char **msg);
 
 #endif

@@ -373,6 +373,17 @@ int db_chapter_skips(db *d, int64_t episode_id, const chapter_list *c, int *skip
 	return rc == SQLITE_DONE ? 0 : dbi_fail(d, "chapter skips");
 }
 
+int db_chapter_skip_toggle(db *d, int64_t episode_id, const chapter_list *c, size_t i, int *on)
+{
+	if (i >= c->n || c->v[i].source == CHAP_SRC_USER)
+		return 1;
+	int *skip = xcalloc(c->n, sizeof *skip);
+	int rc = db_chapter_skips(d, episode_id, c, skip);
+	*on = !skip[i];
+	free(skip);
+	return rc == 0 ? db_chapter_skip_set(d, episode_id, c->v[i].start, *on) : -1;
+}
+
 int db_chapter_skip_set(db *d, int64_t episode_id, double start, int skip)
 {
 	sqlite3_stmt *st = dbi_prep(d, "INSERT INTO chapter_skip (episode_id, start, skip)"

@@ -665,20 +665,11 @@ int playback_bookmark(playback *pb, double at, const char *note, char **msg)
 /* Toggles skipping visible chapter index (1-based; 0: the current one). */
 static int toggle_skip(playback *pb, int index, char **msg)
 {
-	int i = index > 0 ? index - 1 : playback_chapter_index(pb);
-	if (i < 0 || (size_t)i >= pb->chapters.n || pb->chapters.v[i].source == CHAP_SRC_USER) {
-		*msg = xstrdup(i >= 0 && (size_t)i < pb->chapters.n ? "a bookmark is not skipped"
-								  : "no chapter to skip here");
-		return -1;
-	}
-	int *skip = xcalloc(pb->chapters.n, sizeof *skip);
-	int rc = db_chapter_skips(pb->d, pb->episode, &pb->chapters, skip);
-	int on = !skip[i];
-	if (rc == 0)
-		rc = db_chapter_skip_set(pb->d, pb->episode, pb->chapters.v[i].start, on);
-	free(skip);
+	int i = index > 0 ? index - 1 : playback_chapter_index(pb), on;
+	int rc = i < 0 ? 1 : db_chapter_skip_toggle(pb->d, pb->episode, &pb->chapters, (size_t)i, &on);
 	if (rc != 0) {
-		*msg = xasprintf("cannot change the skip: %s", db_errmsg(pb->d));
+		*msg = rc > 0 ? xstrdup("no chapter to skip there (a bookmark is never skipped)")
+			      : xasprintf("cannot change the skip: %s", db_errmsg(pb->d));
 		return -1;
 	}
 	playback_marks_changed(pb, pb->episode);
@@ -697,45 +688,22 @@ static int undo_skip(playback *pb, char **msg)
 	return 0;
 }
 
-/* The start of the first chapter of the list not heard into *at. */
-static int unheard_start(const chapter_list *l, int idx, double *at, char **msg)
-{
-	if (idx < 0) {
-		*msg = xstrdup(l->n ? "every chapter is heard" : "this episode has no chapters");
-		return -1;
-	}
-	*at = l->v[idx].start;
-	return 0;
-}
-
 int playback_play_unheard(playback *pb, int64_t episode_id, char **err)
 {
 	*err = NULL;
 	double at;
-	if (pb->episode == episode_id) {
-		if (unheard_start(&pb->chapters, playmarks_first_unheard(pb->marks, duration(pb)),
-				  &at, err) != 0)
-			return -1;
-		player_seek(pb->p, at, 1);
-		return 0;
-	}
-	chapter_list l = CHAPTER_LIST_INIT;
-	heard_list h = HEARD_LIST_INIT;
-	db_episode e;
-	int rc = db_episode_get(pb->d, episode_id, &e);
-	if (rc != 0) {
-		*err = rc > 0 ? xasprintf("no such episode: %lld", (long long)episode_id)
-			      : xstrdup(db_errmsg(pb->d));
+	if (pb->episode != episode_id)
+		return playmarks_unheard_at(pb->d, episode_id, &at, err) == 0
+			       ? playback_play(pb, episode_id, at, err)
+			       : -1;
+	int idx = playmarks_first_unheard(pb->marks, duration(pb));
+	if (idx < 0) {
+		*err = xstrdup(pb->chapters.n ? "every chapter is heard"
+					      : "this episode has no chapters");
 		return -1;
 	}
-	load_chapters(pb, episode_id, &l);
-	if (db_heard_get(pb->d, episode_id, &h) != 0)
-		log_msg("playback", "cannot read what was heard: %s", db_errmsg(pb->d));
-	rc = unheard_start(&l, heard_first_unheard(&h, &l, e.duration), &at, err);
-	chapter_list_clear(&l);
-	heard_clear(&h);
-	db_episode_free(&e);
-	return rc == 0 ? playback_play(pb, episode_id, at, err) : -1;
+	player_seek(pb->p, pb->chapters.v[idx].start, 1);
+	return 0;
 }
 
 int playback_command(playback *pb, int cmd, int count, char **msg)

@@ -252,6 +252,31 @@ const char *playmarks_note(const playmarks *m, int64_t now_ms)
 	return m->note && now_ms - m->note_ms < NOTE_MS ? m->note : NULL;
 }
 
+int playmarks_unheard_at(db *d, int64_t episode_id, double *at, char **msg)
+{
+	*msg = NULL;
+	db_episode e;
+	int rc = db_episode_get(d, episode_id, &e);
+	if (rc != 0) {
+		*msg = rc > 0 ? xasprintf("no such episode: %lld", (long long)episode_id)
+			      : xstrdup(db_errmsg(d));
+		return -1;
+	}
+	chapter_list l = CHAPTER_LIST_INIT;
+	heard_list h = HEARD_LIST_INIT;
+	if (db_chapters_visible(d, episode_id, &l) != 0 || db_heard_get(d, episode_id, &h) != 0)
+		log_msg("playback", "cannot read chapters or what was heard: %s", db_errmsg(d));
+	int idx = heard_first_unheard(&h, &l, e.duration);
+	if (idx >= 0)
+		*at = l.v[idx].start;
+	else
+		*msg = xstrdup(l.n ? "every chapter is heard" : "this episode has no chapters");
+	chapter_list_clear(&l);
+	heard_clear(&h);
+	db_episode_free(&e);
+	return idx >= 0 ? 0 : -1;
+}
+
 int playmarks_first_unheard(const playmarks *m, double duration)
 {
 	if (!m->chapters)

@@ -85,19 +85,10 @@ void ui_skip_chapter(ui *u, int count)
 		free(msg);
 		return;
 	}
-	const chapter_list *c = &u->det_chapters;
-	if ((size_t)n > c->n || c->v[n - 1].source == CHAP_SRC_USER) {
-		ui_message(u, 1, "a bookmark is not skipped");
-		return;
-	}
-	int *skip = xcalloc(c->n, sizeof *skip);
-	int rc = db_chapter_skips(u->d, u->det_episode, c, skip);
-	int on = !skip[n - 1];
-	if (rc == 0)
-		rc = db_chapter_skip_set(u->d, u->det_episode, c->v[n - 1].start, on);
-	free(skip);
+	int on;
+	int rc = db_chapter_skip_toggle(u->d, u->det_episode, &u->det_chapters, (size_t)n - 1, &on);
 	if (rc != 0) {
-		ui_message(u, 1, "cannot change the skip: %s", db_errmsg(u->d));
+		ui_message(u, 1, "%s", rc > 0 ? "a bookmark is never skipped" : db_errmsg(u->d));
 		return;
 	}
 	marks_changed(u, u->det_episode);
