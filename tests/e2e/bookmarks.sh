@@ -227,6 +227,28 @@ tui_start 160 30 --mpv-option ao=null
 tui_wait "Episode b" >/dev/null
 tui_check "the chapter list marks heard chapters" "✓    0:00  Opening"
 tui_check_still "...and not the others" "  2      0:10  Sponsor"
+# X on the chapter line selected in the details (title, meta, blank,
+# heading, chapter 1, chapter 2).
+tui_keys l
+tui_keys 5 j
+tui_keys X
+tui_check "X marks the selected chapter skipped in this episode" "  2      0:10  Sponsor  [skip]"
+pc chapters "$B" --json >"$T/x.json"
+check "...and playback will skip it" jq_py "$T/x.json" '[c["skip"] for c in d["chapters"]] == [False, True, False, False, False]'
+tui_keys X
+if tui_wait_gone "Sponsor  [skip]"; then ok "X again takes it back"; else not_ok "X again takes it back"; fi
+TUI_MARK=1
+tui_keys h
+tui_keys :
+tui_keys -l "skip add talk"
+tui_keys Enter
+tui_check ":skip add PATTERN adds a pattern to the podcast shown" 'skipping "talk"'
+tui_check_still "...and the chapter list marks what it skips" "0:20  Talk  [skip]"
+tui_keys :
+tui_keys -l "skip remove talk"
+tui_keys Enter
+tui_check ":skip remove PATTERN takes it out" 'no longer skipping "talk"'
+check "...of that podcast" test "$(sqlite3 "$DB" 'SELECT count(*) FROM skip_rule WHERE pattern = '"'talk'")" = 0
 tui_keys H
 tui_check "H plays from the first unheard chapter" "ch 2/5 · Sponsor"
 tui_keys s
