@@ -16,7 +16,11 @@ enum chapter_source {
 	CHAP_SRC_PSC = 1,      /* Podlove Simple Chapters in the feed */
 	CHAP_SRC_EMBEDDED = 2, /* chapters inside the media file (libmpv) */
 	CHAP_SRC_NOTES = 3,    /* timestamps found in the show notes */
-	CHAP_SRC_COUNT
+	CHAP_SRC_COUNT,        /* the sources above: the feed's and the file's, merged */
+	/* The user's own bookmarks (db_bookmark_*): kept in their own table,
+	 * never merged or replaced by a refresh, added to the merged list by
+	 * db_chapters_merged. Not counted in CHAP_SRC_COUNT. */
+	CHAP_SRC_USER = CHAP_SRC_COUNT
 };
 
 typedef struct chapter {
@@ -26,7 +30,7 @@ typedef struct chapter {
 	char *url;    /* related link, or NULL */
 	char *img;    /* chapter image, or NULL */
 	int hidden;   /* JSON toc:false: kept, not listed, not a jump target */
-	int source;   /* enum chapter_source */
+	int source;   /* enum chapter_source (CHAP_SRC_USER: the note is the title) */
 } chapter;
 
 typedef struct chapter_list {
@@ -52,7 +56,7 @@ void chapter_list_clear(chapter_list *l);
  * a number. out must not be all. */
 void chapter_list_visible(const chapter_list *all, chapter_list *out);
 /* Name of a source as used in the database and JSON output:
- * "json", "psc", "embedded", "notes". */
+ * "json", "psc", "embedded", "notes", "user". */
 const char *chapter_source_name(int source);
 /* Inverse of chapter_source_name; -1 when unknown. */
 int chapter_source_parse(const char *name);
@@ -67,5 +71,12 @@ int chapter_source_parse(const char *name);
  * stay in out (callers filter). The full rule is documented in chapter.c. */
 void chapter_merge(const chapter_list *const lists[CHAP_SRC_COUNT],
                    chapter_list *out);
+
+/* Where chapter i of l (a sorted list) ends: its own end, else the start
+ * of the next chapter that starts later, else duration; -1 when unknown.
+ * A bookmark (CHAP_SRC_USER) is a point in time, not a boundary: it never
+ * ends another chapter (it ends where the next chapter of any kind
+ * starts). */
+double chapter_end_of(const chapter_list *l, size_t i, double duration);
 
 #endif

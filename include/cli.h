@@ -67,6 +67,10 @@ int cmd_download(app *a, int argc, char **argv);
 int cmd_downloads(app *a, int argc, char **argv);
 int cmd_delete(app *a, int argc, char **argv);
 
+/* The user's marks: bookmark, bookmarks, skip (cmd_marks.c). */
+int cmd_bookmark(app *a, int argc, char **argv);
+int cmd_bookmarks(app *a, int argc, char **argv);
+int cmd_skip(app *a, int argc, char **argv);
 /* Prints "podcue: " + message to stderr. */
 void cli_error(const char *fmt, ...) PC_PRINTF(1, 2);
 /* Writes s to f made safe for a terminal (escape sequences and control

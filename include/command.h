@@ -87,6 +87,18 @@ enum {
 	X(MUTE, "mute", CMDF_PLAYBACK, "mute or unmute")                                    \
 	X(SEEK, "seek", CMDF_PLAYBACK | CMDF_ARG,                                            \
 	  "seek to a time (:seek 1:23:45) or by seconds (:seek +90, :seek -30)")          \
+	X(BOOKMARK, "bookmark", CMDF_PLAYBACK | CMDF_ARG,                                    \
+	  "bookmark the position playing, with a note (asked for; :bookmark TEXT)")         \
+	X(SKIP_CHAPTER, "skip-chapter", CMDF_PLAYBACK | CMDF_COUNT,                          \
+	  "toggle skipping the selected chapter in this episode (playing: the current one, " \
+	  "or chapter COUNT)")                                                              \
+	X(SKIP_UNDO, "skip-undo", CMDF_PLAYBACK,                                             \
+	  "take back the skip just made: back to its start, not skipped again this play")   \
+	X(UNHEARD, "resume-unheard", CMDF_PLAYBACK,                                          \
+	  "play from the first chapter not heard yet (the playing or selected episode)")    \
+	X(SKIP_RULE, "skip", CMDF_ARG,                                                       \
+	  "skip patterns of the selected podcast: :skip add PATTERN, :skip remove PATTERN, " \
+	  ":skip list")                                                                     \
 	X(SLEEP, "sleep", CMDF_PLAYBACK | CMDF_ARG | CMDF_COUNT,                             \
 	  "sleep timer (pauses): COUNT minutes, else the next of end of chapter, end of "  \
 	  "episode, 15, 30, 60 min, off; :sleep 30m, chapter, episode or off")

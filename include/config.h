@@ -40,6 +40,8 @@ typedef struct config {
 	int played_margin;     /* seconds from the end at which an episode counts as played */
 	int save_interval;     /* seconds between position saves while playing */
 	int prev_chapter_grace; /* seconds into a chapter within which prev-chapter goes one back */
+	int skip_intro;        /* seconds skipped at the start (a podcast's own wins) */
+	int skip_outro;        /* seconds skipped at the end (a podcast's own wins) */
 	int volume_step;       /* percent */
 	double speed;          /* default playback speed (a podcast's own wins) */
 	int speed_step;        /* percent of normal speed */

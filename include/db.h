@@ -20,8 +20,9 @@
 
 #include "chapter.h"
 #include "feed.h"
+#include "heard.h"
 
-#define DB_SCHEMA_VERSION 11
+#define DB_SCHEMA_VERSION 12
 
 typedef struct db db;
 
@@ -212,8 +213,9 @@ void db_transcript_list_free(db_transcript *v, size_t n);
 /* Chapters of one source for an episode (sorted by start), appended to
  * out; on an error out is left as it was. */
 int db_chapters_get(db *d, int64_t episode_id, int source, chapter_list *out);
-/* Every source's chapters merged into out (appended; see chapter_merge).
- * Hidden chapters stay in the list, flagged. */
+/* Every source's chapters merged into out (appended; see chapter_merge),
+ * then the user's bookmarks (CHAP_SRC_USER, never merged away), sorted
+ * by start. Hidden chapters stay in the list, flagged. */
 int db_chapters_merged(db *d, int64_t episode_id, chapter_list *out);
 /* The episode's visible chapter list (chapter_list_visible of the merged
  * list) into out, cleared first: what the details pane numbers, what
@@ -281,6 +283,8 @@ typedef struct db_search_hit {
 	char *episode_title;    /* may be NULL */
 	char *podcast_title;    /* may be NULL */
 	double start;           /* chapter start in seconds; -1 for episode hits */
+	int source;             /* a chapter's source (CHAP_SRC_USER: a bookmark,
+				   its note the title); -1 for episode hits */
 	double rank;            /* bm25: lower (more negative) is better */
 	int played;             /* the episode's played flag, */
 	double position;        /* saved position (< 0 = none) */
@@ -309,8 +313,10 @@ typedef struct db_search_hit {
  * preferred source (json, psc, embedded, notes). A query so common that
  * it matches more than 5,000 episodes and chapters ranks only the newest
  * 5,000 matches (or 2 * limit + 32, if more), which keeps a search within
- * milliseconds at any library size. *out is NULL and *n 0 when nothing
- * matches. */
+ * milliseconds at any library size. Bookmarks whose note matches (as
+ * chapter hits with source CHAP_SRC_USER) come first, best first: the
+ * user's own words about a moment beat anything a feed said. *out is NULL
+ * and *n 0 when nothing matches. */
 #define DB_SEARCH_MAX_WORDS 32
 int db_search(db *d, const char *query, size_t limit, db_search_hit **out, size_t *n);
 void db_search_free(db_search_hit *v, size_t n);
@@ -472,6 +478,65 @@ int db_sync_url_updates(db *d, char *const *pairs, size_t n);
  * feed added (1) is subscribed unless it is; removed (0) is unsubscribed
  * if it is. *changed: 1 when the cache changed; *id the podcast added. */
 int db_sync_apply_sub(db *d, const char *url, int added, int *changed, int64_t *id);
+
+/* --- the user's marks (db_mark.c, migration 11) ------------------------ */
+
+/* A bookmark: the user's own chapter (CHAP_SRC_USER) at a moment of an
+ * episode, with an optional note (its title in the chapter list). They
+ * live in their own table: a refresh never touches them. */
+typedef struct db_bookmark {
+	int64_t id;
+	int64_t episode_id;
+	int64_t podcast_id;
+	double at;            /* seconds */
+	char *note;           /* NULL when none */
+	char *episode_title;  /* may be NULL */
+	char *podcast_title;  /* may be NULL */
+	int64_t created;      /* Unix s */
+} db_bookmark;
+
+/* Adds a bookmark at `at` seconds (>= 0, finite) with note (NULL or blank:
+ * none); *id receives its id. 1 = no such episode. */
+int db_bookmark_add(db *d, int64_t episode_id, double at, const char *note, int64_t *id);
+/* Deletes bookmark id. 1 = there is none. */
+int db_bookmark_delete(db *d, int64_t id);
+/* Bookmarks of one episode (episode_id > 0) or of all, by episode (newest
+ * first) then time. *out is NULL and *n 0 when there are none. */
+int db_bookmark_list(db *d, int64_t episode_id, db_bookmark **out, size_t *n);
+void db_bookmark_list_free(db_bookmark *v, size_t n);
+
+/* The stretches of an episode played so far (heard.h), appended to out. */
+int db_heard_get(db *d, int64_t episode_id, heard_list *out);
+/* Adds the stretches of add to the episode's, merged, atomically (another
+ * process may have added its own meanwhile). */
+int db_heard_add(db *d, int64_t episode_id, const heard_list *add);
+/* Forgets them. */
+int db_heard_clear(db *d, int64_t episode_id);
+
+/* A podcast's skip patterns (skiprule.h), sorted; *pats NULL and *n 0
+ * when none. Free with db_strings_free. */
+int db_skip_rules(db *d, int64_t podcast_id, char ***pats, size_t *n);
+void db_strings_free(char **v, size_t n);
+/* Adds a pattern (2 = it was already there). 1 = no such podcast. */
+int db_skip_rule_add(db *d, int64_t podcast_id, const char *pattern);
+/* Removes a pattern. 1 = the podcast has no such pattern. */
+int db_skip_rule_remove(db *d, int64_t podcast_id, const char *pattern);
+/* Seconds a podcast skips at the start (outro 0) or the end (outro 1)
+ * into *secs: 0, or 1 when it has none of its own (the setting applies). */
+int db_podcast_skip_end(db *d, int64_t podcast_id, int outro, double *secs);
+/* Sets them (secs < 0: forget, the setting applies). 1 = no such podcast. */
+int db_podcast_set_skip_end(db *d, int64_t podcast_id, int outro, double secs);
+/* Which chapters of the visible list c of an episode are skipped, into
+ * skip[0..c->n): the episode's own toggle for a chapter (by its start,
+ * within 0.01 s) when there is one, else whether its title matches one of
+ * the podcast's patterns. Bookmarks never are. */
+int db_chapter_skips(db *d, int64_t episode_id, const chapter_list *c, int *skip);
+/* Sets the toggle of the episode's chapter starting at start. */
+int db_chapter_skip_set(db *d, int64_t episode_id, double start, int skip);
+/* Flips whether chapter i of the episode's visible list c is skipped (its
+ * toggle set to the opposite of what db_chapter_skips says now); *on
+ * receives the new state. 1 = i is no chapter of c, or a bookmark. */
+int db_chapter_skip_toggle(db *d, int64_t episode_id, const chapter_list *c, size_t i, int *on);
 
 /* --- downloads (db_download.c) ----------------------------------------- */
 

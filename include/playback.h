@@ -36,6 +36,9 @@ int playback_play(playback *pb, int64_t episode_id, double at, char **err);
 int playback_play_chapter(playback *pb, int64_t episode_id, int index, char **err);
 
 /* Handles the player's events (call after player_process with its result):
+ * records the stretches played (playmarks.h, written with the position),
+ * passes over skipped stretches (a seek to their end, noted on the status
+ * line: "skipped: TITLE (z: undo)");
  * saves the position every save_interval seconds while playing and on
  * pause; on load stores the file's own chapters (CHAP_SRC_EMBEDDED) when
  * they are news, remerges and writes the list into the player; near the
@@ -48,8 +51,9 @@ int playback_play_chapter(playback *pb, int64_t episode_id, int index, char **er
 int playback_handle(playback *pb, unsigned ev);
 
 /* Runs a playback command (enum cmd_id with CMDF_PLAYBACK: pause, stop,
- * seeks, chapters, volume, speed; quit only saves the position, the front
- * end then exits). count is the typed count, 0 when none: seeks move
+ * seeks, chapters, volume, speed, bookmark (no note), skip-chapter (the
+ * current chapter, or chapter count), skip-undo, resume-unheard; quit only
+ * saves the position, the front end then exits). count is the typed count, 0 when none: seeks move
  * count (at least 1) steps, "chapter" jumps to visible chapter count
  * (1-based); the others ignore it. A chapter that starts at or past the
  * end is refused. Returns 0, 1 when the command needs something playing
@@ -75,6 +79,20 @@ int playback_sleep(playback *pb, const char *arg, char **msg);
  * Next/Previous call it for episodes without chapters, at the last
  * chapter, and with media_keys_next = episode. */
 int playback_next_episode(playback *pb, int dir, int dry_run);
+
+/* Bookmarks the episode playing at `at` seconds (< 0: the position now)
+ * with note (NULL or blank: none); the bookmark joins the chapter list and
+ * the timeline, and the status line says so. Returns 0, 1 when nothing
+ * plays, or -1 with *msg (caller frees). */
+int playback_bookmark(playback *pb, double at, const char *note, char **msg);
+/* The cache's bookmarks or skips of episode_id changed: when it is the
+ * episode playing, its chapter list and skip plan are read again. */
+void playback_marks_changed(playback *pb, int64_t episode_id);
+/* Plays episode_id from the start of its first chapter not heard yet
+ * (heard.h; bookmarks passed over), or seeks there when it is the one
+ * playing. Returns 0, or -1 with *err (caller frees): no such episode, no
+ * chapters, every chapter heard, or playback_play's errors. */
+int playback_play_unheard(playback *pb, int64_t episode_id, char **err);
 
 /* Saves the position and stops. */
 void playback_stop(playback *pb);
@@ -106,7 +124,7 @@ double playback_duration(const playback *pb);
 char *playback_status_line(const playback *pb, int cols);
 /* A timeline of cols cells: '─' track, '│' (or '┼') at every chapter start,
  * '●' at the position. Caller frees. NULL when nothing plays or the
- * duration is unknown. */
+ * duration is unknown. A bookmark's cell is '◆'. */
 char *playback_timeline(const playback *pb, int cols);
 /* The last error (load failure, refused URL) as a sanitized one-line
  * message, or NULL; cleared by the next play. */

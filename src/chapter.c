@@ -88,23 +88,24 @@ void chapter_list_clear(chapter_list *l)
 	l->n = l->cap = 0;
 }
 
-static const char *const source_names[CHAP_SRC_COUNT] = {
+static const char *const source_names[CHAP_SRC_USER + 1] = {
 	[CHAP_SRC_JSON] = "json",
 	[CHAP_SRC_PSC] = "psc",
 	[CHAP_SRC_EMBEDDED] = "embedded",
 	[CHAP_SRC_NOTES] = "notes",
+	[CHAP_SRC_USER] = "user",
 };
 
 const char *chapter_source_name(int source)
 {
-	if (source < 0 || source >= CHAP_SRC_COUNT)
+	if (source < 0 || source > CHAP_SRC_USER)
 		return "unknown";
 	return source_names[source];
 }
 
 int chapter_source_parse(const char *name)
 {
-	for (int i = 0; i < CHAP_SRC_COUNT; i++)
+	for (int i = 0; i <= CHAP_SRC_USER; i++)
 		if (name && strcmp(name, source_names[i]) == 0)
 			return i;
 	return -1;
@@ -233,4 +234,16 @@ void chapter_merge(const chapter_list *const lists[CHAP_SRC_COUNT],
 	for (int s = 0; s < CHAP_SRC_COUNT; s++)
 		free(don[s]);
 	chapter_list_sort(out);
+}
+
+double chapter_end_of(const chapter_list *l, size_t i, double duration)
+{
+	const chapter *c = &l->v[i];
+	if (c->end > c->start)
+		return c->end;
+	for (size_t k = i + 1; k < l->n; k++)
+		if (l->v[k].start > c->start &&
+		    (c->source == CHAP_SRC_USER || l->v[k].source != CHAP_SRC_USER))
+			return l->v[k].start;
+	return duration > c->start ? duration : -1;
 }

@@ -2,6 +2,12 @@
  * cmd_chapters.c - `podcue chapters EPISODE [--json]`: the merged chapter
  * list of an episode (see chapter_merge for the rule).
  *
+ * The user's bookmarks are in the list as chapters with source "user"
+ * (JSON: also "bookmark_id" and "note"); every chapter says whether it is
+ * "heard" (heard.h: at least 80% of it played) and whether playback will
+ * "skip" it (skip patterns and the episode's toggles, skiprule.h); text
+ * output marks them with a check mark and [skip].
+ *
  * A chapter that starts at or after the episode's known duration is kept
  * and flagged past_end: show notes are often written for a longer video
  * cut. Players must never seek past the end.
@@ -16,16 +22,29 @@
 #include "ptime.h"
 #include "util.h"
 
-/* End of chapter i: its own end, else the next chapter's start, else the
- * episode's duration; -1 when unknown. */
-static double chapter_end(const chapter_list *l, size_t i, double duration)
+/* The marks of the listing: what was heard, which chapters are skipped,
+ * the episode's bookmarks (for their ids). */
+typedef struct marks {
+	heard_list heard;
+	int *skip; /* per chapter of the list */
+	db_bookmark *bm;
+	size_t nbm;
+} marks;
+
+/* The id of the bookmark that user chapter c is (same time and note). */
+static int64_t bookmark_id(const marks *m, const chapter *c)
 {
-	if (l->v[i].end > l->v[i].start)
-		return l->v[i].end;
-	for (size_t k = i + 1; k < l->n; k++)
-		if (l->v[k].start > l->v[i].start)
-			return l->v[k].start;
-	return duration > l->v[i].start ? duration : -1;
+	for (size_t i = 0; i < m->nbm; i++)
+		if (m->bm[i].at == c->start &&
+		    ((!m->bm[i].note && !c->title) ||
+		     (m->bm[i].note && c->title && strcmp(m->bm[i].note, c->title) == 0)))
+			return m->bm[i].id;
+	return 0;
+}
+
+static int heard(const marks *m, const chapter_list *l, size_t i, double duration)
+{
+	return l->v[i].source != CHAP_SRC_USER && heard_chapter(&m->heard, l, i, duration);
 }
 
 static int past_end(const chapter *c, double duration)
@@ -51,7 +70,7 @@ static void notes_warnings(const db_episode *e, const chapter_list *l,
 }
 
 static json_t *chapters_json(const db_episode *e, const chapter_list *l,
-                             const chapnotes_info *info)
+                             const chapnotes_info *info, const marks *m)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "episode_id", json_integer(e->id));
@@ -64,15 +83,24 @@ static json_t *chapters_json(const db_episode *e, const chapter_list *l,
 		char fallback[32];
 		if (!c->hidden)
 			number++;
-		snprintf(fallback, sizeof fallback, "Chapter %d", number);
+		if (c->source == CHAP_SRC_USER)
+			snprintf(fallback, sizeof fallback, "Bookmark");
+		else
+			snprintf(fallback, sizeof fallback, "Chapter %d", number);
 		json_object_set_new(x, "start", json_real(c->start));
-		json_object_set_new(x, "end", cli_jseconds(chapter_end(l, i, e->duration)));
+		json_object_set_new(x, "end", cli_jseconds(chapter_end_of(l, i, e->duration)));
 		json_object_set_new(x, "title", cli_jstr(c->title && *c->title ? c->title : fallback));
 		json_object_set_new(x, "source", json_string(chapter_source_name(c->source)));
 		json_object_set_new(x, "url", cli_jstr(c->url));
 		json_object_set_new(x, "img", cli_jstr(c->img));
 		json_object_set_new(x, "past_end", json_boolean(past_end(c, e->duration)));
 		json_object_set_new(x, "hidden", json_boolean(c->hidden));
+		json_object_set_new(x, "heard", json_boolean(heard(m, l, i, e->duration)));
+		json_object_set_new(x, "skip", json_boolean(m->skip && m->skip[i]));
+		if (c->source == CHAP_SRC_USER) {
+			json_object_set_new(x, "bookmark_id", json_integer(bookmark_id(m, c)));
+			json_object_set_new(x, "note", cli_jstr(c->title));
+		}
 		json_array_append_new(arr, x);
 	}
 	json_object_set_new(o, "chapters", arr);
@@ -84,7 +112,7 @@ static json_t *chapters_json(const db_episode *e, const chapter_list *l,
 }
 
 static void chapters_text(const db_episode *e, const chapter_list *l,
-                          const chapnotes_info *info)
+                          const chapnotes_info *info, const marks *m)
 {
 	cli_print_safe(stdout, e->title ? e->title : "(untitled)", 0);
 	putchar('\n');
@@ -95,12 +123,15 @@ static void chapters_text(const db_episode *e, const chapter_list *l,
 			continue;
 		char at[16];
 		ptime_clock(c->start, at, sizeof at);
-		printf("%4d  %8s  ", ++number, at);
+		printf("%4d %s %8s  ", ++number, heard(m, l, i, e->duration) ? "\u2713" : " ", at);
 		if (c->title && *c->title)
 			cli_print_safe(stdout, c->title, 0);
+		else if (c->source == CHAP_SRC_USER)
+			fputs("Bookmark", stdout);
 		else
 			printf("Chapter %d", number);
-		printf("  [%s]%s\n", chapter_source_name(c->source),
+		printf("  [%s]%s%s\n", chapter_source_name(c->source),
+		       m->skip && m->skip[i] ? " [skip]" : "",
 		       past_end(c, e->duration) ? "  (past the end)" : "");
 	}
 	if (!number)
@@ -154,12 +185,20 @@ int cmd_chapters(app *a, int argc, char **argv)
 		if (o.media_error && !visible_count(&l))
 			episode_warning(e.id, o.media_error);
 		notes_warnings(&e, &l, &info);
+		marks m = {HEARD_LIST_INIT, l.n ? xcalloc(l.n, sizeof *m.skip) : NULL, NULL, 0};
+		if (db_heard_get(a->d, e.id, &m.heard) != 0 ||
+		    db_bookmark_list(a->d, e.id, &m.bm, &m.nbm) != 0 ||
+		    (m.skip && db_chapter_skips(a->d, e.id, &l, m.skip) != 0))
+			episode_warning(e.id, db_errmsg(a->d));
 		if (json) {
-			rc = cli_emit_json(chapters_json(&e, &l, &info));
+			rc = cli_emit_json(chapters_json(&e, &l, &info, &m));
 		} else {
-			chapters_text(&e, &l, &info);
+			chapters_text(&e, &l, &info, &m);
 			rc = EXIT_OK;
 		}
+		heard_clear(&m.heard);
+		free(m.skip);
+		db_bookmark_list_free(m.bm, m.nbm);
 	}
 	chapnotes_info_free(&info);
 	chapfetch_outcome_free(&o);

@@ -1,6 +1,7 @@
 /*
- * cmd_play.c - `podcue play EPISODE [--chapter N | --at SECONDS] [--sleep
- * WHEN]`: plays one episode without the full-screen interface.
+ * cmd_play.c - `podcue play EPISODE [--chapter N | --at SECONDS | --unheard]
+ * [--sleep WHEN]`: plays one episode without the full-screen interface
+ * (--unheard: from its first chapter not heard yet, heard.h).
  *
  * One status line is redrawn in place on the terminal; the playback keys of
  * the key map (context "common", commands with CMDF_PLAYBACK) work as in
@@ -43,7 +44,8 @@
 #include "util.h"
 
 #define USAGE                                                                          \
-	"podcue play EPISODE [--chapter N | --at SECONDS] [--sleep 30m|chapter|episode] | "    \
+	"podcue play EPISODE [--chapter N | --at SECONDS | --unheard] "                         \
+	"[--sleep 30m|chapter|episode] | "                                                     \
 	"play --queue [--sleep ...]"
 #define ESC_WAIT_MS 50     /* a lone ESC is Esc after this long */
 #define MSG_MS 3000        /* a command's message shows this long */
@@ -53,6 +55,7 @@ typedef struct play_args {
 	int chapter; /* 0 = none */
 	double at;   /* -1 = resume */
 	int queue;   /* --queue: play through the queue */
+	int unheard; /* --unheard: from the first chapter not heard */
 	const char *sleep; /* sleep timer (sleep.h), NULL none */
 } play_args;
 
@@ -89,6 +92,7 @@ static int parse_args(int argc, char **argv, play_args *pa)
 	pa->chapter = 0;
 	pa->at = -1;
 	pa->queue = 0;
+	pa->unheard = 0;
 	pa->sleep = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *s = argv[i];
@@ -101,6 +105,8 @@ static int parse_args(int argc, char **argv, play_args *pa)
 			pa->at = ptime_duration(argv[++i]); /* "90", "1:30", "1:02:03" */
 			if (pa->at < 0)
 				return -1;
+		} else if (strcmp(s, "--unheard") == 0 && pa->at < 0 && !pa->chapter) {
+			pa->unheard = 1;
 		} else if (strcmp(s, "--queue") == 0) {
 			pa->queue = 1;
 		} else if (strcmp(s, "--sleep") == 0 && i + 1 < argc && !pa->sleep) {
@@ -112,8 +118,10 @@ static int parse_args(int argc, char **argv, play_args *pa)
 			return -1;
 		}
 	}
+	if (pa->unheard && (pa->chapter || pa->at >= 0))
+		return -1;
 	if (pa->queue) /* from the front of the queue, where it stopped */
-		return pa->id || pa->chapter || pa->at >= 0 ? -1 : 0;
+		return pa->id || pa->chapter || pa->at >= 0 || pa->unheard ? -1 : 0;
 	return pa->id ? 0 : -1;
 }
 
@@ -439,6 +447,8 @@ static int start(session *s, const play_args *pa, char **err)
 	}
 	if (pa->chapter)
 		return playback_play_chapter(s->pb, pa->id, pa->chapter, err);
+	if (pa->unheard)
+		return playback_play_unheard(s->pb, pa->id, err);
 	return playback_play(s->pb, pa->id, pa->at, err);
 }
 

@@ -17,7 +17,9 @@
  * --json prints one array; field names are a contract (add, never rename):
  *     [{"kind": "episode"|"chapter", "episode_id": N, "title": "...",
  *       "start": seconds|null, "podcast_id": N, "podcast_title": "...",
- *       "episode_title": "..."}]
+ *       "episode_title": "...", "source": "json"|...|"user" (chapters only)}]
+ * A bookmark whose note matches is a chapter hit with source "user" (the
+ * note as its title); bookmarks come first.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +42,8 @@ static json_t *hit_json(const db_search_hit *h)
 	json_object_set_new(o, "podcast_id", json_integer(h->podcast_id));
 	json_object_set_new(o, "podcast_title", cli_jstr(h->podcast_title));
 	json_object_set_new(o, "episode_title", cli_jstr(h->episode_title));
+	if (h->kind == DB_HIT_CHAPTER) /* "user": a bookmark, its note the title */
+		json_object_set_new(o, "source", json_string(chapter_source_name(h->source)));
 	return o;
 }
 

@@ -76,6 +76,12 @@ int db_chapters_merged(db *d, int64_t episode_id, chapter_list *out)
 		chapter_merge(lists, out);
 	for (int s = 0; s < CHAP_SRC_COUNT; s++)
 		chapter_list_clear(&src[s]);
+	/* The user's own chapters join whatever list won. */
+	size_t n0 = out->n;
+	if (rc == 0 && (rc = dbi_bookmark_chapters(d, episode_id, out)) != 0)
+		chapters_truncate(out, n0);
+	if (rc == 0 && out->n > n0)
+		chapter_list_sort(out);
 	return rc;
 }
 

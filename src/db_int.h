@@ -187,6 +187,13 @@ void dbi_chapter_stmts_free(dbi_chapter_stmts *s);
 int dbi_store_chapters(db *d, dbi_chapter_stmts *s, int64_t episode_id, int source,
 		       const chapter_list *l);
 
+/* The episode's bookmarks as chapters (CHAP_SRC_USER), appended to out
+ * (db_mark.c). */
+int dbi_bookmark_chapters(db *d, int64_t episode_id, chapter_list *out);
+/* Up to limit bookmarks whose note matches the FTS5 query fts, best first,
+ * as chapter hits with source CHAP_SRC_USER (db_mark.c). */
+int dbi_bookmark_hits(db *d, const char *fts, size_t limit, db_search_hit **out, size_t *n);
+
 /* Brings the connection's cache up to schema version `target` (at most
  * DB_SCHEMA_VERSION), one migration per transaction (db_migrate.c); -1
  * with the error recorded. dbi_open_at_version runs it on every open. */

@@ -346,13 +346,58 @@ static const char *const migrations[] = {
 	"  INSERT OR REPLACE INTO sync_file_change (episode_id, downloaded, at)"
 	"   VALUES (old.episode_id, 0, " DBI_SYNC_NOW_MS ");"
 	" END;",
+	/* 11 -> 12: the user's marks (db_mark.c). Bookmarks are the user's own
+	 * chapters (source "user"), in their own table so that a refresh, which
+	 * replaces the feed's chapters, never touches them; bookmark_fts
+	 * indexes their notes for search (an external-content index, kept by
+	 * the triggers below). heard holds the stretches actually played,
+	 * merged (heard.h). skip_rule holds a podcast's title patterns and
+	 * chapter_skip the per-episode toggles, keyed by the chapter's start
+	 * (chapters have no stable id; a refresh that moves a chapter drops
+	 * its toggle, which is the safe way round). skip_intro and skip_outro
+	 * (NULL: the settings) are seconds a podcast skips at either end. */
+	"CREATE TABLE bookmark ("
+	"  id INTEGER PRIMARY KEY,"
+	"  episode_id INTEGER NOT NULL REFERENCES episode(id) ON DELETE CASCADE,"
+	"  at REAL NOT NULL, note TEXT, created INTEGER NOT NULL"
+	");"
+	"CREATE INDEX bookmark_episode ON bookmark(episode_id, at);"
+	"CREATE VIRTUAL TABLE bookmark_fts USING fts5(note, content='bookmark',"
+	"  content_rowid='id', tokenize='unicode61 remove_diacritics 2');"
+	"CREATE TRIGGER bookmark_fts_insert AFTER INSERT ON bookmark BEGIN"
+	"  INSERT INTO bookmark_fts (rowid, note) VALUES (new.id, new.note);"
+	" END;"
+	"CREATE TRIGGER bookmark_fts_delete AFTER DELETE ON bookmark BEGIN"
+	"  INSERT INTO bookmark_fts (bookmark_fts, rowid, note) VALUES ('delete', old.id, old.note);"
+	" END;"
+	"CREATE TRIGGER bookmark_fts_update AFTER UPDATE OF note ON bookmark BEGIN"
+	"  INSERT INTO bookmark_fts (bookmark_fts, rowid, note) VALUES ('delete', old.id, old.note);"
+	"  INSERT INTO bookmark_fts (rowid, note) VALUES (new.id, new.note);"
+	" END;"
+	"CREATE TABLE heard ("
+	"  episode_id INTEGER NOT NULL REFERENCES episode(id) ON DELETE CASCADE,"
+	"  start REAL NOT NULL, end_time REAL NOT NULL,"
+	"  PRIMARY KEY (episode_id, start)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE skip_rule ("
+	"  podcast_id INTEGER NOT NULL REFERENCES podcast(id) ON DELETE CASCADE,"
+	"  pattern TEXT NOT NULL,"
+	"  PRIMARY KEY (podcast_id, pattern)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE chapter_skip ("
+	"  episode_id INTEGER NOT NULL REFERENCES episode(id) ON DELETE CASCADE,"
+	"  start REAL NOT NULL, skip INTEGER NOT NULL,"
+	"  PRIMARY KEY (episode_id, start)"
+	") WITHOUT ROWID;"
+	"ALTER TABLE podcast ADD COLUMN skip_intro REAL;"
+	"ALTER TABLE podcast ADD COLUMN skip_outro REAL;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 /* The migrations that (re)build the search index, which takes seconds on a
  * big cache: migration i brings the cache to version i + 1. */
-static const unsigned char migration_indexes[] = {0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0};
+static const unsigned char migration_indexes[] = {0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0};
 _Static_assert(sizeof migration_indexes == NMIGRATIONS, "one flag per migration");
 
 /* Below this many episodes an index rebuild takes under a second. */

@@ -304,6 +304,7 @@ static void fill_hit(sqlite3_stmt *st, db_search_hit *h)
 	h->episode_title = dbi_col_text(st, 4);
 	h->podcast_title = dbi_col_text(st, 5);
 	h->start = h->kind == DB_HIT_CHAPTER ? sqlite3_column_double(st, 6) : -1.0;
+	h->source = h->kind == DB_HIT_CHAPTER ? sqlite3_column_int(st, 8) : -1;
 	h->rank = sqlite3_column_double(st, 7);
 	h->played = sqlite3_column_int(st, 10);
 	h->position = dbi_col_opt_double(st, 11);
@@ -401,6 +402,33 @@ static int search_run(struct search *s, size_t limit, db_search_hit **out, size_
 	return search_ranked(s, limit, out, n);
 }
 
+/* Puts the bookmarks matching fts (the query the search ran last) before
+ * the hits, keeping at most limit in all. */
+static int with_bookmarks(db *d, const char *fts, size_t limit, db_search_hit **out, size_t *n)
+{
+	db_search_hit *b;
+	size_t nb;
+	if (!fts || dbi_bookmark_hits(d, fts, limit, &b, &nb) != 0)
+		return fts ? -1 : 0;
+	if (!nb)
+		return 0;
+	size_t keep = *n < limit - nb ? *n : limit - nb;
+	db_search_hit *all = xcalloc(nb + keep, sizeof *all);
+	memcpy(all, b, nb * sizeof *b);
+	if (keep)
+		memcpy(all + nb, *out, keep * sizeof **out);
+	for (size_t i = keep; i < *n; i++) { /* the hits left out */
+		free((*out)[i].title);
+		free((*out)[i].episode_title);
+		free((*out)[i].podcast_title);
+	}
+	free(*out);
+	free(b);
+	*out = all;
+	*n = nb + keep;
+	return 0;
+}
+
 int db_search(db *d, const char *query, size_t limit, db_search_hit **out, size_t *n)
 {
 	*out = NULL;
@@ -411,6 +439,8 @@ int db_search(db *d, const char *query, size_t limit, db_search_hit **out, size_
 	int rc = query_tokens(d, &s.z, query ? query : "", &s.q);
 	if (rc == 0 && s.q.n && limit)
 		rc = search_run(&s, limit, out, n);
+	if (rc == 0 && s.q.n && limit)
+		rc = with_bookmarks(d, s.fts, limit, out, n);
 	if (rc != 0) {
 		db_search_free(*out, *n);
 		*out = NULL;

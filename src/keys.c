@@ -84,6 +84,8 @@ static const struct {
 	{"o", CMD_OPEN_LINK},     {"y", CMD_COPY_LINK},
 	{"Backspace", CMD_SPEED_RESET}, {"M", CMD_MUTE},  {"Z", CMD_SLEEP},
 	{"D", CMD_DOWNLOAD},      {"U", CMD_SYNC},
+	{"b", CMD_BOOKMARK},      {"X", CMD_SKIP_CHAPTER},  {"z", CMD_SKIP_UNDO},
+	{"H", CMD_UNHEARD},
 };
 
 const char *keymap_ctx_name(int ctx)

@@ -30,7 +30,7 @@ static const cli_command commands[] = {
 	{"episodes", cmd_episodes, "[PODCAST] [--json]", "list episodes, newest first"},
 	{"show", cmd_show, "EPISODE [--json]", "episode metadata and show notes"},
 	{"chapters", cmd_chapters, "EPISODE [--json]", "an episode's chapters from every source"},
-	{"play", cmd_play, "EPISODE [--chapter N|--at T] [--sleep W]",
+	{"play", cmd_play, "EPISODE [--chapter N|--at T|--unheard] [--sleep W]",
 	 "play from the saved position, chapter N or T seconds"},
 	{"search", cmd_search, "QUERY... [--json]", "search titles, show notes, chapters (exit 1: no hit)"},
 	{"queue", cmd_queue, "[add|remove|move|clear]", "list or change the up-next queue"},
@@ -40,6 +40,11 @@ static const cli_command commands[] = {
 	{"download", cmd_download, "EPISODE...", "download to disk now (--podcast P [--latest N])"},
 	{"downloads", cmd_downloads, "[--json]", "list downloads: queued, running, done, failed"},
 	{"delete", cmd_delete, "EPISODE...", "delete downloaded files (the episodes stay)"},
+	{"bookmark", cmd_bookmark, "EPISODE --at T [--note TEXT] [--json]",
+	 "bookmark a moment (a chapter of your own); --delete ID removes one"},
+	{"bookmarks", cmd_bookmarks, "[EPISODE] [--json]", "list bookmarks"},
+	{"skip", cmd_skip, "PODCAST [list|add P...|remove P...|intro T|outro T]",
+	 "chapter titles and seconds playback passes over, per podcast"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -3,7 +3,9 @@
  * episode with its chapters (numbered as everywhere: the visible list of
  * db_chapters_visible), show notes (wrapped to the pane's width) and links
  * (one line each, cut with "…"). Enter on a chapter plays from it; on a
- * link, opens the link.
+ * link, opens the link. A chapter line is marked "✓" when the chapter is
+ * heard (heard.h), ends in "[skip]" when playback passes over it
+ * (skiprule.h), and a bookmark's title (its note) starts with "◆".
  *
  * The pane's update rebuilds the lines when the selection or the width
  * changed, and asks the worker once per episode for its chapters file and
@@ -99,8 +101,13 @@ static void chapter_lines(ui *u, const db_episode *e)
 		ptime_clock(c->start, t, sizeof t);
 		char *title = text_sanitize(c->title && *c->title ? c->title : "", (size_t)-1, 0);
 		int past = e->duration > 0 && c->start >= e->duration;
-		char *line = xasprintf("%3zu %8s  %s%s", i + 1, t,
-				       *title ? title : "(untitled)", past ? "  (past the end)" : "");
+		int user = c->source == CHAP_SRC_USER;
+		int heard = !user && heard_chapter(&u->det_heard, &u->det_chapters, i, e->duration);
+		int skip = u->det_skip && u->det_skip[i];
+		char *line = xasprintf("%3zu %s%8s  %s%s%s%s", i + 1, heard ? "✓" : " ", t,
+				       user ? "◆ " : "",
+				       *title ? title : user ? "bookmark" : "(untitled)",
+				       skip ? "  [skip]" : "", past ? "  (past the end)" : "");
 		char *fit = text_fit(line, u->det_width);
 		add_line(u, fit, past ? THEME_PLAYED : THEME_NORMAL, (int)i + 1);
 		free(fit);
@@ -163,9 +170,17 @@ static int load_episode(ui *u, int64_t id)
 {
 	db_episode_free(&u->det);
 	chapter_list_clear(&u->det_chapters);
+	heard_clear(&u->det_heard);
+	free(u->det_skip);
+	u->det_skip = NULL;
 	if (db_episode_get(u->d, id, &u->det) != 0)
 		return -1;
 	db_chapters_visible(u->d, id, &u->det_chapters);
+	db_heard_get(u->d, id, &u->det_heard);
+	if (u->det_chapters.n) {
+		u->det_skip = xcalloc(u->det_chapters.n, sizeof *u->det_skip);
+		db_chapter_skips(u->d, id, &u->det_chapters, u->det_skip);
+	}
 	return 0;
 }
 
@@ -245,6 +260,9 @@ static void details_done(ui *u)
 	clear_details(u);
 	db_episode_free(&u->det);
 	chapter_list_clear(&u->det_chapters);
+	heard_clear(&u->det_heard);
+	free(u->det_skip);
+	u->det_skip = NULL;
 }
 
 const pane_ops pane_details = {

@@ -22,6 +22,7 @@
 
 #include "command.h"
 #include "log.h"
+#include "playmarks.h"
 #include "ptime.h"
 #include "sleep.h"
 #include "text.h"
@@ -59,6 +60,8 @@ struct playback {
 	sleep_timer sleep;      /* outlives an episode (a queue plays on) */
 	int64_t sleep_seen_ms;  /* when it was last checked while playing */
 	int slept;              /* the episode that ended had "sleep episode" */
+	playmarks *marks;       /* heard stretches and skips (playmarks.h) */
+	int marks_changed;      /* a chapter became heard since the last handle */
 };
 
 playback *playback_new(db *d, const config *c, player *p)
@@ -71,6 +74,7 @@ playback *playback_new(db *d, const config *c, player *p)
 	pb->saved_pos = -1;
 	pb->resumed_from = -1;
 	pb->feed_duration = -1;
+	pb->marks = playmarks_new(d);
 	return pb;
 }
 
@@ -79,6 +83,7 @@ void playback_free(playback *pb)
 	if (!pb)
 		return;
 	playback_stop(pb);
+	playmarks_free(pb->marks);
 	free(pb->error);
 	free(pb);
 }
@@ -145,6 +150,8 @@ static void save(playback *pb)
 	double now = position(pb);
 	if (now >= 0)
 		pb->pos = now;
+	if (pb->episode)
+		pb->marks_changed |= playmarks_flush(pb->marks, duration(pb));
 	if (!pb->episode || !pb->loaded || pb->pos < 0 || pb->pos == pb->saved_pos || held(pb))
 		return;
 	if (pb->played && in_margin(pb, pb->pos))
@@ -157,6 +164,7 @@ static void save(playback *pb)
 
 static void forget_episode(playback *pb)
 {
+	playmarks_stop(pb->marks, duration(pb));
 	pb->episode = 0;
 	pb->loaded = 0;
 	pb->want_chapter = 0;
@@ -247,6 +255,15 @@ static void podcast_info(playback *pb, int64_t id)
 	player_set_speed(pb->p, speed);
 }
 
+/* The seconds the podcast skips at the start (outro 0) or the end. */
+static double skip_end(playback *pb, int64_t podcast, int outro)
+{
+	double secs;
+	if (db_podcast_skip_end(pb->d, podcast, outro, &secs) != 0)
+		secs = outro ? pb->c->skip_outro : pb->c->skip_intro;
+	return secs;
+}
+
 static int start_episode(playback *pb, const db_episode *e, double at, char **err)
 {
 	int allow_local;
@@ -281,6 +298,8 @@ static int start_episode(playback *pb, const db_episode *e, double at, char **er
 	pb->played = 0;
 	pb->was_played = e->played;
 	pb->last_save_ms = now_ms();
+	playmarks_start(pb->marks, e->id, &pb->chapters, e->duration,
+			skip_end(pb, e->podcast_id, 0), skip_end(pb, e->podcast_id, 1));
 	return 0;
 }
 
@@ -398,6 +417,7 @@ static int on_loaded(playback *pb)
 		load_chapters(pb, pb->episode, &pb->chapters);
 		player_set_chapters(pb->p, &pb->chapters);
 	}
+	playmarks_replan(pb->marks, duration(pb));
 	if (pb->want_chapter) {
 		char *msg = NULL;
 		jump_to(pb, pb->want_chapter, &msg);
@@ -420,6 +440,17 @@ static void set_played(playback *pb, int played)
 		log_msg("playback", "cannot mark played: %s", db_errmsg(pb->d));
 	pb->played = played;
 	pb->saved_pos = -1;
+}
+
+/* Records what plays and passes over a skipped stretch the position is
+ * in (never while the position is held back by a failed seek: it is not
+ * where the user is). */
+static void follow_marks(playback *pb, const player_state *st, int seeked)
+{
+	double to = playmarks_position(pb->marks, st->time_pos, duration(pb), st->speed, seeked,
+				       pb->loaded && !held(pb), now_ms());
+	if (to >= 0)
+		player_seek(pb->p, to, 1); /* to the end: plays out and ends (player.h) */
 }
 
 /* Reaching the margin marks the episode played; going back out of it
@@ -501,8 +532,10 @@ int playback_handle(playback *pb, unsigned ev)
 	if (ev & PLAYER_EV_LOADED)
 		changed |= on_loaded(pb);
 	st = cur(pb);
-	if (st && (ev & (PLAYER_EV_POS | PLAYER_EV_SEEKED)) && st->time_pos >= 0 && pb->loaded)
+	if (st && (ev & (PLAYER_EV_POS | PLAYER_EV_SEEKED)) && st->time_pos >= 0 && pb->loaded) {
 		changed |= on_position(pb, st);
+		follow_marks(pb, st, (ev & PLAYER_EV_SEEKED) != 0);
+	}
 	if (st && (ev & (PLAYER_EV_POS | PLAYER_EV_SEEKED)))
 		check_sleep(pb, st, ev & PLAYER_EV_SEEKED);
 	if (st && (ev & PLAYER_EV_STATE)) {
@@ -511,6 +544,8 @@ int playback_handle(playback *pb, unsigned ev)
 			save(pb);
 		pb->paused = paused;
 	}
+	changed |= pb->marks_changed;
+	pb->marks_changed = 0;
 	if (ev & PLAYER_EV_ENDED) {
 		pb->slept = pb->sleep.kind == SLEEP_EPISODE;
 		if (pb->slept)
@@ -594,6 +629,83 @@ static int seek_cmd(playback *pb, int cmd, int count)
 	return 0;
 }
 
+/* ---- marks: bookmarks, skips, heard chapters ---- */
+
+void playback_marks_changed(playback *pb, int64_t episode_id)
+{
+	if (!pb->episode || pb->episode != episode_id)
+		return;
+	load_chapters(pb, pb->episode, &pb->chapters);
+	if (pb->loaded)
+		player_set_chapters(pb->p, &pb->chapters);
+	playmarks_replan(pb->marks, duration(pb));
+}
+
+int playback_bookmark(playback *pb, double at, const char *note, char **msg)
+{
+	*msg = NULL;
+	if (!pb->episode)
+		return 1;
+	if (at < 0)
+		at = position(pb);
+	int64_t id;
+	if (db_bookmark_add(pb->d, pb->episode, at < 0 ? 0 : at, note, &id) != 0) {
+		*msg = xasprintf("cannot add the bookmark: %s", db_errmsg(pb->d));
+		return -1;
+	}
+	playback_marks_changed(pb, pb->episode);
+	char t[16];
+	ptime_clock(at < 0 ? 0 : at, t, sizeof t);
+	char *n = xasprintf("bookmark %lld at %s", (long long)id, t);
+	playmarks_set_note(pb->marks, n, now_ms());
+	free(n);
+	return 0;
+}
+
+/* Toggles skipping visible chapter index (1-based; 0: the current one). */
+static int toggle_skip(playback *pb, int index, char **msg)
+{
+	int i = index > 0 ? index - 1 : playback_chapter_index(pb), on;
+	int rc = i < 0 ? 1 : db_chapter_skip_toggle(pb->d, pb->episode, &pb->chapters, (size_t)i, &on);
+	if (rc != 0) {
+		*msg = rc > 0 ? xstrdup("no chapter to skip there (a bookmark is never skipped)")
+			      : xasprintf("cannot change the skip: %s", db_errmsg(pb->d));
+		return -1;
+	}
+	playback_marks_changed(pb, pb->episode);
+	char *n = xasprintf("chapter %d %s", i + 1, on ? "skipped (X again: play it)" : "plays");
+	playmarks_set_note(pb->marks, n, now_ms());
+	free(n);
+	return 0;
+}
+
+static int undo_skip(playback *pb, char **msg)
+{
+	double to;
+	if (playmarks_undo(pb->marks, &to, msg, now_ms()) != 0)
+		return -1;
+	player_seek(pb->p, to, 1);
+	return 0;
+}
+
+int playback_play_unheard(playback *pb, int64_t episode_id, char **err)
+{
+	*err = NULL;
+	double at;
+	if (pb->episode != episode_id)
+		return playmarks_unheard_at(pb->d, episode_id, &at, err) == 0
+			       ? playback_play(pb, episode_id, at, err)
+			       : -1;
+	int idx = playmarks_first_unheard(pb->marks, duration(pb));
+	if (idx < 0) {
+		*err = xstrdup(pb->chapters.n ? "every chapter is heard"
+					      : "this episode has no chapters");
+		return -1;
+	}
+	player_seek(pb->p, pb->chapters.v[idx].start, 1);
+	return 0;
+}
+
 int playback_command(playback *pb, int cmd, int count, char **msg)
 {
 	*msg = NULL;
@@ -652,6 +764,14 @@ int playback_command(playback *pb, int cmd, int count, char **msg)
 	case CMD_SEEK:
 		*msg = xstrdup("usage: seek 1:23:45 (to a time), seek +90 or seek -30 (seconds)");
 		return -1;
+	case CMD_BOOKMARK:
+		return playback_bookmark(pb, -1, NULL, msg);
+	case CMD_SKIP_CHAPTER:
+		return toggle_skip(pb, count, msg);
+	case CMD_SKIP_UNDO:
+		return undo_skip(pb, msg);
+	case CMD_UNHEARD:
+		return playback_play_unheard(pb, pb->episode, msg);
 	}
 	*msg = xasprintf("'%s' is not a playback command",
 			 cmd >= 0 && cmd < CMD_COUNT ? cmd_table[cmd].name : "?");
@@ -702,6 +822,8 @@ int playback_command_arg(playback *pb, int cmd, const char *arg, int count, char
 		return playback_command(pb, cmd, count, msg);
 	if (cmd == CMD_SLEEP)
 		return playback_sleep(pb, arg, msg);
+	if (cmd == CMD_BOOKMARK)
+		return playback_bookmark(pb, -1, arg, msg);
 	if (cmd != CMD_SEEK) {
 		char *safe = text_sanitize(arg, (size_t)-1, 0);
 		*msg = xasprintf("%s takes no argument (got '%s')",
@@ -834,6 +956,9 @@ char *playback_status_line(const playback *pb, int cols)
 		put_seek_failed(&b, pb, st);
 		put_names(&b, pb);
 		put_chapter(&b, pb);
+		const char *note = playmarks_note(pb->marks, now_ms());
+		if (note)
+			sb_printf(&b, "  %s", note);
 		put_speed(&b, st->speed);
 		sb_printf(&b, "  vol %d%s", (int)lround(st->volume), st->mute ? " muted" : "");
 		char zz[48];
@@ -852,11 +977,14 @@ char *playback_timeline(const playback *pb, int cols)
 	double d = duration(pb);
 	if (!pb->episode || d <= 0 || cols <= 0)
 		return NULL;
-	char *cell = xcalloc((size_t)cols, 1); /* 0 track, 1 tick, 2 position */
+	char *cell = xcalloc((size_t)cols, 1); /* 0 track, 1 tick, 2 position, 3 bookmark */
 	for (size_t i = 0; i < pb->chapters.n; i++) {
 		double s = pb->chapters.v[i].start;
-		if (s < d)
-			cell[(int)(s / d * cols) < cols ? (int)(s / d * cols) : cols - 1] = 1;
+		if (!(s < d))
+			continue;
+		int c = (int)(s / d * cols) < cols ? (int)(s / d * cols) : cols - 1;
+		if (cell[c] != 3)
+			cell[c] = pb->chapters.v[i].source == CHAP_SRC_USER ? 3 : 1;
 	}
 	double pos = position(pb);
 	if (pos >= 0) {
@@ -864,7 +992,7 @@ char *playback_timeline(const playback *pb, int cols)
 		cell[c < 0 ? 0 : c >= cols ? cols - 1 : c] = 2;
 	}
 	sbuf b = SBUF_INIT;
-	static const char *const glyph[] = {"─", "│", "●"};
+	static const char *const glyph[] = {"─", "│", "●", "◆"};
 	for (int i = 0; i < cols; i++)
 		sb_puts(&b, glyph[(int)cell[i]]);
 	free(cell);

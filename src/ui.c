@@ -398,6 +398,8 @@ static void submit_prompt(ui *u)
 		}
 	} else if (kind == PROMPT_COMMAND) {
 		run_line(u, text);
+	} else if (kind == PROMPT_BOOKMARK) {
+		ui_bookmark_submit(u, text);
 	} else if (kind == PROMPT_LINK && !str_blank(text)) {
 		int n = atoi(text);
 		if (n > 0)
@@ -535,6 +537,10 @@ static void run_command(ui *u, int cmd, int count, const char *arg)
 	}
 	case CMD_REDRAW: clearok(curscr, TRUE); break;
 	case CMD_OPEN_LINK: ui_open_link(u, count); break;
+	case CMD_BOOKMARK: ui_bookmark(u, arg); break;
+	case CMD_SKIP_CHAPTER: ui_skip_chapter(u, count); break;
+	case CMD_UNHEARD: ui_unheard(u, selected_episode(u)); break;
+	case CMD_SKIP_RULE: ui_skip_rule(u, arg); break;
 	case CMD_COPY_LINK: ui_copy_link(u, count); break;
 	default:
 		if (cmd_table[cmd].flags & CMDF_PLAYBACK)

@@ -247,6 +247,7 @@ static void draw_bottom(ui *u)
 		const char *lead = u->prompt == PROMPT_SEARCH ? "/"
 				   : u->prompt == PROMPT_ADD ? "add feed URL: "
 				   : u->prompt == PROMPT_LINK ? "open link number: "
+				   : u->prompt == PROMPT_BOOKMARK ? "bookmark note (Enter: none): "
 				   : u->prompt == PROMPT_CONFIRM_REMOVE ? ""
 				   : ":";
 		char *typed = prompt_text(&u->line, u->line.len);

@@ -25,6 +25,7 @@
 #include "cli.h"
 #include "db.h"
 #include "frontend.h"
+#include "heard.h"
 #include "playback.h"
 #include "player.h"
 #include "prompt.h"
@@ -36,7 +37,7 @@ enum { PANE_PODCASTS, PANE_EPISODES, PANE_DETAILS, PANE_QUEUE, PANE_COUNT };
 /* What the episodes pane lists. */
 enum { SRC_PODCAST, SRC_NEWEST, SRC_SEARCH, SRC_CONTINUE };
 enum { PROMPT_NONE, PROMPT_COMMAND, PROMPT_SEARCH, PROMPT_ADD, PROMPT_CONFIRM_REMOVE,
-       PROMPT_LINK };
+       PROMPT_LINK, PROMPT_BOOKMARK };
 
 typedef struct list_pos {
 	size_t sel, top;
@@ -123,6 +124,8 @@ struct ui {
 	int det_width;
 	db_episode det;
 	chapter_list det_chapters; /* visible merged chapters */
+	heard_list det_heard;      /* its stretches heard (heard.h) */
+	int *det_skip;             /* which of det_chapters are skipped */
 	detail_line *lines;
 	size_t nlines;
 
@@ -140,6 +143,8 @@ struct ui {
 	char *message;
 	int message_error;
 	key_count count;    /* digits typed before a command */
+	int64_t bm_episode; /* the bookmark being noted (PROMPT_BOOKMARK): episode, */
+	double bm_at;       /* and time when b was pressed */
 
 	player *pl;
 	playback *pb;
@@ -197,6 +202,18 @@ void view_update_details(ui *u, int force);
  * episode selected in the queue view, 0 when none. */
 void view_queue_changed(ui *u);
 int64_t view_queue_selected(ui *u);
+/* ui_marks.c: bookmarks, skips and heard chapters in the TUI. b: asks for
+ * a note (arg: the note given) for a bookmark at the position now;
+ * submitted with the note typed. X: the chapter line selected in the
+ * details pane, else the playing chapter (count: chapter COUNT). H: the
+ * playing episode, else the selected one. :skip add|remove|list on the
+ * podcast of the episode shown, else the selected podcast. */
+void ui_bookmark(ui *u, const char *arg);
+void ui_bookmark_submit(ui *u, const char *note);
+void ui_skip_chapter(ui *u, int count);
+void ui_unheard(ui *u, int64_t selected);
+void ui_skip_rule(ui *u, const char *arg);
+
 /* ui_links.c: link n (1-based) of the episode in the details pane opened
  * or copied; n <= 0: the link line selected in the details pane, else
  * (open) a prompt for the number. */
