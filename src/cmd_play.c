@@ -355,7 +355,7 @@ static void header(session *s);
 static int play_next_in_queue(session *s)
 {
 	int64_t next = s->queue && playback_finished(s->pb)
-			       ? upnext_after(s->a->d, CONTINUE_QUEUE, playback_finished(s->pb))
+			       ? upnext_after(s->a->d, NULL, CONTINUE_QUEUE, playback_finished(s->pb))
 			       : 0;
 	char *err = NULL;
 	if (!next || playback_play(s->pb, next, -1, &err) != 0) {

@@ -165,6 +165,7 @@ static int load_episode(ui *u, int64_t id)
 	chapter_list_clear(&u->det_chapters);
 	if (db_episode_get(u->d, id, &u->det) != 0)
 		return -1;
+	dbw_overlay_episode(u->wr, &u->det);
 	db_chapters_visible(u->d, id, &u->det_chapters);
 	return 0;
 }

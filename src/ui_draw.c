@@ -234,6 +234,12 @@ static void draw_status(ui *u, int y)
 		else if (kind == WORK_CHAPTERS)
 			snprintf(right, sizeof right, "fetching chapters ");
 	}
+	int locked;
+	size_t waiting = dbw_pending(u->wr, &locked, NULL);
+	if (waiting && locked) { /* changes held back by another process's lock */
+		size_t len = strlen(right);
+		snprintf(right + len, sizeof right - len, "%zu unsaved (cache locked) ", waiting);
+	}
 	draw_lr(y, 0, u->cols, left, *right ? right : NULL, THEME_STATUS);
 	free(left);
 }

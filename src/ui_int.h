@@ -24,6 +24,7 @@
 #include "chapter.h"
 #include "cli.h"
 #include "db.h"
+#include "dbwriter.h"
 #include "frontend.h"
 #include "playback.h"
 #include "player.h"
@@ -146,6 +147,7 @@ struct ui {
 	long drawn_sec;     /* playback second last drawn */
 	int64_t seen_episode; /* the playing episode the lists last showed */
 	worker *wk;
+	dbw *wr;  /* the cache's writes, off this thread (dbwriter.h); NULL: direct */
 	dlworker *dw; /* downloads (dlworker.h), NULL when it could not start */
 	int sig_fd;         /* the signal self-pipe (frontend.h) */
 	struct mpris *mp;   /* MPRIS on the session bus, NULL when off (mpris.h) */
