@@ -68,7 +68,10 @@ int dbw_podcast_set_speed(dbw *w, db *d, int64_t podcast, double speed);
 /* l is copied. */
 int dbw_embedded_done(dbw *w, db *d, int64_t episode, const chapter_list *l, int64_t when);
 
-/* Overlays: what d read, with the queued writes applied. NULL w: no-ops. */
+/* Overlays: what d read, with the queued writes applied. NULL w: no-ops.
+ * A write that lands between the read and the overlay is missing from
+ * that result (and one landing as the overlay runs may count twice, which
+ * every write here allows): read again when dbw_poll says writes landed. */
 void dbw_overlay_episode(dbw *w, db_episode *e);
 void dbw_overlay_episodes(dbw *w, db_episode *v, size_t n);
 /* The queue as read into *v and *n, with queued adds, removes and moves done

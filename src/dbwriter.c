@@ -319,6 +319,10 @@ char *dbw_stop(dbw *w, int wait_ms)
 	pthread_cond_destroy(&w->cv);
 	pthread_cond_destroy(&w->done);
 	free(w);
+	if (!lost.len) {
+		sb_free(&lost);
+		return NULL;
+	}
 	return sb_steal(&lost);
 }
 

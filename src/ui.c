@@ -693,8 +693,8 @@ static void download_events(ui *u)
 
 /* The writer's news: a change that could not be saved, a lock that holds
  * changes back (then the status line counts them), or its end. Lists are
- * read again once everything queued has landed (until then they show the
- * queued writes laid over the cache). */
+ * read again when writes landed: a write that lands between a read and
+ * the overlay of what is queued is missing from that one frame only. */
 static void writer_events(ui *u)
 {
 	int changed, error;
@@ -704,7 +704,7 @@ static void writer_events(ui *u)
 	if (msg)
 		ui_message(u, error, "%s", msg);
 	free(msg);
-	if (changed && !dbw_pending(u->wr, NULL, NULL)) {
+	if (changed) {
 		view_load_podcasts(u);
 		view_reload_episodes(u);
 		view_update_details(u, 1);
