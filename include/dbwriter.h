@@ -39,6 +39,9 @@ typedef struct dbw dbw;
 /* Opens its own connection to db_path and starts the thread. Returns 0, or
  * -1 with *err (caller frees). */
 int dbw_start(const char *db_path, dbw **out, char **err);
+/* Waits up to wait_ms for the queued writes to land; returns how many
+ * still wait. */
+size_t dbw_flush(dbw *w, int wait_ms);
 /* Waits up to wait_ms for the queued writes to land, then stops the thread.
  * Returns the writes that could not be stored as one line each ("marked
  * played: episode 12"), NULL when none (caller frees). NULL w is fine. */

@@ -277,10 +277,10 @@ int dbw_start(const char *db_path, dbw **out, char **err)
 	return 0;
 }
 
-char *dbw_stop(dbw *w, int wait_ms)
+size_t dbw_flush(dbw *w, int wait_ms)
 {
 	if (!w)
-		return NULL;
+		return 0;
 	int64_t deadline = now_ms() + wait_ms;
 	pthread_mutex_lock(&w->mu);
 	while (w->head) {
@@ -297,6 +297,17 @@ char *dbw_stop(dbw *w, int wait_ms)
 		}
 		pthread_cond_timedwait(&w->done, &w->mu, &ts);
 	}
+	size_t n = w->n;
+	pthread_mutex_unlock(&w->mu);
+	return n;
+}
+
+char *dbw_stop(dbw *w, int wait_ms)
+{
+	if (!w)
+		return NULL;
+	dbw_flush(w, wait_ms);
+	pthread_mutex_lock(&w->mu);
 	w->stop = 1;
 	pthread_cond_broadcast(&w->cv);
 	pthread_mutex_unlock(&w->mu);
@@ -418,15 +429,19 @@ int dbw_set_position(dbw *w, db *d, int64_t episode, double pos)
 {
 	if (w) {
 		pthread_mutex_lock(&w->mu);
-		/* The last op queued, not in flight, saves this episode's
-		 * position: the newer one replaces it (same place in the order). */
-		op *last = w->head;
-		while (last && last->next)
-			last = last->next;
-		int merged = last && last->kind == OP_POSITION && last->id == episode &&
-			     !(last == w->head && w->inflight);
-		if (merged)
-			last->x = pos;
+		/* A position of this episode queued after its last played mark
+		 * (which clears positions) and not in flight: the newer one
+		 * replaces it, so a lock held for long costs one op, not one
+		 * per save_interval. */
+		op *same = NULL;
+		for (op *o = w->head; o; o = o->next) {
+			if (o->id != episode || (o->kind != OP_POSITION && o->kind != OP_PLAYED))
+				continue;
+			same = o->kind == OP_POSITION && !(o == w->head && w->inflight) ? o : NULL;
+		}
+		int merged = same != NULL;
+		if (same)
+			same->x = pos;
 		pthread_mutex_unlock(&w->mu);
 		if (merged)
 			return 0;

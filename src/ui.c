@@ -911,13 +911,14 @@ static void first_screen(ui *u)
  * is gone. */
 static char *flush_writes(ui *u)
 {
-	size_t n = dbw_pending(u->wr, NULL, NULL);
+	/* Unless another process holds the lock, they land in milliseconds. */
+	size_t n = dbw_flush(u->wr, 300);
 	if (n) {
 		ui_message(u, 1, "saving %zu change%s: the cache is locked by another process "
 				 "(waiting up to %d s)", n, n == 1 ? "" : "s", QUIT_WAIT_MS / 1000);
 		frame(u);
 	}
-	char *lost = dbw_stop(u->wr, QUIT_WAIT_MS);
+	char *lost = dbw_stop(u->wr, n ? QUIT_WAIT_MS : 0);
 	u->wr = NULL;
 	return lost;
 }
@@ -929,6 +930,8 @@ static char *shutdown_ui(ui *u)
 		playback_free(u->pb); /* saves the position */
 	if (u->pl)
 		player_free(u->pl);
+	u->pb = NULL; /* flush_writes may draw a frame */
+	u->pl = NULL;
 	char *lost = flush_writes(u);
 	worker_stop(u->wk);
 	dlworker_stop(u->dw);

@@ -89,7 +89,7 @@ tui_check_selected "j moves the selection at once" "Bravo episode" 5
 tui_keys m
 tui_check "m says marked played at once" "marked played" 5
 tui_check_line "...and Bravo's row shows it played (no unplayed dot)" 3 "^[^●]* Bravo episode" 5
-tui_check "...the status line counts the change held back by the lock" "1 unsaved (cache locked)" 5
+tui_check "...the status line counts the changes held back by the lock" "unsaved (cache locked)" 5
 check "...which the cache does not have yet" test "$(sq "SELECT played FROM episode WHERE id = $B")" = 0
 tui_keys e
 tui_check "e queues at once" "queued (1 in the queue)" 5

@@ -145,14 +145,21 @@ static void test_locked_then_lands(void **state)
 	assert_int_equal(dbw_queue_move(w, f->d, f->ep[4], 1), 0);
 	assert_int_equal(dbw_queue_remove(w, f->d, f->ep[3]), 0);
 	assert_int_equal(dbw_podcast_set_speed(w, f->d, f->pid, 1.5), 0);
-	wait_pending(w, 8, 1);
+	/* Positions coalesce across other episodes' writes, not across a
+	 * played mark of their own episode. */
+	assert_int_equal(dbw_set_position(w, f->d, f->ep[1], 25), 0);
+	assert_int_equal(dbw_set_position(w, f->d, f->ep[0], 30), 0);
+	wait_pending(w, 9, 1);
 
 	/* The overlays show it all; the cache has none of it yet. */
 	db_episode e = get(f, w, f->ep[0]);
 	assert_int_equal(e.played, 1);
 	db_episode_free(&e);
 	e = get(f, w, f->ep[1]);
-	assert_true(e.position == 20);
+	assert_true(e.position == 25);
+	db_episode_free(&e);
+	e = get(f, w, f->ep[0]);
+	assert_true(e.position == 30 && e.played == 1);
 	db_episode_free(&e);
 	assert_int_equal(db_episode_get(f->d, f->ep[0], &e), 0);
 	assert_int_equal(e.played, 0);
@@ -179,7 +186,10 @@ static void test_locked_then_lands(void **state)
 	assert_int_equal(e.played, 1);
 	db_episode_free(&e);
 	assert_int_equal(db_episode_get(f->d, f->ep[1], &e), 0);
-	assert_true(e.position == 20);
+	assert_true(e.position == 25);
+	db_episode_free(&e);
+	assert_int_equal(db_episode_get(f->d, f->ep[0], &e), 0);
+	assert_true(e.position == 30 && e.played == 1);
 	db_episode_free(&e);
 	assert_int_equal(db_podcast_speed(f->d, f->pid, &speed), 0);
 	assert_true(speed == 1.5);
