@@ -52,6 +52,7 @@ void ui_message(ui *u, int error, const char *fmt, ...)
 	free(u->message);
 	u->message = text_sanitize(b.s ? b.s : "", b.len, 0);
 	u->message_error = error;
+	u->message_writer = 0;
 	sb_free(&b);
 	if (error)
 		log_msg("ui", "%s", u->message);
@@ -701,8 +702,12 @@ static void writer_events(ui *u)
 	char *msg;
 	if (!dbw_poll(u->wr, &changed, &msg, &error))
 		return;
-	if (msg)
+	/* Beside what the last key said ("marked played"), not over it. */
+	if (msg && u->message && *u->message && !u->message_writer)
+		ui_message(u, error || u->message_error, "%s · %s", u->message, msg);
+	else if (msg)
 		ui_message(u, error, "%s", msg);
+	u->message_writer = msg != NULL || u->message_writer;
 	free(msg);
 	if (changed) {
 		view_load_podcasts(u);

@@ -140,6 +140,7 @@ struct ui {
 	int64_t confirm_id;
 	char *message;
 	int message_error;
+	int message_writer; /* the message is the writer's news (dbwriter.h) */
 	key_count count;    /* digits typed before a command */
 
 	player *pl;
