@@ -148,6 +148,15 @@ pc episodes --json >"$T/eps.json"
 check "podcue episodes --json agrees: Bravo played, Charlie not" jq_py "$T/eps.json" \
 	"{e['id']: e['played'] for e in d}[$B] is True and {e['id']: e['played'] for e in d}[$C] is False"
 
+# ---- a write that fails for good is said on the status line ---------------
+sq "CREATE TRIGGER no_marks BEFORE UPDATE OF played ON episode BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END"
+tui_keys m
+tui_check "a mark the cache refuses is said on the status line" \
+	"could not save: marked played: Charlie episode" 10
+tui_check_still "...with the reason" "refused by a trigger" 5
+tui_check_still "...and Charlie's row shows it unplayed again" "● Charlie episode" 10
+sq "DROP TRIGGER no_marks"
+
 # ---- quitting while locked: waits, saying so, and saves ---------------------
 if lock_start 60; then ok "the lock is taken again"; else not_ok "take the lock again"; fi
 tui_keys k m

@@ -221,6 +221,32 @@ static void test_stop_while_locked_names_what_is_lost(void **state)
 	db_episode_free(&e);
 }
 
+/* A write that fails for good is dropped with a message naming it, and
+ * the writes after it still land. */
+static void test_lasting_error_is_said(void **state)
+{
+	fx *f = *state;
+	assert_int_equal(dbi_exec(f->d, "CREATE TRIGGER no_marks BEFORE UPDATE OF played ON episode"
+				      " BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END"), 0);
+	dbw *w;
+	char *err = NULL;
+	assert_int_equal(dbw_start(f->path, &w, &err), 0);
+	assert_int_equal(dbw_set_played(w, f->d, f->ep[3], 1), 0);
+	assert_int_equal(dbw_queue_add(w, f->d, f->ep[3], 0), 0);
+	wait_pending(w, 0, 0);
+	int changed, error;
+	char *msg;
+	assert_int_equal(dbw_poll(w, &changed, &msg, &error), 1);
+	assert_non_null(msg);
+	assert_non_null(strstr(msg, "could not save: marked played: ep 3"));
+	assert_non_null(strstr(msg, "refused by a trigger"));
+	assert_int_equal(error, 1);
+	free(msg);
+	int64_t want[] = {f->ep[3]};
+	assert_queue(f, NULL, want, 1);
+	assert_null(dbw_stop(w, 1000));
+}
+
 /* Without a writer the calls write through d at once (podcue play). */
 static void test_no_writer_writes_through(void **state)
 {
@@ -295,6 +321,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stop_while_locked_names_what_is_lost, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_no_writer_writes_through, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lasting_error_is_said, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_burst_in_order, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
