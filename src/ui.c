@@ -2,8 +2,9 @@
  * ui.c - the TUI's loop, key dispatch, commands and the pane registry (see
  * ui.h and ui_int.h).
  *
- * One poll() waits on the terminal, the signal pipe, the worker's pipe and
- * the player's pipe; nothing in the loop waits on the network. Keys go
+ * One poll() waits on the terminal, the signal pipe, the worker's, the
+ * downloader's and the cache writer's pipes and the player's pipe; nothing
+ * in the loop waits on the network or on the cache's write lock. Keys go
  * through the key map to a command id, and run_command() is the one place
  * that knows what each command does in the TUI. Every pass that changed
  * something ends in frame(): layout, the panes' updates, then drawing.

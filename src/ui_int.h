@@ -11,8 +11,11 @@
  * number and its entry in the registry (ui_panes in ui.c); the layout and
  * the loop only go through the ops. Each pass of the loop runs ui_layout,
  * then every pane's update, then draw_screen, so drawing only draws.
- * Everything runs on the UI thread. Nothing outside these files sees this
- * state (the public entry is ui.h).
+ * Everything runs on the UI thread. It only reads the cache (WAL: a read
+ * never waits for another process's write); every write goes to the
+ * writer thread (dbwriter.h) and what it read is overlaid with the writes
+ * still queued, so no key waits for a lock. Nothing outside these files
+ * sees this state (the public entry is ui.h).
  */
 #ifndef PODCUE_UI_INT_H
 #define PODCUE_UI_INT_H
