@@ -200,39 +200,6 @@ static void toggle_queue(ui *u)
 	ui_focus(u, u->focus == PANE_QUEUE ? u->queue_back : PANE_QUEUE);
 }
 
-/* The queue as the user sees it (read, with the writes still queued). */
-static int queue_now(ui *u, db_queue_entry **v, size_t *n)
-{
-	if (db_queue_list(u->d, v, n) != 0)
-		return -1;
-	dbw_overlay_queue(u->wr, u->d, v, n);
-	return 0;
-}
-
-static int queue_count(ui *u, size_t *n)
-{
-	db_queue_entry *v;
-	if (queue_now(u, &v, n) != 0)
-		return -1;
-	db_queue_list_free(v, *n);
-	return 0;
-}
-
-/* 0 when ep is queued, 1 when not, -1 when the queue cannot be read. */
-static int queued(ui *u, int64_t ep)
-{
-	db_queue_entry *v;
-	size_t n;
-	if (queue_now(u, &v, &n) != 0)
-		return -1;
-	int rc = 1;
-	for (size_t i = 0; i < n; i++)
-		if (v[i].episode_id == ep)
-			rc = 0;
-	db_queue_list_free(v, n);
-	return rc;
-}
-
 /* queue-add (at the end) and queue-next (at the front). */
 static void queue_selected(ui *u, int front)
 {
@@ -240,7 +207,7 @@ static void queue_selected(ui *u, int front)
 	size_t n = 0;
 	if (!ep) {
 		ui_message(u, 1, "no episode selected");
-	} else if (dbw_queue_add(u->wr, u->d, ep, front) != 0 || queue_count(u, &n) != 0) {
+	} else if (dbw_queue_add(u->wr, u->d, ep, front) != 0 || ui_queue_count(u, &n) != 0) {
 		ui_message(u, 1, "cannot change the queue: %s", db_errmsg(u->d));
 	} else {
 		ui_message(u, 0, "%s (%zu in the queue)", front ? "plays next" : "queued", n);
@@ -253,7 +220,7 @@ static void unqueue_selected(ui *u)
 {
 	int64_t ep = selected_episode(u);
 	int rc = 1;
-	if (ep && (rc = queued(u, ep)) == 0)
+	if (ep && (rc = ui_queued(u, ep)) == 0)
 		rc = dbw_queue_remove(u->wr, u->d, ep);
 	if (!ep)
 		ui_message(u, 1, "no episode selected");
@@ -693,31 +660,6 @@ static void download_events(ui *u)
 	}
 }
 
-/* The writer's news: a change that could not be saved, a lock that holds
- * changes back (then the status line counts them), or its end. Lists are
- * read again when writes landed: a write that lands between a read and
- * the overlay of what is queued is missing from that one frame only. */
-static void writer_events(ui *u)
-{
-	int changed, error;
-	char *msg;
-	if (!dbw_poll(u->wr, &changed, &msg, &error))
-		return;
-	/* Beside what the last key said ("marked played"), not over it. */
-	if (msg && u->message && *u->message && !u->message_writer)
-		ui_message(u, error || u->message_error, "%s · %s", u->message, msg);
-	else if (msg)
-		ui_message(u, error, "%s", msg);
-	u->message_writer = msg != NULL || u->message_writer;
-	free(msg);
-	if (changed) {
-		view_load_podcasts(u);
-		view_reload_episodes(u);
-		view_update_details(u, 1);
-		view_queue_changed(u);
-	}
-}
-
 static void worker_events(ui *u)
 {
 	worker_result r;
@@ -841,7 +783,7 @@ static void loop(ui *u)
 		if (rc > 0 && fds[5].revents)
 			download_events(u);
 		if (rc > 0 && fds[6].revents)
-			writer_events(u);
+			ui_writer_events(u);
 		unsigned ev = 0;
 		if (rc > 0 && fds[3].revents && u->pl)
 			redraw = player_events(u, &ev);

@@ -7,6 +7,8 @@
  *                   rows (read from the cache in the pane's update, never
  *                   while drawing);
  *   help.c          the help screen.
+ *   ui_writes.c     the queue with the writes not stored yet, and the
+ *                   cache writer's news (dbwriter.h).
  * A new pane is one new pane_*.c defining a pane_ops, plus its PANE_*
  * number and its entry in the registry (ui_panes in ui.c); the layout and
  * the loop only go through the ops. Each pass of the loop runs ui_layout,
@@ -198,6 +200,13 @@ void view_update_details(ui *u, int force);
  * episode selected in the queue view, 0 when none. */
 void view_queue_changed(ui *u);
 int64_t view_queue_selected(ui *u);
+/* ui_writes.c: the number of episodes in the queue as the user sees it
+ * (read, with the writes still queued); 0 when ep is in it, 1 when not,
+ * -1 when the queue cannot be read; the writer's news (dbw_poll) on the
+ * message line, and the lists read again when writes landed. */
+int ui_queue_count(ui *u, size_t *n);
+int ui_queued(ui *u, int64_t ep);
+void ui_writer_events(ui *u);
 /* ui_links.c: link n (1-based) of the episode in the details pane opened
  * or copied; n <= 0: the link line selected in the details pane, else
  * (open) a prompt for the number. */
