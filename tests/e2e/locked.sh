@@ -176,6 +176,32 @@ if [ "$AUDIO" = 1 ]; then
 fi
 tui_stop
 
+# ---- podcue play: keys answer while locked, the position lands after ---------
+if [ "$AUDIO" = 1 ]; then
+	sq "UPDATE episode SET position = NULL WHERE id = $C"
+	cat >"$T/run.sh" <<EOF
+"$PODCUE" --db "$DB" --mpv-option ao=null play $C
+echo "EXIT=\$?"
+exec sleep 600
+EOF
+	tui_run_script
+	tui_check "podcue play plays Charlie" "▶ 0:0" 15
+	if lock_start 60; then ok "the lock is taken for podcue play"; else not_ok "take the lock"; fi
+	tui_keys Space
+	tui_check "Space pauses at once while locked" "paused" 5
+	tui_keys Right
+	tui_check "Right seeks at once while locked" "0:1" 5
+	tui_keys q
+	tui_check "q says it waits to save the position" "saving 1 change" 10
+	check "...which the cache does not have yet" \
+		test "$(sq "SELECT position IS NULL FROM episode WHERE id = $C")" = 1
+	lock_release
+	tui_check "podcue play exits once the lock is gone" "EXIT=0" 15
+	check "...with the position saved" \
+		test "$(sq "SELECT position > 0 FROM episode WHERE id = $C")" = 1
+	tui_stop
+fi
+
 # ---- a lock that outlasts the wait: what was not saved is named -------------
 sq "UPDATE episode SET position = NULL, last_played = NULL" # not in Continue
 tui_start 120 24
