@@ -673,3 +673,4 @@ for lab, title in (("search", "search_bench"), ("chapjump", "chapter_jump"),
         for l in out:
             print("  " + l)
 EOF
+BUILD=$B sh bench/lockwait.sh || echo "lockwait: failed (exit $?)"

@@ -38,6 +38,16 @@ void db_close(db *d);
 const char *db_errmsg(db *d);
 int db_schema_version(db *d);
 
+/* After a call failed (-1): 1 when trying again later may succeed (the
+ * cache was locked by another connection, the disk was full, read-only or
+ * failed), 0 for a lasting error (a constraint, a corrupt file). */
+int db_err_transient(db *d);
+/* After a call failed: 1 when another connection held the lock. */
+int db_err_busy(db *d);
+/* How long a statement waits for another connection's lock (ms); db_open
+ * sets 10 s. */
+void db_set_busy_timeout(db *d, int ms);
+
 /* Write transactions are IMMEDIATE so writers queue on the busy timeout
  * instead of failing with SQLITE_BUSY mid-transaction. */
 int db_begin(db *d);

@@ -16,11 +16,17 @@
 #include "chapter.h"
 #include "config.h"
 #include "db.h"
+#include "dbwriter.h"
 #include "player.h"
 
 typedef struct playback playback;
 
 playback *playback_new(db *d, const config *c, player *p);
+/* From now on the cache's writes (positions, played marks, the queue, the
+ * podcast's speed, the file's chapters) go through w, which the TUI's
+ * keys and playback never wait for (dbwriter.h); reads see them at once.
+ * Without one (podcue play) they are written through d. */
+void playback_set_writer(playback *pb, dbw *w);
 /* Saves the position of what plays (see playback_stop) and frees. */
 void playback_free(playback *pb);
 

@@ -63,6 +63,7 @@ typedef struct session {
 	app *a;
 	player *p;
 	playback *pb;
+	dbw *w;      /* the cache's writes (dbwriter.h); NULL: written at once */
 	int tty_in, tty_out;
 	struct termios saved_tio;
 	int raw;
@@ -363,7 +364,7 @@ static void header(session *s);
 static int play_next_in_queue(session *s)
 {
 	int64_t next = s->queue && playback_finished(s->pb)
-			       ? upnext_after(s->a->d, CONTINUE_QUEUE, playback_finished(s->pb))
+			       ? upnext_after(s->a->d, s->w, CONTINUE_QUEUE, playback_finished(s->pb))
 			       : 0;
 	char *err = NULL;
 	if (!next || playback_play(s->pb, next, -1, &err) != 0) {
@@ -388,17 +389,29 @@ static unsigned on_player(session *s)
 	return ev;
 }
 
+/* A lock on the cache that holds writes back, its end, a lost write. */
+static void writer_news(session *s)
+{
+	int changed, error;
+	char *msg;
+	if (dbw_poll(s->w, &changed, &msg, &error) && msg)
+		show_msg(s, msg);
+	else
+		free(msg);
+}
+
 static void loop(session *s, int sig_fd)
 {
 	while (!s->done) {
 		draw(s, 0);
-		struct pollfd fds[4] = {
+		struct pollfd fds[5] = {
 			{sig_fd, POLLIN, 0},
 			{player_fd(s->p), POLLIN, 0},
 			{mpris_fd(s->mp), mpris_events(s->mp), 0},
-			{0, POLLIN, 0},
+			{dbw_fd(s->w), POLLIN, 0},
+			{s->read_stdin ? 0 : -1, POLLIN, 0},
 		};
-		int n = poll(fds, s->read_stdin ? 4 : 3, poll_timeout(s));
+		int n = poll(fds, 5, poll_timeout(s));
 		if (n < 0 && errno != EINTR) {
 			log_msg("play", "poll: %s", strerror(errno));
 			break;
@@ -412,8 +425,10 @@ static void loop(session *s, int sig_fd)
 			mpris_process(s->mp);
 		if (!s->done)
 			mpris_update(s->mp, ev);
-		if (!s->done && s->read_stdin && fds[3].revents) {
-			if (fds[3].revents & POLLIN)
+		if (fds[3].revents)
+			writer_news(s);
+		if (!s->done && s->read_stdin && fds[4].revents) {
+			if (fds[4].revents & POLLIN)
 				read_input(s);
 			else /* POLLHUP/POLLERR without data: never poll it again */
 				s->read_stdin = 0;
@@ -433,6 +448,12 @@ static int start(session *s, const play_args *pa, char **err)
 	if (player_new(&o, &s->p, err) != 0)
 		return -1;
 	s->pb = playback_new(s->a->d, c, s->p);
+	char *why = NULL; /* without a writer, writes go straight to the cache */
+	if (dbw_start(s->a->db_path, &s->w, &why) != 0) {
+		log_msg("play", "no background writer: %s", why);
+		free(why);
+	}
+	playback_set_writer(s->pb, s->w);
 	if (pa->sleep && playback_sleep(s->pb, pa->sleep, err) != 0)
 		return -1;
 	if (pa->queue) {
@@ -489,6 +510,20 @@ static void header(session *s)
 }
 
 /* The last line left on the terminal. */
+/* The writes still queued land before we go (waiting for another
+ * process's lock up to 10 s, saying so), or what could not be saved is
+ * returned, one line each (caller frees). */
+static char *flush_writes(session *s)
+{
+	size_t n = dbw_flush(s->w, 300);
+	if (n)
+		cli_error("saving %zu change%s: the cache is locked by another process "
+			  "(waiting up to 10 s)", n, n == 1 ? "" : "s");
+	char *lost = dbw_stop(s->w, n ? 10000 : 0);
+	s->w = NULL;
+	return lost;
+}
+
 static void farewell(session *s)
 {
 	if (!s->tty_out)
@@ -538,11 +573,19 @@ int cmd_play(app *a, int argc, char **argv)
 	player_free(s.p);
 	sigpipe_close();
 	log_restore_stderr();
+	char *lost = flush_writes(&s);
 	if (err) {
 		fputs("podcue: ", stderr);
 		cli_print_safe(stderr, err, 0);
 		fputc('\n', stderr);
 		s.rc = EXIT_FAIL;
+	}
+	if (lost) {
+		cli_error("the cache stayed locked by another process; not saved:");
+		for (char *l = strtok(lost, "\n"); l; l = strtok(NULL, "\n"))
+			fprintf(stderr, "  %s\n", l);
+		s.rc = EXIT_FAIL;
+		free(lost);
 	}
 	free(err);
 	free(s.msg);

@@ -28,6 +28,7 @@
 int dbi_fail(db *d, const char *what)
 {
 	free(d->err);
+	d->code = sqlite3_extended_errcode(d->h);
 	d->err = xasprintf("%s: %s", what, sqlite3_errmsg(d->h));
 	return -1;
 }
@@ -42,6 +43,7 @@ int dbi_exec(db *d, const char *sql)
 	char *msg = NULL;
 	if (sqlite3_exec(d->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		free(d->err);
+		d->code = sqlite3_extended_errcode(d->h);
 		d->err = xstrdup(msg ? msg : sqlite3_errmsg(d->h));
 		sqlite3_free(msg);
 		return -1;
@@ -149,6 +151,33 @@ void db_close(db *d)
 	sqlite3_close(d->h);
 	free(d->err);
 	free(d);
+}
+
+int db_err_transient(db *d)
+{
+	switch (d->code & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PROTOCOL:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int db_err_busy(db *d)
+{
+	int c = d->code & 0xff;
+	return c == SQLITE_BUSY || c == SQLITE_LOCKED;
+}
+
+void db_set_busy_timeout(db *d, int ms)
+{
+	sqlite3_busy_timeout(d->h, ms);
 }
 
 int db_begin(db *d)

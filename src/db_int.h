@@ -22,6 +22,7 @@
 struct db {
 	sqlite3 *h;
 	char *err; /* last error message, owned */
+	int code;  /* its SQLite (extended) result code */
 };
 
 /* Records "what: <sqlite message>" as the error; returns -1. */

@@ -175,6 +175,7 @@ static int load_episode(ui *u, int64_t id)
 	u->det_skip = NULL;
 	if (db_episode_get(u->d, id, &u->det) != 0)
 		return -1;
+	dbw_overlay_episode(u->wr, &u->det);
 	db_chapters_visible(u->d, id, &u->det_chapters);
 	db_heard_get(u->d, id, &u->det_heard);
 	if (u->det_chapters.n) {

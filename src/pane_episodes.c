@@ -155,6 +155,7 @@ const db_episode *view_episode(ui *u, size_t i)
 		return NULL;
 	}
 	u->win_off = off;
+	dbw_overlay_episodes(u->wr, u->win, u->win_n); /* marks not stored yet */
 	return i < off + u->win_n ? &u->win[i - off] : NULL;
 }
 

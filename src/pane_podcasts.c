@@ -20,6 +20,8 @@ void view_load_podcasts(ui *u)
 	u->npods = 0;
 	if (db_podcast_list(u->d, &u->pods, &u->npods) != 0)
 		ui_message(u, 1, "cannot read podcasts: %s", db_errmsg(u->d));
+	for (size_t i = 0; i < u->npods; i++) /* an order not stored yet */
+		dbw_overlay_sort(u->wr, u->pods[i].id, &u->pods[i].sort_order);
 	/* The widest row: mark, title, unplayed count. */
 	u->pods_want = 0;
 	for (size_t i = 0; i < u->npods; i++) {

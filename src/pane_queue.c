@@ -36,6 +36,8 @@ static void queue_update(ui *u)
 	u->nqueue = 0;
 	if (db_queue_list(u->d, &u->queue, &u->nqueue) != 0)
 		ui_message(u, 1, "cannot read the queue: %s", db_errmsg(u->d));
+	else /* with the edits not stored yet */
+		dbw_overlay_queue(u->wr, u->d, &u->queue, &u->nqueue);
 	/* The selection stays on its episode while that is still queued. */
 	for (size_t i = 0; i < u->nqueue; i++)
 		if (u->queue[i].episode_id == keep)

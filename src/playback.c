@@ -38,6 +38,7 @@
 
 struct playback {
 	db *d;
+	dbw *w; /* the TUI's writer (dbwriter.h), NULL: write through d */
 	const config *c;
 	player *p;
 	int64_t episode;        /* 0 = idle */
@@ -76,6 +77,11 @@ playback *playback_new(db *d, const config *c, player *p)
 	pb->feed_duration = -1;
 	pb->marks = playmarks_new(d);
 	return pb;
+}
+
+void playback_set_writer(playback *pb, dbw *w)
+{
+	pb->w = w;
 }
 
 void playback_free(playback *pb)
@@ -156,7 +162,7 @@ static void save(playback *pb)
 		return;
 	if (pb->played && in_margin(pb, pb->pos))
 		return; /* finished: keep it played without a position */
-	if (db_episode_set_position(pb->d, pb->episode, pb->pos) < 0)
+	if (dbw_set_position(pb->w, pb->d, pb->episode, pb->pos) < 0)
 		log_msg("playback", "cannot save the position: %s", db_errmsg(pb->d));
 	pb->saved_pos = pb->pos;
 	pb->last_save_ms = now_ms();
@@ -193,11 +199,50 @@ void playback_stop(playback *pb)
 	forget_episode(pb);
 }
 
+/* The visible chapters of id merged as the cache will have them once the
+ * file's own chapters, still queued for the writer, are stored. */
+static int chapters_with_queued(playback *pb, int64_t id, chapter_list *out)
+{
+	chapter_list src[CHAP_SRC_COUNT], all = CHAPTER_LIST_INIT;
+	const chapter_list *lists[CHAP_SRC_COUNT];
+	int rc = 0;
+	for (int s = 0; s < CHAP_SRC_COUNT; s++) {
+		src[s] = (chapter_list)CHAPTER_LIST_INIT;
+		lists[s] = &src[s];
+	}
+	if (!dbw_overlay_embedded(pb->w, id, &src[CHAP_SRC_EMBEDDED]))
+		rc = 1;
+	for (int s = 0; rc == 0 && s < CHAP_SRC_COUNT; s++)
+		if (s != CHAP_SRC_EMBEDDED && db_chapters_get(pb->d, id, s, &src[s]) != 0)
+			rc = -1;
+	if (rc == 0) {
+		chapter_merge(lists, &all);
+		chapter_list_clear(out);
+		chapter_list_visible(&all, out);
+	}
+	chapter_list_clear(&all);
+	for (int s = 0; s < CHAP_SRC_COUNT; s++)
+		chapter_list_clear(&src[s]);
+	return rc;
+}
+
 /* The visible chapters of id into out (cleared). */
 static void load_chapters(playback *pb, int64_t id, chapter_list *out)
 {
-	if (db_chapters_visible(pb->d, id, out) != 0)
+	int rc = chapters_with_queued(pb, id, out);
+	if (rc > 0)
+		rc = db_chapters_visible(pb->d, id, out);
+	if (rc != 0)
 		log_msg("playback", "cannot read chapters: %s", db_errmsg(pb->d));
+}
+
+/* The file's chapters were looked for (stored, or queued to be). */
+static int embedded_probed(playback *pb, int64_t id)
+{
+	chapter_list l = CHAPTER_LIST_INIT;
+	int queued = dbw_overlay_embedded(pb->w, id, &l);
+	chapter_list_clear(&l);
+	return queued || db_embedded_probed(pb->d, id);
 }
 
 /* Where a play starts. A start past the end is not clamped with the feed's
@@ -250,7 +295,7 @@ static void podcast_info(playback *pb, int64_t id)
 		db_podcast_free(&pod);
 	}
 	double speed;
-	if (db_podcast_speed(pb->d, id, &speed) != 0)
+	if (!dbw_overlay_speed(pb->w, id, &speed) && db_podcast_speed(pb->d, id, &speed) != 0)
 		speed = pb->c->speed > 0 ? pb->c->speed : 1.0;
 	player_set_speed(pb->p, speed);
 }
@@ -319,6 +364,7 @@ int playback_play(playback *pb, int64_t episode_id, double at, char **err)
 		set_error(pb, "%s", *err);
 		return -1;
 	}
+	dbw_overlay_episode(pb->w, &e); /* a position not stored yet */
 	rc = start_episode(pb, &e, at, err);
 	if (rc != 0)
 		set_error(pb, "%s", *err);
@@ -355,7 +401,7 @@ int playback_play_chapter(playback *pb, int64_t episode_id, int index, char **er
 	}
 	/* Chapters inside the file are known only once it is loaded: when the
 	 * file was never probed, start at 0 and jump then. */
-	int defer = index > 0 && (size_t)index > l.n && !db_embedded_probed(pb->d, episode_id);
+	int defer = index > 0 && (size_t)index > l.n && !embedded_probed(pb, episode_id);
 	char *why = defer ? NULL : chapter_refusal(&l, index, dur);
 	double at = why || defer ? 0 : l.v[index - 1].start;
 	chapter_list_clear(&l);
@@ -392,15 +438,16 @@ static int same_chapters(const chapter_list *a, const chapter_list *b)
 static int store_embedded(playback *pb)
 {
 	const chapter_list *fc = player_file_chapters(pb->p);
-	if (db_embedded_probed(pb->d, pb->episode)) {
+	if (embedded_probed(pb, pb->episode)) {
 		chapter_list old = CHAPTER_LIST_INIT;
-		int same = db_chapters_get(pb->d, pb->episode, CHAP_SRC_EMBEDDED, &old) == 0 &&
+		int same = (dbw_overlay_embedded(pb->w, pb->episode, &old) ||
+			    db_chapters_get(pb->d, pb->episode, CHAP_SRC_EMBEDDED, &old) == 0) &&
 			   same_chapters(&old, fc);
 		chapter_list_clear(&old);
 		if (same)
 			return 0;
 	}
-	if (db_embedded_done(pb->d, pb->episode, fc, now_s()) != 0) {
+	if (dbw_embedded_done(pb->w, pb->d, pb->episode, fc, now_s()) != 0) {
 		log_msg("playback", "cannot store embedded chapters: %s", db_errmsg(pb->d));
 		return 0;
 	}
@@ -436,7 +483,7 @@ static int on_loaded(playback *pb)
 
 static void set_played(playback *pb, int played)
 {
-	if (db_episode_set_played(pb->d, pb->episode, played) < 0)
+	if (dbw_set_played(pb->w, pb->d, pb->episode, played) < 0)
 		log_msg("playback", "cannot mark played: %s", db_errmsg(pb->d));
 	pb->played = played;
 	pb->saved_pos = -1;
@@ -496,7 +543,7 @@ static int on_ended(playback *pb)
 			changed = 1;
 		}
 		/* Played to the end: it leaves the queue (if it was queued). */
-		changed |= db_queue_remove(pb->d, &pb->episode, 1, NULL) == 0;
+		changed |= dbw_queue_remove(pb->w, pb->d, pb->episode) == 0;
 		pb->finished = pb->episode;
 	}
 	forget_episode(pb);
@@ -615,7 +662,7 @@ static void step_speed(playback *pb, int dir)
 	double s = dir ? player_get(pb->p)->speed + dir * pb->c->speed_step / 100.0 : 1.0;
 	player_set_speed(pb->p, round(s * 100) / 100);
 	if (pb->podcast_id &&
-	    db_podcast_set_speed(pb->d, pb->podcast_id, player_get(pb->p)->speed) != 0)
+	    dbw_podcast_set_speed(pb->w, pb->d, pb->podcast_id, player_get(pb->p)->speed) != 0)
 		log_msg("playback", "cannot save the speed: %s", db_errmsg(pb->d));
 }
 
@@ -787,7 +834,7 @@ int playback_next_episode(playback *pb, int dir, int dry_run)
 			player_seek(pb->p, 0, 1);
 		return pb->loaded;
 	}
-	int64_t next = upnext_skip(pb->d, pb->c->continue_mode, pb->episode);
+	int64_t next = upnext_skip(pb->d, pb->w, pb->c->continue_mode, pb->episode);
 	if (!next || dry_run)
 		return next != 0;
 	char *err = NULL;

@@ -2,8 +2,9 @@
  * ui.c - the TUI's loop, key dispatch, commands and the pane registry (see
  * ui.h and ui_int.h).
  *
- * One poll() waits on the terminal, the signal pipe, the worker's pipe and
- * the player's pipe; nothing in the loop waits on the network. Keys go
+ * One poll() waits on the terminal, the signal pipe, the worker's, the
+ * downloader's and the cache writer's pipes and the player's pipe; nothing
+ * in the loop waits on the network or on the cache's write lock. Keys go
  * through the key map to a command id, and run_command() is the one place
  * that knows what each command does in the TUI. Every pass that changed
  * something ends in frame(): layout, the panes' updates, then drawing.
@@ -15,6 +16,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -51,6 +53,7 @@ void ui_message(ui *u, int error, const char *fmt, ...)
 	free(u->message);
 	u->message = text_sanitize(b.s ? b.s : "", b.len, 0);
 	u->message_error = error;
+	u->message_writer = 0;
 	sb_free(&b);
 	if (error)
 		log_msg("ui", "%s", u->message);
@@ -73,6 +76,7 @@ playback *ui_playback(ui *u)
 		return NULL;
 	}
 	u->pb = playback_new(u->d, u->cfg, u->pl);
+	playback_set_writer(u->pb, u->wr);
 	return u->pb;
 }
 
@@ -166,7 +170,8 @@ static void toggle_played(ui *u)
 		ui_message(u, 1, "no episode selected");
 		return;
 	}
-	if (db_episode_set_played(u->d, ep, !e.played) != 0)
+	dbw_overlay_episode(u->wr, &e); /* a mark still queued counts */
+	if (dbw_set_played(u->wr, u->d, ep, !e.played) != 0)
 		ui_message(u, 1, "cannot mark played: %s", db_errmsg(u->d));
 	else
 		ui_message(u, 0, "marked %s", e.played ? "unplayed" : "played");
@@ -202,8 +207,7 @@ static void queue_selected(ui *u, int front)
 	size_t n = 0;
 	if (!ep) {
 		ui_message(u, 1, "no episode selected");
-	} else if (db_queue_add(u->d, &ep, 1, front, NULL) != 0 ||
-		   db_queue_count(u->d, &n) != 0) {
+	} else if (dbw_queue_add(u->wr, u->d, ep, front) != 0 || ui_queue_count(u, &n) != 0) {
 		ui_message(u, 1, "cannot change the queue: %s", db_errmsg(u->d));
 	} else {
 		ui_message(u, 0, "%s (%zu in the queue)", front ? "plays next" : "queued", n);
@@ -215,7 +219,9 @@ static void queue_selected(ui *u, int front)
 static void unqueue_selected(ui *u)
 {
 	int64_t ep = selected_episode(u);
-	int rc = ep ? db_queue_remove(u->d, &ep, 1, NULL) : 1;
+	int rc = 1;
+	if (ep && (rc = ui_queued(u, ep)) == 0)
+		rc = dbw_queue_remove(u->wr, u->d, ep);
 	if (!ep)
 		ui_message(u, 1, "no episode selected");
 	else if (rc > 0)
@@ -240,7 +246,7 @@ static void queue_shift(ui *u, long delta)
 		return;
 	long to = (long)u->pos[PANE_QUEUE].sel + 1 + delta;
 	to = to < 1 ? 1 : to > (long)u->nqueue ? (long)u->nqueue : to;
-	if (db_queue_move(u->d, ep, to) != 0)
+	if (dbw_queue_move(u->wr, u->d, ep, to) != 0)
 		ui_message(u, 1, "cannot change the queue: %s", db_errmsg(u->d));
 	u->queue_select = ep; /* the selection follows it */
 	view_queue_changed(u);
@@ -251,7 +257,7 @@ static void queue_shift(ui *u, long delta)
 static void continue_playing(ui *u)
 {
 	view_queue_changed(u);
-	int64_t next = upnext_after(u->d, u->cfg->continue_mode, playback_finished(u->pb));
+	int64_t next = upnext_after(u->d, u->wr, u->cfg->continue_mode, playback_finished(u->pb));
 	if (next)
 		ui_play(u, next, -1, 0);
 }
@@ -759,15 +765,16 @@ static void frame(ui *u)
 static void loop(ui *u)
 {
 	while (!u->quit) {
-		struct pollfd fds[6] = {
+		struct pollfd fds[7] = {
 			{STDIN_FILENO, POLLIN, 0},
 			{u->sig_fd, POLLIN, 0},
 			{u->wk ? worker_fd(u->wk) : -1, POLLIN, 0},
 			{u->pl ? player_fd(u->pl) : -1, POLLIN, 0},
 			{mpris_fd(u->mp), mpris_events(u->mp), 0},
 			{dlworker_fd(u->dw), POLLIN, 0},
+			{dbw_fd(u->wr), POLLIN, 0},
 		};
-		int rc = poll(fds, 6, poll_timeout(u));
+		int rc = poll(fds, 7, poll_timeout(u));
 		if (rc < 0 && errno != EINTR)
 			break;
 		int redraw = 1;
@@ -786,6 +793,8 @@ static void loop(ui *u)
 			worker_events(u);
 		if (rc > 0 && fds[5].revents)
 			download_events(u);
+		if (rc > 0 && fds[6].revents)
+			ui_writer_events(u);
 		unsigned ev = 0;
 		if (rc > 0 && fds[3].revents && u->pl)
 			redraw = player_events(u, &ev);
@@ -854,13 +863,37 @@ static void first_screen(ui *u)
 	frame(u);
 }
 
-static void shutdown_ui(ui *u)
+/* How long quitting waits for changes held back by another process's
+ * lock on the cache (the screen says so meanwhile). */
+#define QUIT_WAIT_MS 10000
+
+/* The writes still queued land before we go, or what could not be saved
+ * is returned (one line each; caller frees), to be said after the screen
+ * is gone. */
+static char *flush_writes(ui *u)
+{
+	/* Unless another process holds the lock, they land in milliseconds. */
+	size_t n = dbw_flush(u->wr, 300);
+	if (n) {
+		ui_message(u, 1, "saving %zu change%s: the cache is locked by another process "
+				 "(waiting up to %d s)", n, n == 1 ? "" : "s", QUIT_WAIT_MS / 1000);
+		frame(u);
+	}
+	char *lost = dbw_stop(u->wr, n ? QUIT_WAIT_MS : 0);
+	u->wr = NULL;
+	return lost;
+}
+
+static char *shutdown_ui(ui *u)
 {
 	mpris_close(u->mp);
 	if (u->pb)
 		playback_free(u->pb); /* saves the position */
 	if (u->pl)
 		player_free(u->pl);
+	u->pb = NULL; /* flush_writes may draw a frame */
+	u->pl = NULL;
+	char *lost = flush_writes(u);
 	worker_stop(u->wk);
 	dlworker_stop(u->dw);
 	ui_mouse_off();
@@ -872,6 +905,7 @@ static void shutdown_ui(ui *u)
 	free(u->message);
 	ui_sync_done(u);
 	sigpipe_close();
+	return lost;
 }
 
 int ui_run(app *a)
@@ -898,6 +932,10 @@ int ui_run(app *a)
 	int rc = EXIT_OK;
 	if (!getenv("PODCUE_EXIT_AFTER_PAINT")) {
 		char *err = NULL;
+		if (dbw_start(a->db_path, &u.wr, &err) != 0) {
+			ui_message(&u, 1, "saving in the background unavailable: %s", err);
+			free(err);
+		}
 		/* libcurl's global state, once, before the threads that use it. */
 		fetch_global_init();
 		if (worker_start(a->db_path, &a->cfg, &u.wk, &err) != 0) {
@@ -914,7 +952,14 @@ int ui_run(app *a)
 		frame(&u);
 		loop(&u);
 	}
-	shutdown_ui(&u);
+	char *lost = shutdown_ui(&u);
+	if (lost) {
+		cli_error("the cache stayed locked by another process; not saved:");
+		for (char *l = strtok(lost, "\n"); l; l = strtok(NULL, "\n"))
+			fprintf(stderr, "  %s\n", l);
+		rc = EXIT_FAIL;
+		free(lost);
+	}
 	log_close();
 	return rc;
 }

@@ -236,6 +236,12 @@ static void draw_status(ui *u, int y)
 		else if (kind == WORK_SYNC)
 			snprintf(right, sizeof right, "syncing ");
 	}
+	int locked;
+	size_t waiting = dbw_pending(u->wr, &locked, NULL);
+	if (waiting && locked) { /* changes held back by another process's lock */
+		size_t len = strlen(right);
+		snprintf(right + len, sizeof right - len, "%zu unsaved (cache locked) ", waiting);
+	}
 	draw_lr(y, 0, u->cols, left, *right ? right : NULL, THEME_STATUS);
 	free(left);
 }

@@ -7,12 +7,17 @@
  *                   rows (read from the cache in the pane's update, never
  *                   while drawing);
  *   help.c          the help screen.
+ *   ui_writes.c     the queue with the writes not stored yet, and the
+ *                   cache writer's news (dbwriter.h).
  * A new pane is one new pane_*.c defining a pane_ops, plus its PANE_*
  * number and its entry in the registry (ui_panes in ui.c); the layout and
  * the loop only go through the ops. Each pass of the loop runs ui_layout,
  * then every pane's update, then draw_screen, so drawing only draws.
- * Everything runs on the UI thread. Nothing outside these files sees this
- * state (the public entry is ui.h).
+ * Everything runs on the UI thread. It only reads the cache (WAL: a read
+ * never waits for another process's write); every write goes to the
+ * writer thread (dbwriter.h) and what it read is overlaid with the writes
+ * still queued, so no key waits for a lock. Nothing outside these files
+ * sees this state (the public entry is ui.h).
  */
 #ifndef PODCUE_UI_INT_H
 #define PODCUE_UI_INT_H
@@ -24,6 +29,7 @@
 #include "chapter.h"
 #include "cli.h"
 #include "db.h"
+#include "dbwriter.h"
 #include "frontend.h"
 #include "heard.h"
 #include "playback.h"
@@ -142,6 +148,7 @@ struct ui {
 	int64_t confirm_id;
 	char *message;
 	int message_error;
+	int message_writer; /* the message is the writer's news (dbwriter.h) */
 	key_count count;    /* digits typed before a command */
 	int64_t bm_episode; /* the bookmark being noted (PROMPT_BOOKMARK): episode, */
 	double bm_at;       /* and time when b was pressed */
@@ -151,6 +158,7 @@ struct ui {
 	long drawn_sec;     /* playback second last drawn */
 	int64_t seen_episode; /* the playing episode the lists last showed */
 	worker *wk;
+	dbw *wr;  /* the cache's writes, off this thread (dbwriter.h); NULL: direct */
 	dlworker *dw; /* downloads (dlworker.h), NULL when it could not start */
 	int sig_fd;         /* the signal self-pipe (frontend.h) */
 	struct mpris *mp;   /* MPRIS on the session bus, NULL when off (mpris.h) */
@@ -214,6 +222,13 @@ void ui_skip_chapter(ui *u, int count);
 void ui_unheard(ui *u, int64_t selected);
 void ui_skip_rule(ui *u, const char *arg);
 
+/* ui_writes.c: the number of episodes in the queue as the user sees it
+ * (read, with the writes still queued); 0 when ep is in it, 1 when not,
+ * -1 when the queue cannot be read; the writer's news (dbw_poll) on the
+ * message line, and the lists read again when writes landed. */
+int ui_queue_count(ui *u, size_t *n);
+int ui_queued(ui *u, int64_t ep);
+void ui_writer_events(ui *u);
 /* ui_links.c: link n (1-based) of the episode in the details pane opened
  * or copied; n <= 0: the link line selected in the details pane, else
  * (open) a prompt for the number. */

@@ -123,8 +123,8 @@ void listen_toggle_sort(ui *u)
 	}
 	int64_t keep = view_selected_episode(u);
 	int oldest = !view_oldest_first(u);
-	if (db_podcast_set_sort(u->d, u->ep_podcast, oldest ? DB_SORT_OLDEST : DB_SORT_NEWEST) <
-	    0) {
+	if (dbw_podcast_set_sort(u->wr, u->d, u->ep_podcast,
+				 oldest ? DB_SORT_OLDEST : DB_SORT_NEWEST) < 0) {
 		ui_message(u, 1, "cannot save the order: %s", db_errmsg(u->d));
 		return;
 	}

@@ -1,0 +1,328 @@
+/*
+ * test_dbwriter.c - the TUI's writer thread (dbwriter.c): writes queued
+ * while another connection holds the write lock return at once, show in
+ * the overlays, are counted as held back, and land in order once the lock
+ * goes; quitting with the lock still held names what was not saved; a
+ * burst of queue edits read back through the overlays while the thread
+ * applies them ends in the same queue as applied one by one (a test for
+ * TSan: the UI thread and the writer share the queue).
+ */
+#include "testutil.h"
+
+#include "../../src/db_int.h"
+#include "db.h"
+#include "dbwriter.h"
+
+typedef struct fx {
+	char *path;
+	db *d;      /* the UI's connection (reads) */
+	int64_t ep[6];
+	int64_t pid;
+} fx;
+
+static int setup(void **state)
+{
+	fx *f = xcalloc(1, sizeof *f);
+	char *err = NULL;
+	f->path = tmp_db();
+	assert_int_equal(db_open(f->path, &f->d, &err), 0);
+	int64_t pid;
+	int existed;
+	assert_int_equal(db_podcast_add(f->d, "https://example.org/feed", 0, &pid, &existed), 0);
+	feed fd = {0};
+	fd.title = xstrdup("Show");
+	fd.nitems = 6;
+	fd.items = xcalloc(fd.nitems, sizeof *fd.items);
+	for (size_t i = 0; i < fd.nitems; i++) {
+		feed_item *it = &fd.items[i];
+		it->key = xasprintf("k%zu", i);
+		it->title = xasprintf("ep %zu", i);
+		it->published = 1700000000 + (int64_t)i * 86400;
+		it->has_published = 1;
+		it->duration = 600;
+		it->enclosure_url = xasprintf("https://example.org/%zu.mp3", i);
+		it->enclosure_length = -1;
+		it->feed_order = (int)(fd.nitems - 1 - i);
+	}
+	db_store_stats st = {0};
+	assert_int_equal(db_store_feed(f->d, pid, &fd, NULL, NULL, NULL, 0, 1000, &st), 0);
+	feed_free(&fd);
+	db_episode *v;
+	size_t n;
+	assert_int_equal(db_episode_list(f->d, pid, &v, &n), 0);
+	assert_int_equal(n, 6);
+	for (size_t i = 0; i < n; i++)
+		f->ep[i] = v[n - 1 - i].id; /* oldest first */
+	db_episode_list_free(v, n);
+	f->pid = pid;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fx *f = *state;
+	db_close(f->d);
+	rm_db(f->path);
+	free(f);
+	return 0;
+}
+
+/* Another connection takes the write lock and writes (as a refresh). */
+static db *hold_lock(const char *path)
+{
+	db *o;
+	char *err = NULL;
+	assert_int_equal(db_open(path, &o, &err), 0);
+	assert_int_equal(db_begin(o), 0);
+	assert_int_equal(dbi_exec(o, "UPDATE podcast SET description = 'busy'"), 0);
+	return o;
+}
+
+static void release_lock(db *o)
+{
+	assert_int_equal(db_commit(o), 0);
+	db_close(o);
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+/* Waits (up to 30 s: a loaded machine) until pending is n (and, with
+ * locked >= 0, the lock flag is that). */
+static void wait_pending(dbw *w, size_t n, int locked)
+{
+	for (int i = 0; i < 3000; i++) {
+		int l;
+		if (dbw_pending(w, &l, NULL) == n && (locked < 0 || l == locked))
+			return;
+		sleep_ms(10);
+	}
+	fail_msg("pending %zu, not %zu", dbw_pending(w, NULL, NULL), n);
+}
+
+static db_episode get(fx *f, dbw *w, int64_t id)
+{
+	db_episode e;
+	assert_int_equal(db_episode_get(f->d, id, &e), 0);
+	dbw_overlay_episode(w, &e);
+	return e;
+}
+
+static void assert_queue(fx *f, dbw *w, const int64_t *want, size_t n)
+{
+	db_queue_entry *q;
+	size_t m;
+	assert_int_equal(db_queue_list(f->d, &q, &m), 0);
+	dbw_overlay_queue(w, f->d, &q, &m);
+	assert_int_equal(m, n);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(q[i].episode_id, want[i]);
+		assert_int_equal(q[i].position, (int64_t)i + 1);
+		assert_non_null(q[i].title);
+	}
+	db_queue_list_free(q, m);
+}
+
+static void test_locked_then_lands(void **state)
+{
+	fx *f = *state;
+	dbw *w;
+	char *err = NULL;
+	assert_int_equal(dbw_start(f->path, &w, &err), 0);
+	db *o = hold_lock(f->path);
+
+	assert_int_equal(dbw_set_played(w, f->d, f->ep[0], 1), 0);
+	assert_int_equal(dbw_set_position(w, f->d, f->ep[1], 12.5), 0);
+	/* A newer position replaces the one queued last. */
+	assert_int_equal(dbw_set_position(w, f->d, f->ep[1], 20), 0);
+	assert_int_equal(dbw_queue_add(w, f->d, f->ep[2], 0), 0);
+	assert_int_equal(dbw_queue_add(w, f->d, f->ep[3], 1), 0);
+	assert_int_equal(dbw_queue_add(w, f->d, f->ep[4], 0), 0);
+	assert_int_equal(dbw_queue_move(w, f->d, f->ep[4], 1), 0);
+	assert_int_equal(dbw_queue_remove(w, f->d, f->ep[3]), 0);
+	assert_int_equal(dbw_podcast_set_speed(w, f->d, f->pid, 1.5), 0);
+	/* Positions coalesce across other episodes' writes, not across a
+	 * played mark of their own episode. */
+	assert_int_equal(dbw_set_position(w, f->d, f->ep[1], 25), 0);
+	assert_int_equal(dbw_set_position(w, f->d, f->ep[0], 30), 0);
+	wait_pending(w, 9, 1);
+
+	/* The overlays show it all; the cache has none of it yet. */
+	db_episode e = get(f, w, f->ep[0]);
+	assert_int_equal(e.played, 1);
+	db_episode_free(&e);
+	e = get(f, w, f->ep[1]);
+	assert_true(e.position == 25);
+	db_episode_free(&e);
+	e = get(f, w, f->ep[0]);
+	assert_true(e.position == 30 && e.played == 1);
+	db_episode_free(&e);
+	assert_int_equal(db_episode_get(f->d, f->ep[0], &e), 0);
+	assert_int_equal(e.played, 0);
+	db_episode_free(&e);
+	int64_t want[] = {f->ep[4], f->ep[2]};
+	assert_queue(f, w, want, 2);
+	assert_queue(f, NULL, NULL, 0);
+	double speed = 0;
+	assert_int_equal(dbw_overlay_speed(w, f->pid, &speed), 1);
+	assert_true(speed == 1.5);
+
+	int changed, error;
+	char *msg;
+	assert_int_equal(dbw_poll(w, &changed, &msg, &error), 1);
+	assert_non_null(strstr(msg, "locked by another process"));
+	assert_int_equal(error, 1);
+	assert_int_equal(changed, 0);
+	free(msg);
+
+	release_lock(o);
+	wait_pending(w, 0, 0);
+	assert_queue(f, NULL, want, 2);
+	assert_int_equal(db_episode_get(f->d, f->ep[0], &e), 0);
+	assert_int_equal(e.played, 1);
+	db_episode_free(&e);
+	assert_int_equal(db_episode_get(f->d, f->ep[1], &e), 0);
+	assert_true(e.position == 25);
+	db_episode_free(&e);
+	assert_int_equal(db_episode_get(f->d, f->ep[0], &e), 0);
+	assert_true(e.position == 30 && e.played == 1);
+	db_episode_free(&e);
+	assert_int_equal(db_podcast_speed(f->d, f->pid, &speed), 0);
+	assert_true(speed == 1.5);
+	assert_int_equal(dbw_poll(w, &changed, &msg, &error), 1);
+	assert_int_equal(changed, 1);
+	assert_non_null(strstr(msg, "free again"));
+	assert_int_equal(error, 0);
+	free(msg);
+	assert_null(dbw_stop(w, 1000));
+}
+
+static void test_stop_while_locked_names_what_is_lost(void **state)
+{
+	fx *f = *state;
+	dbw *w;
+	char *err = NULL;
+	assert_int_equal(dbw_start(f->path, &w, &err), 0);
+	db *o = hold_lock(f->path);
+	assert_int_equal(dbw_set_played(w, f->d, f->ep[5], 1), 0);
+	assert_int_equal(dbw_queue_add(w, f->d, f->ep[5], 0), 0);
+	char *lost = dbw_stop(w, 300);
+	assert_non_null(lost);
+	assert_non_null(strstr(lost, "marked played: ep 5\nqueued: ep 5"));
+	free(lost);
+	release_lock(o);
+	db_episode e;
+	assert_int_equal(db_episode_get(f->d, f->ep[5], &e), 0);
+	assert_int_equal(e.played, 0);
+	db_episode_free(&e);
+}
+
+/* A write that fails for good is dropped with a message naming it, and
+ * the writes after it still land. */
+static void test_lasting_error_is_said(void **state)
+{
+	fx *f = *state;
+	assert_int_equal(dbi_exec(f->d, "CREATE TRIGGER no_marks BEFORE UPDATE OF played ON episode"
+				      " BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END"), 0);
+	dbw *w;
+	char *err = NULL;
+	assert_int_equal(dbw_start(f->path, &w, &err), 0);
+	assert_int_equal(dbw_set_played(w, f->d, f->ep[3], 1), 0);
+	assert_int_equal(dbw_queue_add(w, f->d, f->ep[3], 0), 0);
+	wait_pending(w, 0, 0);
+	int changed, error;
+	char *msg;
+	assert_int_equal(dbw_poll(w, &changed, &msg, &error), 1);
+	assert_non_null(msg);
+	assert_non_null(strstr(msg, "could not save: marked played: ep 3"));
+	assert_non_null(strstr(msg, "refused by a trigger"));
+	assert_int_equal(error, 1);
+	free(msg);
+	int64_t want[] = {f->ep[3]};
+	assert_queue(f, NULL, want, 1);
+	assert_null(dbw_stop(w, 1000));
+}
+
+/* Without a writer the calls write through d at once (podcue play). */
+static void test_no_writer_writes_through(void **state)
+{
+	fx *f = *state;
+	assert_int_equal(dbw_set_played(NULL, f->d, f->ep[2], 1), 0);
+	assert_int_equal(dbw_queue_remove(NULL, f->d, f->ep[2]), 1); /* not queued */
+	db_episode e;
+	assert_int_equal(db_episode_get(f->d, f->ep[2], &e), 0);
+	assert_int_equal(e.played, 1);
+	db_episode_free(&e);
+}
+
+/* A burst of queue edits while the thread applies them, the overlays read
+ * between them: the end state is the model's, in order. */
+static void test_burst_in_order(void **state)
+{
+	fx *f = *state;
+	dbw *w;
+	char *err = NULL;
+	assert_int_equal(dbw_start(f->path, &w, &err), 0);
+	int64_t model[6];
+	size_t n = 0;
+	for (int i = 0; i < 300; i++) {
+		int64_t ep = f->ep[(i * 7) % 6];
+		int front = i % 3 == 0;
+		size_t at = n;
+		for (size_t k = 0; k < n; k++)
+			if (model[k] == ep)
+				at = k;
+		if (i % 5 == 4) { /* a remove */
+			if (at < n) {
+				memmove(model + at, model + at + 1, (n - at - 1) * sizeof *model);
+				n--;
+			}
+			dbw_queue_remove(w, f->d, ep);
+		} else {
+			if (at < n) {
+				memmove(model + at, model + at + 1, (n - at - 1) * sizeof *model);
+				n--;
+			}
+			if (front) {
+				memmove(model + 1, model, n * sizeof *model);
+				model[0] = ep;
+			} else {
+				model[n] = ep;
+			}
+			n++;
+			dbw_queue_add(w, f->d, ep, front);
+		}
+		dbw_set_position(w, f->d, ep, i);
+		if (i % 10 == 0) { /* read as the UI does, while the thread writes */
+			db_queue_entry *q;
+			size_t m;
+			assert_int_equal(db_queue_list(f->d, &q, &m), 0);
+			dbw_overlay_queue(w, f->d, &q, &m);
+			db_queue_list_free(q, m);
+			int changed, error;
+			char *msg;
+			dbw_poll(w, &changed, &msg, &error);
+			free(msg);
+		}
+	}
+	wait_pending(w, 0, -1);
+	assert_queue(f, NULL, model, n);
+	assert_null(dbw_stop(w, 1000));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_locked_then_lands, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stop_while_locked_names_what_is_lost, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_no_writer_writes_through, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lasting_error_is_said, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_burst_in_order, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
