@@ -58,6 +58,10 @@ typedef struct config {
 	char *download_dir;    /* NULL or "": $XDG_DATA_HOME/podcue/downloads */
 	int download_jobs;     /* downloads at once */
 	int max_download_mb;   /* cap on one file */
+	int auto_download;     /* 1: new episodes are downloaded after a refresh (dlpolicy.h) */
+	int keep_downloads;    /* per podcast, 0 = no limit */
+	int delete_played_after; /* days, 0 = never */
+	int download_cap_mb;   /* all downloads, 0 = no cap */
 	char **mpv_options;    /* "key=value" strings */
 	size_t nmpv_options;
 	keymap *keys;          /* default bindings plus the file's bind lines */

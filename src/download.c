@@ -27,6 +27,7 @@
 
 #include <curl/curl.h>
 
+#include "chapfetch.h"
 #include "fetch.h"
 #include "log.h"
 #include "paths.h"
@@ -540,6 +541,12 @@ static void job_finish(downloader *dl, dl_job *j, CURLcode rc)
 	log_msg("download", "episode %" PRId64 " done: %s (%" PRId64 " bytes)", j->id, j->path,
 		j->bytes);
 	save_row(j, DL_DONE, NULL);
+	/* Chapters inside the file, from the disk, once (no Range request
+	 * for them again). */
+	char *cerr = NULL;
+	if (chapfetch_local(dl->d, j->id, j->path, &cerr) < 0)
+		log_msg("download", "episode %" PRId64 ": %s", j->id, cerr);
+	free(cerr);
 	emit(j, DL_DONE, NULL);
 	dl->n_done++;
 }

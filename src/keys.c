@@ -54,7 +54,7 @@ static const struct {
 #define NKEY_NAMES (sizeof key_names / sizeof key_names[0])
 
 static const char *const ctx_names[KCTX_COUNT] = {"common", "podcasts", "episodes", "details",
-						   "search", "queue"};
+						   "search", "queue", "downloads"};
 
 /* The default bindings, as config lines would write them. Digits are not
  * here: they type a count (command.h). */
@@ -83,7 +83,16 @@ static const struct {
 	{"x", CMD_QUEUE_REMOVE},  {"K", CMD_QUEUE_UP},      {"J", CMD_QUEUE_DOWN},
 	{"o", CMD_OPEN_LINK},     {"y", CMD_COPY_LINK},
 	{"Backspace", CMD_SPEED_RESET}, {"M", CMD_MUTE},  {"Z", CMD_SLEEP},
-	{"D", CMD_DOWNLOAD},
+	{"D", CMD_DOWNLOAD},      {"w", CMD_DOWNLOADS},
+};
+
+/* Default bindings of one pane only (they win over common there). */
+static const struct {
+	int ctx;
+	const char *key;
+	int cmd;
+} pane_defaults[] = {
+	{KCTX_DOWNLOADS, "x", CMD_DOWNLOAD_DELETE},
 };
 
 const char *keymap_ctx_name(int ctx)
@@ -183,6 +192,9 @@ keymap *keymap_new(void)
 	keymap *k = xcalloc(1, sizeof *k);
 	for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
 		set_binding(k, KCTX_COMMON, keys_parse(defaults[i].key), defaults[i].cmd);
+	for (size_t i = 0; i < sizeof pane_defaults / sizeof pane_defaults[0]; i++)
+		set_binding(k, pane_defaults[i].ctx, keys_parse(pane_defaults[i].key),
+			    pane_defaults[i].cmd);
 	/* Enter also means Enter when the terminal sends CR or KEY_ENTER. */
 	set_binding(k, KCTX_COMMON, '\r', CMD_OPEN);
 	set_binding(k, KCTX_COMMON, KEY_FN(KEY_ENTER), CMD_OPEN);

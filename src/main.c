@@ -38,8 +38,11 @@ static const cli_command commands[] = {
 	{"sync", cmd_sync, "[setup|status|off] [--json]",
 	 "sync with a gpodder server (setup URL --user NAME [--device ID] [--nextcloud])"},
 	{"download", cmd_download, "EPISODE...", "download to disk now (--podcast P [--latest N])"},
-	{"downloads", cmd_downloads, "[--json]", "list downloads: queued, running, done, failed"},
+	{"downloads", cmd_downloads, "[--json|--cleanup]",
+	 "list downloads: queued, running, done, failed (--cleanup: apply the policies)"},
 	{"delete", cmd_delete, "EPISODE...", "delete downloaded files (the episodes stay)"},
+	{"set-podcast", cmd_set_podcast, "PODCAST [NAME VALUE]",
+	 "a podcast's own download policies (auto_download, keep_downloads, delete_played_after)"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
