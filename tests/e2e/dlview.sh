@@ -3,7 +3,8 @@
 # state, size, percent and errors; the status line shows overall progress
 # and speed while one runs; D cancels and downloads again; x (this view's
 # own key) deletes a file, while x elsewhere is still queue-remove; Enter
-# plays the downloaded file; Esc and w go back.
+# plays the downloaded file; Esc and w go back; a refresh downloads the
+# new episode of a podcast with auto_download on.
 . "$(dirname "$0")/../lib.sh"
 
 if ! have_tmux; then
@@ -95,5 +96,26 @@ while ! grep -q "episode $S: playing the downloaded file" "$LOG" 2>/dev/null && 
 	n=$((n + 1))
 done
 check "Enter in the view plays the downloaded file" grep -q "episode $S: playing the downloaded file" "$LOG"
+
+# A refresh in the interface downloads the new episode of a podcast with
+# auto_download on.
+pc set-podcast "$(sq "SELECT id FROM podcast")" auto_download on >/dev/null
+head -c 300000 /dev/urandom >"$W/n.bin"
+rss "View Show" \
+	"n|New one|Thu, 15 May 2025 10:00:00 GMT|0:03|$BASE/n.bin" \
+	"s|Slow one|Wed, 14 May 2025 10:00:00 GMT|0:03|$BASE/_/norange/s.bin?rate=250000" \
+	"b|Broken one|Tue, 13 May 2025 10:00:00 GMT|0:03|$BASE/_/lie/d.bin?extra=5000" \
+	"f|Fine one|Mon, 12 May 2025 10:00:00 GMT|0:02|$BASE/f.mp3" >"$W/feed.xml"
+tui_keys s r
+n=0
+while [ -z "$(id_of n)" ] && [ $n -lt 300 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+N=$(id_of n)
+tui_wait "episode $N downloaded" 30
+check "a refresh with auto_download on downloads the new episode" \
+	cmp "$W/n.bin" "$DL/2025-05-15 New one.bin"
+check "...and says so" grep -q "downloading 1 new episode (auto_download)" "$T/pane.raw"
 tui_stop
 finish
