@@ -673,3 +673,4 @@ for lab, title in (("search", "search_bench"), ("chapjump", "chapter_jump"),
         for l in out:
             print("  " + l)
 EOF
+BUILD=$BUILD sh bench/download.sh || note "bench/download.sh failed"
