@@ -154,7 +154,8 @@ static size_t cap_victim(const sweep *s, const int64_t *keep, size_t nkeep)
 		if (s->gone[i] || protected(s, i, keep, nkeep))
 			continue;
 		if (best == (size_t)-1 || s->v[i].played > s->v[best].played ||
-		    (s->v[i].played == s->v[best].played && s->v[i].ref_time < s->v[best].ref_time))
+		    /* ties go to the older episode (later in the list) */
+		    (s->v[i].played == s->v[best].played && s->v[i].ref_time <= s->v[best].ref_time))
 			best = i;
 	}
 	return best;
