@@ -108,7 +108,8 @@ static void cleanup(dlworker *w)
 	int64_t playing = w->playing;
 	pthread_mutex_unlock(&w->mu);
 	int64_t *keep = xcalloc(w->nfresh + 1, sizeof *keep);
-	memcpy(keep, w->fresh, w->nfresh * sizeof *keep);
+	for (size_t i = 0; i < w->nfresh; i++)
+		keep[i] = w->fresh[i];
 	keep[w->nfresh] = playing;
 	if (dlpolicy_cleanup(w->d, &w->c, keep, w->nfresh + 1, say_cleanup, w) < 0)
 		push_msg(w, 1, xasprintf("cleanup: %s", db_errmsg(w->d)));
