@@ -33,6 +33,10 @@ void dlworker_delete(dlworker *w, int64_t episode_id);
  * finish; it spares this session's downloads and the playing episode. */
 void dlworker_refreshed(dlworker *w);
 void dlworker_set_playing(dlworker *w, int64_t episode_id);
+/* The thread follows c's download settings (after :set in the UI) from
+ * its next wakeup on, except download_dir (it keeps the folder it started
+ * with). NULL w is fine. */
+void dlworker_set_config(dlworker *w, const config *c);
 /* Overall progress for the status line; 1 while downloads run. */
 typedef struct dlworker_status {
 	int running, queued;

@@ -42,6 +42,8 @@ struct dlworker {
 	dl_op *todo; /* requests not yet taken by the thread */
 	size_t ntodo;
 	int64_t playing;        /* never deleted by a cleanup */
+	config next;            /* settings from the UI, taken when next_set */
+	int next_set;
 	dlworker_status status; /* for the status line */
 	/* the thread's own */
 	int64_t since;          /* newest episode id at the last refresh */
@@ -196,6 +198,17 @@ static void *run(void *arg)
 		dl_op *todo = w->todo;
 		size_t n = w->ntodo;
 		int stop = w->stop;
+		if (w->next_set) { /* the numbers only; the thread reads them between steps */
+			w->c.download_jobs = w->next.download_jobs;
+			w->c.max_download_mb = w->next.max_download_mb;
+			w->c.auto_download = w->next.auto_download;
+			w->c.keep_downloads = w->next.keep_downloads;
+			w->c.delete_played_after = w->next.delete_played_after;
+			w->c.download_cap_mb = w->next.download_cap_mb;
+			w->c.stall_timeout = w->next.stall_timeout;
+			w->c.connect_timeout = w->next.connect_timeout;
+			w->next_set = 0;
+		}
 		w->todo = NULL;
 		w->ntodo = 0;
 		pthread_mutex_unlock(&w->mu);
@@ -337,6 +350,24 @@ void dlworker_set_playing(dlworker *w, int64_t episode_id)
 		return;
 	pthread_mutex_lock(&w->mu);
 	w->playing = episode_id;
+	pthread_mutex_unlock(&w->mu);
+}
+
+void dlworker_set_config(dlworker *w, const config *c)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->next.download_jobs = c->download_jobs;
+	w->next.max_download_mb = c->max_download_mb;
+	w->next.auto_download = c->auto_download;
+	w->next.keep_downloads = c->keep_downloads;
+	w->next.delete_played_after = c->delete_played_after;
+	w->next.download_cap_mb = c->download_cap_mb;
+	w->next.stall_timeout = c->stall_timeout;
+	w->next.connect_timeout = c->connect_timeout;
+	w->next_set = 1;
+	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 }
 

@@ -361,6 +361,8 @@ static void config_line(ui *u, const char *line)
 	if (first_word(line, "set") && u->wk)
 		worker_set_config(u->wk, u->cfg);
 	if (first_word(line, "set"))
+		dlworker_set_config(u->dw, u->cfg);
+	if (first_word(line, "set"))
 		ui_mouse_setup(u);
 }
 
