@@ -4,7 +4,8 @@
 # and speed while one runs; D cancels and downloads again; x (this view's
 # own key) deletes a file, while x elsewhere is still queue-remove; Enter
 # plays the downloaded file; Esc and w go back; a refresh downloads the
-# new episode of a podcast with auto_download on.
+# new episode of a podcast with auto_download on; removing the podcast
+# deletes its files.
 . "$(dirname "$0")/../lib.sh"
 
 if ! have_tmux; then
@@ -117,5 +118,14 @@ tui_wait "episode $N downloaded" 30
 check "a refresh with auto_download on downloads the new episode" \
 	cmp "$W/n.bin" "$DL/2025-05-15 New one.bin"
 check "...and says so" grep -q "downloading 1 new episode (auto_download)" "$T/pane.raw"
+
+# Removing the podcast in the interface deletes its files and says so.
+files=$(find "$DL" -type f | wc -l)
+tui_keys h h g d
+tui_wait "Remove \"View Show\"" 10
+tui_keys y
+tui_check "d y removes the podcast and deletes its $files downloaded files" \
+	"unsubscribed; $files downloaded files deleted" 20
+check "...its folder is gone" test ! -e "$DL"
 tui_stop
 finish
