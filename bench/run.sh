@@ -673,4 +673,5 @@ for lab, title in (("search", "search_bench"), ("chapjump", "chapter_jump"),
         for l in out:
             print("  " + l)
 EOF
-BUILD=$B sh bench/lockwait.sh || echo "lockwait: failed (exit $?)"
+BUILD=$BUILD sh bench/lockwait.sh || echo "lockwait: failed (exit $?)"
+BUILD=$BUILD sh bench/download.sh || note "bench/download.sh failed"

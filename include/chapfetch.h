@@ -79,6 +79,11 @@ void chapfetch_batch_free(chapfetch_batch *b);
  * of chapters found, or -1 with *err set (caller frees). */
 #define CHAPFETCH_HEAD_BYTES (512 * 1024)
 int chapfetch_embedded(db *d, const config *c, const db_episode *e, int is_local, char **err);
+/* Reads the chapters embedded in a downloaded file (path, complete) and
+ * stores them as chapfetch_embedded does, with no network: the downloader
+ * calls it when a file is complete, and chapfetch_embedded prefers a
+ * downloaded file to the network. Returns chapters found or -1 with *err. */
+int chapfetch_local(db *d, int64_t episode_id, const char *path, char **err);
 
 /* What chapfetch_episode did. Owns its strings (chapfetch_outcome_free). */
 typedef struct chapfetch_outcome {

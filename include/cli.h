@@ -66,6 +66,17 @@ int cmd_sync(app *a, int argc, char **argv);
 int cmd_download(app *a, int argc, char **argv);
 int cmd_downloads(app *a, int argc, char **argv);
 int cmd_delete(app *a, int argc, char **argv);
+/* Downloads ids now (progress on a terminal), then the cleanup of
+ * dlpolicy.h sparing them; EXIT_* (cmd_download.c). */
+int cli_download_ids(app *a, const int64_t *ids, size_t n);
+/* The download policies: set-podcast; after a refresh that began at
+ * episode id since, the new episodes' downloads and the cleanup; the
+ * files of a podcast being removed (cmd_dlpolicy.c). */
+int cmd_set_podcast(app *a, int argc, char **argv);
+int cli_after_refresh(app *a, int64_t since);
+/* Runs the cleanup, printing each deletion; EXIT_*. */
+int cli_cleanup(app *a, const int64_t *keep, size_t nkeep);
+int cli_remove_podcast_files(app *a, int64_t podcast_id);
 
 /* The user's marks: bookmark, bookmarks, skip (cmd_marks.c). */
 int cmd_bookmark(app *a, int argc, char **argv);

@@ -44,6 +44,9 @@ enum {
 	X(UNPLAYED, "toggle-unplayed", 0, "toggle showing only unplayed episodes")          \
 	X(PLAYED, "toggle-played", 0, "mark the selected episode played or unplayed")       \
 	X(DOWNLOAD, "download", 0, "download the selected episode (again: cancel)")         \
+	X(DOWNLOADS, "downloads", 0, "open or close the downloads view (state, size, errors)") \
+	X(DOWNLOAD_DELETE, "delete-download", 0,                                           \
+	  "in the downloads view: delete the selected download's file (the episode stays)") \
 	X(REFRESH, "refresh", 0, "refresh every feed in the background")                    \
 	X(REFRESH_ONE, "refresh-podcast", 0, "refresh the selected podcast")                \
 	X(SYNC, "sync", 0, "sync with the gpodder-compatible server now (podcue sync setup)") \

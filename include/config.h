@@ -62,6 +62,10 @@ typedef struct config {
 	int max_download_mb;   /* cap on one file */
 	/* sync */
 	int sync_interval;     /* minutes between background syncs in the TUI; 0 = none */
+	int auto_download;     /* 1: new episodes are downloaded after a refresh (dlpolicy.h) */
+	int keep_downloads;    /* per podcast, 0 = no limit */
+	int delete_played_after; /* days, 0 = never */
+	int download_cap_mb;   /* all downloads, 0 = no cap */
 	char **mpv_options;    /* "key=value" strings */
 	size_t nmpv_options;
 	keymap *keys;          /* default bindings plus the file's bind lines */

@@ -22,7 +22,7 @@
 #include "feed.h"
 #include "heard.h"
 
-#define DB_SCHEMA_VERSION 12
+#define DB_SCHEMA_VERSION 13
 
 typedef struct db db;
 
@@ -587,5 +587,48 @@ int db_download_path_taken(db *d, const char *path, int64_t episode_id);
 int db_download_done_path(db *d, int64_t episode_id, char **path);
 /* Forgets the row. 1 = there was none. */
 int db_download_remove(db *d, int64_t episode_id);
+
+/* --- download policies (db_dlpolicy.c) ---------------------------------- */
+
+/* A podcast's own policies; -1 = not set (the setting applies). */
+typedef struct db_dl_policy {
+	int auto_download, keep_downloads, delete_played_after;
+} db_dl_policy;
+/* Fills *out (all -1 when the podcast has none of its own). */
+int db_dl_policy_get(db *d, int64_t podcast_id, db_dl_policy *out);
+/* Stores the podcast's own policies (a row of all -1 is removed). */
+int db_dl_policy_set(db *d, int64_t podcast_id, const db_dl_policy *p);
+/* The largest episode id in the cache (0 when none): episodes stored
+ * later have larger ids. */
+int db_episode_max_id(db *d, int64_t *out);
+
+/* An episode for the download policies. */
+typedef struct db_dl_item {
+	int64_t episode_id, podcast_id;
+	int64_t bytes;      /* the file's size (done downloads) */
+	int64_t ref_time;   /* Unix s: when it was last played or else downloaded */
+	int played;
+	int busy;           /* in the queue, or in progress (a position, not played) */
+	char *path;         /* done downloads: the file */
+} db_dl_item;
+void db_dl_item_list_free(db_dl_item *v, size_t n);
+/* Episodes with id > since_id that have an audio URL, are not played and
+ * were never asked for, of podcasts that had episodes up to since_id (a
+ * podcast fetched for the first time brings no "new" episodes), by
+ * podcast, newest first. */
+int db_dl_new_episodes(db *d, int64_t since_id, db_dl_item **out, size_t *n);
+/* Finished downloads (any_state: every download row with a file name),
+ * of podcast_id only when > 0, by podcast, newest episode first. */
+int db_dl_done_list(db *d, int64_t podcast_id, int any_state, db_dl_item **out, size_t *n);
+
+/* A download as the downloads view lists it. */
+typedef struct db_download_entry {
+	db_download r;
+	char *title, *podcast_title; /* may be NULL */
+} db_download_entry;
+void db_download_entry_list_free(db_download_entry *v, size_t n);
+/* Every download: running, queued, failed, then done; the most recently
+ * changed first within each. */
+int db_download_entries(db *d, db_download_entry **out, size_t *n);
 
 #endif

@@ -25,6 +25,25 @@ void dlworker_stop(dlworker *w);
 int dlworker_fd(const dlworker *w);
 /* Downloads the episode, or cancels it when this thread is downloading it. */
 void dlworker_toggle(dlworker *w, int64_t episode_id);
+/* Deletes the episode's download (cancelling it first when it runs). */
+void dlworker_delete(dlworker *w, int64_t episode_id);
+/* A refresh finished: the new episodes of podcasts with auto_download are
+ * downloaded (dlpolicy.h), and the cleanup runs when they are done (at
+ * once when there are none). The cleanup also runs whenever downloads
+ * finish; it spares this session's downloads and the playing episode. */
+void dlworker_refreshed(dlworker *w);
+void dlworker_set_playing(dlworker *w, int64_t episode_id);
+/* The thread follows c's download settings (after :set in the UI) from
+ * its next wakeup on, except download_dir (it keeps the folder it started
+ * with). NULL w is fine. */
+void dlworker_set_config(dlworker *w, const config *c);
+/* Overall progress for the status line; 1 while downloads run. */
+typedef struct dlworker_status {
+	int running, queued;
+	int64_t bytes, total; /* of the running ones; total -1 when one is unknown */
+	double rate;          /* bytes per second lately */
+} dlworker_status;
+int dlworker_get_status(dlworker *w, dlworker_status *st);
 /* Moves one message into *msg (caller frees; error set for failures);
  * 0 when there is none. Also drains the wakeup pipe. */
 int dlworker_poll(dlworker *w, char **msg, int *error);

@@ -22,9 +22,11 @@
 
 /* Contexts: a binding in a pane context wins over "common". "search" is the
  * episodes pane while it lists search results: its bindings win over the
- * episodes pane's, which still apply there. "queue" is the queue view. */
+ * episodes pane's, which still apply there. "queue" is the queue view,
+ * "downloads" the downloads view. */
 enum key_ctx {
 	KCTX_COMMON, KCTX_PODCASTS, KCTX_EPISODES, KCTX_DETAILS, KCTX_SEARCH, KCTX_QUEUE,
+	KCTX_DOWNLOADS,
 	KCTX_COUNT
 };
 

@@ -214,11 +214,36 @@ static int fetch_head(const config *c, const char *url, int is_local, struct hea
 	return h->error ? -1 : 0;
 }
 
+int chapfetch_local(db *d, int64_t episode_id, const char *path, char **err)
+{
+	*err = NULL;
+	chapter_list l = CHAPTER_LIST_INIT;
+	char *perr = NULL;
+	int n = id3chap_parse_file(path, &l, &perr);
+	if (n < 0) {
+		*err = xasprintf("downloaded file: %s", perr ? perr : "unreadable ID3 tag");
+		n = 0;
+	}
+	free(perr);
+	/* The file is the episode's own: what it says (even nothing) is the
+	 * answer, stored so that nothing probes the network for it later. */
+	if (db_embedded_done(d, episode_id, &l, now_s()) != 0 && !*err)
+		*err = xstrdup(db_errmsg(d));
+	chapter_list_clear(&l);
+	return *err ? -1 : n;
+}
+
 int chapfetch_embedded(db *d, const config *c, const db_episode *e, int is_local, char **err)
 {
 	*err = NULL;
 	if (!e->enclosure_url || db_embedded_probed(d, e->id))
 		return 0;
+	char *path = NULL;
+	if (db_download_done_path(d, e->id, &path) == 0) {
+		int n = chapfetch_local(d, e->id, path, err);
+		free(path);
+		return n;
+	}
 	struct head_result h = {0};
 	if (fetch_head(c, e->enclosure_url, is_local, &h) != 0) {
 		*err = xasprintf("media file: %s", h.error);

@@ -98,7 +98,7 @@ static int podcast_ids(app *a, const char *which, size_t latest, int64_t **ids, 
 	return 0;
 }
 
-static int run_downloads(app *a, const int64_t *ids, size_t n)
+int cli_download_ids(app *a, const int64_t *ids, size_t n)
 {
 	dl_ui u = {isatty(STDERR_FILENO), 0, 0};
 	downloader *dl = downloader_new(a->d, &a->cfg, on_event, &u);
@@ -124,6 +124,8 @@ static int run_downloads(app *a, const int64_t *ids, size_t n)
 		draw_progress(&u, dl, started);
 	clear_line(&u);
 	downloader_free(dl);
+	if (cli_cleanup(a, ids, n) != EXIT_OK)
+		u.failed = 1;
 	return u.failed ? EXIT_FAIL : EXIT_OK;
 }
 
@@ -161,7 +163,7 @@ int cmd_download(app *a, int argc, char **argv)
 		if (podcast_ids(a, podcast, (size_t)latest, &ids, &n) != 0)
 			return EXIT_FAIL;
 	}
-	int rc = run_downloads(a, ids, n);
+	int rc = cli_download_ids(a, ids, n);
 	free(ids);
 	return rc;
 }
@@ -181,8 +183,10 @@ int cmd_downloads(app *a, int argc, char **argv)
 {
 	int json;
 	const char *pos;
+	if (argc == 2 && !strcmp(argv[1], "--cleanup"))
+		return app_db(a) ? cli_cleanup(a, NULL, 0) : EXIT_FAIL;
 	if (cli_parse_args(argc, argv, &json, &pos) != 0 || pos) {
-		cli_error("usage: podcue downloads [--json]");
+		cli_error("usage: podcue downloads [--json] | downloads --cleanup");
 		return EXIT_USAGE;
 	}
 	if (!app_db(a))

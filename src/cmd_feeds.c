@@ -179,6 +179,12 @@ int cmd_remove(app *a, int argc, char **argv)
 			  rc > 0 ? argv[1] : db_errmsg(a->d));
 		return EXIT_FAIL;
 	}
+	/* Its downloaded files go with it (said), rather than stay behind
+	 * unnamed by any row. */
+	if (cli_remove_podcast_files(a, p.id) != EXIT_OK) {
+		db_podcast_free(&p);
+		return EXIT_FAIL;
+	}
 	rc = db_podcast_remove(a->d, p.id);
 	if (rc == 0) {
 		printf("removed %lld: ", (long long)p.id);
@@ -221,10 +227,21 @@ int cmd_refresh(app *a, int argc, char **argv)
 		ids[n++] = p.id;
 		db_podcast_free(&p);
 	}
+	int64_t since = 0;
+	if (rc == EXIT_OK && db_episode_max_id(a->d, &since) != 0) {
+		cli_error("%s", db_errmsg(a->d));
+		rc = EXIT_USAGE + 1;
+	}
 	if (rc == EXIT_OK)
 		rc = run_refresh(a, n ? ids : NULL, n, 0);
+	/* New episodes are downloaded (auto_download), then the cleanup;
+	 * after a refresh that failed for some feeds too. */
+	if (rc == EXIT_OK || rc == EXIT_FAIL) {
+		int r2 = cli_after_refresh(a, since);
+		rc = rc != EXIT_OK ? rc : r2;
+	}
 	free(ids);
-	return rc;
+	return rc > EXIT_USAGE ? EXIT_FAIL : rc;
 }
 
 /* 1 when podcast id was subscribed but never fetched successfully. */

@@ -98,6 +98,14 @@ static const struct option options[] = {
 	{"sync_interval", OPT_INT, OFF(sync_interval), 0, 1440,
 	 "minutes between syncs in the background while the interface runs (when sync is set "
 	 "up; it also syncs at start and when playback stops); 0: only the sync command"},
+	{"auto_download", OPT_INT, OFF(auto_download), 0, 1,
+	 "1: download new episodes after each refresh (set-podcast overrides per podcast)"},
+	{"keep_downloads", OPT_INT, OFF(keep_downloads), 0, 100000,
+	 "keep at most this many downloads per podcast, the newest (0: no limit; per podcast: set-podcast)"},
+	{"delete_played_after", OPT_INT, OFF(delete_played_after), 0, 36500,
+	 "delete a played episode's download this many days after it was played (0: never; per podcast: set-podcast)"},
+	{"download_cap_mb", OPT_INT, OFF(download_cap_mb), 0, 1073741824,
+	 "all downloads together at most this many MiB; over it the oldest go, played first (0: no cap)"},
 	{"mpv_option", OPT_MPV, 0, 0, 0, "extra libmpv option KEY=VALUE (repeatable)"},
 };
 #undef OFF

@@ -391,13 +391,19 @@ static const char *const migrations[] = {
 	") WITHOUT ROWID;"
 	"ALTER TABLE podcast ADD COLUMN skip_intro REAL;"
 	"ALTER TABLE podcast ADD COLUMN skip_outro REAL;",
+	/* 12 -> 13: a podcast's own download policies (dlpolicy.h); a NULL
+	 * column, or no row, means the setting of the same name applies. */
+	"CREATE TABLE download_policy ("
+	"  podcast_id INTEGER PRIMARY KEY REFERENCES podcast(id) ON DELETE CASCADE,"
+	"  auto_download INTEGER, keep_downloads INTEGER, delete_played_after INTEGER"
+	");",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 /* The migrations that (re)build the search index, which takes seconds on a
  * big cache: migration i brings the cache to version i + 1. */
-static const unsigned char migration_indexes[] = {0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0};
+static const unsigned char migration_indexes[] = {0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 _Static_assert(sizeof migration_indexes == NMIGRATIONS, "one flag per migration");
 
 /* Below this many episodes an index rebuild takes under a second. */

@@ -16,8 +16,16 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "dlpolicy.h"
 #include "download.h"
 #include "util.h"
+
+enum { OP_TOGGLE, OP_DELETE, OP_REFRESHED };
+
+typedef struct dl_op {
+	int op;
+	int64_t id;
+} dl_op;
 
 typedef struct dl_msg {
 	struct dl_msg *next;
@@ -31,8 +39,16 @@ struct dlworker {
 	pthread_cond_t cv;
 	int pipe[2];
 	int stop;
-	int64_t *todo; /* toggles not yet taken by the thread */
+	dl_op *todo; /* requests not yet taken by the thread */
 	size_t ntodo;
+	int64_t playing;        /* never deleted by a cleanup */
+	config next;            /* settings from the UI, taken when next_set */
+	int next_set;
+	dlworker_status status; /* for the status line */
+	/* the thread's own */
+	int64_t since;          /* newest episode id at the last refresh */
+	int64_t *fresh;         /* downloaded in this session: no cleanup deletes them */
+	size_t nfresh;
 	dl_msg *head, *tail; /* messages for the UI */
 	db *d;
 	config c; /* the thread's copy */
@@ -58,8 +74,11 @@ static void push_msg(dlworker *w, int error, char *text)
 static void on_event(const download_event *ev, void *ctx)
 {
 	dlworker *w = ctx;
-	if (ev->state == DL_DONE)
+	if (ev->state == DL_DONE) {
+		w->fresh = xrealloc(w->fresh, (w->nfresh + 1) * sizeof *w->fresh);
+		w->fresh[w->nfresh++] = ev->episode_id;
 		push_msg(w, 0, xasprintf("episode %" PRId64 " downloaded", ev->episode_id));
+	}
 	else if (ev->state == DL_FAILED)
 		push_msg(w, 1, xasprintf("episode %" PRId64 ": %s", ev->episode_id,
 					 ev->message ? ev->message : "download failed"));
@@ -78,27 +97,145 @@ static void toggle(dlworker *w, downloader *dl, int64_t id)
 	free(msg);
 }
 
+static void say_cleanup(int error, const char *line, void *ctx)
+{
+	push_msg(ctx, error, xstrdup(line));
+}
+
+/* The cleanup of dlpolicy.h, sparing the playing episode and this
+ * session's downloads. */
+static void cleanup(dlworker *w)
+{
+	pthread_mutex_lock(&w->mu);
+	int64_t playing = w->playing;
+	pthread_mutex_unlock(&w->mu);
+	int64_t *keep = xcalloc(w->nfresh + 1, sizeof *keep);
+	for (size_t i = 0; i < w->nfresh; i++)
+		keep[i] = w->fresh[i];
+	keep[w->nfresh] = playing;
+	if (dlpolicy_cleanup(w->d, &w->c, keep, w->nfresh + 1, say_cleanup, w) < 0)
+		push_msg(w, 1, xasprintf("cleanup: %s", db_errmsg(w->d)));
+	free(keep);
+}
+
+/* After a refresh: the new episodes of auto_download podcasts are queued;
+ * 1 when some were. */
+static int refreshed(dlworker *w, downloader *dl)
+{
+	int64_t *ids, top;
+	size_t n, added = 0;
+	if (db_episode_max_id(w->d, &top) != 0 ||
+	    dlpolicy_new_episodes(w->d, &w->c, w->since, &ids, &n) != 0) {
+		push_msg(w, 1, xasprintf("auto_download: %s", db_errmsg(w->d)));
+		return 0;
+	}
+	w->since = top;
+	for (size_t i = 0; i < n; i++) {
+		char *msg = NULL;
+		if (downloader_add(dl, ids[i], &msg) == 0)
+			added++;
+		else if (msg)
+			push_msg(w, 1, msg), msg = NULL;
+		free(msg);
+	}
+	free(ids);
+	if (added)
+		push_msg(w, 0, xasprintf("downloading %zu new episode%s (auto_download)", added,
+					 added == 1 ? "" : "s"));
+	return added > 0;
+}
+
+static void delete_one(dlworker *w, downloader *dl, int64_t id)
+{
+	downloader_cancel(dl, id);
+	char *msg = NULL;
+	int rc = download_delete(w->d, id, &msg);
+	if (rc == 0)
+		push_msg(w, 0, xasprintf("episode %" PRId64 ": download deleted", id));
+	else if (rc > 0)
+		push_msg(w, 1, xasprintf("episode %" PRId64 " is not downloaded", id));
+	else
+		push_msg(w, 1, msg), msg = NULL;
+	free(msg);
+}
+
+/* Overall progress for the UI; the speed is measured over windows of
+ * about two seconds (the first one while it fills). */
+typedef struct rate_meter {
+	int64_t ms, bytes; /* the window's start */
+	double rate;       /* of the last full window, < 0 while none */
+} rate_meter;
+
+static void publish(dlworker *w, downloader *dl, rate_meter *m)
+{
+	download_progress p;
+	downloader_progress(dl, &p);
+	int64_t now = now_ms();
+	double rate = m->rate;
+	if (now - m->ms >= 2000 || rate < 0)
+		rate = now > m->ms ? (double)(p.received - m->bytes) * 1000.0 / (double)(now - m->ms)
+				   : 0;
+	if (now - m->ms >= 2000) {
+		m->rate = rate;
+		m->ms = now;
+		m->bytes = p.received;
+	}
+	pthread_mutex_lock(&w->mu);
+	w->status = (dlworker_status){p.running, p.queued, p.bytes, p.total, p.running ? rate : 0};
+	pthread_mutex_unlock(&w->mu);
+}
+
 static void *run(void *arg)
 {
 	dlworker *w = arg;
 	downloader *dl = downloader_new(w->d, &w->c, on_event, w);
 	int active = 0;
+	rate_meter meter = {0, 0, -1};
 	for (;;) {
 		pthread_mutex_lock(&w->mu);
 		while (!w->stop && !w->ntodo && !active)
 			pthread_cond_wait(&w->cv, &w->mu);
-		int64_t *todo = w->todo;
+		dl_op *todo = w->todo;
 		size_t n = w->ntodo;
 		int stop = w->stop;
+		if (w->next_set) { /* the numbers only; the thread reads them between steps */
+			w->c.download_jobs = w->next.download_jobs;
+			w->c.max_download_mb = w->next.max_download_mb;
+			w->c.auto_download = w->next.auto_download;
+			w->c.keep_downloads = w->next.keep_downloads;
+			w->c.delete_played_after = w->next.delete_played_after;
+			w->c.download_cap_mb = w->next.download_cap_mb;
+			w->c.stall_timeout = w->next.stall_timeout;
+			w->c.connect_timeout = w->next.connect_timeout;
+			w->next_set = 0;
+		}
 		w->todo = NULL;
 		w->ntodo = 0;
 		pthread_mutex_unlock(&w->mu);
-		for (size_t i = 0; dl && !stop && i < n; i++)
-			toggle(w, dl, todo[i]);
+		int after_refresh = 0;
+		for (size_t i = 0; dl && !stop && i < n; i++) {
+			if (todo[i].op == OP_TOGGLE)
+				toggle(w, dl, todo[i].id);
+			else if (todo[i].op == OP_DELETE)
+				delete_one(w, dl, todo[i].id);
+			else
+				after_refresh |= !refreshed(w, dl);
+		}
 		free(todo);
 		if (stop || !dl)
 			break;
+		if (!active) { /* a new burst of downloads: a new speed */
+			download_progress p;
+			downloader_progress(dl, &p);
+			meter = (rate_meter){now_ms(), p.received, -1};
+		}
+		int was = active;
 		active = downloader_step(dl, 100) > 0;
+		publish(w, dl, &meter);
+		/* The cleanup once the downloads are over, or after a refresh
+		 * that brought none. */
+		if ((was && !active) || (after_refresh && !active))
+			cleanup(w);
 	}
 	downloader_free(dl);
 	return NULL;
@@ -117,6 +254,12 @@ int dlworker_start(const char *db_path, const config *c, dlworker **out, char **
 	w->c.download_dir = xstrdup(c->download_dir);
 	w->c.download_jobs = c->download_jobs;
 	w->c.max_download_mb = c->max_download_mb;
+	w->c.auto_download = c->auto_download;
+	w->c.keep_downloads = c->keep_downloads;
+	w->c.delete_played_after = c->delete_played_after;
+	w->c.download_cap_mb = c->download_cap_mb;
+	/* Episodes stored after this are new to auto_download. */
+	db_episode_max_id(w->d, &w->since);
 	w->c.connect_timeout = c->connect_timeout;
 	w->c.stall_timeout = c->stall_timeout;
 	w->c.max_redirects = c->max_redirects;
@@ -161,6 +304,7 @@ void dlworker_stop(dlworker *w)
 		free(m);
 	}
 	free(w->todo);
+	free(w->fresh);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
 	close(w->pipe[0]);
@@ -175,13 +319,67 @@ int dlworker_fd(const dlworker *w)
 	return w ? w->pipe[0] : -1;
 }
 
-void dlworker_toggle(dlworker *w, int64_t episode_id)
+static void request(dlworker *w, int op, int64_t episode_id)
 {
 	pthread_mutex_lock(&w->mu);
 	w->todo = xrealloc(w->todo, (w->ntodo + 1) * sizeof *w->todo);
-	w->todo[w->ntodo++] = episode_id;
+	w->todo[w->ntodo++] = (dl_op){op, episode_id};
 	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
+}
+
+void dlworker_toggle(dlworker *w, int64_t episode_id)
+{
+	request(w, OP_TOGGLE, episode_id);
+}
+
+void dlworker_delete(dlworker *w, int64_t episode_id)
+{
+	request(w, OP_DELETE, episode_id);
+}
+
+void dlworker_refreshed(dlworker *w)
+{
+	if (w)
+		request(w, OP_REFRESHED, 0);
+}
+
+void dlworker_set_playing(dlworker *w, int64_t episode_id)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->playing = episode_id;
+	pthread_mutex_unlock(&w->mu);
+}
+
+void dlworker_set_config(dlworker *w, const config *c)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->next.download_jobs = c->download_jobs;
+	w->next.max_download_mb = c->max_download_mb;
+	w->next.auto_download = c->auto_download;
+	w->next.keep_downloads = c->keep_downloads;
+	w->next.delete_played_after = c->delete_played_after;
+	w->next.download_cap_mb = c->download_cap_mb;
+	w->next.stall_timeout = c->stall_timeout;
+	w->next.connect_timeout = c->connect_timeout;
+	w->next_set = 1;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+int dlworker_get_status(dlworker *w, dlworker_status *st)
+{
+	memset(st, 0, sizeof *st);
+	if (!w)
+		return 0;
+	pthread_mutex_lock(&w->mu);
+	*st = w->status;
+	pthread_mutex_unlock(&w->mu);
+	return st->running > 0;
 }
 
 int dlworker_poll(dlworker *w, char **msg, int *error)

@@ -54,7 +54,7 @@ static const struct {
 #define NKEY_NAMES (sizeof key_names / sizeof key_names[0])
 
 static const char *const ctx_names[KCTX_COUNT] = {"common", "podcasts", "episodes", "details",
-						   "search", "queue"};
+						   "search", "queue", "downloads"};
 
 /* The default bindings, as config lines would write them. Digits are not
  * here: they type a count (command.h). */
@@ -86,6 +86,16 @@ static const struct {
 	{"D", CMD_DOWNLOAD},      {"U", CMD_SYNC},
 	{"b", CMD_BOOKMARK},      {"X", CMD_SKIP_CHAPTER},  {"z", CMD_SKIP_UNDO},
 	{"H", CMD_UNHEARD},
+	{"w", CMD_DOWNLOADS},
+};
+
+/* Default bindings of one pane only (they win over common there). */
+static const struct {
+	int ctx;
+	const char *key;
+	int cmd;
+} pane_defaults[] = {
+	{KCTX_DOWNLOADS, "x", CMD_DOWNLOAD_DELETE},
 };
 
 const char *keymap_ctx_name(int ctx)
@@ -185,6 +195,9 @@ keymap *keymap_new(void)
 	keymap *k = xcalloc(1, sizeof *k);
 	for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
 		set_binding(k, KCTX_COMMON, keys_parse(defaults[i].key), defaults[i].cmd);
+	for (size_t i = 0; i < sizeof pane_defaults / sizeof pane_defaults[0]; i++)
+		set_binding(k, pane_defaults[i].ctx, keys_parse(pane_defaults[i].key),
+			    pane_defaults[i].cmd);
 	/* Enter also means Enter when the terminal sends CR or KEY_ENTER. */
 	set_binding(k, KCTX_COMMON, '\r', CMD_OPEN);
 	set_binding(k, KCTX_COMMON, KEY_FN(KEY_ENTER), CMD_OPEN);

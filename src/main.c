@@ -38,13 +38,16 @@ static const cli_command commands[] = {
 	{"sync", cmd_sync, "[setup|status|off] [--json]",
 	 "sync with a gpodder server (setup URL --user NAME [--device ID] [--nextcloud])"},
 	{"download", cmd_download, "EPISODE...", "download to disk now (--podcast P [--latest N])"},
-	{"downloads", cmd_downloads, "[--json]", "list downloads: queued, running, done, failed"},
+	{"downloads", cmd_downloads, "[--json|--cleanup]",
+	 "list downloads: queued, running, done, failed (--cleanup: apply the policies)"},
 	{"delete", cmd_delete, "EPISODE...", "delete downloaded files (the episodes stay)"},
 	{"bookmark", cmd_bookmark, "EPISODE --at T [--note TEXT] [--json]",
 	 "bookmark a moment (a chapter of your own); --delete ID removes one"},
 	{"bookmarks", cmd_bookmarks, "[EPISODE] [--json]", "list bookmarks"},
 	{"skip", cmd_skip, "PODCAST [list|add P...|remove P...|intro T|outro T]",
 	 "chapter titles and seconds playback passes over, per podcast"},
+	{"set-podcast", cmd_set_podcast, "PODCAST [NAME VALUE]",
+	 "a podcast's own download policies (auto_download, keep_downloads, delete_played_after)"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -41,6 +41,7 @@ const pane_ops *const ui_panes[PANE_COUNT] = {
 	[PANE_EPISODES] = &pane_episodes,
 	[PANE_DETAILS] = &pane_details,
 	[PANE_QUEUE] = &pane_queue,
+	[PANE_DOWNLOADS] = &pane_downloads,
 };
 
 void ui_message(ui *u, int error, const char *fmt, ...)
@@ -135,6 +136,10 @@ void ui_focus(ui *u, int pane)
 		u->pos[PANE_QUEUE] = (list_pos){0, 0};
 		view_queue_changed(u);
 	}
+	if (pane == PANE_DOWNLOADS && u->focus != PANE_DOWNLOADS) {
+		u->dls_back = u->focus;
+		u->pos[PANE_DOWNLOADS] = (list_pos){0, 0};
+	}
 	u->focus = pane;
 }
 
@@ -157,6 +162,8 @@ static int64_t selected_episode(ui *u)
 {
 	if (u->focus == PANE_QUEUE)
 		return view_queue_selected(u);
+	if (u->focus == PANE_DOWNLOADS)
+		return view_downloads_selected(u);
 	if (u->focus == PANE_DETAILS && u->det_episode)
 		return u->det_episode;
 	return u->focus == PANE_PODCASTS ? 0 : view_selected_episode(u);
@@ -191,6 +198,26 @@ static void toggle_download(ui *u)
 		ui_message(u, 1, "downloads are unavailable");
 	else
 		dlworker_toggle(u->dw, ep);
+}
+
+/* downloads: opens or closes the downloads view. */
+static void toggle_downloads(ui *u)
+{
+	ui_focus(u, u->focus == PANE_DOWNLOADS ? u->dls_back : PANE_DOWNLOADS);
+}
+
+/* delete-download: the selected download's file, in the downloads view. */
+static void delete_download(ui *u)
+{
+	int64_t ep = u->focus == PANE_DOWNLOADS ? view_downloads_selected(u) : 0;
+	if (u->focus != PANE_DOWNLOADS)
+		ui_message(u, 1, "delete-download works in the downloads view (downloads)");
+	else if (!ep)
+		ui_message(u, 1, "no download selected");
+	else if (!u->dw)
+		ui_message(u, 1, "downloads are unavailable");
+	else
+		dlworker_delete(u->dw, ep);
 }
 
 /* ---- the queue ---------------------------------------------------------- */
@@ -339,6 +366,8 @@ static void config_line(ui *u, const char *line)
 		draw_init_colors(u);
 	if (first_word(line, "set") && u->wk)
 		worker_set_config(u->wk, u->cfg);
+	if (first_word(line, "set"))
+		dlworker_set_config(u->dw, u->cfg);
 	if (first_word(line, "set"))
 		ui_mouse_setup(u);
 }
@@ -526,6 +555,8 @@ static void run_command(ui *u, int cmd, int count, const char *arg)
 	case CMD_PLAYED: toggle_played(u); break;
 	case CMD_DOWNLOAD: toggle_download(u); break;
 	case CMD_QUEUE: toggle_queue(u); break;
+	case CMD_DOWNLOADS: toggle_downloads(u); break;
+	case CMD_DOWNLOAD_DELETE: delete_download(u); break;
 	case CMD_QUEUE_ADD: queue_selected(u, 0); break;
 	case CMD_QUEUE_NEXT: queue_selected(u, 1); break;
 	case CMD_QUEUE_REMOVE: unqueue_selected(u); break;
@@ -592,6 +623,8 @@ static void on_key(ui *u, int key)
 	if (key == 27) {
 		if (u->focus == PANE_QUEUE)
 			toggle_queue(u);
+		else if (u->focus == PANE_DOWNLOADS)
+			toggle_downloads(u);
 		else if (u->src != SRC_PODCAST) /* search, newest, continue */
 			ui_show_podcast(u);
 		return;
@@ -673,6 +706,8 @@ static void worker_events(ui *u)
 	int reload = 0;
 	while (worker_poll(u->wk, &r)) {
 		reload |= r.changed;
+		if (r.kind == WORK_REFRESH) /* auto_download, then the cleanup */
+			dlworker_refreshed(u->dw);
 		if (r.kind == WORK_SYNC)
 			ui_sync_result(u, &r);
 		else if (r.message)
@@ -738,7 +773,13 @@ static int poll_timeout(const ui *u)
 	int t = key_count_wait(&u->count, now_ms()), m = mpris_timeout(u->mp);
 	t = t < 0 || (m >= 0 && m < t) ? m : t;
 	m = ui_sync_timeout(u);
-	return t < 0 || (m >= 0 && m < t) ? m : t;
+	if (m >= 0 && (t < 0 || m < t))
+		t = m;
+	/* While downloads run, their progress is drawn about once a second. */
+	dlworker_status ds;
+	if (dlworker_get_status(u->dw, &ds) && (t < 0 || t > 1000))
+		t = 1000;
+	return t;
 }
 
 static void count_timeout(ui *u)
@@ -755,6 +796,8 @@ static void count_timeout(ui *u)
  * screen), then everything is drawn from what was loaded. */
 static void frame(ui *u)
 {
+	/* A cleanup never deletes what plays. */
+	dlworker_set_playing(u->dw, u->pb ? playback_episode(u->pb) : 0);
 	ui_layout(u);
 	for (int p = 0; p < PANE_COUNT; p++)
 		if (ui_panes[p]->update)

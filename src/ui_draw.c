@@ -115,9 +115,9 @@ static void place_panes(ui *u)
 	memset(u->visible, 0, sizeof u->visible);
 	int c = u->cols;
 	int first = u->focus, last = u->focus;
-	/* The panes side by side; the queue view is always alone. */
+	/* The panes side by side; the queue and downloads views are alone. */
 	const int side = PANE_QUEUE;
-	if (u->focus == PANE_QUEUE) {
+	if (u->focus >= side) {
 		/* first == last: alone, the whole width */
 	} else if (c >= 100) {
 		first = 0;
@@ -241,6 +241,15 @@ static void draw_status(ui *u, int y)
 	if (waiting && locked) { /* changes held back by another process's lock */
 		size_t len = strlen(right);
 		snprintf(right + len, sizeof right - len, "%zu unsaved (cache locked) ", waiting);
+	}
+	dlworker_status ds;
+	if (dlworker_get_status(u->dw, &ds)) { /* downloads: overall progress and speed */
+		size_t l = strlen(right);
+		char pct[8] = "";
+		if (ds.total > 0)
+			snprintf(pct, sizeof pct, " %d%%", (int)(ds.bytes * 100 / ds.total));
+		snprintf(right + l, sizeof right - l, "↓%d%s%s %.1f MiB/s ", ds.running,
+			 ds.queued ? "+" : "", pct, ds.rate / (1 << 20));
 	}
 	draw_lr(y, 0, u->cols, left, *right ? right : NULL, THEME_STATUS);
 	free(left);

@@ -38,8 +38,9 @@
 #include "dlworker.h"
 #include "worker.h"
 
-/* The queue view comes last: it is laid out alone, over the whole width. */
-enum { PANE_PODCASTS, PANE_EPISODES, PANE_DETAILS, PANE_QUEUE, PANE_COUNT };
+/* The queue and downloads views come last: each is laid out alone, over
+ * the whole width. */
+enum { PANE_PODCASTS, PANE_EPISODES, PANE_DETAILS, PANE_QUEUE, PANE_DOWNLOADS, PANE_COUNT };
 /* What the episodes pane lists. */
 enum { SRC_PODCAST, SRC_NEWEST, SRC_SEARCH, SRC_CONTINUE };
 enum { PROMPT_NONE, PROMPT_COMMAND, PROMPT_SEARCH, PROMPT_ADD, PROMPT_CONFIRM_REMOVE,
@@ -80,7 +81,7 @@ typedef struct pane_ops {
 	void (*done)(ui *u);             /* frees the pane's rows. Optional. */
 } pane_ops;
 
-extern const pane_ops pane_podcasts, pane_episodes, pane_details, pane_queue;
+extern const pane_ops pane_podcasts, pane_episodes, pane_details, pane_queue, pane_downloads;
 /* The registry: pane number -> ops (ui.c). */
 extern const pane_ops *const ui_panes[PANE_COUNT];
 
@@ -141,6 +142,11 @@ struct ui {
 	int queue_stale;
 	int64_t queue_select; /* episode to select once reloaded, 0 = keep the selected one */
 	int queue_back;     /* the pane focused before the queue view opened */
+
+	/* the downloads view (read whole before each draw while it is open) */
+	db_download_entry *dls;
+	size_t ndls;
+	int dls_back;       /* the pane focused before the downloads view opened */
 
 	/* prompt and messages */
 	int prompt;         /* PROMPT_* */
@@ -229,6 +235,8 @@ void ui_skip_rule(ui *u, const char *arg);
 int ui_queue_count(ui *u, size_t *n);
 int ui_queued(ui *u, int64_t ep);
 void ui_writer_events(ui *u);
+/* pane_downloads.c: the episode selected in the downloads view, 0 when none. */
+int64_t view_downloads_selected(ui *u);
 /* ui_links.c: link n (1-based) of the episode in the details pane opened
  * or copied; n <= 0: the link line selected in the details pane, else
  * (open) a prompt for the number. */

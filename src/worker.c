@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "chapfetch.h"
+#include "dlpolicy.h"
 #include "db.h"
 #include "log.h"
 #include "notes_rescan.h"
@@ -172,9 +173,19 @@ static void do_chapters(worker *w, int64_t episode_id)
 
 static void do_remove(worker *w, int64_t id)
 {
+	/* Its downloaded files go with it, and the message says how many. */
+	int files = 0;
+	char *msg = NULL;
+	if (dlpolicy_delete_podcast(w->d, id, &files, &msg) != 0) {
+		post(w, WORK_REMOVE, id, 1, 0, xasprintf("remove failed: %s", msg));
+		free(msg);
+		return;
+	}
 	int rc = db_podcast_remove(w->d, id);
 	post(w, WORK_REMOVE, id, rc != 0, rc == 0,
-	     rc == 0 ? xstrdup("unsubscribed")
+	     rc == 0 ? (files ? xasprintf("unsubscribed; %d downloaded file%s deleted", files,
+					  files == 1 ? "" : "s")
+			      : xstrdup("unsubscribed"))
 		     : xasprintf("remove failed: %s", rc > 0 ? "no such podcast" : db_errmsg(w->d)));
 }
 

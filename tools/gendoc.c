@@ -21,16 +21,23 @@
 #include "util.h"
 #include "version.h"
 
-/* Keys bound to cmd in ctx as "a, b"; "" when none. Caller frees. */
+/* Keys bound to cmd as "a, b": in common (ctx KCTX_COMMON), then those of
+ * one pane only, named with it ("x (downloads)"); "" when none. Caller frees. */
 static char *keys_of(const config *c, int ctx, int cmd, const char *sep, const char *quote)
 {
-	int keys[8];
-	size_t n = keymap_keys(c->keys, ctx, cmd, keys, 8);
 	sbuf b = SBUF_INIT;
-	for (size_t i = 0; i < n; i++) {
-		char name[32];
-		sb_printf(&b, "%s%s%s%s", i ? sep : "", quote,
-			  keys_name(keys[i], name, sizeof name), quote);
+	for (int x = ctx; x < KCTX_COUNT; x++) {
+		if (x == KCTX_SEARCH)
+			continue;
+		int keys[8];
+		size_t n = keymap_keys(c->keys, x, cmd, keys, 8);
+		for (size_t i = 0; i < n; i++) {
+			char name[32];
+			sb_printf(&b, "%s%s%s%s", b.len ? sep : "", quote,
+				  keys_name(keys[i], name, sizeof name), quote);
+			if (x != KCTX_COMMON)
+				sb_printf(&b, " (%s)", keymap_ctx_name(x));
+		}
 	}
 	return sb_steal(&b);
 }
@@ -171,15 +178,16 @@ static void config_example(const config *c)
 		free(v);
 	}
 	printf("\n# --- keys: bind PANE KEY COMMAND -----------------------------------------\n"
-	       "# PANE is common, podcasts, episodes, details, search or queue (a pane's\n"
-	       "# own binding wins over common; search is the episodes pane while it\n"
-	       "# lists search results, and wins over episodes there; queue is the queue\n"
-	       "# view); COMMAND 'none' unbinds.\n"
+	       "# PANE is common, podcasts, episodes, details, search, queue or downloads\n"
+	       "# (a pane's own binding wins over common; search is the episodes pane\n"
+	       "# while it lists search results, and wins over episodes there; queue and\n"
+	       "# downloads are those views); COMMAND 'none' unbinds.\n"
 	       "# Digits type a count.\n");
 	for (int cmd = 0; cmd < CMD_COUNT; cmd++) {
 		int keys[8];
 		size_t n = keymap_keys(c->keys, KCTX_COMMON, cmd, keys, 8);
-		if (!n)
+		char *any = keys_of(c, KCTX_COMMON, cmd, ", ", "");
+		if (!*any)
 			printf("# %s: no key (run it as :%s)\n", cmd_table[cmd].help, cmd_table[cmd].name);
 		else
 			printf("# %s\n", cmd_table[cmd].help);
@@ -188,6 +196,15 @@ static void config_example(const config *c)
 			printf("bind common %s %s\n", keys_name(keys[i], name, sizeof name),
 			       cmd_table[cmd].name);
 		}
+		for (int x = KCTX_COMMON + 1; x < KCTX_COUNT; x++) {
+			n = keymap_keys(c->keys, x, cmd, keys, 8);
+			for (size_t i = 0; i < n; i++) {
+				char name[32];
+				printf("bind %s %s %s\n", keymap_ctx_name(x),
+				       keys_name(keys[i], name, sizeof name), cmd_table[cmd].name);
+			}
+		}
+		free(any);
 	}
 	printf("\n# --- colours: color ELEMENT FG [BG [ATTR...]] ----------------------------\n"
 	       "# Colours: default black red green yellow blue magenta cyan white or 0-255;\n"
