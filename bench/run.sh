@@ -673,3 +673,4 @@ for lab, title in (("search", "search_bench"), ("chapjump", "chapter_jump"),
         for l in out:
             print("  " + l)
 EOF
+sh "$TOP/bench/ingest_mem.sh" "$B" || echo "ingest memory: bench/ingest_mem.sh failed (goal MISSED)"
