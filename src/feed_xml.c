@@ -110,6 +110,7 @@ typedef struct xerr {
 	int code, line, domain;
 	char msg[256];
 	int hostile; /* a sign of a hostile document was seen (is_hostile) */
+	int limit;   /* a size limit was hit (is_size_limit) */
 } xerr;
 
 /* libxml2's own limits that only hostile documents reach: its entity
@@ -122,6 +123,15 @@ static int is_hostile(const xmlError *e)
 	       (e->message && strstr(e->message, "Excessive depth in document"));
 }
 
+/* libxml2's 10 MB limits on one text, CDATA section, attribute value or
+ * name (lifted by XML_PARSE_HUGE, which feed_xml_stream uses only when no
+ * entity is declared): recovery would drop everything after the node. */
+static int is_size_limit(const xmlError *e)
+{
+	return e->message && (strstr(e->message, "too big") || strstr(e->message, "huge") ||
+			      strstr(e->message, "too long") || strstr(e->message, "Huge"));
+}
+
 /* Structured error handler: keeps the first error, skipping warnings and
  * the non-fatal "namespace prefix not defined" class, and notes the first
  * hostile one. Never prints. */
@@ -130,6 +140,8 @@ static void on_xml_error(void *user, xmlErrorPtr e)
 	xerr *x = user;
 	if (e && is_hostile(e))
 		x->hostile = 1; /* no line: inside an entity it is the entity's */
+	if (e && is_size_limit(e))
+		x->limit = 1;
 	if (!e || x->code || e->level < XML_ERR_ERROR || e->domain == XML_FROM_NAMESPACE)
 		return;
 	x->code = e->code;
@@ -400,6 +412,12 @@ static xmlDoc *read_doc(const char *buf, size_t len, const char *forced,
 	if (doc && (e.hostile || first.hostile)) {
 		xmlFreeDoc(doc);
 		*err = xstrdup("refused: entity expansion or nesting beyond limits");
+		return NULL;
+	}
+	if (doc && (e.limit || first.limit)) {
+		xmlFreeDoc(doc);
+		*err = xstrdup("refused: a text over 10 MB in a document that declares "
+		               "entities (what follows it would be lost)");
 		return NULL;
 	}
 	if (doc)
