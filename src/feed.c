@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <curl/curl.h>
 #include <libxml/entities.h>
@@ -42,6 +43,8 @@
  * never charged. ENTITY_DEPTH bounds entities within entities. */
 #define ENTITY_BUDGET 1000000L
 #define ENTITY_DEPTH 8
+/* An enclosure's length over a terabyte is a typo: unknown. */
+#define MAX_ENCLOSURE_LENGTH (1LL << 40)
 
 /* ======================================================================
  * Namespaces
@@ -461,6 +464,7 @@ static int has_scheme(const char *s)
 typedef struct ctx {
 	const char *base_url; /* document URL from the caller, or NULL */
 	const char *fallback_base; /* channel link when base_url is NULL */
+	int64_t now; /* the parse's time: dates after a day from now are none */
 } ctx;
 
 /*
@@ -554,7 +558,7 @@ static void offer_enclosure(encl *best, char *url, char *type, long long length)
 	free(best->type);
 	best->url = url;
 	best->type = type;
-	best->length = length > 0 ? length : -1;
+	best->length = length > 0 && length <= MAX_ENCLOSURE_LENGTH ? length : -1;
 	best->av = av;
 }
 
@@ -825,7 +829,7 @@ static void pick(char **dst, size_t n, char **cand[])
 }
 
 /* Turns the scratch candidates into the item's final fields. */
-static void finish_item(feed_item *it, scratch *s)
+static void finish_item(const ctx *c, feed_item *it, scratch *s)
 {
 	char **notes[] = {&s->content_encoded, &s->content, &s->description,
 	                  &s->summary, &s->it_summary, &s->it_subtitle};
@@ -843,7 +847,8 @@ static void finish_item(feed_item *it, scratch *s)
 
 	char *d = NULL;
 	pick(&d, 3, date);
-	it->has_published = d && ptime_date(d, &it->published);
+	it->has_published = d && ptime_date(d, &it->published) &&
+	                    ptime_date_plausible(it->published, c->now);
 	free(d);
 
 	it->duration = s->duration ? ptime_duration(s->duration) : -1;
@@ -874,7 +879,7 @@ static void read_item(const ctx *c, feed *f, const xmlNode *node)
 	for (const xmlNode *n = node->children; n; n = n->next)
 		if (is_elem(n))
 			item_child(c, it, &s, n);
-	finish_item(it, &s);
+	finish_item(c, it, &s);
 	scratch_free(&s);
 }
 
@@ -1081,7 +1086,7 @@ static void read_feed(const char *base_url, feed *f, const xmlNode *root,
 {
 	chan_scratch s;
 	memset(&s, 0, sizeof s);
-	ctx c = {base_url, NULL};
+	ctx c = {base_url, NULL, (int64_t)time(NULL)};
 	char *link = base_url ? NULL : channel_link_text(chan);
 	c.fallback_base = link;
 
@@ -1173,6 +1178,7 @@ static int read_streamed(const char *buf, size_t len, const char *base_url, feed
 	streamer st;
 	memset(&st, 0, sizeof st);
 	st.c.base_url = base_url;
+	st.c.now = (int64_t)time(NULL);
 	st.f = out;
 	st.chan_depth = -1;
 	feed_xml_visitor v = {stream_start, stream_take, &st, &budget};

@@ -497,6 +497,40 @@ static void test_large_text_node(void **state)
 	sb_free(&b);
 }
 
+/* Numbers and dates from a feed in sane ranges (issue 16). */
+static void test_absurd_values(void **state)
+{
+	(void)state;
+	char *nines = xcalloc(401, 1);
+	memset(nines, '9', 400);
+	char *doc = xasprintf(
+		"<rss xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\"><channel>"
+		"<title>Odd</title>"
+		"<item><guid>inf</guid><itunes:duration>%s</itunes:duration>"
+		"<enclosure url=\"https://e.example/a.mp3\" length=\"%s\" type=\"audio/mpeg\"/>"
+		"<pubDate>Mon, 01 Jan 20245 10:00:00 GMT</pubDate></item>"
+		"<item><guid>far</guid><itunes:duration>-30</itunes:duration>"
+		"<pubDate>Sat, 13 Sep 275760 00:00:00 GMT</pubDate></item>"
+		"<item><guid>ok</guid><itunes:duration>1:00:00</itunes:duration>"
+		"<pubDate>Wed, 04 Jun 2025 10:00:00 GMT</pubDate></item>"
+		"</channel></rss>",
+		nines, nines);
+	feed f;
+	char *err = NULL;
+	assert_int_equal(feed_parse(doc, strlen(doc), NULL, NULL, &f, &err), 0);
+	const feed_item *inf = by_guid(&f, "inf"), *far = by_guid(&f, "far");
+	assert_true(inf->duration == -1);
+	assert_int_equal(inf->enclosure_length, -1);
+	assert_int_equal(inf->has_published, 0);
+	assert_true(far->duration == -1);
+	assert_int_equal(far->has_published, 0);
+	assert_true(by_guid(&f, "ok")->duration == 3600);
+	assert_int_equal(by_guid(&f, "ok")->has_published, 1);
+	feed_free(&f);
+	free(doc);
+	free(nines);
+}
+
 static void test_not_a_feed(void **state)
 {
 	(void)state;
@@ -701,6 +735,7 @@ int main(void)
 		cmocka_unit_test(test_external_entity_not_read),
 		cmocka_unit_test(test_deep_nesting),
 		cmocka_unit_test(test_large_text_node),
+		cmocka_unit_test(test_absurd_values),
 		cmocka_unit_test(test_not_a_feed),
 		cmocka_unit_test(test_binary_garbage),
 		cmocka_unit_test(test_keys),
