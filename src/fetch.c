@@ -60,6 +60,7 @@ typedef struct fetch_job {
 	long status;       /* code of the latest status line seen */
 	char *reason;      /* its reason phrase, or NULL */
 	char *r_etag, *r_last_modified, *r_content_type, *r_location, *r_retry_after;
+	char *r_content_encoding;
 	int host;          /* index in f->hosts, or -1 (file:, no host) */
 	int hops;          /* 3xx responses followed by another response */
 	int all_permanent; /* every such hop was 301 or 308 */
@@ -370,6 +371,18 @@ static char *file_error_text(const char *url)
 	return msg;
 }
 
+/* A body that does not decode as its Content-Encoding says: a server
+ * that labels a plain body gzip, or a damaged one. */
+static char *bad_encoding_text(const fetch_job *j)
+{
+	if (!j->r_content_encoding)
+		return xstrdup("corrupt compressed response");
+	return one_line(xasprintf("the body is not the \"%.40s\" the server's "
+				  "Content-Encoding says (%s)",
+				  j->r_content_encoding,
+				  j->errbuf[0] ? j->errbuf : "corrupt compressed response"));
+}
+
 /* Readable one-line message for a failed transfer. url is the URL curl
  * was working on (effective URL). */
 static char *curl_error_text(const fetch_job *j, CURLcode rc, const char *url)
@@ -393,6 +406,9 @@ static char *curl_error_text(const fetch_job *j, CURLcode rc, const char *url)
 	case CURLE_TOO_MANY_REDIRECTS:
 		return xasprintf("too many redirects (over %d)", j->f->o.max_redirects);
 	case CURLE_UNSUPPORTED_PROTOCOL:
+		/* curl's words for a reply that does not start "HTTP/" */
+		if (strstr(j->errbuf, "HTTP/0.9"))
+			return xstrdup("server sent no HTTP status line (not an HTTP reply)");
 		if (j->status >= 300 && j->status < 400)
 			return one_line(xasprintf("redirect to a non-HTTP URL refused (%s)",
 						  j->r_location ? j->r_location : "?"));
@@ -408,7 +424,11 @@ static char *curl_error_text(const fetch_job *j, CURLcode rc, const char *url)
 	case CURLE_PARTIAL_FILE:
 		return xstrdup("connection closed early (partial response)");
 	case CURLE_BAD_CONTENT_ENCODING:
-		return xstrdup("corrupt compressed response");
+		return bad_encoding_text(j);
+	case CURLE_OUT_OF_MEMORY:
+		/* libcurl 7.x refuses headers over 100 KB with this code and no
+		 * message; a real lack of memory would have stopped us first */
+		return xstrdup("response headers too large (a header over 100 KB)");
 	case CURLE_WEIRD_SERVER_REPLY:
 		return xstrdup("invalid response from server");
 	case CURLE_RECV_ERROR:
@@ -431,8 +451,9 @@ static void clear_response(fetch_job *j)
 	free(j->r_content_type);
 	free(j->r_location);
 	free(j->r_retry_after);
+	free(j->r_content_encoding);
 	j->reason = j->r_etag = j->r_last_modified = NULL;
-	j->r_content_type = j->r_location = j->r_retry_after = NULL;
+	j->r_content_type = j->r_location = j->r_retry_after = j->r_content_encoding = NULL;
 	sb_free(&j->body);
 	j->too_large = 0;
 }
@@ -498,6 +519,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 		{"content-type", offsetof(fetch_job, r_content_type)},
 		{"location", offsetof(fetch_job, r_location)},
 		{"retry-after", offsetof(fetch_job, r_retry_after)},
+		{"content-encoding", offsetof(fetch_job, r_content_encoding)},
 	};
 	for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; i++)
 		if (strlen(wanted[i].name) == nlen && !strncasecmp(p, wanted[i].name, nlen))
