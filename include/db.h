@@ -253,6 +253,7 @@ typedef struct db_chapter_job {
 	char *etag;
 	char *last_modified;
 	int is_local; /* the podcast is a local file: file:// allowed */
+	char *feed_url; /* the podcast's feed, which named the file */
 } db_chapter_job;
 
 /* Chapter files to fetch: episodes with a chapters URL never fetched, or

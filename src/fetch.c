@@ -27,6 +27,10 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <sys/socket.h>
+
 #include <curl/curl.h>
 
 #include "urlrule.h"
@@ -45,6 +49,7 @@ typedef struct fetch_host {
 	char *key;
 	int running;
 	int down;
+	int is_public; /* as an origin: -1 not yet known, 0 private, 1 public */
 } fetch_host;
 
 typedef struct fetch_job {
@@ -53,6 +58,8 @@ typedef struct fetch_job {
 	char *url, *etag, *last_modified, *range;
 	int allow_file;
 	int partial_ok;
+	int no_private;    /* refuse private destinations (fetch_request.origin) */
+	char *refused_ip;  /* the private address refused, or NULL */
 	void *user;
 	CURL *easy;
 	struct curl_slist *headers;
@@ -196,7 +203,7 @@ static int host_index(fetcher *f, const char *url)
 		}
 	}
 	f->hosts = xrealloc(f->hosts, (size_t)(f->nhosts + 1) * sizeof *f->hosts);
-	f->hosts[f->nhosts] = (fetch_host){.key = key};
+	f->hosts[f->nhosts] = (fetch_host){.key = key, .is_public = -1};
 	return f->nhosts++;
 }
 
@@ -228,6 +235,84 @@ static int host_is_invalid_tld(const char *url)
 		  (n > 8 && !strcmp(h + n - 8, ".invalid"));
 	free(h);
 	return bad;
+}
+
+/* ---- private network access (urlrule.h) -------------------------------- */
+
+/* 1 when the endpoint "ip:port" is listed in PODCUE_TEST_PUBLIC_ADDRS
+ * (fetch.h: test-only). */
+static int test_public(const char *key)
+{
+	const char *list = getenv("PODCUE_TEST_PUBLIC_ADDRS");
+	size_t n = strlen(key);
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == n && !strncmp(p, key, n))
+			return 1;
+		p += len + (p[len] == ',');
+	}
+	return 0;
+}
+
+/* 1 when url's host has a public address (any of those it resolves to). */
+static int resolves_public(const char *url)
+{
+	long port;
+	char *host = url_host_port(url, &port);
+	if (!host)
+		return 0;
+	size_t n = strlen(host);
+	if (n > 2 && host[0] == '[' && host[n - 1] == ']') { /* IPv6 literal */
+		memmove(host, host + 1, n - 2);
+		host[n - 2] = '\0';
+	}
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
+	int pub = 0;
+	if (getaddrinfo(host, NULL, &hints, &res) == 0) {
+		for (struct addrinfo *a = res; a && !pub; a = a->ai_next) {
+			char ip[INET6_ADDRSTRLEN] = "";
+			const void *raw = a->ai_family == AF_INET
+						  ? (const void *)&((struct sockaddr_in *)a->ai_addr)->sin_addr
+						  : (const void *)&((struct sockaddr_in6 *)a->ai_addr)->sin6_addr;
+			if (inet_ntop(a->ai_family, raw, ip, sizeof ip))
+				pub = !urlrule_addr_private(ip);
+		}
+		freeaddrinfo(res);
+	}
+	free(host);
+	return pub;
+}
+
+/* 1 when a request named by origin must stay off private addresses. */
+static int origin_is_public(fetcher *f, const char *origin)
+{
+	int i = host_index(f, origin); /* -1: file: or no host, a local feed */
+	if (i < 0)
+		return 0;
+	fetch_host *h = &f->hosts[i];
+	if (h->is_public < 0)
+		h->is_public = test_public(h->key) || resolves_public(origin);
+	return h->is_public;
+}
+
+/* libcurl calls this once a connection (new or reused) is up, before each
+ * request, redirects included: the address is the one reached. */
+static int on_prereq(void *ud, char *ip, char *local_ip, int port, int local_port)
+{
+	fetch_job *j = ud;
+	(void)local_ip;
+	(void)local_port;
+	if (!j->no_private || !urlrule_addr_private(ip))
+		return CURL_PREREQFUNC_OK;
+	char *key = strchr(ip, ':') ? xasprintf("[%s]:%d", ip, port) : xasprintf("%s:%d", ip, port);
+	int pub = test_public(key);
+	if (!pub) {
+		free(j->refused_ip);
+		j->refused_ip = key;
+		return CURL_PREREQFUNC_ABORT;
+	}
+	free(key);
+	return CURL_PREREQFUNC_OK;
 }
 
 /* ---- messages ------------------------------------------------------- */
@@ -436,6 +521,13 @@ static char *curl_error_text(const fetch_job *j, CURLcode rc, const char *url)
 		return with_detail(j, rc, "connection error");
 	case CURLE_URL_MALFORMAT:
 		return xstrdup("malformed URL");
+	case CURLE_ABORTED_BY_CALLBACK:
+		if (j->refused_ip)
+			return one_line(xasprintf("refused: a feed on a public address may not make "
+						  "podcue request a private one (%s); "
+						  "allow_private_from_public = 1 allows it",
+						  j->refused_ip));
+		return one_line(xstrdup(j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc)));
 	default:
 		return one_line(xstrdup(j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc)));
 	}
@@ -554,6 +646,7 @@ static void job_free(fetch_job *j)
 	free(j->etag);
 	free(j->last_modified);
 	free(j->range);
+	free(j->refused_ip);
 	free(j);
 }
 
@@ -596,6 +689,10 @@ static void job_setopts(fetcher *f, fetch_job *j)
 	if (!j->partial_ok)
 		curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	if (j->no_private) {
+		curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
+		curl_easy_setopt(e, CURLOPT_PREREQDATA, (void *)j);
+	}
 	add_header(j, "If-None-Match", j->etag);
 	add_header(j, "If-Modified-Since", j->last_modified);
 	if (j->range)
@@ -785,6 +882,8 @@ void fetcher_add(fetcher *f, const fetch_request *req)
 	j->allow_file = req->allow_file;
 	j->range = xstrdup(req->range);
 	j->partial_ok = req->partial_ok;
+	j->no_private = req->origin && !f->o.allow_private_from_public &&
+			origin_is_public(f, req->origin);
 	j->user = req->user;
 	j->all_permanent = 1;
 	j->host = host_index(f, j->url);
