@@ -239,6 +239,8 @@ static int host_is_invalid_tld(const char *url)
 
 /* ---- private network access (urlrule.h) -------------------------------- */
 
+static char *one_line(char *s);
+
 /* 1 when the endpoint "ip:port" is listed in PODCUE_TEST_PUBLIC_ADDRS
  * (fetch.h: test-only). */
 static int test_public(const char *key)
@@ -295,6 +297,39 @@ static int origin_is_public(fetcher *f, const char *origin)
 	return h->is_public;
 }
 
+/* 1 when libcurl would send requests through a proxy from the
+ * environment: the address it connects to is then the proxy's. */
+static int proxy_in_env(void)
+{
+	static const char *const vars[] = {"http_proxy", "https_proxy", "HTTPS_PROXY",
+					   "all_proxy", "ALL_PROXY"};
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+		if (!str_blank(getenv(vars[i])))
+			return 1;
+	return 0;
+}
+
+/* The private-address refusal of a job checked before it starts, through
+ * a proxy (where the connected address says nothing about the target):
+ * the target's name as resolved here. Weaker than on_prereq (the proxy
+ * resolves again, and redirects are not seen), and noted so in README. */
+static char *proxied_refusal(const fetch_job *j)
+{
+	if (!j->no_private || !proxy_in_env() || resolves_public(j->url))
+		return NULL;
+	long port;
+	char *host = url_host_port(j->url, &port);
+	char *key = xasprintf("%s:%ld", host ? host : "?", port);
+	char *msg = test_public(key) ? NULL
+				     : one_line(xasprintf("refused: a feed on a public address may "
+							  "not make podcue request a private one (%s); "
+							  "allow_private_from_public = 1 allows it",
+							  host ? host : "?"));
+	free(key);
+	free(host);
+	return msg;
+}
+
 /* libcurl calls this once a connection (new or reused) is up, before each
  * request, redirects included: the address is the one reached. */
 static int on_prereq(void *ud, char *ip, char *local_ip, int port, int local_port)
@@ -302,7 +337,7 @@ static int on_prereq(void *ud, char *ip, char *local_ip, int port, int local_por
 	fetch_job *j = ud;
 	(void)local_ip;
 	(void)local_port;
-	if (!j->no_private || !urlrule_addr_private(ip))
+	if (!j->no_private || !urlrule_addr_private(ip) || proxy_in_env())
 		return CURL_PREREQFUNC_OK;
 	char *key = strchr(ip, ':') ? xasprintf("[%s]:%d", ip, port) : xasprintf("%s:%d", ip, port);
 	int pub = test_public(key);
@@ -898,6 +933,11 @@ static int start_job(fetcher *f, fetch_job *j)
 	const char *refusal = urlrule_refusal(j->url, j->allow_file);
 	if (refusal) {
 		finish_early(f, j, xstrdup(refusal));
+		return 1;
+	}
+	char *proxied = proxied_refusal(j);
+	if (proxied) {
+		finish_early(f, j, proxied);
 		return 1;
 	}
 	if (host_is_invalid_tld(j->url)) {

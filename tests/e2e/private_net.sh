@@ -50,6 +50,15 @@ check "the media probe of a public feed's episode on a private address is refuse
 	grep -q "media file: refused: a feed on a public address" "$T/ch.err"
 check "the private server never saw a request" sh -c '! [ -s "$1" ]' _ "$T/private.log"
 
+# Through a proxy (a dead one: the request must not get that far), the
+# target's name is checked before the request.
+sq "UPDATE episode SET chapters_fetched = NULL"
+http_proxy=http://127.0.0.1:9 pc chapters "$id" >"$T/chp.out" 2>"$T/chp.err"
+check "through a proxy, a private target is refused before the request" \
+	sh -c '[ "$(sqlite3 "$1" "SELECT chapters_error FROM episode WHERE id = $2")" != "" ] &&
+		sqlite3 "$1" "SELECT chapters_error FROM episode WHERE id = $2" |
+		grep -q "may not make podcue request a private one (127.0.0.1)"' _ "$DB" "$id"
+
 # The user allows it.
 mkdir -p "$XDG_CONFIG_HOME/podcue"
 echo "set allow_private_from_public 1" >"$XDG_CONFIG_HOME/podcue/config"
