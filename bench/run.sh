@@ -675,3 +675,4 @@ for lab, title in (("search", "search_bench"), ("chapjump", "chapter_jump"),
 EOF
 BUILD=$BUILD sh bench/lockwait.sh || echo "lockwait: failed (exit $?)"
 BUILD=$BUILD sh bench/download.sh || note "bench/download.sh failed"
+sh "$TOP/bench/ingest_mem.sh" "$B" || echo "ingest memory: bench/ingest_mem.sh failed (goal MISSED)"

@@ -78,7 +78,8 @@ void chapfetch_batch_free(chapfetch_batch *b);
  * episode; the result (possibly no chapters) is stored. Returns the number
  * of chapters found, or -1 with *err set (caller frees). */
 #define CHAPFETCH_HEAD_BYTES (512 * 1024)
-int chapfetch_embedded(db *d, const config *c, const db_episode *e, int is_local, char **err);
+int chapfetch_embedded(db *d, const config *c, const db_episode *e, int is_local,
+		       const char *feed_url, char **err);
 /* Reads the chapters embedded in a downloaded file (path, complete) and
  * stores them as chapfetch_embedded does, with no network: the downloader
  * calls it when a file is complete, and chapfetch_embedded prefers a

@@ -33,6 +33,7 @@ typedef struct config {
 	int max_feed_mb;       /* cap on a decoded feed body */
 	int max_redirects;
 	char *user_agent;
+	int allow_private_from_public; /* 1: a public feed may name private addresses */
 	/* playback */
 	int seek_step;         /* seconds, Left/Right */
 	int seek_step_big;     /* seconds, Shift-Left/Right */

@@ -36,6 +36,13 @@ int db_open(const char *path, db **out, char **err);
 void db_set_migrate_notice(void (*fn)(const char *msg));
 void db_close(db *d);
 const char *db_errmsg(db *d);
+/* 1 when the cache was opened read-only because it cannot be written (a
+ * read-only file system, a file without write permission): reading works,
+ * writes fail with "the cache is on a read-only filesystem" (or "the cache
+ * file is not writable"). A cache error names a full disk ("the disk
+ * holding the cache is full") and a lock another process held past the
+ * 10 s busy timeout ("the cache is locked by another podcue (pid N)"). */
+int db_readonly(db *d);
 int db_schema_version(db *d);
 
 /* After a call failed (-1): 1 when trying again later may succeed (the
@@ -258,6 +265,7 @@ typedef struct db_chapter_job {
 	char *etag;
 	char *last_modified;
 	int is_local; /* the podcast is a local file: file:// allowed */
+	char *feed_url; /* the podcast's feed, which named the file */
 } db_chapter_job;
 
 /* Chapter files to fetch: episodes with a chapters URL never fetched, or

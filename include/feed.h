@@ -33,12 +33,15 @@ typedef struct feed_item {
 	char *title;
 	char *link;
 	char *author;
-	int64_t published; /* Unix time; valid only when has_published */
+	int64_t published; /* Unix time; valid only when has_published, which a
+	                      date outside ptime_date_plausible (before 1900,
+	                      or over a day after the parse) does not set */
 	int has_published;
-	double duration; /* seconds; < 0 when unknown */
+	double duration; /* seconds, finite, at most PTIME_MAX_DURATION (a
+	                    week); < 0 when unknown */
 	char *enclosure_url; /* absolute (resolved against the feed URL) */
 	char *enclosure_type;
-	int64_t enclosure_length; /* bytes; -1 when unknown */
+	int64_t enclosure_length; /* bytes, at most 1 TiB; -1 when unknown */
 	char *notes; /* best show notes: content:encoded, description,
 	                itunes:summary, itunes:subtitle (HTML or text) */
 	char *image;

@@ -38,6 +38,7 @@ typedef struct fetch_opts {
 	size_t max_body;         /* cap on the DECODED body; default 64 MiB */
 	int max_redirects;       /* default 8 */
 	const char *user_agent;  /* default "podcue/<version>"; fetcher_new copies it */
+	int allow_private_from_public; /* 0 (default): see fetch_request.origin */
 } fetch_opts;
 
 void fetch_opts_default(fetch_opts *o);
@@ -51,6 +52,13 @@ typedef struct fetch_request {
 	int partial_ok;            /* a body cut at max_body is a success, not an error
 	                              (for reading just a file's head when a server
 	                              ignores Range) */
+	const char *origin;        /* the feed that named url, or NULL for what the
+	                              user asked for. When origin's host has a
+	                              public address and the opts do not allow it,
+	                              a connection to a loopback, link-local or
+	                              private address (urlrule_addr_private;
+	                              checked on the address actually reached,
+	                              redirects included) is refused */
 	void *user;                /* handed back in the result */
 } fetch_request;               /* fetcher_add copies the strings */
 
@@ -118,6 +126,11 @@ void fetcher_free(fetcher *f);
  * in), the unit the per-host cap counts; NULL when there is no host.
  * Caller frees. */
 char *fetch_host_key(const char *url);
+
+/* Test-only: PODCUE_TEST_PUBLIC_ADDRS, a comma-separated list of
+ * "ip:port" (the form fetch_host_key gives for a literal address), makes
+ * those endpoints count as public, so that the loopback test server can
+ * play a public feed. Never set it otherwise. */
 
 /* curl_global_init once; safe to call repeatedly (main thread only). */
 void fetch_global_init(void);

@@ -8,9 +8,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The longest duration a feed may give: a week. No episode runs longer;
+ * larger values are typos or overflow ("999999999999") and are unknown. */
+#define PTIME_MAX_DURATION (7 * 24 * 3600.0)
+
 /* itunes:duration in every real form: "3225", "1014.708375", "3:00",
  * "07:00", "1:43:53", "00:04:60" (fields over 59 are accepted as written).
- * Returns seconds, or -1 when empty, negative or unparseable. */
+ * Returns seconds, or -1 when empty, negative, unparseable or over
+ * PTIME_MAX_DURATION. */
 double ptime_duration(const char *s);
 
 /* Normal Play Time as used by Podlove chapters: [[H:]M:]S[.fraction];
@@ -21,6 +26,15 @@ double ptime_npt(const char *s);
  * ISO 8601 / RFC 3339 (with or without zone, fractional seconds).
  * Returns 1 and sets *out on success, 0 when the date is unparseable. */
 int ptime_date(const char *s, int64_t *out);
+
+/* The dates a feed may give an episode: from 1900-01-01 to a day after
+ * now (a clock or time zone off by hours is common; a year 20245 or
+ * 275760 is a typo, and a date in the future would sort the episode
+ * first for years). Returns 1 when t is in that range; feeds treat a date
+ * outside it as no date. */
+#define PTIME_EARLIEST INT64_C(-2208988800) /* 1900-01-01T00:00:00Z */
+#define PTIME_FUTURE_SLACK (24 * 3600)
+int ptime_date_plausible(int64_t t, int64_t now);
 
 /* Formats t as ISO 8601 UTC "2025-05-14T10:00:00Z" into buf (>= 21 bytes). */
 void ptime_iso8601(int64_t t, char *buf, size_t size);

@@ -20,6 +20,15 @@
  * compared case-insensitively; a URL with spaces or control characters, or
  * an http(s) URL without a host, is refused whatever its scheme.
  *
+ * Private network access (as browsers have it): a feed fetched from a
+ * public address may not make podcue request a loopback, link-local or
+ * private address (chapter files, media probes), unless the user allows it
+ * (allow_private_from_public = 1); feeds that are themselves local (a
+ * file, or a host with a private address) are unaffected. urlrule_addr_private
+ * is the rule; fetch.c applies it to the address each connection actually
+ * reached (so a name that resolves differently the second time, DNS
+ * rebinding, gains nothing), and to every redirect hop.
+ *
  * Pure functions of their arguments, no state: any thread.
  */
 #ifndef PODCUE_URLRULE_H
@@ -48,5 +57,12 @@ int urlrule_playable(const char *url, int allow_local);
  * enforced again by libcurl itself. Static strings. */
 const char *urlrule_curl_protocols(int allow_file);
 const char *urlrule_curl_redirect_protocols(void);
+
+/* 1 when ip (a numeric IPv4 or IPv6 address, as libcurl reports it) is
+ * not a public one: loopback (127/8, ::1), link-local (169.254/16,
+ * fe80::/10), private (10/8, 172.16/12, 192.168/16, fc00::/7), shared
+ * (100.64/10), "this network" (0/8, ::) and multicast, also inside an
+ * IPv4-mapped IPv6 address. An unparseable ip counts as private. */
+int urlrule_addr_private(const char *ip);
 
 #endif

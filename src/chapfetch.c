@@ -29,6 +29,7 @@ void chapfetch_request(const db_chapter_job *job, fetch_request *req)
 	req->etag = job->etag;
 	req->last_modified = job->last_modified;
 	req->allow_file = job->is_local;
+	req->origin = job->is_local ? NULL : job->feed_url;
 }
 
 /* --- results, stored in batches --------------------------------------- */
@@ -198,7 +199,8 @@ static void on_head(fetch_result *r, void *ctx)
 }
 
 /* Fetches at most CHAPFETCH_HEAD_BYTES of url. */
-static int fetch_head(const config *c, const char *url, int is_local, struct head_result *h)
+static int fetch_head(const config *c, const char *url, int is_local, const char *origin,
+		      struct head_result *h)
 {
 	fetch_global_init();
 	fetch_opts o;
@@ -207,7 +209,8 @@ static int fetch_head(const config *c, const char *url, int is_local, struct hea
 	char range[32];
 	snprintf(range, sizeof range, "0-%d", CHAPFETCH_HEAD_BYTES - 1);
 	fetcher *f = fetcher_new(&o, on_head, h);
-	fetch_request req = {.url = url, .allow_file = is_local, .range = range, .partial_ok = 1};
+	fetch_request req = {.url = url, .allow_file = is_local, .range = range, .partial_ok = 1,
+			     .origin = is_local ? NULL : origin};
 	fetcher_add(f, &req);
 	fetcher_run(f);
 	fetcher_free(f);
@@ -233,7 +236,8 @@ int chapfetch_local(db *d, int64_t episode_id, const char *path, char **err)
 	return *err ? -1 : n;
 }
 
-int chapfetch_embedded(db *d, const config *c, const db_episode *e, int is_local, char **err)
+int chapfetch_embedded(db *d, const config *c, const db_episode *e, int is_local,
+		       const char *feed_url, char **err)
 {
 	*err = NULL;
 	if (!e->enclosure_url || db_embedded_probed(d, e->id))
@@ -245,7 +249,7 @@ int chapfetch_embedded(db *d, const config *c, const db_episode *e, int is_local
 		return n;
 	}
 	struct head_result h = {0};
-	if (fetch_head(c, e->enclosure_url, is_local, &h) != 0) {
+	if (fetch_head(c, e->enclosure_url, is_local, feed_url, &h) != 0) {
 		*err = xasprintf("media file: %s", h.error);
 		free(h.error);
 		return -1;
@@ -297,12 +301,16 @@ int chapfetch_episode(db *d, const config *c, int64_t episode_id, chapfetch_outc
 	if (rc == 0 && media_due(d, &e)) {
 		db_podcast p;
 		int local = 0;
+		char *feed_url = NULL;
 		if (db_podcast_get(d, e.podcast_id, &p) == 0) {
 			local = p.is_local;
+			feed_url = p.url;
+			p.url = NULL;
 			db_podcast_free(&p);
 		}
-		if (chapfetch_embedded(d, c, &e, local, &out->media_error) > 0)
+		if (chapfetch_embedded(d, c, &e, local, feed_url, &out->media_error) > 0)
 			out->changed = 1;
+		free(feed_url);
 		if (out->media_error)
 			log_msg("chapters", "episode %lld: %s", (long long)e.id, out->media_error);
 	}

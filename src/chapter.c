@@ -11,7 +11,8 @@
 void chapter_list_push(chapter_list *l, chapter c)
 {
 	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
+		/* small first: a feed's every item may hold a list */
+		l->cap = l->cap ? l->cap * 2 : 4;
 		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
 	}
 	l->v[l->n++] = c;

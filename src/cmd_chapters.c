@@ -170,8 +170,9 @@ int cmd_chapters(app *a, int argc, char **argv)
 	/* A chapters file never fetched (or a stale placeholder), and the
 	 * media file when nothing else has chapters (see chapfetch_episode);
 	 * a cache error there shows again when the list is read below. */
-	chapfetch_outcome o;
-	chapfetch_episode(a->d, &a->cfg, e.id, &o);
+	chapfetch_outcome o = {0};
+	if (!db_readonly(a->d)) /* a read-only cache shows what it has */
+		chapfetch_episode(a->d, &a->cfg, e.id, &o);
 	if (o.file_error)
 		episode_warning(e.id, o.file_error);
 	chapter_list l = CHAPTER_LIST_INIT;

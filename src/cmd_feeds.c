@@ -103,9 +103,12 @@ static int run_refresh(app *a, const int64_t *ids, size_t n, int quiet_ok)
 	if (notes_rescan(a->d, say_stderr, NULL) < 0)
 		cli_error("cache error while reading notes again: %s", db_errmsg(a->d));
 	refresh_opts o = refresh_options(ids, n);
-	if (refresh_podcasts(a->d, &a->cfg, &o, &rep) != 0)
+	int dberr = refresh_podcasts(a->d, &a->cfg, &o, &rep) != 0;
+	if (dberr)
 		cli_error("cache error during refresh: %s", db_errmsg(a->d));
 	int rc = report_refresh(&rep, quiet_ok);
+	if (dberr) /* nothing was recorded: not a success */
+		rc = EXIT_FAIL;
 	refresh_report_free(&rep);
 	return rc;
 }

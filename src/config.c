@@ -50,6 +50,9 @@ static const struct option options[] = {
 	 "largest feed accepted, in MiB after decompression"},
 	{"max_redirects", OPT_INT, OFF(max_redirects), 0, 30, "redirects followed per request"},
 	{"user_agent", OPT_STR, OFF(user_agent), 0, 0, "User-Agent header sent to servers"},
+	{"allow_private_from_public", OPT_INT, OFF(allow_private_from_public), 0, 1,
+	 "1: a feed on a public address may make podcue fetch loopback, link-local and "
+	 "private addresses (its chapter files, media probes); 0 refuses them, as browsers do"},
 	{"seek_step", OPT_INT, OFF(seek_step), 1, 3600, "seconds seek-back/seek-forward move"},
 	{"seek_step_big", OPT_INT, OFF(seek_step_big), 1, 36000,
 	 "seconds seek-back-big/seek-forward-big move"},
@@ -203,6 +206,7 @@ void config_fetch_opts(const config *c, fetch_opts *o)
 	o->max_body = (size_t)c->max_feed_mb << 20;
 	o->max_redirects = c->max_redirects;
 	o->user_agent = c->user_agent;
+	o->allow_private_from_public = c->allow_private_from_public;
 }
 
 void config_add_mpv_option(config *c, const char *kv)

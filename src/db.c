@@ -29,7 +29,7 @@ int dbi_fail(db *d, const char *what)
 {
 	free(d->err);
 	d->code = sqlite3_extended_errcode(d->h);
-	d->err = xasprintf("%s: %s", what, sqlite3_errmsg(d->h));
+	d->err = dbi_error_text(d, what, sqlite3_errmsg(d->h));
 	return -1;
 }
 
@@ -44,7 +44,7 @@ int dbi_exec(db *d, const char *sql)
 	if (sqlite3_exec(d->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		free(d->err);
 		d->code = sqlite3_extended_errcode(d->h);
-		d->err = xstrdup(msg ? msg : sqlite3_errmsg(d->h));
+		d->err = dbi_error_text(d, NULL, msg ? msg : sqlite3_errmsg(d->h));
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -114,6 +114,9 @@ int dbi_collect_rows(db *d, sqlite3_stmt *st, size_t elem_size,
 
 int dbi_open_at_version(const char *path, int version, db **out, char **err)
 {
+	int ro = dbi_readonly_reason(path);
+	if (ro != DBI_RW)
+		return dbi_open_readonly(path, ro, version, out, err);
 	db *d = xcalloc(1, sizeof *d);
 	int rc = sqlite3_open_v2(path, &d->h,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |

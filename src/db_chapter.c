@@ -176,6 +176,7 @@ static void fill_chapter_job(sqlite3_stmt *st, void *p)
 	j->etag = dbi_col_text(st, 2);
 	j->last_modified = dbi_col_text(st, 3);
 	j->is_local = sqlite3_column_int(st, 4);
+	j->feed_url = dbi_col_text(st, 5);
 }
 
 static void release_chapter_jobs(void *v, size_t n)
@@ -187,9 +188,10 @@ int db_chapter_jobs(db *d, int64_t episode_id, const int64_t *ids, size_t nids,
 		    int per_podcast, int64_t stale_before, db_chapter_job **out, size_t *n)
 {
 	sqlite3_stmt *st = dbi_prep(d,
-		"SELECT id, chapters_url, chapters_etag, chapters_last_modified, is_local FROM ("
+		"SELECT id, chapters_url, chapters_etag, chapters_last_modified, is_local,"
+		" feed_url FROM ("
 		" SELECT e.id, e.chapters_url, e.chapters_etag, e.chapters_last_modified,"
-		"  p.is_local, e.chapters_fetched, e.chapters_error,"
+		"  p.is_local, p.url AS feed_url, e.chapters_fetched, e.chapters_error,"
 		"  row_number() OVER (PARTITION BY e.podcast_id"
 		"   ORDER BY e.published IS NULL, e.published DESC, e.feed_order) AS rank"
 		" FROM episode e JOIN podcast p ON p.id = e.podcast_id"
@@ -228,6 +230,7 @@ void db_chapter_jobs_free(db_chapter_job *v, size_t n)
 		free(v[i].url);
 		free(v[i].etag);
 		free(v[i].last_modified);
+		free(v[i].feed_url);
 	}
 	free(v);
 }

@@ -23,7 +23,26 @@ struct db {
 	sqlite3 *h;
 	char *err; /* last error message, owned */
 	int code;  /* its SQLite (extended) result code */
+	int ro;    /* DBI_RO_* when opened read-only, else DBI_RW */
 };
+
+/* Whether the cache can be written (db_fs.c). */
+enum { DBI_RW, DBI_RO_FS, DBI_RO_FILE };
+/* DBI_RO_FS when path is on a read-only file system, DBI_RO_FILE when it
+ * exists without write permission, else DBI_RW (also when it is absent). */
+int dbi_readonly_reason(const char *path);
+/* Opens an existing cache for reading only (immutable on a read-only file
+ * system, where no -shm file can be made), without migrating: a schema
+ * other than version is an error that says why. 0, or -1 with *err. */
+int dbi_open_readonly(const char *path, int why, int version, db **out, char **err);
+/* "the cache is on a read-only filesystem" / "the cache file is not
+ * writable". Static. */
+const char *dbi_readonly_text(int why);
+/* The message for the connection's last error, "what: " first when what
+ * is not NULL: read-only, full disk and a lock held past the busy timeout
+ * (naming the holder's pid when the lock shows it) in words; otherwise
+ * sqlite_msg. Caller frees. */
+char *dbi_error_text(db *d, const char *what, const char *sqlite_msg);
 
 /* Records "what: <sqlite message>" as the error; returns -1. */
 int dbi_fail(db *d, const char *what);

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <curl/curl.h>
 #include <libxml/entities.h>
@@ -42,6 +43,8 @@
  * never charged. ENTITY_DEPTH bounds entities within entities. */
 #define ENTITY_BUDGET 1000000L
 #define ENTITY_DEPTH 8
+/* An enclosure's length over a terabyte is a typo: unknown. */
+#define MAX_ENCLOSURE_LENGTH (1LL << 40)
 
 /* ======================================================================
  * Namespaces
@@ -461,6 +464,7 @@ static int has_scheme(const char *s)
 typedef struct ctx {
 	const char *base_url; /* document URL from the caller, or NULL */
 	const char *fallback_base; /* channel link when base_url is NULL */
+	int64_t now; /* the parse's time: dates after a day from now are none */
 } ctx;
 
 /*
@@ -554,7 +558,7 @@ static void offer_enclosure(encl *best, char *url, char *type, long long length)
 	free(best->type);
 	best->url = url;
 	best->type = type;
-	best->length = length > 0 ? length : -1;
+	best->length = length > 0 && length <= MAX_ENCLOSURE_LENGTH ? length : -1;
 	best->av = av;
 }
 
@@ -825,7 +829,7 @@ static void pick(char **dst, size_t n, char **cand[])
 }
 
 /* Turns the scratch candidates into the item's final fields. */
-static void finish_item(feed_item *it, scratch *s)
+static void finish_item(const ctx *c, feed_item *it, scratch *s)
 {
 	char **notes[] = {&s->content_encoded, &s->content, &s->description,
 	                  &s->summary, &s->it_summary, &s->it_subtitle};
@@ -843,7 +847,8 @@ static void finish_item(feed_item *it, scratch *s)
 
 	char *d = NULL;
 	pick(&d, 3, date);
-	it->has_published = d && ptime_date(d, &it->published);
+	it->has_published = d && ptime_date(d, &it->published) &&
+	                    ptime_date_plausible(it->published, c->now);
 	free(d);
 
 	it->duration = s->duration ? ptime_duration(s->duration) : -1;
@@ -874,7 +879,7 @@ static void read_item(const ctx *c, feed *f, const xmlNode *node)
 	for (const xmlNode *n = node->children; n; n = n->next)
 		if (is_elem(n))
 			item_child(c, it, &s, n);
-	finish_item(it, &s);
+	finish_item(c, it, &s);
 	scratch_free(&s);
 }
 
@@ -1081,7 +1086,7 @@ static void read_feed(const char *base_url, feed *f, const xmlNode *root,
 {
 	chan_scratch s;
 	memset(&s, 0, sizeof s);
-	ctx c = {base_url, NULL};
+	ctx c = {base_url, NULL, (int64_t)time(NULL)};
 	char *link = base_url ? NULL : channel_link_text(chan);
 	c.fallback_base = link;
 
@@ -1099,6 +1104,101 @@ static void read_feed(const char *base_url, feed *f, const xmlNode *root,
 	chan_finish(f, &s);
 	assign_keys(f);
 	free(link);
+}
+
+/* ======================================================================
+ * Streaming (feed_xml_stream): the channel's children one at a time
+ * ====================================================================== */
+
+/* The visitor's state. chan_depth is the depth of the channel element
+ * (0 for Atom's <feed>), or -1 before it is met. */
+typedef struct streamer {
+	ctx c;
+	feed *f;
+	chan_scratch s;
+	char *link;  /* the fallback base when there is no base URL */
+	char *lang;  /* xml:lang in scope at the channel */
+	int chan_depth;
+} streamer;
+
+static int stream_start(void *user, xmlNode *n, int depth)
+{
+	streamer *st = user;
+	if (depth == 0) {
+		const char *name = node_qname(n).local;
+		if (!strcmp(name, "feed")) {
+			st->f->is_atom = 1;
+			st->chan_depth = 0;
+			st->lang = node_lang(n);
+			return FX_DESCEND;
+		}
+		/* anything else (and <rss> without <channel>) is left to the
+		 * DOM path and its messages */
+		return !strcmp(name, "rss") || !strcmp(name, "RDF") ? FX_DESCEND : FX_STOP;
+	}
+	if (depth == st->chan_depth + 1)
+		return FX_TAKE;
+	if (depth == 1 && st->chan_depth < 0 && is_core_elem(n, "channel")) {
+		st->chan_depth = 1;
+		st->lang = node_lang(n);
+		return FX_DESCEND;
+	}
+	/* RSS 1.0 and sloppy RSS: items beside the channel */
+	return depth == 1 && (is_core_elem(n, "item") || is_core_elem(n, "redirect")) ? FX_TAKE
+	                                                                                : FX_SKIP;
+}
+
+static void stream_take(void *user, xmlNode *n, int depth)
+{
+	streamer *st = user;
+	if (depth != st->chan_depth + 1) {
+		chan_core(&st->c, st->f, &st->s, n, node_qname(n).local);
+		return;
+	}
+	/* Without a base URL the channel's link is the base for what follows
+	 * it (the DOM path looks ahead; a link after the items is rare). */
+	if (!st->c.base_url && !st->link && is_core_elem(n, "link")) {
+		char *v = attr_text(n, "href");
+		if (!v)
+			v = node_text_trim(n);
+		if (v && has_scheme(v))
+			st->c.fallback_base = st->link = v;
+		else
+			free(v);
+	}
+	chan_child(&st->c, st->f, &st->s, n);
+}
+
+/* feed_parse's first try: 1 when the document streamed (out filled, *e set
+ * on an entity bomb), 0 when the DOM path must decide (out emptied). */
+static int read_streamed(const char *buf, size_t len, const char *base_url, feed *out,
+			 char **e)
+{
+	int64_t budget = ENTITY_BUDGET + (int64_t)len;
+	streamer st;
+	memset(&st, 0, sizeof st);
+	st.c.base_url = base_url;
+	st.c.now = (int64_t)time(NULL);
+	st.f = out;
+	st.chan_depth = -1;
+	feed_xml_visitor v = {stream_start, stream_take, &st, &budget};
+	int ok = feed_xml_stream(buf, len, &v) && st.chan_depth >= 0;
+	if (ok) {
+		if (!out->language) {
+			out->language = st.lang;
+			st.lang = NULL;
+		}
+		chan_finish(out, &st.s);
+		assign_keys(out);
+		if (budget <= 0)
+			*e = xstrdup("refused: entity expansion beyond limits (an XML entity bomb)");
+	} else {
+		chan_finish(out, &st.s);
+		feed_free(out);
+	}
+	free(st.lang);
+	free(st.link);
+	return ok;
 }
 
 /* ======================================================================
@@ -1144,6 +1244,8 @@ int feed_parse(const char *buf, size_t len, const char *base_url,
 		e = xstrdup("empty document");
 	} else if (len > INT_MAX) {
 		e = xstrdup("document too large");
+	} else if (read_streamed(buf, len, base_url, out, &e)) {
+		/* the common case: a well-formed feed, never whole in memory */
 	} else {
 		xmlDoc *doc = feed_xml_read(buf, len, http_charset, &warning, &e);
 		if (doc) {

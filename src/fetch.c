@@ -27,6 +27,10 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <sys/socket.h>
+
 #include <curl/curl.h>
 
 #include "urlrule.h"
@@ -45,6 +49,7 @@ typedef struct fetch_host {
 	char *key;
 	int running;
 	int down;
+	int is_public; /* as an origin: -1 not yet known, 0 private, 1 public */
 } fetch_host;
 
 typedef struct fetch_job {
@@ -53,6 +58,8 @@ typedef struct fetch_job {
 	char *url, *etag, *last_modified, *range;
 	int allow_file;
 	int partial_ok;
+	int no_private;    /* refuse private destinations (fetch_request.origin) */
+	char *refused_ip;  /* the private address refused, or NULL */
 	void *user;
 	CURL *easy;
 	struct curl_slist *headers;
@@ -60,6 +67,7 @@ typedef struct fetch_job {
 	long status;       /* code of the latest status line seen */
 	char *reason;      /* its reason phrase, or NULL */
 	char *r_etag, *r_last_modified, *r_content_type, *r_location, *r_retry_after;
+	char *r_content_encoding;
 	int host;          /* index in f->hosts, or -1 (file:, no host) */
 	int hops;          /* 3xx responses followed by another response */
 	int all_permanent; /* every such hop was 301 or 308 */
@@ -195,7 +203,7 @@ static int host_index(fetcher *f, const char *url)
 		}
 	}
 	f->hosts = xrealloc(f->hosts, (size_t)(f->nhosts + 1) * sizeof *f->hosts);
-	f->hosts[f->nhosts] = (fetch_host){.key = key};
+	f->hosts[f->nhosts] = (fetch_host){.key = key, .is_public = -1};
 	return f->nhosts++;
 }
 
@@ -227,6 +235,119 @@ static int host_is_invalid_tld(const char *url)
 		  (n > 8 && !strcmp(h + n - 8, ".invalid"));
 	free(h);
 	return bad;
+}
+
+/* ---- private network access (urlrule.h) -------------------------------- */
+
+static char *one_line(char *s);
+
+/* 1 when the endpoint "ip:port" is listed in PODCUE_TEST_PUBLIC_ADDRS
+ * (fetch.h: test-only). */
+static int test_public(const char *key)
+{
+	const char *list = getenv("PODCUE_TEST_PUBLIC_ADDRS");
+	size_t n = strlen(key);
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == n && !strncmp(p, key, n))
+			return 1;
+		p += len + (p[len] == ',');
+	}
+	return 0;
+}
+
+/* 1 when url's host has a public address (any of those it resolves to). */
+static int resolves_public(const char *url)
+{
+	long port;
+	char *host = url_host_port(url, &port);
+	if (!host)
+		return 0;
+	size_t n = strlen(host);
+	if (n > 2 && host[0] == '[' && host[n - 1] == ']') { /* IPv6 literal */
+		memmove(host, host + 1, n - 2);
+		host[n - 2] = '\0';
+	}
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
+	int pub = 0;
+	if (getaddrinfo(host, NULL, &hints, &res) == 0) {
+		for (struct addrinfo *a = res; a && !pub; a = a->ai_next) {
+			char ip[INET6_ADDRSTRLEN] = "";
+			const void *raw = a->ai_family == AF_INET
+						  ? (const void *)&((struct sockaddr_in *)a->ai_addr)->sin_addr
+						  : (const void *)&((struct sockaddr_in6 *)a->ai_addr)->sin6_addr;
+			if (inet_ntop(a->ai_family, raw, ip, sizeof ip))
+				pub = !urlrule_addr_private(ip);
+		}
+		freeaddrinfo(res);
+	}
+	free(host);
+	return pub;
+}
+
+/* 1 when a request named by origin must stay off private addresses. */
+static int origin_is_public(fetcher *f, const char *origin)
+{
+	int i = host_index(f, origin); /* -1: file: or no host, a local feed */
+	if (i < 0)
+		return 0;
+	fetch_host *h = &f->hosts[i];
+	if (h->is_public < 0)
+		h->is_public = test_public(h->key) || resolves_public(origin);
+	return h->is_public;
+}
+
+/* 1 when libcurl would send requests through a proxy from the
+ * environment: the address it connects to is then the proxy's. */
+static int proxy_in_env(void)
+{
+	static const char *const vars[] = {"http_proxy", "https_proxy", "HTTPS_PROXY",
+					   "all_proxy", "ALL_PROXY"};
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+		if (!str_blank(getenv(vars[i])))
+			return 1;
+	return 0;
+}
+
+/* The private-address refusal of a job checked before it starts, through
+ * a proxy (where the connected address says nothing about the target):
+ * the target's name as resolved here. Weaker than on_prereq (the proxy
+ * resolves again, and redirects are not seen), and noted so in README. */
+static char *proxied_refusal(const fetch_job *j)
+{
+	if (!j->no_private || !proxy_in_env() || resolves_public(j->url))
+		return NULL;
+	long port;
+	char *host = url_host_port(j->url, &port);
+	char *key = xasprintf("%s:%ld", host ? host : "?", port);
+	char *msg = test_public(key) ? NULL
+				     : one_line(xasprintf("refused: a feed on a public address may "
+							  "not make podcue request a private one (%s); "
+							  "allow_private_from_public = 1 allows it",
+							  host ? host : "?"));
+	free(key);
+	free(host);
+	return msg;
+}
+
+/* libcurl calls this once a connection (new or reused) is up, before each
+ * request, redirects included: the address is the one reached. */
+static int on_prereq(void *ud, char *ip, char *local_ip, int port, int local_port)
+{
+	fetch_job *j = ud;
+	(void)local_ip;
+	(void)local_port;
+	if (!j->no_private || !urlrule_addr_private(ip) || proxy_in_env())
+		return CURL_PREREQFUNC_OK;
+	char *key = strchr(ip, ':') ? xasprintf("[%s]:%d", ip, port) : xasprintf("%s:%d", ip, port);
+	int pub = test_public(key);
+	if (!pub) {
+		free(j->refused_ip);
+		j->refused_ip = key;
+		return CURL_PREREQFUNC_ABORT;
+	}
+	free(key);
+	return CURL_PREREQFUNC_OK;
 }
 
 /* ---- messages ------------------------------------------------------- */
@@ -370,6 +491,18 @@ static char *file_error_text(const char *url)
 	return msg;
 }
 
+/* A body that does not decode as its Content-Encoding says: a server
+ * that labels a plain body gzip, or a damaged one. */
+static char *bad_encoding_text(const fetch_job *j)
+{
+	if (!j->r_content_encoding)
+		return xstrdup("corrupt compressed response");
+	return one_line(xasprintf("the body is not the \"%.40s\" the server's "
+				  "Content-Encoding says (%s)",
+				  j->r_content_encoding,
+				  j->errbuf[0] ? j->errbuf : "corrupt compressed response"));
+}
+
 /* Readable one-line message for a failed transfer. url is the URL curl
  * was working on (effective URL). */
 static char *curl_error_text(const fetch_job *j, CURLcode rc, const char *url)
@@ -393,6 +526,9 @@ static char *curl_error_text(const fetch_job *j, CURLcode rc, const char *url)
 	case CURLE_TOO_MANY_REDIRECTS:
 		return xasprintf("too many redirects (over %d)", j->f->o.max_redirects);
 	case CURLE_UNSUPPORTED_PROTOCOL:
+		/* curl's words for a reply that does not start "HTTP/" */
+		if (strstr(j->errbuf, "HTTP/0.9"))
+			return xstrdup("server sent no HTTP status line (not an HTTP reply)");
 		if (j->status >= 300 && j->status < 400)
 			return one_line(xasprintf("redirect to a non-HTTP URL refused (%s)",
 						  j->r_location ? j->r_location : "?"));
@@ -408,7 +544,11 @@ static char *curl_error_text(const fetch_job *j, CURLcode rc, const char *url)
 	case CURLE_PARTIAL_FILE:
 		return xstrdup("connection closed early (partial response)");
 	case CURLE_BAD_CONTENT_ENCODING:
-		return xstrdup("corrupt compressed response");
+		return bad_encoding_text(j);
+	case CURLE_OUT_OF_MEMORY:
+		/* libcurl 7.x refuses headers over 100 KB with this code and no
+		 * message; a real lack of memory would have stopped us first */
+		return xstrdup("response headers too large (a header over 100 KB)");
 	case CURLE_WEIRD_SERVER_REPLY:
 		return xstrdup("invalid response from server");
 	case CURLE_RECV_ERROR:
@@ -416,6 +556,13 @@ static char *curl_error_text(const fetch_job *j, CURLcode rc, const char *url)
 		return with_detail(j, rc, "connection error");
 	case CURLE_URL_MALFORMAT:
 		return xstrdup("malformed URL");
+	case CURLE_ABORTED_BY_CALLBACK:
+		if (j->refused_ip)
+			return one_line(xasprintf("refused: a feed on a public address may not make "
+						  "podcue request a private one (%s); "
+						  "allow_private_from_public = 1 allows it",
+						  j->refused_ip));
+		return one_line(xstrdup(j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc)));
 	default:
 		return one_line(xstrdup(j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc)));
 	}
@@ -431,8 +578,9 @@ static void clear_response(fetch_job *j)
 	free(j->r_content_type);
 	free(j->r_location);
 	free(j->r_retry_after);
+	free(j->r_content_encoding);
 	j->reason = j->r_etag = j->r_last_modified = NULL;
-	j->r_content_type = j->r_location = j->r_retry_after = NULL;
+	j->r_content_type = j->r_location = j->r_retry_after = j->r_content_encoding = NULL;
 	sb_free(&j->body);
 	j->too_large = 0;
 }
@@ -498,6 +646,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 		{"content-type", offsetof(fetch_job, r_content_type)},
 		{"location", offsetof(fetch_job, r_location)},
 		{"retry-after", offsetof(fetch_job, r_retry_after)},
+		{"content-encoding", offsetof(fetch_job, r_content_encoding)},
 	};
 	for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; i++)
 		if (strlen(wanted[i].name) == nlen && !strncasecmp(p, wanted[i].name, nlen))
@@ -532,6 +681,7 @@ static void job_free(fetch_job *j)
 	free(j->etag);
 	free(j->last_modified);
 	free(j->range);
+	free(j->refused_ip);
 	free(j);
 }
 
@@ -574,6 +724,10 @@ static void job_setopts(fetcher *f, fetch_job *j)
 	if (!j->partial_ok)
 		curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	if (j->no_private) {
+		curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
+		curl_easy_setopt(e, CURLOPT_PREREQDATA, (void *)j);
+	}
 	add_header(j, "If-None-Match", j->etag);
 	add_header(j, "If-Modified-Since", j->last_modified);
 	if (j->range)
@@ -763,6 +917,8 @@ void fetcher_add(fetcher *f, const fetch_request *req)
 	j->allow_file = req->allow_file;
 	j->range = xstrdup(req->range);
 	j->partial_ok = req->partial_ok;
+	j->no_private = req->origin && !f->o.allow_private_from_public &&
+			origin_is_public(f, req->origin);
 	j->user = req->user;
 	j->all_permanent = 1;
 	j->host = host_index(f, j->url);
@@ -777,6 +933,11 @@ static int start_job(fetcher *f, fetch_job *j)
 	const char *refusal = urlrule_refusal(j->url, j->allow_file);
 	if (refusal) {
 		finish_early(f, j, xstrdup(refusal));
+		return 1;
+	}
+	char *proxied = proxied_refusal(j);
+	if (proxied) {
+		finish_early(f, j, proxied);
 		return 1;
 	}
 	if (host_is_invalid_tld(j->url)) {

@@ -97,6 +97,8 @@ void ingest_prepare(const ingest_job *j, fetch_result *res, ingest_body *b)
 		char *charset = content_charset(res->content_type);
 		int rc = feed_parse(res->body, res->len, res->final_url, charset, &b->f, &err);
 		free(charset);
+		free(res->body); /* before the extras: peak memory (issue 16) */
+		res->body = NULL;
 		if (rc == 0) {
 			b->parsed = 1;
 			extras_build(&b->e, &b->f);

@@ -84,12 +84,14 @@ static double parse_clock(const char *s)
 		total = total * 60 + v;
 	}
 	free(t);
-	return total;
+	/* four hundred digits overflow to infinity, which JSON cannot say */
+	return isfinite(total) ? total : -1;
 }
 
 double ptime_duration(const char *s)
 {
-	return parse_clock(s);
+	double d = parse_clock(s);
+	return d > PTIME_MAX_DURATION ? -1 : d;
 }
 
 double ptime_npt(const char *s)
@@ -287,6 +289,11 @@ int ptime_date(const char *s, int64_t *out)
 	if (ok)
 		*out = v;
 	return ok;
+}
+
+int ptime_date_plausible(int64_t t, int64_t now)
+{
+	return t >= PTIME_EARLIEST && t <= now + PTIME_FUTURE_SLACK;
 }
 
 /* ---- formatting ---------------------------------------------------------- */

@@ -54,6 +54,7 @@ struct job {
 	int64_t retry_after;
 	int host;         /* index in run.hosts (feeds), or -1 */
 	char *etag, *last_modified;
+	char *origin;     /* a chapters file's feed (fetch_request.origin), or NULL */
 };
 
 /* A finished transfer on its way through the pipeline: the result with
@@ -131,6 +132,7 @@ static void job_free(struct job *j)
 	free(j->title);
 	free(j->etag);
 	free(j->last_modified);
+	free(j->origin);
 	free(j);
 }
 
@@ -170,6 +172,10 @@ static struct job *chapter_job(db_chapter_job *job)
 	c->url = job->url;
 	c->etag = job->etag;
 	c->last_modified = job->last_modified;
+	if (!job->is_local) {
+		c->origin = job->feed_url;
+		job->feed_url = NULL;
+	}
 	job->url = job->etag = job->last_modified = NULL;
 	return c;
 }
@@ -507,6 +513,7 @@ static void submit(struct run *r, struct job *j)
 		.etag = j->etag,
 		.last_modified = j->last_modified,
 		.allow_file = j->is_local,
+		.origin = j->origin,
 		.user = j,
 	};
 	fetcher_add(r->f, &req);

@@ -4,6 +4,9 @@
  */
 #include "urlrule.h"
 
+#include <arpa/inet.h>
+#include <string.h>
+
 #include <stddef.h>
 #include <string.h>
 
@@ -65,4 +68,34 @@ const char *urlrule_curl_protocols(int allow_file)
 const char *urlrule_curl_redirect_protocols(void)
 {
 	return "http,https";
+}
+
+/* ---- private network access ------------------------------------------ */
+
+static int v4_private(const unsigned char *a)
+{
+	return a[0] == 0 || a[0] == 10 || a[0] == 127 || (a[0] == 169 && a[1] == 254) ||
+	       (a[0] == 172 && (a[1] & 0xf0) == 16) || (a[0] == 192 && a[1] == 168) ||
+	       (a[0] == 100 && (a[1] & 0xc0) == 64) || a[0] >= 224;
+}
+
+int urlrule_addr_private(const char *ip)
+{
+	unsigned char a[16];
+	if (!ip)
+		return 1;
+	if (inet_pton(AF_INET, ip, a) == 1)
+		return v4_private(a);
+	if (inet_pton(AF_INET6, ip, a) != 1)
+		return 1;
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	if (!memcmp(a, mapped, 12))
+		return v4_private(a + 12);
+	int zero = 1;
+	for (int i = 0; i < 15; i++)
+		zero &= a[i] == 0;
+	if (zero) /* :: and ::1 */
+		return 1;
+	return (a[0] & 0xfe) == 0xfc || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) ||
+	       a[0] == 0xff;
 }

@@ -447,6 +447,90 @@ static void test_deep_nesting(void **state)
 	sb_free(&b);
 }
 
+/* An 11 MB text node in item 2 of 3 (libxml2 cuts nodes over 10 MB
+ * unless told otherwise, and dropped what followed): all three items,
+ * with the whole description; when the document declares entities
+ * (where the limit stays on, with libxml2's entity checks), an error;
+ * never two items and silence. */
+static void big_node_doc(sbuf *b, int with_entity, int cdata)
+{
+	sb_puts(b, "<?xml version=\"1.0\"?>\n");
+	if (with_entity)
+		sb_puts(b, "<!DOCTYPE rss [<!ENTITY me \"Me\">]>\n");
+	sb_puts(b, "<rss><channel><title>Big</title>"
+	           "<item><guid>a</guid><title>one</title></item>"
+	           "<item><guid>b</guid><title>two</title><description>");
+	if (cdata)
+		sb_puts(b, "<![CDATA[");
+	for (size_t i = 0; i < 11u * 1024 * 1024 / 64; i++)
+		sb_puts(b, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde ");
+	if (cdata)
+		sb_puts(b, "]]>");
+	sb_puts(b, "</description></item>"
+	           "<item><guid>c</guid><title>three</title></item></channel></rss>\n");
+}
+
+static void test_large_text_node(void **state)
+{
+	(void)state;
+	for (int cdata = 0; cdata < 2; cdata++) {
+		sbuf b = SBUF_INIT;
+		big_node_doc(&b, 0, cdata);
+		feed f;
+		char *err = NULL;
+		assert_int_equal(feed_parse(b.s, b.len, NULL, NULL, &f, &err), 0);
+		assert_int_equal(f.nitems, 3);
+		assert_string_equal(by_guid(&f, "c")->title, "three");
+		assert_true(strlen(by_guid(&f, "b")->notes) >= 11u * 1024 * 1024 - 1);
+		assert_null(f.warning);
+		feed_free(&f);
+		sb_free(&b);
+	}
+
+	sbuf b = SBUF_INIT;
+	big_node_doc(&b, 1, 1);
+	feed f;
+	char *err = NULL;
+	assert_int_equal(feed_parse(b.s, b.len, NULL, NULL, &f, &err), -1);
+	assert_non_null(strstr(err, "over 10 MB"));
+	free(err);
+	sb_free(&b);
+}
+
+/* Numbers and dates from a feed in sane ranges (issue 16). */
+static void test_absurd_values(void **state)
+{
+	(void)state;
+	char *nines = xcalloc(401, 1);
+	memset(nines, '9', 400);
+	char *doc = xasprintf(
+		"<rss xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\"><channel>"
+		"<title>Odd</title>"
+		"<item><guid>inf</guid><itunes:duration>%s</itunes:duration>"
+		"<enclosure url=\"https://e.example/a.mp3\" length=\"%s\" type=\"audio/mpeg\"/>"
+		"<pubDate>Mon, 01 Jan 20245 10:00:00 GMT</pubDate></item>"
+		"<item><guid>far</guid><itunes:duration>-30</itunes:duration>"
+		"<pubDate>Sat, 13 Sep 275760 00:00:00 GMT</pubDate></item>"
+		"<item><guid>ok</guid><itunes:duration>1:00:00</itunes:duration>"
+		"<pubDate>Wed, 04 Jun 2025 10:00:00 GMT</pubDate></item>"
+		"</channel></rss>",
+		nines, nines);
+	feed f;
+	char *err = NULL;
+	assert_int_equal(feed_parse(doc, strlen(doc), NULL, NULL, &f, &err), 0);
+	const feed_item *inf = by_guid(&f, "inf"), *far = by_guid(&f, "far");
+	assert_true(inf->duration == -1);
+	assert_int_equal(inf->enclosure_length, -1);
+	assert_int_equal(inf->has_published, 0);
+	assert_true(far->duration == -1);
+	assert_int_equal(far->has_published, 0);
+	assert_true(by_guid(&f, "ok")->duration == 3600);
+	assert_int_equal(by_guid(&f, "ok")->has_published, 1);
+	feed_free(&f);
+	free(doc);
+	free(nines);
+}
+
 static void test_not_a_feed(void **state)
 {
 	(void)state;
@@ -650,6 +734,8 @@ int main(void)
 		cmocka_unit_test(test_billion_laughs),
 		cmocka_unit_test(test_external_entity_not_read),
 		cmocka_unit_test(test_deep_nesting),
+		cmocka_unit_test(test_large_text_node),
+		cmocka_unit_test(test_absurd_values),
 		cmocka_unit_test(test_not_a_feed),
 		cmocka_unit_test(test_binary_garbage),
 		cmocka_unit_test(test_keys),

@@ -47,6 +47,42 @@ static void test_duration_invalid(void **state)
 	assert_true(ptime_duration("20 min") < 0);
 }
 
+/* Absurd durations are unknown, never infinite or weeks long (issue 16:
+ * an infinite duration dropped the field from --json). */
+static void test_duration_clamped(void **state)
+{
+	(void)state;
+	sbuf b = SBUF_INIT;
+	for (int i = 0; i < 400; i++)
+		sb_putc(&b, '9');
+	assert_true(ptime_duration(b.s) == -1);
+	assert_true(ptime_npt(b.s) == -1);
+	sb_free(&b);
+	assert_true(ptime_duration("604800") == 604800);     /* a week: kept */
+	assert_true(ptime_duration("604801") == -1);         /* over: unknown */
+	assert_true(ptime_duration("99999:00:00") == -1);
+	assert_true(ptime_duration("-5") == -1);
+}
+
+/* Dates: 1900 up to a day after now; year 20245 and 275760 are not. */
+static void test_date_plausible(void **state)
+{
+	(void)state;
+	int64_t now = 1750000000, t;
+	assert_true(ptime_date_plausible(now, now));
+	assert_true(ptime_date_plausible(now + 86400, now));
+	assert_false(ptime_date_plausible(now + 86401, now));
+	assert_true(ptime_date_plausible(PTIME_EARLIEST, now));
+	assert_false(ptime_date_plausible(PTIME_EARLIEST - 1, now));
+	assert_true(ptime_date("Mon, 01 Jan 20245 10:00:00 GMT", &t));
+	assert_int_equal(ptime_date("Mon, 01 Jan 20245 10:00:00 GMT", &t) &&
+	                         ptime_date_plausible(t, now),
+	                 0);
+	assert_int_equal(ptime_date("Sat, 13 Sep 275760 00:00:00 GMT", &t) &&
+	                         ptime_date_plausible(t, now),
+	                 0);
+}
+
 static void test_npt_forms(void **state)
 {
 	(void)state;
@@ -222,6 +258,8 @@ int main(void)
 		cmocka_unit_test(test_duration_forms),
 		cmocka_unit_test(test_duration_fields_over_59),
 		cmocka_unit_test(test_duration_invalid),
+		cmocka_unit_test(test_duration_clamped),
+		cmocka_unit_test(test_date_plausible),
 		cmocka_unit_test(test_npt_forms),
 		cmocka_unit_test(test_npt_invalid),
 		cmocka_unit_test(test_date_rfc822),

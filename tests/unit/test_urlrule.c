@@ -62,9 +62,29 @@ static void test_refusal_reasons(void **state)
 	assert_non_null(strstr(urlrule_refusal("http://a b/", 0), "spaces"));
 }
 
+/* Private network access: which addresses a public feed may not reach. */
+static void test_addr_private(void **state)
+{
+	(void)state;
+	const char *priv[] = {"127.0.0.1", "127.8.9.10", "10.1.2.3", "172.16.0.1",
+			      "172.31.255.255", "192.168.1.1", "169.254.169.254", "0.0.0.0",
+			      "100.64.0.1", "224.0.0.1", "::1", "::", "fe80::1", "fd00::5",
+			      "fc12::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "ff02::1",
+			      "not-an-ip", NULL};
+	const char *pub[] = {"93.184.216.34", "172.32.0.1", "172.15.255.255", "8.8.8.8",
+			     "100.128.0.1", "2606:2800:220:1::1", "::ffff:8.8.8.8"};
+	for (size_t i = 0; i < sizeof priv / sizeof priv[0]; i++)
+		if (!urlrule_addr_private(priv[i]))
+			fail_msg("%s should be private", priv[i] ? priv[i] : "NULL");
+	for (size_t i = 0; i < sizeof pub / sizeof pub[0]; i++)
+		if (urlrule_addr_private(pub[i]))
+			fail_msg("%s should be public", pub[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_addr_private),
 		cmocka_unit_test(test_remote_is_http_only),
 		cmocka_unit_test(test_playable),
 		cmocka_unit_test(test_curl_protocols),
