@@ -517,12 +517,84 @@ static int subtree_depth(const xmlNode *n)
 	}
 }
 
+/* A CDATA section longer than this is turned into text before streaming:
+ * the reader's push parser appends a long CDATA section in small pieces,
+ * each copying what came before (11 MB took 20 s of CPU), while a text
+ * node of any length grows by doubling. */
+#define STREAM_MAX_CDATA (1024 * 1024)
+
+/* 1 when buf holds a CDATA section over STREAM_MAX_CDATA (or one never
+ * closed); one linear scan. */
+static int long_cdata(const char *buf, size_t len)
+{
+	size_t i = 0;
+	for (;;) {
+		const char *o = memmem(buf + i, len - i, "<![CDATA[", 9);
+		if (!o)
+			return 0;
+		i = (size_t)(o - buf) + 9;
+		const char *c = memmem(buf + i, len - i, "]]>", 3);
+		if (!c || (size_t)(c - buf) - i > STREAM_MAX_CDATA)
+			return 1;
+		i = (size_t)(c - buf) + 3;
+	}
+}
+
+/* buf with every CDATA section as the same characters escaped (&amp;,
+ * &lt;, &gt;), so the reader sees text; *outlen gets the length. NULL when
+ * a section is never closed (the whole-document parser then decides). A
+ * marker inside a comment is rewritten too, which can only make the
+ * document malformed, and a malformed one is read the other way. */
+static char *cdata_as_text(const char *buf, size_t len, size_t *outlen)
+{
+	sbuf b = SBUF_INIT;
+	size_t i = 0;
+	for (;;) {
+		const char *o = memmem(buf + i, len - i, "<![CDATA[", 9);
+		size_t start = o ? (size_t)(o - buf) : len;
+		sb_append(&b, buf + i, start - i);
+		if (!o)
+			break;
+		i = start + 9;
+		const char *c = memmem(buf + i, len - i, "]]>", 3);
+		if (!c) {
+			sb_free(&b);
+			return NULL;
+		}
+		for (size_t end = (size_t)(c - buf); i < end;) {
+			size_t run = i;
+			while (run < end && buf[run] != '&' && buf[run] != '<' && buf[run] != '>')
+				run++;
+			sb_append(&b, buf + i, run - i);
+			if (run < end)
+				sb_puts(&b, buf[run] == '&' ? "&amp;" : buf[run] == '<' ? "&lt;" : "&gt;");
+			i = run + (run < end);
+		}
+		i += 3;
+	}
+	*outlen = b.len;
+	return sb_steal(&b);
+}
+
+static int stream_doc(const char *buf, size_t len, const feed_xml_visitor *v);
+
 /* See feed_xml.h. */
 int feed_xml_stream(const char *buf, size_t len, const feed_xml_visitor *v)
 {
 	if (len == 0 || len > INT_MAX || !ascii_compatible(buf, len) ||
 	    memchr(buf, '\0', len))
 		return 0;
+	if (!long_cdata(buf, len))
+		return stream_doc(buf, len, v);
+	size_t tlen = 0;
+	char *text = cdata_as_text(buf, len, &tlen);
+	int ok = text && tlen <= INT_MAX && stream_doc(text, tlen, v);
+	free(text);
+	return ok;
+}
+
+static int stream_doc(const char *buf, size_t len, const feed_xml_visitor *v)
+{
 	char *fixed = fix_comments(buf, len);
 	if (fixed) {
 		free(fixed);

@@ -497,6 +497,30 @@ static void test_large_text_node(void **state)
 	sb_free(&b);
 }
 
+/* A CDATA section over a megabyte is streamed as text (the reader's own
+ * CDATA path is quadratic): its markup arrives unchanged, as does a short
+ * CDATA section beside it. */
+static void test_long_cdata_markup(void **state)
+{
+	(void)state;
+	sbuf b = SBUF_INIT;
+	sb_puts(&b, "<rss><channel><title>C</title><item><guid>a</guid>"
+	            "<description><![CDATA[<b>a &amp; b</b> 1 < 2 > 0 ");
+	for (size_t i = 0; i < 2u * 1024 * 1024 / 64; i++)
+		sb_puts(&b, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde ");
+	sb_puts(&b, "]]></description></item><item><guid>b</guid><title><![CDATA[x & <y>]]></title>"
+	            "</item></channel></rss>");
+	feed f;
+	char *err = NULL;
+	assert_int_equal(feed_parse(b.s, b.len, NULL, NULL, &f, &err), 0);
+	assert_int_equal(f.nitems, 2);
+	assert_true(str_prefix(by_guid(&f, "a")->notes, "<b>a &amp; b</b> 1 < 2 > 0 0123", 0));
+	assert_true(strlen(by_guid(&f, "a")->notes) > 2u * 1024 * 1024 - 100);
+	assert_string_equal(by_guid(&f, "b")->title, "x & <y>");
+	feed_free(&f);
+	sb_free(&b);
+}
+
 /* Numbers and dates from a feed in sane ranges (issue 16). */
 static void test_absurd_values(void **state)
 {
@@ -735,6 +759,7 @@ int main(void)
 		cmocka_unit_test(test_external_entity_not_read),
 		cmocka_unit_test(test_deep_nesting),
 		cmocka_unit_test(test_large_text_node),
+		cmocka_unit_test(test_long_cdata_markup),
 		cmocka_unit_test(test_absurd_values),
 		cmocka_unit_test(test_not_a_feed),
 		cmocka_unit_test(test_binary_garbage),
