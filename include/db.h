@@ -124,10 +124,13 @@ typedef struct db_store_stats {
 	int batches;   /* transactions the items were written in */
 } db_store_stats;
 
-/* Items per transaction when db_store_feed runs its own: about 40 ms of
- * writing for items with long show notes, so that another process waits
- * milliseconds for the write lock, never the whole of a big feed. */
-#define DB_STORE_BATCH 250
+/* When db_store_feed runs its own transactions: a feed of at most
+ * DB_STORE_WHOLE items is stored in one (a kill leaves it wholly old or
+ * wholly new); a bigger one in batches of about DB_STORE_BATCH_MS of
+ * writing each, so that another process waits milliseconds for the write
+ * lock, never for the whole of a big feed. */
+#define DB_STORE_WHOLE 256
+#define DB_STORE_BATCH_MS 50
 
 /* A hash of everything db_store_feed writes for item it of a feed of
  * nitems items with the extras x (may be NULL): its columns, links,
@@ -145,7 +148,7 @@ uint64_t db_item_hash(const feed_item *it, const db_item_extra *x, size_t nitems
  *
  * Inside the caller's transaction everything is written in it (on failure
  * the caller must roll back). Without one, the items are written in
- * transactions of DB_STORE_BATCH (each episode whole in one), and the
+ * batches (see DB_STORE_WHOLE; each episode whole in one), and the
  * podcast row with its validators and content hash, and the move to
  * new_url (db_podcast_set_url; NULL: none), in the last: a kill between
  * them leaves whole episodes and the old validators, so the next refresh

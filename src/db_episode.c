@@ -380,7 +380,8 @@ static int reconcile_item(db *d, struct id_stmts *s, int64_t pid, const feed_ite
  *   of an episode whose key left the feed (a guid that changes on every
  *   refresh, a guid no longer shared), is that episode: it takes its row.
  * Re-keying touches no indexed text, so the search index is unaffected. */
-static int reconcile_keys(db *d, int64_t pid, const feed *f, const char *keys)
+static int reconcile_keys(db *d, int64_t pid, const feed *f, const char *keys, size_t lo,
+			  size_t hi)
 {
 	struct id_stmts s = {
 		dbi_prep(d, "SELECT id, enclosure_url, title FROM episode"
@@ -390,7 +391,7 @@ static int reconcile_keys(db *d, int64_t pid, const feed *f, const char *keys)
 		dbi_prep(d, "UPDATE OR IGNORE episode SET key = ?2 WHERE id = ?1"),
 	};
 	int rc = s.find && s.by_enclosure && s.rekey ? 0 : -1;
-	for (size_t i = 0; i < f->nitems && rc == 0; i++)
+	for (size_t i = lo; i < hi && rc == 0; i++)
 		rc = reconcile_item(d, &s, pid, &f->items[i], keys);
 	sqlite3_finalize(s.find);
 	sqlite3_finalize(s.by_enclosure);
@@ -472,6 +473,17 @@ static int store_feed_row(db *d, int64_t id, const feed *f, const char *etag,
 	return rc;
 }
 
+/* The size of the next batch of a big feed: as many items as take about
+ * DB_STORE_BATCH_MS at the pace of the last batch (ms milliseconds for n
+ * items), whatever the machine's load. */
+static size_t next_batch(size_t n, int64_t ms)
+{
+	size_t want = ms > 0 ? (size_t)((double)n * DB_STORE_BATCH_MS / (double)ms) : n * 2;
+	if (want > n * 2)
+		want = n * 2; /* grow gently */
+	return want < 16 ? 16 : want > 2000 ? 2000 : want;
+}
+
 int db_store_feed_to(db *d, int64_t id, const feed *f, const db_item_extra *extra,
 		     const char *etag, const char *last_modified, uint64_t content_hash,
 		     int64_t when, const char *new_url, db_store_stats *stats)
@@ -480,19 +492,22 @@ int db_store_feed_to(db *d, int64_t id, const feed *f, const db_item_extra *extr
 	int own;
 	if (dbi_txn_begin(d, &own) != 0)
 		return -1;
-	size_t batch = own ? DB_STORE_BATCH : f->nitems + 1;
+	size_t batch = own && f->nitems > DB_STORE_WHOLE ? 64 : f->nitems + 1;
 	char *keys = keys_json(f, 0, f->nitems, NULL);
-	int rc = reconcile_keys(d, id, f, keys);
-	free(keys);
+	int rc = 0;
 	for (size_t lo = 0; rc == 0;) {
+		int64_t t0 = now_ms();
 		size_t hi = f->nitems - lo > batch ? lo + batch : f->nitems;
-		rc = store_range(d, id, f, extra, lo, hi, when, stats);
+		rc = reconcile_keys(d, id, f, keys, lo, hi);
+		if (rc == 0)
+			rc = store_range(d, id, f, extra, lo, hi, when, stats);
 		stats->batches++;
-		lo = hi;
-		if (rc != 0 || lo == f->nitems)
+		if (rc != 0 || hi == f->nitems)
 			break;
 		/* Whole episodes so far; the validators wait for the last. */
 		rc = dbi_txn_end(d, own, rc);
+		batch = next_batch(hi - lo, now_ms() - t0);
+		lo = hi;
 		if (rc == 0) {
 			db_pace(d);
 			rc = db_begin(d);
@@ -500,9 +515,11 @@ int db_store_feed_to(db *d, int64_t id, const feed *f, const db_item_extra *extr
 		if (rc != 0) {
 			if (!sqlite3_get_autocommit(d->h))
 				db_rollback(d);
+			free(keys);
 			return -1;
 		}
 	}
+	free(keys);
 	if (rc == 0)
 		rc = store_feed_row(d, id, f, etag, last_modified, content_hash, when, new_url);
 	rc = dbi_txn_end(d, own, rc);
