@@ -673,3 +673,4 @@ for lab, title in (("search", "search_bench"), ("chapjump", "chapter_jump"),
         for l in out:
             print("  " + l)
 EOF
+[ "${BENCH_SCALE:-1}" = 0 ] || BUILD=$BUILD sh bench/scale.sh # issue 21: 5,000-episode feed, 1,000,000-episode cache, hanging hosts (~5 min)

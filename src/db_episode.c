@@ -700,6 +700,26 @@ int db_episode_list(db *d, int64_t podcast_id, db_episode **out, size_t *n)
 	return rc;
 }
 
+int db_episode_each(db *d, int64_t podcast_id, int (*fn)(const db_episode *e, void *ctx),
+		    void *ctx)
+{
+	sqlite3_stmt *st = prep_filtered(d, "SELECT " EPISODE_COLS EPISODE_FROM, podcast_id, 0,
+					 EPISODE_ORDER);
+	if (!st)
+		return -1;
+	int rc, stop = 0;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		db_episode e;
+		episode_from_row(st, &e);
+		stop = fn(&e, ctx);
+		db_episode_free(&e);
+	}
+	sqlite3_finalize(st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : dbi_fail(d, "list episodes");
+}
+
 int db_episode_count(db *d, int64_t podcast_id, int unplayed_only, size_t *n)
 {
 	*n = 0;
