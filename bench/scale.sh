@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench/scale.sh - podcue at scale (issue 21), called by bench/run.sh; can
-# be run alone: BUILD=build sh bench/scale.sh. About 4-6 minutes on an
-# idle 2-core machine, most of it generating the million-episode cache.
+# be run alone: BUILD=build sh bench/scale.sh. About 5 minutes on an idle
+# 2-core machine, most of it generating the million-episode cache (7
+# minutes of that alone at a load average of 12).
 #
 #   1. A feed of SCALE_BIG (5,000) episodes (bench/gen_library.py, notes
 #      with chapter lists): podcue's cold import, then a refresh after one
@@ -23,7 +24,9 @@
 # Prints a table: figure, peer, goal, met/MISSED.
 #
 # Knobs: BUILD (build), SCALE_BIG (5000), SCALE_PODCASTS (2000),
-# SCALE_EPISODES (500), SCALE_FEEDS (1000), SCALE_NEWSBOAT (1; 0 skips it).
+# SCALE_EPISODES (500), SCALE_FEEDS (1000), SCALE_NEWSBOAT (1; 0 skips it),
+# SCALE_PARTS ("1 2 3": which of the parts above run), SCALE_KEEP_LIB (0; 1
+# keeps the million-episode cache in $BUILD/bench for the next run).
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -93,31 +96,43 @@ PIDS="$PIDS $!"
 i=0
 while [ ! -s "$TMP/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 BASE=http://127.0.0.1:$(cat "$TMP/port")
+printf 'set jobs 8\n' >"$TMP/podcue.conf"
 printf 'set jobs 8\nset stall_timeout %s\nset connect_timeout %s\n' "$STALL" "$STALL" \
-	>"$TMP/podcue.conf"
-printf 'reload-threads 8\ndownload-timeout %s\n' "$STALL" >"$TMP/newsboat.conf"
+	>"$TMP/podcue-hang.conf"
+printf 'reload-threads 8\n' >"$TMP/newsboat.conf"
+printf 'reload-threads 8\ndownload-timeout %s\n' "$STALL" >"$TMP/newsboat-hang.conf"
 PC="$PODCUE --config $TMP/podcue.conf"
+# warm URL...: fetches each once, untimed: the server compresses each file
+# version once (seconds for a 17 MB feed), as a static host would have.
+warm() { for u in "$@"; do curl -s --compressed -o /dev/null "$u" || :; done; }
 
 # ---- 1. one feed of BIG episodes -------------------------------------------
+case " ${SCALE_PARTS:-1 2 3} " in *" 1 "*) ;; *) BIG=0 ;; esac
+if [ "$BIG" -gt 0 ]; then
 say "scale: a feed of $BIG episodes"
 python3 bench/gen_library.py --out "$TMP/www/big" --base-url "$BASE/big/" --feeds 1 \
 	--episodes "$BIG" --seed 1 2>/dev/null
 cp -p "$TMP/www/big/feeds/"*.xml "$TMP/big-orig.xml"
+warm $(cat "$TMP/www/big/urls.txt")
 measure big_cold $PC --db "$TMP/big.db" import "$TMP/www/big/feeds.opml"
 # The same items in a changed body (a comment at the end): what the parse
 # of the feed costs a refresh when nothing needs storing.
 for f in "$TMP/www/big/feeds/"*.xml; do echo '<!-- touched -->' >>"$f"; done
+warm $(cat "$TMP/www/big/urls.txt")
 measure big_parse $PC --db "$TMP/big.db" refresh
 python3 bench/gen_library.py --out "$TMP/www/big" --base-url "$BASE/big/" --feeds 1 \
 	--episodes "$BIG" --seed 1 --bump 1 --tag s1 2>/dev/null
+warm $(cat "$TMP/www/big/urls.txt")
 measure big_plus1 $PC --db "$TMP/big.db" refresh
 echo "# $(tail -n 1 "$TMP/logs/big_plus1.log")" >&2
 if [ "$USE_NB" = 1 ]; then
 	cp -p "$TMP/big-orig.xml" "$TMP/www/big/feeds/"
+	warm $(cat "$TMP/www/big/urls.txt")
 	measure nb_big_cold newsboat -x reload -C "$TMP/newsboat.conf" -u "$TMP/www/big/urls.txt" \
 		-c "$TMP/nb_big.cache"
 	python3 bench/gen_library.py --out "$TMP/www/big" --base-url "$BASE/big/" --feeds 1 \
-		--episodes "$BIG" --seed 1 --bump 1 --tag s1 2>/dev/null
+		--episodes "$BIG" --seed 1 --bump 1 --tag s2 2>/dev/null
+	warm $(cat "$TMP/www/big/urls.txt")
 	measure nb_big_plus1 newsboat -x reload -C "$TMP/newsboat.conf" -u "$TMP/www/big/urls.txt" \
 		-c "$TMP/nb_big.cache"
 fi
@@ -143,7 +158,7 @@ while time.monotonic() < end:
     except sqlite3.Error:
         pass
     time.sleep(0.005)
-worst, tries, during = 0.0, 0, 0
+worst, tries, during, waits = 0.0, 0, 0, []
 while True:
     c = sqlite3.connect(db, timeout=5, isolation_level=None)
     t0 = time.monotonic()
@@ -158,27 +173,43 @@ while True:
     if k >= n:
         break
     worst, tries, during = max(worst, w), tries + 1, during + 1
+    waits.append(w)
     time.sleep(0.05)
-print("%.3f %d %d" % (worst, tries, during))
+waits.sort()
+print("%.3f %d %.3f" % (worst, tries, waits[len(waits) // 2] if waits else float("nan")))
 PY
 cp -p "$TMP/big-orig.xml" "$TMP/www/big/feeds/"
+warm $(cat "$TMP/www/big/urls.txt")
 $PC --db "$TMP/big2.db" import "$TMP/www/big/feeds.opml" >"$TMP/logs/big2.log" 2>&1 &
 IMP=$!
 python3 "$TMP/writer.py" "$TMP/big2.db" "$BIG" >"$TMP/writer.out" 2>&1 || :
 wait "$IMP" || :
-read -r worst tries during <"$TMP/writer.out" || worst=nan
-say "  another writer during the store: longest wait $worst s over $tries tries"
-row "another process's write while $BIG episodes store: longest wait ($tries tries)" \
-	"$worst s" "one transaction: the whole store ($(m big_cold 1) s wall)" "under 1 s" \
+read -r worst tries medw <"$TMP/writer.out" || worst=nan
+say "  another writer during the store: longest wait $worst s, median $medw s over $tries tries"
+row "another process's write while $BIG episodes store: longest wait, median ($tries tries)" \
+	"$worst s, $medw s" "one transaction: the whole store ($(m big_cold 1) s wall)" "under 1 s" \
 	"$(goal "$worst" lt 1)"
 
+fi
+
 # ---- 2. a million episodes ------------------------------------------------
+case " ${SCALE_PARTS:-1 2 3} " in *" 2 "*) ;; *) NP=0 ;; esac
+if [ "$NP" -gt 0 ]; then
 N=$((NP * NE))
 say "scale: a cache of $NP x $NE = $N episodes (bench/gen_cache.py)"
-LIB=$TMP/lib.db
-python3 bench/gen_cache.py --db "$LIB" --podcue "$PODCUE" --podcasts "$NP" --episodes "$NE" \
-	>"$TMP/words.json" 2>"$TMP/logs/gen_cache.log"
-cat "$TMP/logs/gen_cache.log" >&2
+# SCALE_KEEP_LIB=1 keeps the generated cache in the build directory
+# (about 1.2 GB) and uses it again next time: generating it takes minutes.
+if [ "${SCALE_KEEP_LIB:-0}" = 1 ]; then LIB=$B/bench/scale-lib-${NP}x$NE.db; else LIB=$TMP/lib.db; fi
+if [ -s "$LIB" ] && [ -s "$LIB.words" ]; then
+	say "  (the cache kept in $LIB)"
+	cp "$LIB.words" "$TMP/words.json"
+else
+	rm -f "$LIB" "$LIB-wal" "$LIB-shm"
+	python3 bench/gen_cache.py --db "$LIB" --podcue "$PODCUE" --podcasts "$NP" \
+		--episodes "$NE" >"$TMP/words.json" 2>"$TMP/logs/gen_cache.log"
+	cat "$TMP/logs/gen_cache.log" >&2
+	[ "${SCALE_KEEP_LIB:-0}" = 1 ] && cp "$TMP/words.json" "$LIB.words"
+fi
 w() { python3 -c "import json; print(json.load(open('$TMP/words.json'))['$1'])"; }
 SIZE=$(stat -c %s "$LIB")
 PER=$((SIZE / N))
@@ -214,9 +245,14 @@ row "podcue episodes, all $N ($lines lines)" "$(m episodes 1) s, $(mb "$(m episo
 	"bounded memory (under 30 MB)" "$(goal "$(m episodes 3)" lt 30720)"
 row "podcue episodes --json, all" "$(m episodes_json 1) s, $(mb "$(m episodes_json 3)")" "-" \
 	"bounded memory (under 30 MB)" "$(goal "$(m episodes_json 3)" lt 30720)"
-rm -f "$TMP/logs/episodes.log" "$TMP/logs/episodes_json.log" "$LIB" "$LIB-wal" "$LIB-shm"
+rm -f "$TMP/logs/episodes.log" "$TMP/logs/episodes_json.log"
+[ "${SCALE_KEEP_LIB:-0}" = 1 ] || rm -f "$LIB" "$LIB-wal" "$LIB-shm"
+
+fi
 
 # ---- 3. many feeds, five hanging hosts --------------------------------------
+case " ${SCALE_PARTS:-1 2 3} " in *" 3 "*) ;; *) NF=0 ;; esac
+if [ "$NF" -gt 0 ]; then
 NG=$((NF - 5))
 say "scale: $NG feeds and 5 hanging hosts"
 cat >"$TMP/hang.py" <<'PY'
@@ -252,19 +288,23 @@ cp "$TMP/www/many/urls.txt" "$TMP/many_urls.txt"
 	done
 	echo '</body></opml>'
 } >"$TMP/many.opml"
+warm $(cat "$TMP/www/many/urls.txt")
+PC="$PODCUE --config $TMP/podcue-hang.conf"
 measure many_import $PC --db "$TMP/many.db" import "$TMP/many.opml"
 measure many_refresh $PC --db "$TMP/many.db" refresh
 echo "# $(tail -n 1 "$TMP/logs/many_refresh.log")" >&2
 if [ "$USE_NB" = 1 ]; then
-	newsboat -x reload -C "$TMP/newsboat.conf" -u "$TMP/many_urls.txt" -c "$TMP/nb_many.cache" \
+	newsboat -x reload -C "$TMP/newsboat-hang.conf" -u "$TMP/many_urls.txt" -c "$TMP/nb_many.cache" \
 		>/dev/null 2>&1 || :
-	measure nb_many newsboat -x reload -C "$TMP/newsboat.conf" -u "$TMP/many_urls.txt" \
+	measure nb_many newsboat -x reload -C "$TMP/newsboat-hang.conf" -u "$TMP/many_urls.txt" \
 		-c "$TMP/nb_many.cache"
 fi
 row "import of $NF feeds, 5 hanging (stall_timeout $STALL s)" "$(m many_import 1) s" \
 	"-" "-" ""
 row "refresh of $NF feeds, 5 hanging" "$(m many_refresh 1) s" "newsboat $(m nb_many 1) s" \
 	"within the timeout + 3 s ($((STALL + 3)) s)" "$(goal "$(m many_refresh 1)" le $((STALL + 3)))"
+
+fi
 
 # ---- report --------------------------------------------------------------------
 echo

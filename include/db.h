@@ -167,8 +167,8 @@ int db_store_feed_to(db *d, int64_t id, const feed *f, const db_item_extra *extr
  * while), so back-to-back transactions would starve it: once this
  * connection has written for DB_PACE_RUN_MS without a pause, it pauses for
  * DB_PACE_GAP_MS. */
-#define DB_PACE_RUN_MS 400
-#define DB_PACE_GAP_MS 110
+#define DB_PACE_RUN_MS 500
+#define DB_PACE_GAP_MS 150
 void db_pace(db *d);
 
 typedef struct db_episode {

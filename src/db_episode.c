@@ -106,21 +106,31 @@ static int store_item_children(db *d, struct store_stmts *s, int64_t ep,
  * every row is written again once. */
 #define ITEM_HASH_VERSION 1
 
-/* FNV-1a 64, fed field by field; a NULL string and an empty one differ. */
+/* Fed field by field, eight bytes at a time (a multiply and a shift per
+ * word: the notes of 30,000 items hash in a few milliseconds). Detects
+ * changes; not meant to resist a feed crafting collisions, which could
+ * only keep its own item's old text. */
 static uint64_t h_bytes(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char *b = p;
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 1099511628211ULL;
+	const uint64_t k = 0x9E3779B97F4A7C15ULL;
+	uint64_t w;
+	for (; n >= 8; b += 8, n -= 8) {
+		memcpy(&w, b, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
 	}
-	return h;
+	w = (uint64_t)n << 56;
+	for (size_t i = 0; i < n; i++)
+		w |= (uint64_t)b[i] << (8 * i);
+	h = (h ^ w) * k;
+	return h ^ (h >> 29);
 }
 
 static uint64_t h_str(uint64_t h, const char *s)
 {
 	if (!s)
-		return h_bytes(h, "\xff\xfe", 2);
+		return h_bytes(h, "\xff\xfe", 2); /* never the bytes of a string */
 	return h_bytes(h, s, strlen(s) + 1);
 }
 

@@ -4,7 +4,7 @@
 # A feed of NEPS episodes (show notes with a chapter list each) is served.
 # 1. While `podcue add` stores it, another process (Python's sqlite3, as
 #    a cron job or a second program would) takes the write lock with
-#    BEGIN IMMEDIATE and a 3 s busy timeout: it gets it while the feed is
+#    BEGIN IMMEDIATE and a 5 s busy timeout: it gets it while the feed is
 #    still half stored (the episode count it reads inside its own write
 #    transaction is below NEPS), i.e. without waiting for the whole feed.
 # 2. A second podcue storing the same kind of feed is killed with SIGKILL
@@ -56,7 +56,7 @@ while time.monotonic() < deadline:
     except sqlite3.Error:
         pass
     time.sleep(0.01)
-c = sqlite3.connect(db, timeout=3, isolation_level=None)
+c = sqlite3.connect(db, timeout=5, isolation_level=None)
 t0 = time.monotonic()
 try:
     c.execute("BEGIN IMMEDIATE")
