@@ -86,6 +86,8 @@ sys.stderr.write("  %-16s %8.3f s wall %8.3f s cpu %7.1f MB\n"
 PY
 }
 m() { cut -d' ' -f"$2" "$TMP/m.$1" 2>/dev/null || echo nan; }
+# nbm LABEL FIELD: newsboat's figure, or why there is none.
+nbm() { if [ "$USE_NB" = 1 ]; then echo "newsboat $(m "$1" "$2") s"; else echo "newsboat not run"; fi; }
 # goal A OP B: "met" or "MISSED" (A and B numbers; OP lt or le).
 goal() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print('met' if a==a and (a<b if sys.argv[3]=='lt' else a<=b) else 'MISSED')" "$1" "$3" "$2"; }
 mb() { python3 -c "print('%.1f MB' % ($1 / 1024))"; }
@@ -137,10 +139,10 @@ if [ "$USE_NB" = 1 ]; then
 		-c "$TMP/nb_big.cache"
 fi
 row "cold import, 1 feed x $BIG (CPU)" "$(m big_cold 2) s" \
-	"newsboat $(m nb_big_cold 2) s" "-" ""
+	"$(nbm nb_big_cold 2)" "-" ""
 row "  same items, body changed: refresh CPU (the parse)" "$(m big_parse 2) s" "-" "-" ""
 LIM=$(python3 -c "print('%.2f' % ($(m big_parse 2) * 1.2 + 0.02))")
-row "  then 1 new item: refresh CPU" "$(m big_plus1 2) s" "newsboat $(m nb_big_plus1 2) s" \
+row "  then 1 new item: refresh CPU" "$(m big_plus1 2) s" "$(nbm nb_big_plus1 2)" \
 	"the parse + one insert (under $LIM s)" "$(goal "$(m big_plus1 2)" le "$LIM")"
 
 # Another writer while a fresh import stores the feed.
@@ -238,6 +240,10 @@ for q in rare common prefix; do
 	row "podcue search, $q word '$word' (whole command: median, min of 5)" "$ms" "-" \
 		"under 50 ms (min)" "$(goal "$(python3 -c "print($min * 1000)")" lt 50)"
 done
+for r in 1 2 3 4 5; do measure "startup_$r" $PC --version; done
+st=$(for r in 1 2 3 4 5; do m "startup_$r" 1; done | sort -n | sed -n 1p)
+row "  (podcue --version, start-up alone: min of 5)" "$(python3 -c "print('%.1f ms' % ($st * 1000))")" \
+	"-" "-" ""
 measure episodes $PC --db "$LIB" episodes
 measure episodes_json $PC --db "$LIB" episodes --json
 lines=$(wc -l <"$TMP/logs/episodes.log")
@@ -301,7 +307,7 @@ if [ "$USE_NB" = 1 ]; then
 fi
 row "import of $NF feeds, 5 hanging (stall_timeout $STALL s)" "$(m many_import 1) s" \
 	"-" "-" ""
-row "refresh of $NF feeds, 5 hanging" "$(m many_refresh 1) s" "newsboat $(m nb_many 1) s" \
+row "refresh of $NF feeds, 5 hanging" "$(m many_refresh 1) s" "$(nbm nb_many 1)" \
 	"within the timeout + 3 s ($((STALL + 3)) s)" "$(goal "$(m many_refresh 1)" le $((STALL + 3)))"
 
 fi
