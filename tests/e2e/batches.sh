@@ -76,7 +76,7 @@ for attempt in range(3):
     sys.exit(0 if k < n else 2)
 sys.exit(1)
 PY
-pc add "$BASE/a.xml" >"$T/add.out" 2>&1 &
+"$PODCUE" --db "$DB" add "$BASE/a.xml" >"$T/add.out" 2>&1 &
 ADD=$!
 python3 "$T/writer.py" "$DB" "$NEPS" >"$T/writer.out" 2>&1
 wrc=$?
@@ -100,7 +100,9 @@ fi
 	not_ok "the other process's write is kept"
 
 # ---- 2. SIGKILL between batches -----------------------------------------
-pc add "$BASE/b.xml" >"$T/addb.out" 2>&1 &
+# podcue itself in the background (not the pc function, whose subshell
+# would take the SIGKILL while podcue went on storing).
+"$PODCUE" --db "$DB" add "$BASE/b.xml" >"$T/addb.out" 2>&1 &
 ADD=$!
 i=0
 while [ "$(sq "SELECT count(*) FROM episode e JOIN podcast p ON p.id = e.podcast_id
@@ -110,6 +112,7 @@ while [ "$(sq "SELECT count(*) FROM episode e JOIN podcast p ON p.id = e.podcast
 done
 kill -9 "$ADD" 2>/dev/null
 wait "$ADD" 2>/dev/null
+check "podcue is gone after the SIGKILL" sh -c "! kill -0 $ADD 2>/dev/null"
 PB="(SELECT id FROM podcast WHERE url LIKE '%b.xml')"
 nb=$(sq "SELECT count(*) FROM episode WHERE podcast_id = $PB")
 echo "# killed with $nb of $NEPS episodes of b.xml stored"
@@ -126,8 +129,13 @@ check "no validators stored before the last batch" test \
 	"$(sq "SELECT count(*) FROM podcast WHERE id = $PB AND etag IS NULL
 		AND last_modified IS NULL AND content_hash IS NULL")" = 1
 check "the next refresh succeeds" sh -c "'$PODCUE' --db '$DB' refresh >'$T/ref1.out' 2>&1"
-check "the next refresh completes the feed" test \
-	"$(sq "SELECT count(*) FROM episode WHERE podcast_id = $PB")" = "$NEPS"
+nb=$(sq "SELECT count(*) FROM episode WHERE podcast_id = $PB")
+if [ "$nb" = "$NEPS" ]; then
+	ok "the next refresh completes the feed"
+else
+	not_ok "the next refresh completes the feed" "$nb stored" "$(cat "$T/ref1.out")" \
+		"$(sq "SELECT id, url, last_error FROM podcast")"
+fi
 # a.xml answers 304; b.xml, with no validators stored, is fetched and stored.
 check "the next refresh fetched it in full (not a 304)" grep -q "1 updated, 1 unchanged" "$T/ref1.out"
 check "validators stored after the last batch" test \
