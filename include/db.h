@@ -22,7 +22,7 @@
 #include "feed.h"
 #include "heard.h"
 
-#define DB_SCHEMA_VERSION 13
+#define DB_SCHEMA_VERSION 14
 
 typedef struct db db;
 
@@ -131,22 +131,63 @@ typedef struct db_item_extra {
 	char *const *links;
 	size_t nlinks;
 	const chapter_list *notes_chapters; /* may be NULL */
+	uint64_t hash; /* db_item_hash of the item with these extras, or 0:
+	                  db_store_feed computes it */
 } db_item_extra;
 
 typedef struct db_store_stats {
-	int added;   /* new episodes */
-	int updated; /* existing episodes whose feed data was rewritten */
+	int added;     /* new episodes */
+	int updated;   /* existing episodes whose feed data was rewritten */
+	int unchanged; /* items whose hash matched: nothing written */
+	int batches;   /* transactions the items were written in */
 } db_store_stats;
 
-/* Stores a parsed feed for podcast id inside the caller's transaction
- * (in one of its own when none is open): podcast metadata,
- * conditional-GET validators, every item upserted by its key (played state
- * and position are never touched), the item's links, transcripts and
- * PSC/notes chapters replaced, the search index updated. Episodes missing
- * from the feed stay in the cache. On failure the caller must roll back. */
+/* When db_store_feed runs its own transactions: a feed of at most
+ * DB_STORE_WHOLE items is stored in one (a kill leaves it wholly old or
+ * wholly new); a bigger one in batches of about DB_STORE_BATCH_MS of
+ * writing each, so that another process waits milliseconds for the write
+ * lock, never for the whole of a big feed. */
+#define DB_STORE_WHOLE 256
+#define DB_STORE_BATCH_MS 50
+
+/* A hash of everything db_store_feed writes for item it of a feed of
+ * nitems items with the extras x (may be NULL): its columns, links,
+ * transcripts and feed chapters. Pure (no database): the parse thread
+ * computes it. Never 0. */
+uint64_t db_item_hash(const feed_item *it, const db_item_extra *x, size_t nitems);
+
+/* Stores a parsed feed for podcast id: podcast metadata, conditional-GET
+ * validators, every item upserted by its key (played state and position
+ * are never touched), the item's links, transcripts and PSC/notes chapters
+ * replaced, the search index updated. An item whose db_item_hash equals
+ * the stored one is not written at all (nor its links, chapters or index
+ * rows): a refresh that finds one new item among 5,000 writes one row.
+ * Episodes missing from the feed stay in the cache.
+ *
+ * Inside the caller's transaction everything is written in it (on failure
+ * the caller must roll back). Without one, the items are written in
+ * batches (see DB_STORE_WHOLE; each episode whole in one), and the
+ * podcast row with its validators and content hash, and the move to
+ * new_url (db_podcast_set_url; NULL: none), in the last: a kill between
+ * them leaves whole episodes and the old validators, so the next refresh
+ * fetches the feed in full and completes it. Between transactions the
+ * writer paces itself (db_pace). */
 int db_store_feed(db *d, int64_t id, const feed *f, const db_item_extra *extra,
 		  const char *etag, const char *last_modified, uint64_t content_hash,
 		  int64_t when, db_store_stats *stats);
+int db_store_feed_to(db *d, int64_t id, const feed *f, const db_item_extra *extra,
+		     const char *etag, const char *last_modified, uint64_t content_hash,
+		     int64_t when, const char *new_url, db_store_stats *stats);
+
+/* For writers that run many transactions back to back (a refresh): called
+ * between them. SQLite gives the write lock to whoever asks while it is
+ * free, and a waiting process polls it (every 100 ms once it has waited a
+ * while), so back-to-back transactions would starve it: once this
+ * connection has written for DB_PACE_RUN_MS without a pause, it pauses for
+ * DB_PACE_GAP_MS. */
+#define DB_PACE_RUN_MS 500
+#define DB_PACE_GAP_MS 150
+void db_pace(db *d);
 
 typedef struct db_episode {
 	int64_t id;
@@ -183,6 +224,12 @@ void db_episode_list_free(db_episode *v, size_t n);
 /* Episodes of one podcast (podcast_id > 0) or of all podcasts (0), newest
  * first (undated ones after dated, in feed order). Notes are not loaded. */
 int db_episode_list(db *d, int64_t podcast_id, db_episode **out, size_t *n);
+/* The same episodes in the same order, one at a time: each is passed to
+ * fn (valid during the call only), so memory stays bounded whatever the
+ * size of the library. A non-zero return from fn stops the walk and is
+ * returned; -1 on a database error. */
+int db_episode_each(db *d, int64_t podcast_id, int (*fn)(const db_episode *e, void *ctx),
+		    void *ctx);
 /* One page of the same list, for screens that show a window of it: rows
  * offset .. offset+limit-1 in db_episode_list's order, only unplayed
  * episodes when unplayed_only. Reads only those rows through an index

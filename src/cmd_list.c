@@ -129,6 +129,36 @@ static void print_episode_row(const db_episode *e)
 	putchar('\n');
 }
 
+/* db_episode_each's callback of cmd_episodes: one row, or one element of
+ * the JSON array laid out as cli_emit_json lays out a whole array. */
+struct emit {
+	int json;
+	size_t n;
+};
+
+static int emit_episode(const db_episode *e, void *ctx)
+{
+	struct emit *em = ctx;
+	if (!em->json) {
+		print_episode_row(e);
+		em->n++;
+		return 0;
+	}
+	json_t *o = episode_json(e);
+	char *s = json_dumps(o, JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(15));
+	json_decref(o);
+	if (!s)
+		return 1;
+	fputs(em->n++ ? ",\n  " : "[\n  ", stdout);
+	for (const char *p = s; *p; p++) {
+		putchar(*p);
+		if (*p == '\n')
+			fputs("  ", stdout);
+	}
+	free(s);
+	return 0;
+}
+
 int cmd_episodes(app *a, int argc, char **argv)
 {
 	int json;
@@ -149,24 +179,16 @@ int cmd_episodes(app *a, int argc, char **argv)
 		pid = p.id;
 		db_podcast_free(&p);
 	}
-	db_episode *v;
-	size_t n;
-	if (db_episode_list(a->d, pid, &v, &n) != 0) {
+	/* Streamed: a library of a million episodes lists in bounded memory. */
+	struct emit em = {.json = json};
+	int rc = db_episode_each(a->d, pid, emit_episode, &em);
+	if (rc < 0) {
 		cli_error("%s", db_errmsg(a->d));
 		return EXIT_FAIL;
 	}
-	int rc = EXIT_OK;
-	if (json) {
-		json_t *arr = json_array();
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(arr, episode_json(&v[i]));
-		rc = cli_emit_json(arr);
-	} else {
-		for (size_t i = 0; i < n; i++)
-			print_episode_row(&v[i]);
-	}
-	db_episode_list_free(v, n);
-	return rc;
+	if (json)
+		fputs(em.n ? "\n]\n" : "[]\n", stdout);
+	return rc == 0 ? EXIT_OK : EXIT_FAIL;
 }
 
 static void print_field(const char *label, const char *value)

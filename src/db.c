@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db_int.h"
 #include "util.h"
@@ -203,6 +204,28 @@ int dbi_txn_begin(db *d, int *own)
 {
 	*own = sqlite3_get_autocommit(d->h);
 	return *own ? db_begin(d) : 0;
+}
+
+int64_t dbi_total_changes(db *d)
+{
+	return (int64_t)sqlite3_total_changes64(d->h);
+}
+
+void db_pace(db *d)
+{
+	int64_t now = now_ms();
+	/* A pause of the writer's own (waiting for the network, parsing) as
+	 * long as the gap lets waiting processes in: a new run. */
+	if (!d->pace_last || now - d->pace_last >= DB_PACE_GAP_MS)
+		d->pace_run = now;
+	if (now - d->pace_run >= DB_PACE_RUN_MS) {
+		struct timespec ts = {0, DB_PACE_GAP_MS * 1000000L};
+		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+			;
+		now = now_ms();
+		d->pace_run = now;
+	}
+	d->pace_last = now;
 }
 
 int dbi_txn_end(db *d, int own, int rc)

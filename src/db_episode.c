@@ -33,13 +33,14 @@ static void store_stmts_free(struct store_stmts *s)
 static int store_stmts_init(db *d, struct store_stmts *s)
 {
 	memset(s, 0, sizeof *s);
-	s->find = dbi_prep(d, "SELECT id FROM episode WHERE podcast_id = ? AND key = ?");
+	s->find = dbi_prep(d, "SELECT item_hash FROM episode WHERE podcast_id = ? AND key = ?");
 	s->upsert = dbi_prep(d,
 		"INSERT INTO episode (podcast_id, key, guid, title, link, author,"
 		" published, duration, enclosure_url, enclosure_type, enclosure_length,"
 		" notes_html, notes_text, image, season, episode, episode_type,"
-		" chapters_url, chapters_type, feed_order, first_seen)"
-		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)"
+		" chapters_url, chapters_type, feed_order, first_seen, item_hash)"
+		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,"
+		" ?22)"
 		" ON CONFLICT (podcast_id, key) DO UPDATE SET"
 		" guid=excluded.guid, title=excluded.title, link=excluded.link,"
 		" author=excluded.author, published=excluded.published,"
@@ -51,7 +52,8 @@ static int store_stmts_init(db *d, struct store_stmts *s)
 		" episode_type=excluded.episode_type, chapters_url=excluded.chapters_url,"
 		" chapters_fetched = CASE WHEN chapters_url IS excluded.chapters_url"
 		"   THEN chapters_fetched END,"
-		" chapters_type=excluded.chapters_type, feed_order=excluded.feed_order"
+		" chapters_type=excluded.chapters_type, feed_order=excluded.feed_order,"
+		" item_hash=excluded.item_hash"
 		" RETURNING id");
 	s->del_links = dbi_prep(d, "DELETE FROM episode_link WHERE episode_id = ?");
 	s->add_link = dbi_prep(d, "INSERT INTO episode_link (episode_id, n, url) VALUES (?, ?, ?)");
@@ -98,15 +100,125 @@ static int store_item_children(db *d, struct store_stmts *s, int64_t ep,
 	return dbi_store_chapters(d, &s->ch, ep, CHAP_SRC_NOTES, x ? x->notes_chapters : NULL);
 }
 
-static int store_item(db *d, struct store_stmts *s, int64_t pid, const feed_item *it,
-		      const db_item_extra *x, int64_t when, db_store_stats *stats)
+/* --- the item hash (db_item_hash) --- */
+
+/* Bumped whenever what db_store_feed writes for an item changes, so that
+ * every row is written again once. */
+#define ITEM_HASH_VERSION 1
+
+/* Fed field by field, eight bytes at a time (a multiply and a shift per
+ * word: the notes of 30,000 items hash in a few milliseconds). Detects
+ * changes; not meant to resist a feed crafting collisions, which could
+ * only keep its own item's old text. */
+static uint64_t h_bytes(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	const uint64_t k = 0x9E3779B97F4A7C15ULL;
+	uint64_t w;
+	for (; n >= 8; b += 8, n -= 8) {
+		memcpy(&w, b, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	w = (uint64_t)n << 56;
+	for (size_t i = 0; i < n; i++)
+		w |= (uint64_t)b[i] << (8 * i);
+	h = (h ^ w) * k;
+	return h ^ (h >> 29);
+}
+
+static uint64_t h_str(uint64_t h, const char *s)
+{
+	if (!s)
+		return h_bytes(h, "\xff\xfe", 2); /* never the bytes of a string */
+	return h_bytes(h, s, strlen(s) + 1);
+}
+
+static uint64_t h_int(uint64_t h, int64_t v)
+{
+	return h_bytes(h, &v, sizeof v);
+}
+
+static uint64_t h_dbl(uint64_t h, double v)
+{
+	return h_bytes(h, &v, sizeof v);
+}
+
+static uint64_t h_chapters(uint64_t h, const chapter_list *l)
+{
+	size_t n = l ? l->n : 0;
+	h = h_int(h, (int64_t)n);
+	for (size_t i = 0; i < n; i++) {
+		const chapter *c = &l->v[i];
+		h = h_dbl(h_dbl(h, c->start), c->end);
+		h = h_str(h_str(h_str(h, c->title), c->url), c->img);
+		h = h_int(h, c->hidden);
+	}
+	return h;
+}
+
+/* The feed order as stored: counted from the end of the feed, so that an
+ * item added at the top (as feeds grow) leaves every other item's value,
+ * and hash, as it was. The order within a feed is the same. */
+static int stored_order(const feed_item *it, size_t nitems)
+{
+	return it->feed_order - (int)nitems;
+}
+
+uint64_t db_item_hash(const feed_item *it, const db_item_extra *x, size_t nitems)
+{
+	uint64_t h = h_int(1469598103934665603ULL, ITEM_HASH_VERSION);
+	h = h_str(h_str(h_str(h, it->key), it->guid), it->title);
+	h = h_str(h_str(h, it->link), it->author);
+	h = h_int(h, it->has_published ? it->published : INT64_MIN);
+	h = h_dbl(h, it->duration >= 0 ? it->duration : -1.0);
+	h = h_str(h_str(h, it->enclosure_url), it->enclosure_type);
+	h = h_int(h, it->enclosure_length >= 0 ? it->enclosure_length : -1);
+	h = h_str(h_str(h, it->notes), x ? x->notes_text : NULL);
+	h = h_str(h, it->image);
+	h = h_int(h_int(h, it->season > 0 ? it->season : 0), it->episode > 0 ? it->episode : 0);
+	h = h_str(h_str(h_str(h, it->episode_type), it->chapters_url), it->chapters_type);
+	h = h_int(h, stored_order(it, nitems));
+	h = h_int(h, (int64_t)(x ? x->nlinks : 0));
+	for (size_t i = 0; x && i < x->nlinks; i++)
+		h = h_str(h, x->links[i]);
+	h = h_int(h, (int64_t)it->ntranscripts);
+	for (size_t i = 0; i < it->ntranscripts; i++) {
+		const feed_transcript *t = &it->transcripts[i];
+		h = h_str(h_str(h_str(h_str(h, t->url), t->type), t->language), t->rel);
+	}
+	h = h_chapters(h, &it->psc);
+	h = h_chapters(h, x ? x->notes_chapters : NULL);
+	return h ? h : 1;
+}
+
+/* What store_item does with an item. */
+enum item_state { ITEM_SAME, ITEM_CHANGED, ITEM_NEW };
+
+/* Whether the item is cached with this hash, cached otherwise, or new;
+ * -1 on error. */
+static int item_state(db *d, struct store_stmts *s, int64_t pid, const feed_item *it,
+		      uint64_t hash)
 {
 	sqlite3_bind_int64(s->find, 1, pid);
 	dbi_bind_text(s->find, 2, it->key);
-	int exists = sqlite3_step(s->find) == SQLITE_ROW;
+	int rc = sqlite3_step(s->find);
+	int st = ITEM_NEW;
+	if (rc == SQLITE_ROW)
+		st = sqlite3_column_type(s->find, 0) != SQLITE_NULL &&
+				     (uint64_t)sqlite3_column_int64(s->find, 0) == hash
+			     ? ITEM_SAME
+			     : ITEM_CHANGED;
 	sqlite3_reset(s->find);
 	sqlite3_clear_bindings(s->find);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return dbi_fail(d, "look up episode");
+	return st;
+}
 
+static int store_item(db *d, struct store_stmts *s, int64_t pid, const feed_item *it,
+		      const db_item_extra *x, size_t nitems, uint64_t hash, int64_t when)
+{
 	sqlite3_stmt *u = s->upsert;
 	sqlite3_bind_int64(u, 1, pid);
 	dbi_bind_text(u, 2, it->key);
@@ -127,8 +239,9 @@ static int store_item(db *d, struct store_stmts *s, int64_t pid, const feed_item
 	dbi_bind_text(u, 17, it->episode_type);
 	dbi_bind_text(u, 18, it->chapters_url);
 	dbi_bind_text(u, 19, it->chapters_type);
-	sqlite3_bind_int(u, 20, it->feed_order);
+	sqlite3_bind_int(u, 20, stored_order(it, nitems));
 	sqlite3_bind_int64(u, 21, when);
+	sqlite3_bind_int64(u, 22, (sqlite3_int64)hash);
 	int rc = sqlite3_step(u);
 	int64_t ep = rc == SQLITE_ROW ? sqlite3_column_int64(u, 0) : 0;
 	if (rc == SQLITE_ROW)
@@ -137,10 +250,6 @@ static int store_item(db *d, struct store_stmts *s, int64_t pid, const feed_item
 	sqlite3_clear_bindings(u);
 	if (rc != SQLITE_DONE || !ep)
 		return dbi_fail(d, "store episode");
-	if (exists)
-		stats->updated++;
-	else
-		stats->added++;
 	return store_item_children(d, s, ep, it, x);
 }
 
@@ -152,13 +261,18 @@ static int store_item(db *d, struct store_stmts *s, int64_t pid, const feed_item
 	"c.source IN ('psc', 'notes') AND c.episode_id IN (SELECT id FROM episode"          \
 	" WHERE podcast_id = ?1 AND key IN (SELECT value FROM json_each(?2)))"
 
-/* The item keys as a JSON array of strings. */
-static char *keys_json(const feed *f)
+/* The keys of items [lo, hi) (those with pick[i - lo] set when pick is
+ * not NULL) as a JSON array of strings. */
+static char *keys_json(const feed *f, size_t lo, size_t hi, const unsigned char *pick)
 {
 	sbuf b = SBUF_INIT;
 	sb_putc(&b, '[');
-	for (size_t i = 0; i < f->nitems; i++) {
-		sb_puts(&b, i ? ",\"" : "\"");
+	int first = 1;
+	for (size_t i = lo; i < hi; i++) {
+		if (pick && !pick[i - lo])
+			continue;
+		sb_puts(&b, first ? "\"" : ",\"");
+		first = 0;
 		const unsigned char *p = (const unsigned char *)f->items[i].key;
 		for (; p && *p; p++) {
 			if (*p == '"' || *p == '\\')
@@ -276,7 +390,8 @@ static int reconcile_item(db *d, struct id_stmts *s, int64_t pid, const feed_ite
  *   of an episode whose key left the feed (a guid that changes on every
  *   refresh, a guid no longer shared), is that episode: it takes its row.
  * Re-keying touches no indexed text, so the search index is unaffected. */
-static int reconcile_keys(db *d, int64_t pid, const feed *f, const char *keys)
+static int reconcile_keys(db *d, int64_t pid, const feed *f, const char *keys, size_t lo,
+			  size_t hi)
 {
 	struct id_stmts s = {
 		dbi_prep(d, "SELECT id, enclosure_url, title FROM episode"
@@ -286,7 +401,7 @@ static int reconcile_keys(db *d, int64_t pid, const feed *f, const char *keys)
 		dbi_prep(d, "UPDATE OR IGNORE episode SET key = ?2 WHERE id = ?1"),
 	};
 	int rc = s.find && s.by_enclosure && s.rekey ? 0 : -1;
-	for (size_t i = 0; i < f->nitems && rc == 0; i++)
+	for (size_t i = lo; i < hi && rc == 0; i++)
 		rc = reconcile_item(d, &s, pid, &f->items[i], keys);
 	sqlite3_finalize(s.find);
 	sqlite3_finalize(s.by_enclosure);
@@ -294,16 +409,132 @@ static int reconcile_keys(db *d, int64_t pid, const feed *f, const char *keys)
 	return rc;
 }
 
-static int store_items(db *d, int64_t id, const feed *f, const db_item_extra *extra,
-		       int64_t when, db_store_stats *stats)
+/* One batch of a store: items [lo, hi). Only the items whose hash
+ * differs from the stored one are written, indexed in bulk (see
+ * dbi_search_defer), and only their index rows are compared and
+ * rewritten (dbi_search_snapshot/apply). */
+static int store_batch(db *d, struct store_stmts *s, int64_t id, const feed *f,
+		       const db_item_extra *extra, size_t lo, size_t hi, int64_t when,
+		       db_store_stats *stats)
+{
+	size_t n = hi - lo, nwrite = 0;
+	unsigned char *state = xcalloc(n ? n : 1, 1);
+	uint64_t *hash = xcalloc(n ? n : 1, sizeof *hash);
+	int rc = 0;
+	for (size_t i = lo; i < hi && rc == 0; i++) {
+		const db_item_extra *x = extra ? &extra[i] : NULL;
+		hash[i - lo] = x && x->hash ? x->hash : db_item_hash(&f->items[i], x, f->nitems);
+		int st = item_state(d, s, id, &f->items[i], hash[i - lo]);
+		if (st < 0)
+			rc = -1;
+		else
+			state[i - lo] = (unsigned char)st;
+		nwrite += st > ITEM_SAME;
+		stats->added += st == ITEM_NEW;
+		stats->updated += st == ITEM_CHANGED;
+	}
+	char *keys = NULL;
+	if (rc == 0 && nwrite) {
+		for (size_t i = 0; i < n; i++)
+			state[i] = state[i] != ITEM_SAME;
+		keys = keys_json(f, lo, hi, state);
+		rc = dbi_search_defer(d);
+		if (rc == 0)
+			rc = dbi_search_snapshot(d, FEED_EPISODES, FEED_CHAPTERS, id, keys);
+	}
+	for (size_t i = lo; i < hi && rc == 0; i++) {
+		if (!state[i - lo]) {
+			stats->unchanged++;
+			continue;
+		}
+		rc = store_item(d, s, id, &f->items[i], extra ? &extra[i] : NULL, f->nitems,
+				hash[i - lo], when);
+	}
+	if (rc == 0 && nwrite)
+		rc = dbi_search_apply(d, FEED_EPISODES, FEED_CHAPTERS, id, keys);
+	if (rc == 0 && nwrite)
+		rc = dbi_search_resume(d);
+	free(keys);
+	free(state);
+	free(hash);
+	return rc;
+}
+
+/* The items [lo, hi) in the current transaction. */
+static int store_range(db *d, int64_t id, const feed *f, const db_item_extra *extra,
+		       size_t lo, size_t hi, int64_t when, db_store_stats *stats)
 {
 	struct store_stmts s;
 	if (store_stmts_init(d, &s) != 0)
 		return -1;
-	int rc = 0;
-	for (size_t i = 0; i < f->nitems && rc == 0; i++)
-		rc = store_item(d, &s, id, &f->items[i], extra ? &extra[i] : NULL, when, stats);
+	int rc = store_batch(d, &s, id, f, extra, lo, hi, when, stats);
 	store_stmts_free(&s);
+	return rc;
+}
+
+/* The last transaction of a store: the podcast row and the move. */
+static int store_feed_row(db *d, int64_t id, const feed *f, const char *etag,
+			  const char *last_modified, uint64_t content_hash, int64_t when,
+			  const char *new_url)
+{
+	int rc = store_podcast_row(d, id, f, etag, last_modified, content_hash, when);
+	if (rc == 0 && new_url)
+		rc = db_podcast_set_url(d, id, new_url);
+	return rc;
+}
+
+/* The size of the next batch of a big feed: as many items as take about
+ * DB_STORE_BATCH_MS at the pace of the last batch (ms milliseconds for n
+ * items), whatever the machine's load. */
+static size_t next_batch(size_t n, int64_t ms)
+{
+	size_t want = ms > 0 ? (size_t)((double)n * DB_STORE_BATCH_MS / (double)ms) : n * 2;
+	if (want > n * 2)
+		want = n * 2; /* grow gently */
+	return want < 16 ? 16 : want > 2000 ? 2000 : want;
+}
+
+int db_store_feed_to(db *d, int64_t id, const feed *f, const db_item_extra *extra,
+		     const char *etag, const char *last_modified, uint64_t content_hash,
+		     int64_t when, const char *new_url, db_store_stats *stats)
+{
+	memset(stats, 0, sizeof *stats);
+	int own;
+	if (dbi_txn_begin(d, &own) != 0)
+		return -1;
+	size_t batch = own && f->nitems > DB_STORE_WHOLE ? 64 : f->nitems + 1;
+	char *keys = keys_json(f, 0, f->nitems, NULL);
+	int rc = 0;
+	for (size_t lo = 0; rc == 0;) {
+		int64_t t0 = now_ms();
+		size_t hi = f->nitems - lo > batch ? lo + batch : f->nitems;
+		rc = reconcile_keys(d, id, f, keys, lo, hi);
+		if (rc == 0)
+			rc = store_range(d, id, f, extra, lo, hi, when, stats);
+		stats->batches++;
+		if (rc != 0 || hi == f->nitems)
+			break;
+		/* Whole episodes so far; the validators wait for the last. */
+		rc = dbi_txn_end(d, own, rc);
+		batch = next_batch(hi - lo, now_ms() - t0);
+		lo = hi;
+		if (rc == 0) {
+			db_pace(d);
+			rc = db_begin(d);
+		}
+		if (rc != 0) {
+			if (!sqlite3_get_autocommit(d->h))
+				db_rollback(d);
+			free(keys);
+			return -1;
+		}
+	}
+	free(keys);
+	if (rc == 0)
+		rc = store_feed_row(d, id, f, etag, last_modified, content_hash, when, new_url);
+	rc = dbi_txn_end(d, own, rc);
+	if (rc == 0 && own)
+		db_pace(d);
 	return rc;
 }
 
@@ -311,28 +542,8 @@ int db_store_feed(db *d, int64_t id, const feed *f, const db_item_extra *extra,
 		  const char *etag, const char *last_modified, uint64_t content_hash,
 		  int64_t when, db_store_stats *stats)
 {
-	memset(stats, 0, sizeof *stats);
-	int own;
-	if (dbi_txn_begin(d, &own) != 0)
-		return -1;
-	/* The items are indexed for search in bulk around the row-by-row
-	 * writes (see dbi_search_defer). */
-	char *keys = keys_json(f);
-	int rc = store_podcast_row(d, id, f, etag, last_modified, content_hash, when);
-	if (rc == 0)
-		rc = reconcile_keys(d, id, f, keys);
-	if (rc == 0)
-		rc = dbi_search_defer(d);
-	if (rc == 0)
-		rc = dbi_search_snapshot(d, FEED_EPISODES, FEED_CHAPTERS, id, keys);
-	if (rc == 0)
-		rc = store_items(d, id, f, extra, when, stats);
-	if (rc == 0)
-		rc = dbi_search_apply(d, FEED_EPISODES, FEED_CHAPTERS, id, keys);
-	if (rc == 0)
-		rc = dbi_search_resume(d);
-	free(keys);
-	return dbi_txn_end(d, own, rc);
+	return db_store_feed_to(d, id, f, extra, etag, last_modified, content_hash, when, NULL,
+				stats);
 }
 
 /* --- episodes --------------------------------------------------------- */
@@ -497,6 +708,26 @@ int db_episode_list(db *d, int64_t podcast_id, db_episode **out, size_t *n)
 				  "list episodes");
 	*out = v;
 	return rc;
+}
+
+int db_episode_each(db *d, int64_t podcast_id, int (*fn)(const db_episode *e, void *ctx),
+		    void *ctx)
+{
+	sqlite3_stmt *st = prep_filtered(d, "SELECT " EPISODE_COLS EPISODE_FROM, podcast_id, 0,
+					 EPISODE_ORDER);
+	if (!st)
+		return -1;
+	int rc, stop = 0;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		db_episode e;
+		episode_from_row(st, &e);
+		stop = fn(&e, ctx);
+		db_episode_free(&e);
+	}
+	sqlite3_finalize(st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : dbi_fail(d, "list episodes");
 }
 
 int db_episode_count(db *d, int64_t podcast_id, int unplayed_only, size_t *n)

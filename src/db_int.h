@@ -24,6 +24,7 @@ struct db {
 	char *err; /* last error message, owned */
 	int code;  /* its SQLite (extended) result code */
 	int ro;    /* DBI_RO_* when opened read-only, else DBI_RW */
+	int64_t pace_run, pace_last; /* db_pace: the current run of writes */
 };
 
 /* Whether the cache can be written (db_fs.c). */
@@ -192,6 +193,9 @@ int dbi_search_reindex(db *d, int add, const char *ep_where, const char *ch_wher
  * commits (rc == 0) or rolls back an owned one and returns rc. */
 int dbi_txn_begin(db *d, int *own);
 int dbi_txn_end(db *d, int own, int rc);
+/* Changes made by the connection since it opened (sqlite3_total_changes64):
+ * for tests that prove a store wrote only what changed. */
+int64_t dbi_total_changes(db *d);
 
 /* Replacing one source's chapters of an episode (db_chapter.c); the pair
  * of statements is reused by db_store_feed across items. */

@@ -397,13 +397,18 @@ static const char *const migrations[] = {
 	"  podcast_id INTEGER PRIMARY KEY REFERENCES podcast(id) ON DELETE CASCADE,"
 	"  auto_download INTEGER, keep_downloads INTEGER, delete_played_after INTEGER"
 	");",
+	/* 13 -> 14: a hash of everything db_store_feed writes for an item
+	 * (db_item_hash): a refresh of a feed of 5,000 items with one new item
+	 * compares hashes and writes one row, not 5,000. NULL (rows stored
+	 * before this version) is never equal: such a row is rewritten once. */
+	"ALTER TABLE episode ADD COLUMN item_hash INTEGER;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 /* The migrations that (re)build the search index, which takes seconds on a
  * big cache: migration i brings the cache to version i + 1. */
-static const unsigned char migration_indexes[] = {0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+static const unsigned char migration_indexes[] = {0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 _Static_assert(sizeof migration_indexes == NMIGRATIONS, "one flag per migration");
 
 /* Below this many episodes an index rebuild takes under a second. */

@@ -44,6 +44,9 @@ static void extras_build(ingest_extras *e, const feed *f)
 		e->x[i].links = e->texts[i].links;
 		e->x[i].nlinks = e->texts[i].nlinks;
 		e->x[i].notes_chapters = &e->chapters[i];
+		/* Here, off the store thread: the store compares it with the
+		 * cached one and writes only the items that changed. */
+		e->x[i].hash = db_item_hash(it, &e->x[i], f->nitems);
 	}
 }
 
@@ -164,21 +167,15 @@ static enum ingest_outcome record_unchanged(db *d, const ingest_job *j, refresh_
 	return INGEST_UNCHANGED;
 }
 
-/* Stores a parsed feed in one transaction; moves the URL when asked. */
+/* Stores a parsed feed; moves the URL when asked. */
 static int store(db *d, const ingest_job *j, const ingest_body *b, const fetch_result *res,
 		 const char *move_to, refresh_report *rep)
 {
 	db_store_stats st = {0};
-	int rc = db_begin(d);
-	if (rc == 0)
-		rc = db_store_feed(d, j->id, &b->f, b->e.x, res->etag, res->last_modified, b->hash,
-				   now_s(), &st);
-	if (rc == 0 && move_to)
-		rc = db_podcast_set_url(d, j->id, move_to);
-	if (rc == 0)
-		rc = db_commit(d);
-	if (rc != 0)
-		db_rollback(d);
+	/* In transactions of its own, a big feed in several (db_store_feed):
+	 * other processes wait milliseconds for the write lock. */
+	int rc = db_store_feed_to(d, j->id, &b->f, b->e.x, res->etag, res->last_modified,
+				  b->hash, now_s(), move_to, &st);
 	if (rc == 0) {
 		rep->updated++;
 		rep->episodes_added += st.added;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../../src/db_int.h"
+#include "testold.h"
 #include "db.h"
 
 /* A podcast at url with n episodes, published a day apart (item i is the
@@ -206,7 +207,7 @@ static void test_migrates_from_v5(void **state)
 	assert_int_equal(dbi_open_at_version(path, 5, &d, &err), 0);
 	assert_int_equal(db_schema_version(d), 5);
 	int64_t e[2];
-	add_podcast(d, "https://a.example/feed", 2, e);
+	old_cache_podcast(d, "https://a.example/feed", 2, e);
 	db_close(d);
 	assert_int_equal(db_open(path, &d, &err), 0);
 	assert_int_equal(db_schema_version(d), DB_SCHEMA_VERSION);

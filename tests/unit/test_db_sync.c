@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../../src/db_int.h"
+#include "testold.h"
 #include "db.h"
 
 static void store(db *d, int64_t pid, const char *url, const char *enc0);
@@ -142,7 +143,7 @@ static void test_migrates_from_previous(void **state)
 	char *err = NULL;
 	assert_int_equal(dbi_open_at_version(path, 10, &d, &err), 0);
 	int64_t a[2];
-	add_podcast(d, "https://a.example/", a);
+	old_cache_podcast(d, "https://a.example/", 2, a);
 	db_download r = {.episode_id = a[0], .state = DL_DONE, .total = -1, .path = "/x/0.mp3"};
 	assert_int_equal(db_download_save(d, &r), 0);
 	db_close(d);
@@ -329,7 +330,7 @@ static void test_migrates_from_v8(void **state)
 	char *err = NULL;
 	assert_int_equal(dbi_open_at_version(path, 8, &d, &err), 0);
 	int64_t a[2];
-	add_podcast(d, "https://a.example/", a);
+	old_cache_podcast(d, "https://a.example/", 2, a);
 	assert_int_equal(db_episode_set_position(d, a[0], 12), 0);
 	db_close(d);
 	assert_int_equal(db_open(path, &d, &err), 0);

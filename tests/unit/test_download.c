@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../../src/db_int.h"
+#include "testold.h"
 #include "db.h"
 #include "download.h"
 #include "text.h"
@@ -210,7 +211,7 @@ static void test_migrates_from_v9(void **state)
 	char *err = NULL;
 	assert_int_equal(dbi_open_at_version(path, 9, &d, &err), 0);
 	int64_t ids[2];
-	add_podcast(d, ids);
+	old_cache_podcast(d, "https://example.org/", 2, ids);
 	assert_int_equal(db_episode_set_position(d, ids[0], 42), 0);
 	db_close(d);
 	assert_int_equal(db_open(path, &d, &err), 0);
