@@ -62,7 +62,8 @@ typedef struct transcript {
 #define TRANSCRIPT_INIT {NULL, 0, 0, TRANSCRIPT_UNKNOWN}
 
 /* The format of body: what its content says ("WEBVTT", a cue timing line
- * with "-->", '{' or '[', '<' markup), else what type says (a MIME type
+ * with "-->" and a decimal comma (SRT) or point (WebVTT), '{' or '[',
+ * '<' markup), else what type says (a MIME type
  * such as application/x-subrip, application/srt, text/vtt,
  * application/json, text/html, text/plain; parameters and case ignored),
  * else TRANSCRIPT_TEXT. */

@@ -727,17 +727,18 @@ int transcript_type_rank(const char *type)
 	}
 }
 
-/* 1 when a cue timing line ("00:00:01,000 --> ...") is among the first
- * lines of [p, end). */
-static int has_cue_line(const char *p, const char *end)
+/* The format of the first cue timing line ("00:00:01,000 --> ...") among
+ * the first lines of [p, end): SRT with a decimal comma, WebVTT with a
+ * point; TRANSCRIPT_UNKNOWN when there is none. */
+static int cue_format(const char *p, const char *end)
 {
 	const char *ls, *le;
 	for (int lines = 0; lines < 12 && next_line(&p, end, &ls, &le); lines++) {
 		const char *arrow = find_arrow(ls, le), *q = ls;
 		if (arrow && cue_time(&q, arrow) >= 0)
-			return 1;
+			return memchr(ls, ',', (size_t)(arrow - ls)) ? TRANSCRIPT_SRT : TRANSCRIPT_VTT;
 	}
-	return 0;
+	return TRANSCRIPT_UNKNOWN;
 }
 
 int transcript_sniff(const char *type, const char *body, size_t len)
@@ -752,10 +753,9 @@ int transcript_sniff(const char *type, const char *body, size_t len)
 		return TRANSCRIPT_VTT;
 	if (n && (*p == '{' || *p == '['))
 		return TRANSCRIPT_JSON;
-	if (has_cue_line(p, end)) {
-		int f = type_format(type);
-		return f == TRANSCRIPT_VTT ? TRANSCRIPT_VTT : TRANSCRIPT_SRT;
-	}
+	int cues = cue_format(p, end);
+	if (cues != TRANSCRIPT_UNKNOWN)
+		return cues;
 	if (n && *p == '<')
 		return TRANSCRIPT_HTML;
 	int f = type_format(type);

@@ -147,7 +147,7 @@ static void test_mislabelled(void **state)
 		int format;
 		size_t n;
 	} cases[] = {
-		{"spec.srt", "text/vtt", TRANSCRIPT_VTT, 4}, /* SRT as VTT: read as cues */
+		{"spec.srt", "text/vtt", TRANSCRIPT_SRT, 4},
 		{"spec.vtt", "application/srt", TRANSCRIPT_VTT, 4},
 		{"words.json", "text/plain", TRANSCRIPT_JSON, 3},
 		{"phrases.json", "text/html", TRANSCRIPT_JSON, 3},
