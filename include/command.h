@@ -49,6 +49,8 @@ enum {
 	X(ADD, "add", CMDF_ARG, "subscribe to a feed URL")                                  \
 	X(REMOVE, "remove", 0, "unsubscribe from the selected podcast (asks first)")        \
 	X(QUEUE, "queue", 0, "open or close the queue view (up next)")                      \
+	X(TRANSCRIPT, "transcript", 0,                                                       \
+	  "open or close the transcript view (follows playback; Enter seeks there)")        \
 	X(QUEUE_ADD, "queue-add", 0, "add the selected episode to the end of the queue")    \
 	X(QUEUE_NEXT, "queue-next", 0, "play the selected episode next (front of the queue)") \
 	X(QUEUE_REMOVE, "queue-remove", 0, "take the selected episode out of the queue")    \

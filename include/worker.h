@@ -5,8 +5,9 @@
  *
  * Results and progress come back through a pipe (worker_fd) that the UI's
  * single poll() watches; the UI then calls worker_poll until it returns 0.
- * Jobs run one at a time in submission order; a newer chapters job
- * replaces a queued older one (only the episode on screen matters).
+ * Jobs run one at a time in submission order; a newer chapters (or
+ * transcript) job replaces a queued older one (only the episode on screen
+ * matters).
  */
 #ifndef PODCUE_WORKER_H
 #define PODCUE_WORKER_H
@@ -22,6 +23,7 @@ enum worker_kind {
 	WORK_ADD,      /* arg = URL or path as typed */
 	WORK_CHAPTERS, /* id = episode: chapters file and embedded chapters */
 	WORK_REMOVE,   /* id = podcast */
+	WORK_TRANSCRIPT, /* id = episode: its transcript, when due (trfetch.h) */
 };
 
 typedef struct worker_result {

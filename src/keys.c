@@ -83,7 +83,7 @@ static const struct {
 	{"x", CMD_QUEUE_REMOVE},  {"K", CMD_QUEUE_UP},      {"J", CMD_QUEUE_DOWN},
 	{"o", CMD_OPEN_LINK},     {"y", CMD_COPY_LINK},
 	{"Backspace", CMD_SPEED_RESET}, {"M", CMD_MUTE},  {"Z", CMD_SLEEP},
-	{"D", CMD_DOWNLOAD},
+	{"D", CMD_DOWNLOAD},      {"T", CMD_TRANSCRIPT},
 };
 
 const char *keymap_ctx_name(int ctx)

@@ -115,9 +115,10 @@ static void place_panes(ui *u)
 	memset(u->visible, 0, sizeof u->visible);
 	int c = u->cols;
 	int first = u->focus, last = u->focus;
-	/* The panes side by side; the queue view is always alone. */
+	/* The panes side by side; the queue and transcript views are always
+	 * alone. */
 	const int side = PANE_QUEUE;
-	if (u->focus == PANE_QUEUE) {
+	if (u->focus >= side) {
 		/* first == last: alone, the whole width */
 	} else if (c >= 100) {
 		first = 0;

@@ -31,8 +31,9 @@
 #include "dlworker.h"
 #include "worker.h"
 
-/* The queue view comes last: it is laid out alone, over the whole width. */
-enum { PANE_PODCASTS, PANE_EPISODES, PANE_DETAILS, PANE_QUEUE, PANE_COUNT };
+/* The queue and transcript views come last: each is laid out alone, over
+ * the whole width. */
+enum { PANE_PODCASTS, PANE_EPISODES, PANE_DETAILS, PANE_QUEUE, PANE_TRANSCRIPT, PANE_COUNT };
 /* What the episodes pane lists. */
 enum { SRC_PODCAST, SRC_NEWEST, SRC_SEARCH, SRC_CONTINUE };
 enum { PROMPT_NONE, PROMPT_COMMAND, PROMPT_SEARCH, PROMPT_ADD, PROMPT_CONFIRM_REMOVE,
@@ -73,7 +74,8 @@ typedef struct pane_ops {
 	void (*done)(ui *u);             /* frees the pane's rows. Optional. */
 } pane_ops;
 
-extern const pane_ops pane_podcasts, pane_episodes, pane_details, pane_queue;
+extern const pane_ops pane_podcasts, pane_episodes, pane_details, pane_queue,
+	pane_transcript;
 /* The registry: pane number -> ops (ui.c). */
 extern const pane_ops *const ui_panes[PANE_COUNT];
 
@@ -132,6 +134,16 @@ struct ui {
 	int queue_stale;
 	int64_t queue_select; /* episode to select once reloaded, 0 = keep the selected one */
 	int queue_back;     /* the pane focused before the queue view opened */
+
+	/* the transcript view (pane_transcript.c) */
+	int64_t tx_episode;   /* episode shown, 0 = none */
+	int64_t tx_requested; /* episode whose transcript was asked of the worker */
+	transcript tx;        /* its segments, loaded when stale */
+	int tx_stale;
+	long tx_current;      /* the segment playing, -1 = none */
+	char *tx_title;       /* the episode's title, sanitized */
+	char *tx_error;       /* why the last fetch failed, sanitized, or NULL */
+	int tx_back;          /* the pane focused before the view opened */
 
 	/* prompt and messages */
 	int prompt;         /* PROMPT_* */
@@ -192,6 +204,11 @@ void view_update_details(ui *u, int force);
  * episode selected in the queue view, 0 when none. */
 void view_queue_changed(ui *u);
 int64_t view_queue_selected(ui *u);
+/* pane_transcript.c: opens the transcript view on the playing episode,
+ * else on selected (an episode id, 0 = none), or closes it; the cache
+ * may hold new segments (reloaded before the next draw). */
+void view_transcript_toggle(ui *u, int64_t selected);
+void view_transcript_changed(ui *u);
 /* ui_links.c: link n (1-based) of the episode in the details pane opened
  * or copied; n <= 0: the link line selected in the details pane, else
  * (open) a prompt for the number. */

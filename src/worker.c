@@ -18,6 +18,7 @@
 #include "db.h"
 #include "log.h"
 #include "notes_rescan.h"
+#include "trfetch.h"
 #include "paths.h"
 #include "refresh.h"
 #include "text.h"
@@ -169,6 +170,15 @@ static void do_chapters(worker *w, int64_t episode_id)
 	chapfetch_outcome_free(&o);
 }
 
+static void do_transcript(worker *w, int64_t episode_id)
+{
+	trfetch_outcome o;
+	int rc = trfetch_episode(w->d, &w->cfg, episode_id, &o);
+	post(w, WORK_TRANSCRIPT, episode_id, rc < 0 || o.error, o.changed || o.fetched,
+	     rc < 0 ? xasprintf("transcript: %s", db_errmsg(w->d)) : NULL);
+	trfetch_outcome_free(&o);
+}
+
 static void do_remove(worker *w, int64_t id)
 {
 	int rc = db_podcast_remove(w->d, id);
@@ -191,6 +201,9 @@ static void run_job(worker *w, job *j)
 		break;
 	case WORK_REMOVE:
 		do_remove(w, j->id);
+		break;
+	case WORK_TRANSCRIPT:
+		do_transcript(w, j->id);
 		break;
 	}
 }
@@ -319,7 +332,7 @@ void worker_submit(worker *w, int kind, int64_t id, const char *arg)
 			free(j);
 			return;
 		}
-		if (kind == WORK_CHAPTERS && (*p)->kind == WORK_CHAPTERS) {
+		if ((kind == WORK_CHAPTERS || kind == WORK_TRANSCRIPT) && (*p)->kind == kind) {
 			job *old = *p; /* only the episode on screen matters */
 			*p = old->next;
 			free(old->arg);

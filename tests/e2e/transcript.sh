@@ -135,4 +135,67 @@ pc search barometer --json >"$T/s.json"
 check "...(no hit left)" jq_py "$T/s.json" 'd == []'
 check "...and no segment left" test "$(sq 'SELECT count(*) FROM transcript_segment')" = 0
 
+# ---- the interface: a search hit plays from its second; the view follows ----
+if ! have_tmux || ! command -v ffmpeg >/dev/null 2>&1; then
+	skip "transcripts in the interface" "tmux or ffmpeg is not installed"
+	finish
+fi
+ffmpeg -nostdin -v error -y -f lavfi -i sine=frequency=440:duration=60 -ac 1 -ar 22050 \
+	-c:a libmp3lame -b:a 32k "$W/talk.mp3" || { not_ok "generate audio"; finish; }
+# Segments every 3 s from 0 s; "zeppelin" only in the one at 24 s.
+python3 - "$W/tx/talk.vtt" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("WEBVTT\n\n")
+    for i in range(20):
+        words = "the zeppelin lands at noon" if i == 8 else "segment number %d" % i
+        f.write("00:00:%02d.000 --> 00:00:%02d.000\n<v Host>%s\n\n" % (3 * i, 3 * i + 3, words))
+PY
+{
+	printf '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"'
+	printf ' xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"'
+	printf ' xmlns:podcast="https://podcastindex.org/namespace/1.0"><channel><title>Airships</title>\n'
+	item talk "Airship talk" "$BASE/talk.mp3" "$(tag tx/talk.vtt text/vtt)"
+	printf '</channel></rss>\n'
+} >"$W/talk.xml"
+check "add a feed with a playable episode and its transcript" pc add "$BASE/talk.xml"
+TALK=$(id_of talk)
+check "fetch its transcript" pc transcript "$TALK"
+
+tui_start 160 30 --mpv-option ao=null
+tui_check "the interface starts" "Airships"
+tui_keys /
+tui_keys -l zeppelin
+tui_keys Enter
+tui_check "/ finds the transcript segment" "tx 0:24"
+tui_check_still "...with the words around the hit" "…the zeppelin lands at noon…"
+tui_keys Enter
+tui_check "Enter on the hit plays" "/ 1:00"
+p=$(pos_of)
+# The status line shows whole seconds (floored): 23 is 23.x, within a
+# second of 24 (an MP3 seek lands on a frame, ~50 ms here).
+if [ -n "$p" ] && [ "$p" -ge 23 ] && [ "$p" -le 25 ]; then
+	ok "...within a second of the segment's time (at $p s, the hit is at 24 s)"
+else
+	not_ok "...within a second of the segment's time" "position: '$p' (want 23-25)" "$(cat "$T/screen")"
+fi
+tui_keys T
+tui_check "T opens the transcript view on the playing episode" "Transcript: Airship talk (20)"
+tui_check_selected "the playing segment is selected" "0:24  Host: the zeppelin lands at noon"
+tui_check_selected "...and as playback goes on, the next one" "0:27  Host: segment number 9" 15
+tui_check_selected "...and the one after" "0:30  Host: segment number 10" 15
+tui_keys g
+tui_check_selected "g moves to the first segment" "0:00  Host: segment number 0"
+tui_keys Enter
+tui_check_selected "Enter seeks there: the view follows from the start" "0:03  Host: segment number 1" 15
+p=$(pos_of)
+if [ -n "$p" ] && [ "$p" -lt 20 ]; then
+	ok "...the position went back (at $p s)"
+else
+	not_ok "...the position went back" "position: '$p'" "$(cat "$T/screen")"
+fi
+tui_keys T
+tui_check "T closes the view" 'Search "zeppelin" (1)'
+tui_keys q
+
 finish
