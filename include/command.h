@@ -36,7 +36,7 @@ enum {
 	X(PANE_NEXT, "pane-next", 0, "focus the next pane")                                 \
 	X(PANE_PREV, "pane-prev", 0, "focus the previous pane")                             \
 	X(OPEN, "open", 0, "open the selection; on an episode or chapter, play it")         \
-	X(SEARCH, "search", CMDF_ARG, "search titles, show notes and chapters")             \
+	X(SEARCH, "search", CMDF_ARG, "search titles, notes, chapters and transcripts")           \
 	X(NEWEST, "newest", 0, "toggle the list of newest episodes of every podcast")       \
 	X(CONTINUE, "continue", 0, "toggle the list of episodes in progress, last played first") \
 	X(GOTO_PLAYING, "goto-playing", 0, "select the playing (or last played) episode")  \
