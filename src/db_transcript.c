@@ -269,8 +269,12 @@ static void fill(sqlite3_stmt *st, db_search_hit *h, const char *const *words, s
  * *out's, keeping at most limit. */
 static void merge(db_search_hit **out, size_t *n, db_search_hit *t, size_t tn, size_t limit)
 {
+	if (!tn) {
+		free(t); /* nothing to merge: *out stays as it is (NULL when empty) */
+		return;
+	}
 	size_t total = *n + tn, k = 0, i = 0, j = 0;
-	db_search_hit *v = xmalloc((total ? total : 1) * sizeof *v);
+	db_search_hit *v = xmalloc(total * sizeof *v);
 	while (i < *n || j < tn) {
 		int take_t = i >= *n || (j < tn && t[j].rank < (*out)[i].rank);
 		db_search_hit *h = take_t ? &t[j++] : &(*out)[i++];
