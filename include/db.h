@@ -313,7 +313,8 @@ typedef struct db_search_hit {
  * it matches more than 5,000 episodes and chapters ranks only the newest
  * 5,000 matches (or 2 * limit + 32, if more), which keeps a search within
  * milliseconds at any library size. Transcript segments are searched in
- * an index of their own with the same words and caps and merged in by
+ * an index of their own with the same words (only the newest 1,000
+ * matching segments are ranked, or 2 * limit + 32 if more) and merged in by
  * rank, at most DB_SEARCH_TRANSCRIPT_PER_EPISODE hits per episode; their
  * title is "…words around the hit…". *out is NULL and *n 0 when nothing
  * matches. */

@@ -265,6 +265,12 @@ static void fill(sqlite3_stmt *st, db_search_hit *h, const char *const *words, s
 	h->duration = dbi_col_opt_double(st, 9);
 }
 
+/* At most this many matching segments are ranked (the newest): bm25 costs
+ * about a microsecond a match, and a word said in most episodes matches
+ * millions of segments. Fewer than db_search's 5,000: a segment is a
+ * smaller unit than an episode, and a hit is one of a few per episode. */
+#define TRANSCRIPT_RANK_CAP 1000
+
 /* Merges the transcript hits t (by rank) into *out (by rank), ties to
  * *out's, keeping at most limit. */
 static void merge(db_search_hit **out, size_t *n, db_search_hit *t, size_t tn, size_t limit)
@@ -301,6 +307,8 @@ int dbi_transcript_hits(db *d, const char *fts, const char *const *words, size_t
 	sqlite3_bind_text(st, 1, fts, -1, SQLITE_STATIC);
 	size_t window = limit > SIZE_MAX / 4 ? SIZE_MAX : limit * 2 + 32;
 	dbi_bind_size(st, 2, window);
+	if (rank_cap > TRANSCRIPT_RANK_CAP)
+		rank_cap = TRANSCRIPT_RANK_CAP;
 	dbi_bind_size(st, 3, rank_cap > window ? rank_cap : window);
 	sqlite3_bind_int(st, 4, DB_SEARCH_TRANSCRIPT_PER_EPISODE);
 	db_search_hit *t = NULL;

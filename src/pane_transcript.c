@@ -86,6 +86,13 @@ static void reload(ui *u)
 		u->tx_error = s.error ? text_sanitize(s.error, (size_t)-1, 0) : NULL;
 		db_transcript_state_free(&s);
 	}
+	db_transcript *listed = NULL;
+	size_t nlisted = 1;
+	if (db_episode_transcripts(u->d, u->tx_episode, &listed, &nlisted) == 0) {
+		db_transcript_list_free(listed, nlisted);
+		if (!nlisted && !u->tx_error)
+			u->tx_error = xstrdup("the feed lists no transcript for this episode");
+	}
 	/* Fetched (or refreshed) when due, once per episode shown. */
 	if (u->wk && u->tx_requested != u->tx_episode) {
 		u->tx_requested = u->tx_episode;

@@ -140,21 +140,25 @@ if ! have_tmux || ! command -v ffmpeg >/dev/null 2>&1; then
 	skip "transcripts in the interface" "tmux or ffmpeg is not installed"
 	finish
 fi
-ffmpeg -nostdin -v error -y -f lavfi -i sine=frequency=440:duration=60 -ac 1 -ar 22050 \
+ffmpeg -nostdin -v error -y -f lavfi -i sine=frequency=440:duration=120 -ac 1 -ar 22050 \
 	-c:a libmp3lame -b:a 32k "$W/talk.mp3" || { not_ok "generate audio"; finish; }
-# Segments every 3 s from 0 s; "zeppelin" only in the one at 24 s.
+# Segments every 6 s from 0 s (long enough for a loaded machine to see
+# each); "zeppelin" only in the one at 24 s.
 python3 - "$W/tx/talk.vtt" <<'PY'
 import sys
 with open(sys.argv[1], "w") as f:
     f.write("WEBVTT\n\n")
     for i in range(20):
-        words = "the zeppelin lands at noon" if i == 8 else "segment number %d" % i
-        f.write("00:00:%02d.000 --> 00:00:%02d.000\n<v Host>%s\n\n" % (3 * i, 3 * i + 3, words))
+        words = "the zeppelin lands at noon" if i == 4 else "segment number %d" % i
+        a, b = 6 * i, 6 * i + 6
+        f.write("00:%02d:%02d.000 --> 00:%02d:%02d.000\n<v Host>%s\n\n" % (a // 60, a % 60, b // 60, b % 60, words))
 PY
+printf 'WEBVTT\n\n00:00:06.000 --> 00:00:09.000\nthe brothers montgolfier flew first\n' >"$W/tx/talk2.vtt"
 {
 	printf '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"'
 	printf ' xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"'
 	printf ' xmlns:podcast="https://podcastindex.org/namespace/1.0"><channel><title>Airships</title>\n'
+	item balloon "Balloon talk" "$BASE/talk.mp3" "$(tag tx/talk2.vtt text/vtt)"
 	item talk "Airship talk" "$BASE/talk.mp3" "$(tag tx/talk.vtt text/vtt)"
 	printf '</channel></rss>\n'
 } >"$W/talk.xml"
@@ -164,13 +168,25 @@ check "fetch its transcript" pc transcript "$TALK"
 
 tui_start 160 30 --mpv-option ao=null
 tui_check "the interface starts" "Airships"
+tui_keys l
+tui_check_selected "l selects the first episode" "Balloon talk"
+poll_start 15
+while [ "$(gets talk2.vtt)" = 0 ] && poll_more; do :; done
+check "the interface fetches the transcript of the episode on screen" test "$(gets talk2.vtt)" = 1
+tui_keys /
+tui_keys -l montgolfier
+tui_keys Enter
+tui_check "...and then it can be searched" "tx 0:06"
+tui_keys Escape
 tui_keys /
 tui_keys -l zeppelin
 tui_keys Enter
 tui_check "/ finds the transcript segment" "tx 0:24"
 tui_check_still "...with the words around the hit" "…the zeppelin lands at noon…"
 tui_keys Enter
-tui_check "Enter on the hit plays" "/ 1:00"
+tui_check "Enter on the hit plays" "/ 2:00"
+tui_keys Space
+tui_check "pause" "⏸"
 p=$(pos_of)
 # The status line shows whole seconds (floored): 23 is 23.x, within a
 # second of 24 (an MP3 seek lands on a frame, ~50 ms here).
@@ -182,14 +198,16 @@ fi
 tui_keys T
 tui_check "T opens the transcript view on the playing episode" "Transcript: Airship talk (20)"
 tui_check_selected "the playing segment is selected" "0:24  Host: the zeppelin lands at noon"
-tui_check_selected "...and as playback goes on, the next one" "0:27  Host: segment number 9" 15
-tui_check_selected "...and the one after" "0:30  Host: segment number 10" 15
+tui_check_still "...and marked as playing" "▶    0:24  Host: the zeppelin"
+tui_keys Space
+tui_check_selected "as playback goes on, the view follows: the next segment" "0:30  Host: segment number 5" 20
+tui_check_selected "...and the one after" "0:36  Host: segment number 6" 20
 tui_keys g
 tui_check_selected "g moves to the first segment" "0:00  Host: segment number 0"
 tui_keys Enter
-tui_check_selected "Enter seeks there: the view follows from the start" "0:03  Host: segment number 1" 15
+tui_check_selected "Enter seeks there: the view follows from the start" "0:06  Host: segment number 1" 20
 p=$(pos_of)
-if [ -n "$p" ] && [ "$p" -lt 20 ]; then
+if [ -n "$p" ] && [ "$p" -lt 24 ]; then
 	ok "...the position went back (at $p s)"
 else
 	not_ok "...the position went back" "position: '$p'" "$(cat "$T/screen")"
