@@ -4,6 +4,7 @@
  * the same queries, now over titles, notes, chapters AND transcripts).
  *
  *   build/bench/transcript_bench CACHE [TRANSCRIPTS [SEGMENTS [WORDS]]]
+ *   build/bench/transcript_bench --search CACHE QUERY...
  *
  * Gives TRANSCRIPTS (10,000) episodes, spread evenly over the cache (every
  * tenth of 100,000), a transcript of SEGMENTS (225: half an hour in 8 s
@@ -71,9 +72,66 @@ static void pool_add_text(struct pool *p, const char *s)
 	}
 }
 
+static double cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+#define REPS 21
+
+/* --search CACHE QUERY...: db_search (limit 50, as search_bench) of each
+ * query, REPS times after one warm-up: the median wall and CPU time. CPU
+ * time is what a search costs when the machine is not shared (the search
+ * is one thread on cached pages); wall time is what it took here. */
+static int search_mode(int argc, char **argv)
+{
+	db *d;
+	char *err = NULL;
+	if (db_open(argv[2], &d, &err) != 0) {
+		fprintf(stderr, "transcript_bench: %s\n", err);
+		return 1;
+	}
+	for (int q = 3; q < argc; q++) {
+		double wall[REPS], cpu[REPS];
+		size_t n = 0, tx = 0;
+		for (int r = -1; r < REPS; r++) {
+			db_search_hit *v;
+			double w0 = now(), c0 = cpu_now();
+			if (db_search(d, argv[q], 50, &v, &n) != 0)
+				die("search", d);
+			double w = now() - w0, c = cpu_now() - c0;
+			tx = 0;
+			for (size_t i = 0; i < n; i++)
+				tx += v[i].kind == DB_HIT_TRANSCRIPT;
+			db_search_free(v, n);
+			if (r >= 0) {
+				wall[r] = w;
+				cpu[r] = c;
+			}
+		}
+		qsort(wall, REPS, sizeof *wall, cmp_double);
+		qsort(cpu, REPS, sizeof *cpu, cmp_double);
+		printf("  %-36s [%zu, %zu transcript] wall %8.3f ms  cpu %8.3f ms\n", argv[q], n, tx,
+		       wall[REPS / 2] * 1e3, cpu[REPS / 2] * 1e3);
+		printf("RESULT q%d %.3f %.3f ms\n", q - 2, wall[REPS / 2] * 1e3, cpu[REPS / 2] * 1e3);
+	}
+	db_close(d);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc >= 3 && strcmp(argv[1], "--search") == 0)
+		return search_mode(argc, argv);
 	if (argc < 2 || argc > 5) {
 		fprintf(stderr, "usage: transcript_bench CACHE [TRANSCRIPTS [SEGMENTS [WORDS]]]\n");
 		return 2;

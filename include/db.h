@@ -313,10 +313,13 @@ typedef struct db_search_hit {
  * it matches more than 5,000 episodes and chapters ranks only the newest
  * 5,000 matches (or 2 * limit + 32, if more), which keeps a search within
  * milliseconds at any library size. Transcript segments are searched in
- * an index of their own with the same words (only the newest 1,000
- * matching segments are ranked, or 2 * limit + 32 if more) and merged in by
- * rank, at most DB_SEARCH_TRANSCRIPT_PER_EPISODE hits per episode; their
- * title is "…words around the hit…". *out is NULL and *n 0 when nothing
+ * an index of their own with the same words (the newest 2,000 matching
+ * segments, or 2 * limit + 32 if more, are read; not ranked by bm25, whose
+ * word statistics would read every match): their hits come after the
+ * others, newest episode first, at most DB_SEARCH_TRANSCRIPT_PER_EPISODE
+ * per episode (its earliest), and keep at least half of limit when both
+ * kinds have more hits than fit. A transcript hit's title is "…words
+ * around the hit…", its rank 0. *out is NULL and *n 0 when nothing
  * matches. */
 #define DB_SEARCH_TRANSCRIPT_PER_EPISODE 3
 #define DB_SEARCH_MAX_WORDS 32

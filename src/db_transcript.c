@@ -233,20 +233,17 @@ static char *around(const char *text, const char *const *words, size_t nw)
 	return xasprintf("\u2026%.*s\u2026", (int)(b - a), text + a);
 }
 
-/* ?1 the FTS5 query, ?2 how many ranked matches, ?3 the cap on matches
- * ranked (the newest), ?4 hits per episode. */
-static const char hits_sql[] =
-	"WITH m AS MATERIALIZED ("
-	" SELECT rid, r FROM ("
-	"  SELECT rowid AS rid, bm25(transcript_fts) AS r FROM transcript_fts"
-	"  WHERE transcript_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3)"
-	" ORDER BY r LIMIT ?2),"
-	" k AS (SELECT rid, r, row_number() OVER (PARTITION BY rid >> 16 ORDER BY r, rid) AS nth"
-	"  FROM m)"
-	" SELECT k.rid >> 16, e.podcast_id, s.text, e.title, p.title, s.start, k.r,"
-	"  e.played, e.position, e.duration"
-	" FROM k JOIN transcript_segment s ON s.id = k.rid JOIN episode e ON e.id = k.rid >> 16"
-	" JOIN podcast p ON p.id = e.podcast_id WHERE k.nth <= ?4 ORDER BY k.r, k.rid";
+/* Matching segments, newest first. Not ranked by bm25, whose word
+ * statistics read a word's whole doclist at every query (30 ms for a
+ * common word over two million segments). */
+static const char match_sql[] =
+	"SELECT rowid FROM transcript_fts WHERE transcript_fts MATCH ?1 ORDER BY rowid DESC";
+/* One hit's columns, for segment ?1. */
+static const char hit_sql[] =
+	"SELECT ?1 >> 16, e.podcast_id, s.text, e.title, p.title, s.start, 0,"
+	" e.played, e.position, e.duration"
+	" FROM transcript_segment s JOIN episode e ON e.id = ?1 >> 16"
+	" JOIN podcast p ON p.id = e.podcast_id WHERE s.id = ?1";
 
 static void fill(sqlite3_stmt *st, db_search_hit *h, const char *const *words, size_t nw)
 {
@@ -265,65 +262,117 @@ static void fill(sqlite3_stmt *st, db_search_hit *h, const char *const *words, s
 	h->duration = dbi_col_opt_double(st, 9);
 }
 
-/* At most this many matching segments are ranked (the newest): bm25 costs
- * about a microsecond a match, and a word said in most episodes matches
- * millions of segments. Fewer than db_search's 5,000: a segment is a
- * smaller unit than an episode, and a hit is one of a few per episode. */
-#define TRANSCRIPT_RANK_CAP 1000
+/* At most this many matching segments are read (the newest): a word said
+ * in most episodes matches millions of segments, a hundred or more in
+ * each episode. */
+#define TRANSCRIPT_READ_CAP 50000
 
-/* Merges the transcript hits t (by rank) into *out (by rank), ties to
- * *out's, keeping at most limit. */
+/* Frees the strings of n hits (not the array). */
+static void drop_hits(db_search_hit *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].title);
+		free(v[i].episode_title);
+		free(v[i].podcast_title);
+	}
+}
+
+/* Appends the transcript hits t (newest episode first) to *out (ranked):
+ * when both have more than fit in limit, the transcript hits keep at
+ * least half of it, so that they show even for a word common in titles
+ * and notes. */
 static void merge(db_search_hit **out, size_t *n, db_search_hit *t, size_t tn, size_t limit)
 {
 	if (!tn) {
 		free(t); /* nothing to merge: *out stays as it is (NULL when empty) */
 		return;
 	}
-	size_t total = *n + tn, k = 0, i = 0, j = 0;
-	db_search_hit *v = xmalloc(total * sizeof *v);
-	while (i < *n || j < tn) {
-		int take_t = i >= *n || (j < tn && t[j].rank < (*out)[i].rank);
-		db_search_hit *h = take_t ? &t[j++] : &(*out)[i++];
-		if (k < limit) {
-			v[k++] = *h;
-		} else {
-			free(h->title);
-			free(h->episode_title);
-			free(h->podcast_title);
-		}
-	}
+	size_t keep = *n;
+	if (keep + tn > limit)
+		keep = tn >= limit - limit / 2 ? limit / 2 : limit - tn;
+	if (keep > *n)
+		keep = *n;
+	size_t nt = tn < limit - keep ? tn : limit - keep;
+	db_search_hit *v = xmalloc((keep + nt ? keep + nt : 1) * sizeof *v);
+	memcpy(v, *out, keep * sizeof *v);
+	memcpy(v + keep, t, nt * sizeof *v);
+	drop_hits(*out + keep, *n - keep);
+	drop_hits(t + nt, tn - nt);
 	free(*out);
 	free(t);
 	*out = v;
-	*n = k;
+	*n = keep + nt;
+}
+
+/* The segments (rowids) to show for fts: walking the matches newest
+ * first, each episode's DB_SEARCH_TRANSCRIPT_PER_EPISODE earliest ones
+ * (its last ones in this order), until limit. */
+static int pick(db *d, const char *fts, size_t limit, int64_t **ids, size_t *n)
+{
+	sqlite3_stmt *st = dbi_prep(d, match_sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, fts, -1, SQLITE_STATIC);
+	enum { K = DB_SEARCH_TRANSCRIPT_PER_EPISODE };
+	int64_t ring[K], ep = -1;
+	size_t inring = 0, read = 0;
+	*ids = xmalloc((limit + K) * sizeof **ids);
+	*n = 0;
+	int rc;
+	for (;;) {
+		rc = sqlite3_step(st);
+		int64_t rid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+		if (rc == SQLITE_ROW && rid >> 16 == ep && ++read < TRANSCRIPT_READ_CAP) {
+			ring[inring++ % K] = rid; /* keeps the last K: the earliest */
+			continue;
+		}
+		/* Another episode (or the end): the one before is complete. */
+		size_t k = inring < K ? inring : K;
+		for (size_t i = 0; i < k && *n < limit; i++) /* in time order */
+			(*ids)[(*n)++] = ring[(inring - 1 - i) % K];
+		if (rc != SQLITE_ROW || *n >= limit || read >= TRANSCRIPT_READ_CAP)
+			break;
+		ep = rid >> 16;
+		ring[0] = rid;
+		inring = 1;
+		read++;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return 0;
+	free(*ids);
+	*ids = NULL;
+	return dbi_fail(d, "search transcripts");
 }
 
 int dbi_transcript_hits(db *d, const char *fts, const char *const *words, size_t nw,
 			size_t rank_cap, size_t limit, db_search_hit **out, size_t *n)
 {
-	sqlite3_stmt *st = dbi_prep(d, hits_sql);
-	if (!st)
+	(void)rank_cap;
+	int64_t *ids;
+	size_t nid;
+	if (pick(d, fts, limit, &ids, &nid) != 0)
 		return -1;
-	sqlite3_bind_text(st, 1, fts, -1, SQLITE_STATIC);
-	size_t window = limit > SIZE_MAX / 4 ? SIZE_MAX : limit * 2 + 32;
-	dbi_bind_size(st, 2, window);
-	if (rank_cap > TRANSCRIPT_RANK_CAP)
-		rank_cap = TRANSCRIPT_RANK_CAP;
-	dbi_bind_size(st, 3, rank_cap > window ? rank_cap : window);
-	sqlite3_bind_int(st, 4, DB_SEARCH_TRANSCRIPT_PER_EPISODE);
-	db_search_hit *t = NULL;
-	size_t tn = 0, cap = 0;
-	int rc = SQLITE_DONE;
-	while (tn < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (tn == cap) {
-			cap = cap ? 2 * cap : 16;
-			t = xrealloc(t, cap * sizeof *t);
-		}
-		fill(st, &t[tn++], words, nw);
+	sqlite3_stmt *st = nid ? dbi_prep(d, hit_sql) : NULL;
+	if (nid && !st) {
+		free(ids);
+		return -1;
 	}
-	if (tn >= limit)
+	db_search_hit *t = xmalloc((nid ? nid : 1) * sizeof *t);
+	size_t tn = 0;
+	int rc = SQLITE_DONE;
+	for (size_t i = 0; i < nid; i++) {
+		sqlite3_bind_int64(st, 1, ids[i]);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			fill(st, &t[tn++], words, nw);
+		else if (rc != SQLITE_DONE)
+			break;
+		sqlite3_reset(st);
 		rc = SQLITE_DONE;
+	}
 	sqlite3_finalize(st);
+	free(ids);
 	if (rc != SQLITE_DONE) {
 		db_search_free(t, tn);
 		return dbi_fail(d, "search transcripts");

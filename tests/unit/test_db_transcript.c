@@ -195,8 +195,8 @@ static void test_merge_rank_cap(void **state)
 	for (size_t i = 0; i < n; i++) {
 		assert_int_equal(v[i].kind, DB_HIT_TRANSCRIPT);
 		per0 += v[i].episode_id == ep[0];
-		if (i)
-			assert_true(v[i - 1].rank <= v[i].rank);
+		if (i) /* newest episode first */
+			assert_true(v[i - 1].episode_id >= v[i].episode_id);
 		if (v[i].episode_id == ep[2]) {
 			/* Cut around the hit, on spaces, with ellipses. */
 			assert_non_null(strstr(v[i].title, "walrus"));
@@ -207,6 +207,12 @@ static void test_merge_rank_cap(void **state)
 	}
 	assert_int_equal(per0, DB_SEARCH_TRANSCRIPT_PER_EPISODE);
 	assert_int_equal(n, DB_SEARCH_TRANSCRIPT_PER_EPISODE + 1);
+	db_search_free(v, n);
+	/* The earliest segments of an episode are its hits. */
+	assert_int_equal(db_search(d, "walrus", 100, &v, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].episode_id == ep[0])
+			assert_true(v[i].start < 30);
 	db_search_free(v, n);
 	/* The limit holds across both kinds. */
 	assert_int_equal(db_search(d, "walrus", 2, &v, &n), 0);
