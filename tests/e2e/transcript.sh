@@ -123,8 +123,8 @@ check "...(read back after the refresh)" jq_py "$T/t.json" 'len(d) == 3'
 
 # ---- search ------------------------------------------------------------------
 pc search barometer --json >"$T/s.json"
-check "a transcript hit: kind, episode, start and the words around it" jq_py "$T/s.json" \
-	'[(h["kind"], h["episode_id"], h["start"]) for h in d] == [("transcript", '"$(id_of vtt)"', 4), ("transcript", '"$(id_of several)"', 4)] and all(h["title"].startswith("\u2026") and "barometer" in h["title"] for h in d)'
+check "transcript hits, newest episode first: kind, episode, start and the words around it" jq_py "$T/s.json" \
+	'[(h["kind"], h["episode_id"], h["start"]) for h in d] == [("transcript", '"$(id_of several)"', 4), ("transcript", '"$(id_of vtt)"', 4)] and all(h["title"].startswith("\u2026") and "barometer" in h["title"] for h in d)'
 pc search winter gale --json >"$T/s.json"
 check "several words, from the merged JSON words" jq_py "$T/s.json" \
 	'any(h["kind"] == "transcript" and h["episode_id"] == '"$(id_of json)"' and h["start"] == 9.2 for h in d)'
