@@ -294,9 +294,11 @@ static void merge(db_search_hit **out, size_t *n, db_search_hit *t, size_t tn, s
 		keep = *n;
 	size_t nt = tn < limit - keep ? tn : limit - keep;
 	db_search_hit *v = xmalloc((keep + nt ? keep + nt : 1) * sizeof *v);
-	memcpy(v, *out, keep * sizeof *v);
+	if (keep) /* *out may be NULL */
+		memcpy(v, *out, keep * sizeof *v);
 	memcpy(v + keep, t, nt * sizeof *v);
-	drop_hits(*out + keep, *n - keep);
+	if (*n > keep)
+		drop_hits(*out + keep, *n - keep);
 	drop_hits(t + nt, tn - nt);
 	free(*out);
 	free(t);
