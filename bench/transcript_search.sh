@@ -63,6 +63,8 @@ wa, ca = max(v[0] for v in a.values()), max(v[1] for v in a.values())
 wb, cb = max(v[0] for v in b.values()), max(v[1] for v in b.values())
 print("slowest query median, with transcripts: %.2f ms CPU (%.2f ms wall); without (peer): "
       "%.2f ms CPU (%.2f ms wall); load average %s" % (ca, wa, cb, wb, load))
+print("transcripts add per query (CPU, median): " + ", ".join(
+    "%s %+.1f ms" % (k, a[k][1] - b[k][1]) for k in a if k in b))
 print("goal: search under %.0f ms with 10,000 transcripts: %s (CPU time; wall %s)"
       % (goal, "goal met" if ca < goal else "goal MISSED", "met" if wa < goal else "missed"))
 PY
