@@ -327,6 +327,7 @@ say "bench: chapter_jump"
 measure chapjump "$JUMPB"
 say "bench: chapnotes_bench"
 measure chapnotes "$CHB" "$TMP/www/big/feeds"
+say "bench: transcript search (own figures below)" && sh "$TOP/bench/transcript_search.sh" "$B" >&2
 
 T_END=$(date +%s)
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)

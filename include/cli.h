@@ -53,12 +53,14 @@ int cmd_episodes(app *a, int argc, char **argv);
 int cmd_show(app *a, int argc, char **argv);
 /* Chapters of an episode, merged from every source (cmd_chapters.c). */
 int cmd_chapters(app *a, int argc, char **argv);
+/* An episode's transcript, fetched when due (cmd_transcript.c). */
+int cmd_transcript(app *a, int argc, char **argv);
 /* Plays one episode with a status line and the playback keys (cmd_play.c). */
 int cmd_play(app *a, int argc, char **argv);
 /* The "up next" queue and played state: queue, mark (cmd_queue.c). */
 int cmd_queue(app *a, int argc, char **argv);
 int cmd_mark(app *a, int argc, char **argv);
-/* Full-text search of titles, show notes and chapters (cmd_search.c). */
+/* Full-text search of titles, show notes, chapters and transcripts (cmd_search.c). */
 int cmd_search(app *a, int argc, char **argv);
 int cmd_sync(app *a, int argc, char **argv);
 

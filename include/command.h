@@ -36,7 +36,7 @@ enum {
 	X(PANE_NEXT, "pane-next", 0, "focus the next pane")                                 \
 	X(PANE_PREV, "pane-prev", 0, "focus the previous pane")                             \
 	X(OPEN, "open", 0, "open the selection; on an episode or chapter, play it")         \
-	X(SEARCH, "search", CMDF_ARG, "search titles, show notes and chapters")             \
+	X(SEARCH, "search", CMDF_ARG, "search titles, notes, chapters and transcripts")           \
 	X(NEWEST, "newest", 0, "toggle the list of newest episodes of every podcast")       \
 	X(CONTINUE, "continue", 0, "toggle the list of episodes in progress, last played first") \
 	X(GOTO_PLAYING, "goto-playing", 0, "select the playing (or last played) episode")  \
@@ -53,6 +53,8 @@ enum {
 	X(ADD, "add", CMDF_ARG, "subscribe to a feed URL")                                  \
 	X(REMOVE, "remove", 0, "unsubscribe from the selected podcast (asks first)")        \
 	X(QUEUE, "queue", 0, "open or close the queue view (up next)")                      \
+	X(TRANSCRIPT, "transcript", 0,                                                       \
+	  "open or close the transcript view (follows playback; Enter seeks there)")        \
 	X(QUEUE_ADD, "queue-add", 0, "add the selected episode to the end of the queue")    \
 	X(QUEUE_NEXT, "queue-next", 0, "play the selected episode next (front of the queue)") \
 	X(QUEUE_REMOVE, "queue-remove", 0, "take the selected episode out of the queue")    \

@@ -21,8 +21,9 @@
 #include "chapter.h"
 #include "feed.h"
 #include "heard.h"
+#include "transcript.h"
 
-#define DB_SCHEMA_VERSION 14
+#define DB_SCHEMA_VERSION 15
 
 typedef struct db db;
 
@@ -338,26 +339,28 @@ char *db_chapter_file_error(db *d, int64_t episode_id);
 
 /* --- search ------------------------------------------------------------- */
 
-enum { DB_HIT_EPISODE = 0, DB_HIT_CHAPTER = 1 };
+enum { DB_HIT_EPISODE = 0, DB_HIT_CHAPTER = 1, DB_HIT_TRANSCRIPT = 2 };
 
 typedef struct db_search_hit {
-	int kind;               /* DB_HIT_EPISODE or DB_HIT_CHAPTER */
+	int kind;               /* DB_HIT_EPISODE, _CHAPTER or _TRANSCRIPT */
 	int64_t episode_id;
 	int64_t podcast_id;
-	char *title;            /* the episode's or the chapter's title (may be NULL) */
+	char *title;            /* the episode's or the chapter's title (may be
+				 * NULL); a transcript hit's words around the hit */
 	char *episode_title;    /* may be NULL */
 	char *podcast_title;    /* may be NULL */
-	double start;           /* chapter start in seconds; -1 for episode hits */
+	double start;           /* chapter or transcript segment start in seconds;
+				 * -1 for episode hits and untimed transcripts */
 	int source;             /* a chapter's source (CHAP_SRC_USER: a bookmark,
-				   its note the title); -1 for episode hits */
+				   its note the title); -1 for other hits */
 	double rank;            /* bm25: lower (more negative) is better */
 	int played;             /* the episode's played flag, */
 	double position;        /* saved position (< 0 = none) */
 	double duration;        /* and duration (< 0 = unknown) */
 } db_search_hit;
 
-/* Full-text search of episode titles, show notes (as text) and the titles
- * of visible chapters, case- and diacritic-insensitive ("creme" finds
+/* Full-text search of episode titles, show notes (as text), the titles
+ * of visible chapters and the segments of stored transcripts, case- and diacritic-insensitive ("creme" finds
  * "Crème"). The index is kept in sync by the cache itself.
  *
  * query is user text, never search syntax: it is split into words by the
@@ -380,8 +383,17 @@ typedef struct db_search_hit {
  * 5,000 matches (or 2 * limit + 32, if more), which keeps a search within
  * milliseconds at any library size. Bookmarks whose note matches (as
  * chapter hits with source CHAP_SRC_USER) come first, best first: the
- * user's own words about a moment beat anything a feed said. *out is NULL
- * and *n 0 when nothing matches. */
+ * user's own words about a moment beat anything a feed said. Transcript
+ * segments are searched in
+ * an index of their own with the same words (the newest 2,000 matching
+ * segments, or 2 * limit + 32 if more, are read; not ranked by bm25, whose
+ * word statistics would read every match): their hits come after the
+ * others, newest episode first, at most DB_SEARCH_TRANSCRIPT_PER_EPISODE
+ * per episode (its earliest), and keep at least half of limit when both
+ * kinds have more hits than fit. A transcript hit's title is "…words
+ * around the hit…", its rank 0. *out is NULL and *n 0 when nothing
+ * matches. */
+#define DB_SEARCH_TRANSCRIPT_PER_EPISODE 3
 #define DB_SEARCH_MAX_WORDS 32
 int db_search(db *d, const char *query, size_t limit, db_search_hit **out, size_t *n);
 void db_search_free(db_search_hit *v, size_t n);
@@ -685,5 +697,31 @@ void db_download_entry_list_free(db_download_entry *v, size_t n);
 /* Every download: running, queued, failed, then done; the most recently
  * changed first within each. */
 int db_download_entries(db *d, db_download_entry **out, size_t *n);
+
+/* --- transcripts (db_transcript.c) -------------------------------------- */
+
+/* What was fetched for an episode's transcript (not the feed's list of
+ * transcript URLs: db_episode_transcripts). */
+typedef struct db_transcript_state {
+	char *url;           /* the URL last fetched */
+	char *format;        /* of the stored segments ("srt", ...), NULL when none */
+	char *etag, *last_modified; /* of the stored segments' response */
+	int64_t fetched;     /* Unix time of the last attempt */
+	char *error;         /* why the last attempt failed, NULL when it did not */
+	size_t segments;     /* how many are stored */
+} db_transcript_state;
+/* 1 = nothing was ever fetched for the episode. */
+int db_transcript_state_get(db *d, int64_t episode_id, db_transcript_state *out);
+void db_transcript_state_free(db_transcript_state *s);
+
+/* Records a fetch of url for the episode, atomically: t (its segments,
+ * at most 65,536) replaces the stored ones, and the search index, when
+ * not NULL; NULL keeps them (304, or a failure: error then set; validators
+ * are kept from the last success). 1 = no such episode. */
+int db_transcript_store(db *d, int64_t episode_id, const char *url, const transcript *t,
+			const char *etag, const char *last_modified, const char *error,
+			int64_t when);
+/* The stored segments in order (*out overwritten); 1 = none stored. */
+int db_transcript_get(db *d, int64_t episode_id, transcript *out);
 
 #endif

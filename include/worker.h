@@ -5,9 +5,9 @@
  *
  * Results and progress come back through a pipe (worker_fd) that the UI's
  * single poll() watches; the UI then calls worker_poll until it returns 0.
- * Jobs run one at a time in submission order; a newer chapters job
- * replaces a queued older one (only the episode on screen matters); a
- * sync already queued takes a newer one in.
+ * Jobs run one at a time in submission order; a newer chapters (or
+ * transcript) job replaces a queued older one (only the episode on screen
+ * matters); a sync already queued takes a newer one in.
  */
 #ifndef PODCUE_WORKER_H
 #define PODCUE_WORKER_H
@@ -24,6 +24,7 @@ enum worker_kind {
 	WORK_CHAPTERS, /* id = episode: chapters file and embedded chapters */
 	WORK_REMOVE,   /* id = podcast */
 	WORK_SYNC,     /* id 1 = asked for by the user, 0 = automatic (sync_auto.h) */
+	WORK_TRANSCRIPT, /* id = episode: its transcript, when due (trfetch.h) */
 };
 
 typedef struct worker_result {

@@ -1,6 +1,6 @@
 /*
  * cmd_search.c - `podcue search QUERY... [--json]`: full-text search of
- * episode titles, show notes and chapter titles (db_search).
+ * episode titles, show notes, chapter titles and transcripts (db_search).
  *
  * The words are joined into one query; every word must match, the last
  * one (from 3 characters on) also as a prefix; case, accents and
@@ -13,9 +13,10 @@
  *
  * Text output is for people, one line per hit:
  *     ID  START  Podcast — Chapter (in Episode)
+ *     ID  START  Podcast — …words of the transcript… (in Episode)
  *     ID         Podcast — Episode
  * --json prints one array; field names are a contract (add, never rename):
- *     [{"kind": "episode"|"chapter", "episode_id": N, "title": "...",
+ *     [{"kind": "episode"|"chapter"|"transcript", "episode_id": N, "title": "...",
  *       "start": seconds|null, "podcast_id": N, "podcast_title": "...",
  *       "episode_title": "...", "source": "json"|...|"user" (chapters only)}]
  * A bookmark whose note matches is a chapter hit with source "user" (the
@@ -31,14 +32,18 @@
 #define SEARCH_LIMIT 100
 #define SEARCH_USAGE "usage: podcue search QUERY... [--json]"
 
+static const char *kind_name(int kind)
+{
+	return kind == DB_HIT_CHAPTER ? "chapter" : kind == DB_HIT_TRANSCRIPT ? "transcript" : "episode";
+}
+
 static json_t *hit_json(const db_search_hit *h)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "kind",
-			    json_string(h->kind == DB_HIT_CHAPTER ? "chapter" : "episode"));
+	json_object_set_new(o, "kind", json_string(kind_name(h->kind)));
 	json_object_set_new(o, "episode_id", json_integer(h->episode_id));
 	json_object_set_new(o, "title", cli_jstr(h->title));
-	json_object_set_new(o, "start", cli_jseconds(h->kind == DB_HIT_CHAPTER ? h->start : -1));
+	json_object_set_new(o, "start", cli_jseconds(h->kind != DB_HIT_EPISODE ? h->start : -1));
 	json_object_set_new(o, "podcast_id", json_integer(h->podcast_id));
 	json_object_set_new(o, "podcast_title", cli_jstr(h->podcast_title));
 	json_object_set_new(o, "episode_title", cli_jstr(h->episode_title));
@@ -50,13 +55,13 @@ static json_t *hit_json(const db_search_hit *h)
 static void print_hit(const db_search_hit *h)
 {
 	char at[16] = "";
-	if (h->kind == DB_HIT_CHAPTER)
+	if (h->kind != DB_HIT_EPISODE && h->start >= 0)
 		ptime_clock(h->start, at, sizeof at);
 	printf("%6lld  %8s  ", (long long)h->episode_id, at);
 	cli_print_safe(stdout, h->podcast_title ? h->podcast_title : "(untitled)", 0);
 	fputs(" \u2014 ", stdout);
 	cli_print_safe(stdout, h->title ? h->title : "(untitled)", 0);
-	if (h->kind == DB_HIT_CHAPTER) {
+	if (h->kind != DB_HIT_EPISODE) {
 		fputs(" (in ", stdout);
 		cli_print_safe(stdout, h->episode_title ? h->episode_title : "(untitled)", 0);
 		putchar(')');

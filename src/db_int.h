@@ -188,6 +188,12 @@ int dbi_search_apply(db *d, const char *ep_where, const char *ch_where, int64_t 
  * ?1 = a and ?2 = b bound; "0" selects nothing), one statement each. */
 int dbi_search_reindex(db *d, int add, const char *ep_where, const char *ch_where, int64_t a,
 		       const char *b);
+/* db_search's transcript part (db_transcript.c): the hits of the FTS5
+ * query fts (made of the query words, which pick the words around each
+ * hit) among the newest matching segments, added to the limit hits of
+ * *out / *n as db_search describes (rank_cap is unused). */
+int dbi_transcript_hits(db *d, const char *fts, const char *const *words, size_t nw,
+			size_t rank_cap, size_t limit, db_search_hit **out, size_t *n);
 /* Begins a transaction when none is open (*own set): for functions that
  * must be atomic whether or not their caller opened one. dbi_txn_end
  * commits (rc == 0) or rolls back an owned one and returns rc. */

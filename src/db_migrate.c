@@ -402,13 +402,44 @@ static const char *const migrations[] = {
 	 * compares hashes and writes one row, not 5,000. NULL (rows stored
 	 * before this version) is never equal: such a row is rewritten once. */
 	"ALTER TABLE episode ADD COLUMN item_hash INTEGER;",
+	/* 14 -> 15: transcripts (db_transcript.c). The feed's transcript URLs
+	 * stay in the transcript table (version 1), rewritten by every
+	 * refresh; what was fetched is kept apart so a refresh never loses
+	 * it. transcript_file is the fetch state of an episode's transcript
+	 * (the URL it came from, its validators, when, and the last error);
+	 * transcript_segment its segments, with id = episode_id * 65536 + n
+	 * so that an episode's segments are one rowid range, in order, and an
+	 * index scan in rowid order meets the newest episodes first (as
+	 * search_fts). transcript_fts indexes their text; it is external
+	 * content, so FTS5 needs the old text to unindex a row: the writer
+	 * (db_transcript_store) and the trigger below unindex before they
+	 * delete. Not in search_fts: its rowids have no room left. */
+	"CREATE TABLE transcript_file ("
+	"  episode_id INTEGER PRIMARY KEY REFERENCES episode(id) ON DELETE CASCADE,"
+	"  url TEXT NOT NULL, format TEXT, etag TEXT, last_modified TEXT,"
+	"  fetched INTEGER NOT NULL, error TEXT"
+	");"
+	"CREATE TABLE transcript_segment ("
+	"  id INTEGER PRIMARY KEY,"
+	"  start REAL, end_time REAL, speaker TEXT, text TEXT NOT NULL"
+	");"
+	"CREATE VIRTUAL TABLE transcript_fts USING fts5(text, content='transcript_segment',"
+	"  content_rowid='id', prefix='3 4', tokenize='unicode61 remove_diacritics 2');"
+	"INSERT INTO transcript_fts (transcript_fts, rank) VALUES ('automerge', 16);"
+	"CREATE TRIGGER episode_transcript_delete AFTER DELETE ON episode BEGIN"
+	"  INSERT INTO transcript_fts (transcript_fts, rowid, text)"
+	"   SELECT 'delete', id, text FROM transcript_segment"
+	"   WHERE id BETWEEN old.id * 65536 AND old.id * 65536 + 65535;"
+	"  DELETE FROM transcript_segment"
+	"   WHERE id BETWEEN old.id * 65536 AND old.id * 65536 + 65535;"
+	" END;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 /* The migrations that (re)build the search index, which takes seconds on a
  * big cache: migration i brings the cache to version i + 1. */
-static const unsigned char migration_indexes[] = {0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+static const unsigned char migration_indexes[] = {0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 _Static_assert(sizeof migration_indexes == NMIGRATIONS, "one flag per migration");
 
 /* Below this many episodes an index rebuild takes under a second. */

@@ -1,7 +1,8 @@
 /*
  * db_search.c - full-text search over episode titles, show notes and
  * chapter titles (the FTS5 index search_fts of schema version 3; see the
- * migration in db_migrate.c for how triggers keep it in sync). Contract in
+ * migration in db_migrate.c for how triggers keep it in sync), with the
+ * hits in transcripts (their own index: db_transcript.c) merged in. Contract in
  * db.h. Also the module's bulk indexing (dbi_search_defer and the rest,
  * contract in db_int.h), which the writers of db_episode.c and
  * db_chapter.c use instead of the triggers.
@@ -372,7 +373,8 @@ static int search_ranked(struct search *s, size_t limit, db_search_hit **out, si
 		if (search_window(s, window, rank_cap, limit, out, n, &cut) != 0)
 			return -1;
 		if (*n >= limit || !cut || window >= rank_cap)
-			return 0;
+			return dbi_transcript_hits(s->d, s->fts, (const char *const *)s->q.v, s->q.n,
+						   SEARCH_RANK_CAP, limit, out, n);
 		db_search_free(*out, *n);
 		*out = NULL;
 		*n = 0;

@@ -83,7 +83,7 @@ static const struct {
 	{"x", CMD_QUEUE_REMOVE},  {"K", CMD_QUEUE_UP},      {"J", CMD_QUEUE_DOWN},
 	{"o", CMD_OPEN_LINK},     {"y", CMD_COPY_LINK},
 	{"Backspace", CMD_SPEED_RESET}, {"M", CMD_MUTE},  {"Z", CMD_SLEEP},
-	{"D", CMD_DOWNLOAD},      {"U", CMD_SYNC},
+	{"D", CMD_DOWNLOAD},      {"U", CMD_SYNC},        {"T", CMD_TRANSCRIPT},
 	{"b", CMD_BOOKMARK},      {"X", CMD_SKIP_CHAPTER},  {"z", CMD_SKIP_UNDO},
 	{"H", CMD_UNHEARD},
 	{"w", CMD_DOWNLOADS},

@@ -205,6 +205,8 @@ void view_update_details(ui *u, int force)
 		if (u->wk && u->det_requested != ep) {
 			u->det_requested = ep;
 			worker_submit(u->wk, WORK_CHAPTERS, ep, NULL);
+			/* Its transcript too, when due: then it can be searched. */
+			worker_submit(u->wk, WORK_TRANSCRIPT, ep, NULL);
 		}
 	} else if (p && !ep) {
 		podcast_details(u, p);

@@ -183,7 +183,7 @@ void view_search(ui *u, const char *query)
 	for (size_t i = 0; i < u->nhits; i++) {
 		char when[32];
 		ptime_clock(u->hits[i].start, when, sizeof when);
-		if (u->hits[i].kind == DB_HIT_CHAPTER && text_width(when) > u->hit_time_w)
+		if (u->hits[i].start >= 0 && text_width(when) > u->hit_time_w)
 			u->hit_time_w = text_width(when);
 	}
 	u->pos[PANE_EPISODES] = (list_pos){0, 0};
@@ -288,18 +288,19 @@ static void put_col(sbuf *b, const char *s, int w)
 static void hit_row(ui *u, size_t i, int y, int x, int w, int selected)
 {
 	const db_search_hit *h = &u->hits[i];
-	int ch = h->kind == DB_HIT_CHAPTER;
+	int ch = h->kind != DB_HIT_EPISODE; /* a chapter or transcript hit */
 	char *title = text_sanitize(h->title, (size_t)-1, 0);
 	char *other = text_sanitize(ch ? h->episode_title : h->podcast_title, (size_t)-1, 0);
 	char when[32] = "", prog[32];
-	if (ch)
+	if (ch && h->start >= 0)
 		ptime_clock(h->start, when, sizeof when);
 	int playing = u->pb && playback_episode(u->pb) == h->episode_id;
 	ptime_progress(h->played ? -1 : h->position, h->duration, prog, sizeof prog);
 	if (w < 60)
 		prog[0] = '\0'; /* the mark says "in progress"; the titles need the room */
 	sbuf b = SBUF_INIT;
-	sb_printf(&b, "%s %s ", row_mark(playing, h->played, h->position), ch ? "ch" : "ep");
+	sb_printf(&b, "%s %s ", row_mark(playing, h->played, h->position),
+		  h->kind == DB_HIT_TRANSCRIPT ? "tx" : ch ? "ch" : "ep");
 	for (int k = text_width(when); k < u->hit_time_w; k++)
 		sb_putc(&b, ' ');
 	sb_printf(&b, "%s%s", when, u->hit_time_w ? "  " : "");
@@ -366,7 +367,7 @@ static void episodes_open(ui *u, size_t i)
 	if (u->src == SRC_SEARCH) {
 		if (i < u->nhits) {
 			const db_search_hit *h = &u->hits[i];
-			ui_play(u, h->episode_id, h->kind == DB_HIT_CHAPTER ? h->start : -1, 0);
+			ui_play(u, h->episode_id, h->kind != DB_HIT_EPISODE ? h->start : -1, 0);
 		}
 		return;
 	}

@@ -42,6 +42,7 @@ const pane_ops *const ui_panes[PANE_COUNT] = {
 	[PANE_DETAILS] = &pane_details,
 	[PANE_QUEUE] = &pane_queue,
 	[PANE_DOWNLOADS] = &pane_downloads,
+	[PANE_TRANSCRIPT] = &pane_transcript,
 };
 
 void ui_message(ui *u, int error, const char *fmt, ...)
@@ -557,6 +558,7 @@ static void run_command(ui *u, int cmd, int count, const char *arg)
 	case CMD_QUEUE: toggle_queue(u); break;
 	case CMD_DOWNLOADS: toggle_downloads(u); break;
 	case CMD_DOWNLOAD_DELETE: delete_download(u); break;
+	case CMD_TRANSCRIPT: view_transcript_toggle(u, selected_episode(u)); break;
 	case CMD_QUEUE_ADD: queue_selected(u, 0); break;
 	case CMD_QUEUE_NEXT: queue_selected(u, 1); break;
 	case CMD_QUEUE_REMOVE: unqueue_selected(u); break;
@@ -625,6 +627,8 @@ static void on_key(ui *u, int key)
 			toggle_queue(u);
 		else if (u->focus == PANE_DOWNLOADS)
 			toggle_downloads(u);
+		else if (u->focus == PANE_TRANSCRIPT)
+			view_transcript_toggle(u, 0);
 		else if (u->src != SRC_PODCAST) /* search, newest, continue */
 			ui_show_podcast(u);
 		return;
@@ -723,6 +727,7 @@ static void worker_events(ui *u)
 		view_reload_episodes(u);
 		view_update_details(u, 1);
 		view_queue_changed(u); /* a removed podcast's episodes left it */
+		view_transcript_changed(u);
 	}
 }
 

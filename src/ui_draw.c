@@ -115,7 +115,8 @@ static void place_panes(ui *u)
 	memset(u->visible, 0, sizeof u->visible);
 	int c = u->cols;
 	int first = u->focus, last = u->focus;
-	/* The panes side by side; the queue and downloads views are alone. */
+	/* The panes side by side; the queue, downloads and transcript views
+	 * are always alone. */
 	const int side = PANE_QUEUE;
 	if (u->focus >= side) {
 		/* first == last: alone, the whole width */

@@ -38,9 +38,10 @@
 #include "dlworker.h"
 #include "worker.h"
 
-/* The queue and downloads views come last: each is laid out alone, over
- * the whole width. */
-enum { PANE_PODCASTS, PANE_EPISODES, PANE_DETAILS, PANE_QUEUE, PANE_DOWNLOADS, PANE_COUNT };
+/* The queue, downloads and transcript views come last: each is laid out
+ * alone, over the whole width. */
+enum { PANE_PODCASTS, PANE_EPISODES, PANE_DETAILS, PANE_QUEUE, PANE_DOWNLOADS,
+       PANE_TRANSCRIPT, PANE_COUNT };
 /* What the episodes pane lists. */
 enum { SRC_PODCAST, SRC_NEWEST, SRC_SEARCH, SRC_CONTINUE };
 enum { PROMPT_NONE, PROMPT_COMMAND, PROMPT_SEARCH, PROMPT_ADD, PROMPT_CONFIRM_REMOVE,
@@ -81,7 +82,8 @@ typedef struct pane_ops {
 	void (*done)(ui *u);             /* frees the pane's rows. Optional. */
 } pane_ops;
 
-extern const pane_ops pane_podcasts, pane_episodes, pane_details, pane_queue, pane_downloads;
+extern const pane_ops pane_podcasts, pane_episodes, pane_details, pane_queue,
+	pane_downloads, pane_transcript;
 /* The registry: pane number -> ops (ui.c). */
 extern const pane_ops *const ui_panes[PANE_COUNT];
 
@@ -147,6 +149,15 @@ struct ui {
 	db_download_entry *dls;
 	size_t ndls;
 	int dls_back;       /* the pane focused before the downloads view opened */
+	/* the transcript view (pane_transcript.c) */
+	int64_t tx_episode;   /* episode shown, 0 = none */
+	int64_t tx_requested; /* episode whose transcript was asked of the worker */
+	transcript tx;        /* its segments, loaded when stale */
+	int tx_stale;
+	long tx_current;      /* the segment playing, -1 = none */
+	char *tx_title;       /* the episode's title, sanitized */
+	char *tx_error;       /* why the last fetch failed, sanitized, or NULL */
+	int tx_back;          /* the pane focused before the view opened */
 
 	/* prompt and messages */
 	int prompt;         /* PROMPT_* */
@@ -237,6 +248,11 @@ int ui_queued(ui *u, int64_t ep);
 void ui_writer_events(ui *u);
 /* pane_downloads.c: the episode selected in the downloads view, 0 when none. */
 int64_t view_downloads_selected(ui *u);
+/* pane_transcript.c: opens the transcript view on the playing episode,
+ * else on selected (an episode id, 0 = none), or closes it; the cache
+ * may hold new segments (reloaded before the next draw). */
+void view_transcript_toggle(ui *u, int64_t selected);
+void view_transcript_changed(ui *u);
 /* ui_links.c: link n (1-based) of the episode in the details pane opened
  * or copied; n <= 0: the link line selected in the details pane, else
  * (open) a prompt for the number. */

@@ -19,6 +19,7 @@
 #include "db.h"
 #include "log.h"
 #include "notes_rescan.h"
+#include "trfetch.h"
 #include "paths.h"
 #include "refresh.h"
 #include "sync_auto.h"
@@ -171,6 +172,15 @@ static void do_chapters(worker *w, int64_t episode_id)
 	chapfetch_outcome_free(&o);
 }
 
+static void do_transcript(worker *w, int64_t episode_id)
+{
+	trfetch_outcome o;
+	int rc = trfetch_episode(w->d, &w->cfg, episode_id, &o);
+	post(w, WORK_TRANSCRIPT, episode_id, rc < 0 || o.error, o.changed || o.fetched,
+	     rc < 0 ? xasprintf("transcript: %s", db_errmsg(w->d)) : NULL);
+	trfetch_outcome_free(&o);
+}
+
 static void do_remove(worker *w, int64_t id)
 {
 	/* Its downloaded files go with it, and the message says how many. */
@@ -224,6 +234,9 @@ static void run_job(worker *w, job *j)
 		break;
 	case WORK_SYNC:
 		do_sync(w, j->id != 0);
+		break;
+	case WORK_TRANSCRIPT:
+		do_transcript(w, j->id);
 		break;
 	}
 }
@@ -359,7 +372,7 @@ void worker_submit(worker *w, int kind, int64_t id, const char *arg)
 			free(j);
 			return;
 		}
-		if (kind == WORK_CHAPTERS && (*p)->kind == WORK_CHAPTERS) {
+		if ((kind == WORK_CHAPTERS || kind == WORK_TRANSCRIPT) && (*p)->kind == kind) {
 			job *old = *p; /* only the episode on screen matters */
 			*p = old->next;
 			free(old->arg);
