@@ -52,7 +52,7 @@ static const struct option options[] = {
 	{"user_agent", OPT_STR, OFF(user_agent), 0, 0, "User-Agent header sent to servers"},
 	{"allow_private_from_public", OPT_INT, OFF(allow_private_from_public), 0, 1,
 	 "1: a feed on a public address may make podcue fetch loopback, link-local and "
-	 "private addresses (its chapter files, media probes); 0 refuses them, as browsers do"},
+	 "private addresses (its chapter files, transcripts, media probes); 0 refuses them, as browsers do"},
 	{"seek_step", OPT_INT, OFF(seek_step), 1, 3600, "seconds seek-back/seek-forward move"},
 	{"seek_step_big", OPT_INT, OFF(seek_step_big), 1, 36000,
 	 "seconds seek-back-big/seek-forward-big move"},

@@ -43,9 +43,10 @@ static void one_free(struct one *o)
 	free(o->error);
 }
 
-/* One request for url, with the validators when given. */
-static void fetch_one(const config *c, const char *url, int is_local, const char *etag,
-		      const char *last_modified, struct one *o)
+/* One request for url, with the validators when given; origin is the feed
+ * that named it (the private network rule, fetch.h), NULL for a local one. */
+static void fetch_one(const config *c, const char *url, int is_local, const char *origin,
+		      const char *etag, const char *last_modified, struct one *o)
 {
 	memset(o, 0, sizeof *o);
 	const char *why = urlrule_refusal(url, is_local);
@@ -63,7 +64,7 @@ static void fetch_one(const config *c, const char *url, int is_local, const char
 		return;
 	}
 	fetch_request req = {.url = url, .etag = etag, .last_modified = last_modified,
-			     .allow_file = is_local};
+			     .allow_file = is_local, .origin = is_local ? NULL : origin};
 	fetcher_add(f, &req);
 	fetcher_run(f);
 	fetcher_free(f);
@@ -100,12 +101,14 @@ static int due(const db_transcript *v, size_t n, int have, const db_transcript_s
 }
 
 /* Tries candidate v: 0 stored (or unchanged), -1 failed (*err set), -2 db. */
-static int try_one(db *d, const config *c, int64_t ep, int is_local, const db_transcript *v,
-		   const db_transcript_state *s, trfetch_outcome *out, char **err)
+static int try_one(db *d, const config *c, int64_t ep, int is_local, const char *origin,
+		   const db_transcript *v, const db_transcript_state *s, trfetch_outcome *out,
+		   char **err)
 {
 	int same = s->url && strcmp(s->url, v->url) == 0 && s->segments > 0;
 	struct one o;
-	fetch_one(c, v->url, is_local, same ? s->etag : NULL, same ? s->last_modified : NULL, &o);
+	fetch_one(c, v->url, is_local, origin, same ? s->etag : NULL,
+		  same ? s->last_modified : NULL, &o);
 	out->fetched = 1;
 	int rc = -1;
 	if (o.error) {
@@ -129,13 +132,14 @@ static int try_one(db *d, const config *c, int64_t ep, int is_local, const db_tr
 	return rc;
 }
 
-static int fetch_due(db *d, const config *c, int64_t ep, int is_local, db_transcript *v,
-		     size_t n, const db_transcript_state *s, trfetch_outcome *out)
+static int fetch_due(db *d, const config *c, int64_t ep, int is_local, const char *origin,
+		     db_transcript *v, size_t n, const db_transcript_state *s,
+		     trfetch_outcome *out)
 {
 	char *first_err = NULL;
 	for (size_t i = 0; i < n; i++) {
 		char *err = NULL;
-		int rc = try_one(d, c, ep, is_local, &v[i], s, out, &err);
+		int rc = try_one(d, c, ep, is_local, origin, &v[i], s, out, &err);
 		if (rc != -1) {
 			free(first_err);
 			free(err);
@@ -177,11 +181,16 @@ int trfetch_episode(db *d, const config *c, int64_t episode_id, trfetch_outcome 
 		if (due(v, n, have, &s)) {
 			db_podcast p;
 			int local = 0;
+			char *feed_url = NULL;
 			if (db_podcast_get(d, e.podcast_id, &p) == 0) {
 				local = p.is_local;
+				feed_url = p.url;
+				p.url = NULL;
 				db_podcast_free(&p);
 			}
-			rc = fetch_due(d, c, episode_id, local, v, n, have ? &s : &(db_transcript_state){0}, out);
+			rc = fetch_due(d, c, episode_id, local, feed_url, v, n,
+				       have ? &s : &(db_transcript_state){0}, out);
+			free(feed_url);
 		} else if (have && s.error) {
 			out->error = xstrdup(s.error);
 		}
