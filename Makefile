@@ -162,7 +162,7 @@ FUZZ_CC      ?= clang
 FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_ALL     := feed chapnotes chapjson opml html text id3chap
 FUZZ_TARGETS ?= $(FUZZ_ALL)
-FUZZ_LIBSRC  := feed feed_xml chapter chapnotes chapnotes_scan chapjson opml html text \
+FUZZ_LIBSRC  := feed feed_node feed_xml chapter chapnotes chapnotes_scan chapjson opml html text \
                 id3chap ptime util
 FUZZ_OBJ     := $(patsubst %,$(FUZZ_DIR)/obj/%.o,$(filter $(FUZZ_LIBSRC),$(SRC:src/%.c=%)))
 FUZZ_BIN     := $(FUZZ_ALL:%=$(FUZZ_DIR)/fuzz_%)

@@ -32,476 +32,13 @@
 #include <libxml/tree.h>
 #include <libxml/uri.h>
 
+#include "feed_int.h"
 #include "feed_xml.h"
 #include "ptime.h"
 #include "util.h"
 
-/* Work budget (entity nodes visited + bytes copied from entity replacement
- * text) for a whole document: ENTITY_BUDGET plus the document's length, so
- * expansion stays linear in the input; a document that exhausts it is
- * refused as an entity bomb. Text written out in the document itself is
- * never charged. ENTITY_DEPTH bounds entities within entities. */
-#define ENTITY_BUDGET 1000000L
-#define ENTITY_DEPTH 8
 /* An enclosure's length over a terabyte is a typo: unknown. */
 #define MAX_ENCLOSURE_LENGTH (1LL << 40)
-
-/* ======================================================================
- * Namespaces
- * ====================================================================== */
-
-/* NS_NONE: no namespace (RSS 2.0 core, namespace-less Atom); NS_RSS1:
- * RSS 1.0/0.90 core, treated like NS_NONE. */
-enum ns { NS_NONE, NS_RSS1, NS_ATOM, NS_ITUNES, NS_CONTENT, NS_PODCAST,
-	  NS_PSC, NS_MEDIA, NS_DC, NS_OTHER };
-
-static const struct {
-	const char *uri; /* compared without scheme, trailing '/', case */
-	enum ns id;
-} ns_uris[] = {
-	{"www.w3.org/2005/Atom", NS_ATOM},
-	{"purl.org/atom/ns#", NS_ATOM},
-	{"www.itunes.com/dtds/podcast-1.0.dtd", NS_ITUNES},
-	{"purl.org/rss/1.0/modules/content", NS_CONTENT},
-	{"podcastindex.org/namespace/1.0", NS_PODCAST},
-	{"github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md",
-	 NS_PODCAST},
-	{"podlove.org/simple-chapters", NS_PSC},
-	{"search.yahoo.com/mrss", NS_MEDIA},
-	{"purl.org/dc/elements/1.1", NS_DC},
-	{"purl.org/rss/1.0", NS_RSS1},
-	{"my.netscape.com/rdf/simple/0.9", NS_RSS1},
-};
-
-/* Prefixes recognised on elements whose prefix was never declared: libxml2
- * then leaves ns NULL and keeps "itunes:duration" as the name. */
-static const struct {
-	const char *prefix;
-	enum ns id;
-} ns_prefixes[] = {
-	{"itunes", NS_ITUNES}, {"content", NS_CONTENT}, {"podcast", NS_PODCAST},
-	{"psc", NS_PSC},       {"media", NS_MEDIA},     {"atom", NS_ATOM},
-	{"dc", NS_DC},
-};
-
-/* Case-insensitive URI match that ignores http/https and one trailing
- * slash: real feeds write the iTunes URI in any case and the Atom URI with
- * a stray '/' (formats.md, launched.xml). */
-static int uri_matches(const char *uri, const char *want)
-{
-	if (str_prefix(uri, "http://", 1))
-		uri += 7;
-	else if (str_prefix(uri, "https://", 1))
-		uri += 8;
-	size_t n = strlen(uri), w = strlen(want);
-	if (n == w + 1 && uri[w] == '/')
-		n = w;
-	return n == w && strncasecmp(uri, want, w) == 0;
-}
-
-static enum ns ns_of_uri(const char *uri)
-{
-	for (size_t i = 0; i < sizeof ns_uris / sizeof ns_uris[0]; i++)
-		if (uri_matches(uri, ns_uris[i].uri))
-			return ns_uris[i].id;
-	return NS_OTHER;
-}
-
-typedef struct qname {
-	enum ns ns;
-	const char *local;
-} qname;
-
-/* Namespace and local name of an element; see ns_prefixes for the
- * undeclared-prefix rule. */
-static qname node_qname(const xmlNode *n)
-{
-	qname q = {NS_OTHER, (const char *)n->name};
-	if (n->ns && n->ns->href) {
-		q.ns = ns_of_uri((const char *)n->ns->href);
-		return q;
-	}
-	const char *colon = strchr(q.local, ':');
-	if (!colon) {
-		q.ns = NS_NONE;
-		return q;
-	}
-	size_t plen = (size_t)(colon - q.local);
-	for (size_t i = 0; i < sizeof ns_prefixes / sizeof ns_prefixes[0]; i++) {
-		if (strlen(ns_prefixes[i].prefix) == plen &&
-		    strncmp(q.local, ns_prefixes[i].prefix, plen) == 0) {
-			q.ns = ns_prefixes[i].id;
-			break;
-		}
-	}
-	q.local = colon + 1;
-	return q;
-}
-
-/* RSS and Atom core elements may come without a namespace, in the RSS 1.0
- * namespace or in the Atom namespace; one handler serves all three. */
-static int is_core(enum ns ns)
-{
-	return ns == NS_NONE || ns == NS_RSS1 || ns == NS_ATOM;
-}
-
-static int is_elem(const xmlNode *n)
-{
-	return n && n->type == XML_ELEMENT_NODE;
-}
-
-/* 1 when n is an element called local in a core namespace (see is_core). */
-static int is_core_elem(const xmlNode *n, const char *local)
-{
-	if (!is_elem(n))
-		return 0;
-	qname q = node_qname(n);
-	return is_core(q.ns) && !strcmp(q.local, local);
-}
-
-/* ======================================================================
- * Text extraction (bounded entity expansion)
- * ====================================================================== */
-
-static void collect_text(sbuf *b, const xmlNode *n, int depth, int64_t *budget);
-
-/* Charges n units of entity work; 0 (and the budget emptied) when they do
- * not fit. */
-static int charge(int64_t *budget, size_t n)
-{
-	if (*budget <= 0 || (uint64_t)*budget < n) {
-		*budget = 0;
-		return 0;
-	}
-	*budget -= (int64_t)n;
-	return 1;
-}
-
-/* Appends the replacement text of an internal general entity reference.
- * External entities (SYSTEM/PUBLIC) are never read. */
-static void collect_entity(sbuf *b, const xmlNode *ref, int depth, int64_t *budget)
-{
-	if (depth >= ENTITY_DEPTH || !ref->doc || !charge(budget, 1))
-		return;
-	xmlEntity *ent = xmlGetDocEntity(ref->doc, ref->name);
-	if (!ent || ent->etype != XML_INTERNAL_GENERAL_ENTITY)
-		return;
-	if (ent->children) {
-		collect_text(b, ent->children, depth + 1, budget);
-	} else if (ent->content && !strpbrk((const char *)ent->content, "&<")) {
-		size_t n = strlen((const char *)ent->content);
-		if (charge(budget, n))
-			sb_append(b, (const char *)ent->content, n);
-	}
-}
-
-/* Concatenates text and CDATA of n and its following siblings, descending
- * into elements, like xmlNodeGetContent; inside entities (depth > 0) every
- * node and byte is charged to the budget and the walk stops when it runs
- * out. */
-static void collect_text(sbuf *b, const xmlNode *n, int depth, int64_t *budget)
-{
-	for (; n; n = n->next) {
-		if (depth > 0 && !charge(budget, 1))
-			return;
-		switch (n->type) {
-		case XML_TEXT_NODE:
-		case XML_CDATA_SECTION_NODE:
-			if (n->content) {
-				size_t len = strlen((const char *)n->content);
-				if (depth == 0 || charge(budget, len))
-					sb_append(b, (const char *)n->content, len);
-			}
-			break;
-		case XML_ENTITY_REF_NODE:
-			collect_entity(b, n, depth, budget);
-			break;
-		case XML_ELEMENT_NODE:
-			collect_text(b, n->children, depth, budget);
-			break;
-		default:
-			break;
-		}
-	}
-}
-
-/* The document's entity budget: feed_parse hangs it on doc->_private (the
- * field libxml2 leaves to applications) so that every value of one
- * document draws from it. A node without one gets an empty budget. */
-static int64_t *doc_budget(const xmlNode *n)
-{
-	static _Thread_local int64_t none;
-	none = 0;
-	return n && n->doc && n->doc->_private ? n->doc->_private : &none;
-}
-
-/* Untrimmed text of the node list starting at first (an element's
- * children or an attribute's value), or NULL when there is none. The one
- * text walk behind every element and attribute value. */
-static char *list_text_raw(const xmlNode *first)
-{
-	sbuf b = SBUF_INIT;
-	collect_text(&b, first, 0, doc_budget(first));
-	return b.s ? sb_steal(&b) : NULL;
-}
-
-/* Trimmed list_text_raw, or NULL when blank. */
-static char *list_text(const xmlNode *first)
-{
-	char *raw = list_text_raw(first);
-	char *t = str_trim_dup(raw);
-	free(raw);
-	return t;
-}
-
-/* Trimmed text content of an element, or NULL when blank. */
-static char *node_text_trim(const xmlNode *n)
-{
-	return list_text(n->children);
-}
-
-/* Trimmed value of the first attribute called name, or NULL when absent or
- * blank. Never xmlGetProp, which expands entities without a budget. */
-static char *attr_text(const xmlNode *n, const char *name)
-{
-	for (const xmlAttr *a = n->properties; a; a = a->next)
-		if (a->type == XML_ATTRIBUTE_NODE && !strcmp((const char *)a->name, name))
-			return list_text(a->children);
-	return NULL;
-}
-
-/* The attribute xml:NAME of element n itself (not defaulted from a DTD):
- * its untrimmed value, "" when empty; NULL when absent. */
-static char *xml_attr(const xmlNode *n, const char *name)
-{
-	for (const xmlAttr *a = n->properties; a; a = a->next) {
-		if (a->type != XML_ATTRIBUTE_NODE || strcmp((const char *)a->name, name) ||
-		    !a->ns || !a->ns->href ||
-		    strcmp((const char *)a->ns->href, (const char *)XML_XML_NAMESPACE))
-			continue;
-		char *v = list_text_raw(a->children);
-		return v ? v : xstrdup("");
-	}
-	return NULL;
-}
-
-/* xml:lang in scope at n (the nearest one), trimmed, or NULL. Like
- * xmlNodeGetLang, but under the entity budget. */
-static char *node_lang(const xmlNode *n)
-{
-	for (; n; n = n->parent) {
-		if (!is_elem(n))
-			continue;
-		char *v = xml_attr(n, "lang");
-		if (v) {
-			char *t = str_trim_dup(v);
-			free(v);
-			return t;
-		}
-	}
-	return NULL;
-}
-
-/* xml:base in scope at n, combined upwards as xmlNodeGetBase does (and
- * stopping at the same absolute prefixes), but under the entity budget.
- * Returns NULL when there is none; caller frees with xmlFree. */
-static xmlChar *node_base(const xmlNode *n)
-{
-	xmlChar *acc = NULL;
-	for (; n; n = n->parent) {
-		if (!is_elem(n))
-			continue;
-		char *v = xml_attr(n, "base");
-		if (!v)
-			continue;
-		xmlChar *next = acc ? xmlBuildURI(acc, (const xmlChar *)v)
-		                    : xmlStrdup((const xmlChar *)v);
-		free(v);
-		xmlFree(acc);
-		acc = next;
-		if (!acc)
-			return NULL;
-		if (str_prefix((const char *)acc, "http://", 0) ||
-		    str_prefix((const char *)acc, "ftp://", 0) ||
-		    str_prefix((const char *)acc, "urn:", 0))
-			break;
-	}
-	return acc;
-}
-
-/* First child element of parent with the local name `local` (in a core
- * namespace when core_only, else in any), or NULL. */
-static const xmlNode *first_child(const xmlNode *parent, const char *local,
-                                  int core_only)
-{
-	for (const xmlNode *k = parent->children; k; k = k->next) {
-		if (!is_elem(k))
-			continue;
-		qname q = node_qname(k);
-		if ((!core_only || is_core(q.ns)) && !strcmp(q.local, local))
-			return k;
-	}
-	return NULL;
-}
-
-/* Trimmed text of first_child(parent, local, core_only), or NULL. */
-static char *child_text(const xmlNode *parent, const char *local, int core_only)
-{
-	const xmlNode *k = first_child(parent, local, core_only);
-	return k ? node_text_trim(k) : NULL;
-}
-
-/* Serialised children of an Atom type="xhtml" text construct. */
-static char *node_markup(const xmlNode *n)
-{
-	xmlBuffer *buf = xmlBufferCreate();
-	if (!buf)
-		return NULL;
-	for (xmlNode *c = n->children; c; c = c->next)
-		xmlNodeDump(buf, n->doc, c, 0, 0);
-	char *s = str_trim_dup((const char *)xmlBufferContent(buf));
-	xmlBufferFree(buf);
-	return s;
-}
-
-/* Stores v in *slot unless the slot is already filled (first one wins). */
-static void set_once(char **slot, char *v)
-{
-	if (!*slot)
-		*slot = v;
-	else
-		free(v);
-}
-
-static void set_text_once(char **slot, const xmlNode *n)
-{
-	if (!*slot)
-		*slot = node_text_trim(n);
-}
-
-/* ======================================================================
- * Small value helpers
- * ====================================================================== */
-
-/* Strict non-negative decimal integer (leading zeros allowed), or -1. */
-static long long parse_uint(const char *s)
-{
-	char *t = str_trim_dup(s);
-	long long v = -1;
-	if (t && isdigit((unsigned char)t[0])) {
-		v = 0;
-		for (const char *p = t; *p; p++) {
-			if (!isdigit((unsigned char)*p) || v > (LLONG_MAX - 9) / 10) {
-				v = -1;
-				break;
-			}
-			v = v * 10 + (*p - '0');
-		}
-	}
-	free(t);
-	return v;
-}
-
-/* Positive int for itunes:season/episode, else 0. */
-static int parse_posint(const char *s)
-{
-	long long v = parse_uint(s);
-	return v > 0 && v <= INT_MAX ? (int)v : 0;
-}
-
-/* MIME type guessed from a URL's file extension (query/fragment ignored). */
-static const char *mime_from_url(const char *url)
-{
-	static const struct {
-		const char *ext, *mime;
-	} map[] = {
-		{"mp3", "audio/mpeg"}, {"m4a", "audio/mp4"},  {"m4b", "audio/mp4"},
-		{"aac", "audio/aac"},  {"ogg", "audio/ogg"},  {"oga", "audio/ogg"},
-		{"opus", "audio/opus"}, {"flac", "audio/flac"}, {"wav", "audio/wav"},
-		{"mp4", "video/mp4"},  {"m4v", "video/mp4"},  {"mov", "video/quicktime"},
-		{"webm", "video/webm"}, {"mkv", "video/x-matroska"},
-		{"ogv", "video/ogg"},
-	};
-	if (!url)
-		return NULL;
-	size_t end = strcspn(url, "?#");
-	const char *dot = NULL;
-	for (size_t i = 0; i < end; i++) {
-		if (url[i] == '.')
-			dot = url + i;
-		else if (url[i] == '/')
-			dot = NULL;
-	}
-	if (!dot)
-		return NULL;
-	size_t elen = (size_t)(url + end - dot - 1);
-	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-		if (strlen(map[i].ext) == elen &&
-		    strncasecmp(dot + 1, map[i].ext, elen) == 0)
-			return map[i].mime;
-	return NULL;
-}
-
-static int is_av_type(const char *type)
-{
-	return type && (str_prefix(type, "audio/", 1) || str_prefix(type, "video/", 1));
-}
-
-/* ======================================================================
- * URL resolution
- * ====================================================================== */
-
-/* 1 when s starts with an RFC 3986 scheme ("http:", "mailto:"). */
-static int has_scheme(const char *s)
-{
-	if (!isalpha((unsigned char)*s))
-		return 0;
-	for (s++; isalnum((unsigned char)*s) || *s == '+' || *s == '-' || *s == '.'; s++)
-		;
-	return *s == ':';
-}
-
-typedef struct ctx {
-	const char *base_url; /* document URL from the caller, or NULL */
-	const char *fallback_base; /* channel link when base_url is NULL */
-	int64_t now; /* the parse's time: dates after a day from now are none */
-} ctx;
-
-/*
- * Trimmed raw URL at node `at`, resolved against the caller's base URL (or
- * the channel link) and any xml:base on the way. Absolute URLs are returned
- * as written; when resolution fails the trimmed text is returned. The
- * parser does not filter schemes: that is the network layer's job.
- */
-static char *resolve_url(const ctx *c, const xmlNode *at, char *raw)
-{
-	char *u = str_trim_dup(raw);
-	free(raw);
-	if (!u || has_scheme(u))
-		return u;
-
-	xmlChar *xbase = at ? node_base(at) : NULL;
-	const char *base = c->base_url ? c->base_url : c->fallback_base;
-	CURLU *h = curl_url();
-	char *out = NULL;
-	int ok = h != NULL;
-	if (ok && base)
-		ok = curl_url_set(h, CURLUPART_URL, base, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK;
-	if (ok && xbase)
-		ok = curl_url_set(h, CURLUPART_URL, (const char *)xbase,
-		                  CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK;
-	if (ok && (base || xbase) &&
-	    curl_url_set(h, CURLUPART_URL, u, CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE) ==
-	        CURLUE_OK &&
-	    curl_url_get(h, CURLUPART_URL, &out, 0) == CURLUE_OK) {
-		free(u);
-		u = xstrdup(out);
-	}
-	curl_free(out);
-	curl_url_cleanup(h);
-	xmlFree(xbase);
-	return u;
-}
 
 /* ======================================================================
  * Items
@@ -546,9 +83,9 @@ static void offer_enclosure(encl *best, char *url, char *type, long long length)
 		free(type);
 		return;
 	}
-	if (!type && mime_from_url(url))
-		type = xstrdup(mime_from_url(url));
-	int av = is_av_type(type);
+	if (!type && fnode_mime_from_url(url))
+		type = xstrdup(fnode_mime_from_url(url));
+	int av = fnode_is_av_type(type);
 	if (best->url && (best->av || !av)) {
 		free(url);
 		free(type);
@@ -564,8 +101,8 @@ static void offer_enclosure(encl *best, char *url, char *type, long long length)
 
 static long long attr_length(const xmlNode *n, const char *name)
 {
-	char *v = attr_text(n, name);
-	long long len = parse_uint(v);
+	char *v = fnode_attr_text(n, name);
+	long long len = fnode_parse_uint(v);
 	free(v);
 	return len;
 }
@@ -574,12 +111,12 @@ static long long attr_length(const xmlNode *n, const char *name)
 static void read_psc(const ctx *c, feed_item *it, const xmlNode *block)
 {
 	for (const xmlNode *n = block->children; n; n = n->next) {
-		if (!is_elem(n))
+		if (!fnode_is_elem(n))
 			continue;
-		qname q = node_qname(n);
+		qname q = fnode_qname(n);
 		if (q.ns != NS_PSC || strcmp(q.local, "chapter"))
 			continue;
-		char *start = attr_text(n, "start");
+		char *start = fnode_attr_text(n, "start");
 		double t = ptime_npt(start);
 		free(start);
 		if (t < 0)
@@ -587,9 +124,9 @@ static void read_psc(const ctx *c, feed_item *it, const xmlNode *block)
 		chapter ch = {0};
 		ch.start = t;
 		ch.end = -1;
-		ch.title = attr_text(n, "title");
-		ch.url = resolve_url(c, n, attr_text(n, "href"));
-		ch.img = resolve_url(c, n, attr_text(n, "image"));
+		ch.title = fnode_attr_text(n, "title");
+		ch.url = fnode_resolve_url(c, n, fnode_attr_text(n, "href"));
+		ch.img = fnode_resolve_url(c, n, fnode_attr_text(n, "image"));
 		ch.source = CHAP_SRC_PSC;
 		chapter_list_push(&it->psc, ch);
 	}
@@ -598,12 +135,12 @@ static void read_psc(const ctx *c, feed_item *it, const xmlNode *block)
 
 static void read_transcript(const ctx *c, feed_item *it, const xmlNode *n)
 {
-	char *url = resolve_url(c, n, attr_text(n, "url"));
+	char *url = fnode_resolve_url(c, n, fnode_attr_text(n, "url"));
 	if (!url)
 		return;
 	feed_transcript t = {0};
 	t.url = url;
-	t.type = attr_text(n, "type");
+	t.type = fnode_attr_text(n, "type");
 	if (!t.type) {
 		/* type is required by the spec; guess from the extension */
 		const char *ext = strrchr(url, '.');
@@ -618,8 +155,8 @@ static void read_transcript(const ctx *c, feed_item *it, const xmlNode *n)
 			g = "text/html";
 		t.type = xstrdup(g);
 	}
-	t.language = attr_text(n, "language");
-	t.rel = attr_text(n, "rel");
+	t.language = fnode_attr_text(n, "language");
+	t.rel = fnode_attr_text(n, "rel");
 	it->transcripts = xrealloc(it->transcripts,
 	                           (it->ntranscripts + 1) * sizeof *it->transcripts);
 	it->transcripts[it->ntranscripts++] = t;
@@ -628,17 +165,17 @@ static void read_transcript(const ctx *c, feed_item *it, const xmlNode *n)
 /* RSS/Atom <link>: RSS text, or Atom href with rel alternate/enclosure. */
 static void item_link(const ctx *c, feed_item *it, scratch *s, const xmlNode *n)
 {
-	char *href = attr_text(n, "href");
+	char *href = fnode_attr_text(n, "href");
 	if (!href) {
 		if (!it->link)
-			it->link = resolve_url(c, n, node_text_trim(n));
+			it->link = fnode_resolve_url(c, n, fnode_text_trim(n));
 		return;
 	}
-	char *rel = attr_text(n, "rel");
+	char *rel = fnode_attr_text(n, "rel");
 	if (!rel || str_ieq(rel, "alternate")) {
-		set_once(&it->link, resolve_url(c, n, href));
+		fnode_set_once(&it->link, fnode_resolve_url(c, n, href));
 	} else if (str_ieq(rel, "enclosure")) {
-		offer_enclosure(&s->enc, resolve_url(c, n, href), attr_text(n, "type"),
+		offer_enclosure(&s->enc, fnode_resolve_url(c, n, href), fnode_attr_text(n, "type"),
 		                attr_length(n, "length"));
 	} else {
 		free(href);
@@ -649,57 +186,57 @@ static void item_link(const ctx *c, feed_item *it, scratch *s, const xmlNode *n)
 /* Atom <author><name>, RSS <author> text. */
 static char *author_text(const xmlNode *n)
 {
-	const xmlNode *name = first_child(n, "name", 0);
-	return node_text_trim(name ? name : n);
+	const xmlNode *name = fnode_first_child(n, "name", 0);
+	return fnode_text_trim(name ? name : n);
 }
 
 static void item_core(const ctx *c, feed_item *it, scratch *s, const xmlNode *n,
                       const char *l)
 {
 	if (!strcmp(l, "title")) {
-		set_text_once(&it->title, n);
+		fnode_set_text_once(&it->title, n);
 	} else if (!strcmp(l, "link")) {
 		item_link(c, it, s, n);
 	} else if (!strcmp(l, "guid") || !strcmp(l, "id")) {
-		set_text_once(&it->guid, n);
+		fnode_set_text_once(&it->guid, n);
 	} else if (!strcmp(l, "description")) {
-		set_text_once(&s->description, n);
+		fnode_set_text_once(&s->description, n);
 	} else if (!strcmp(l, "summary")) {
-		set_text_once(&s->summary, n);
+		fnode_set_text_once(&s->summary, n);
 	} else if (!strcmp(l, "content")) {
-		char *type = attr_text(n, "type");
+		char *type = fnode_attr_text(n, "type");
 		if (!s->content)
-			s->content = type && str_ieq(type, "xhtml") ? node_markup(n)
-			                                            : node_text_trim(n);
+			s->content = type && str_ieq(type, "xhtml") ? fnode_markup(n)
+			                                            : fnode_text_trim(n);
 		free(type);
 	} else if (!strcmp(l, "pubDate") || !strcmp(l, "published") ||
 	           !strcmp(l, "issued")) {
-		set_text_once(&s->date_pub, n);
+		fnode_set_text_once(&s->date_pub, n);
 	} else if (!strcmp(l, "updated") || !strcmp(l, "modified")) {
-		set_text_once(&s->date_upd, n);
+		fnode_set_text_once(&s->date_upd, n);
 	} else if (!strcmp(l, "enclosure")) {
-		offer_enclosure(&s->enc, resolve_url(c, n, attr_text(n, "url")),
-		                attr_text(n, "type"), attr_length(n, "length"));
+		offer_enclosure(&s->enc, fnode_resolve_url(c, n, fnode_attr_text(n, "url")),
+		                fnode_attr_text(n, "type"), attr_length(n, "length"));
 	} else if (!strcmp(l, "author")) {
-		set_once(&s->author, author_text(n));
+		fnode_set_once(&s->author, author_text(n));
 	}
 }
 
 /* itunes:image: the URL is in href (Apple), sometimes url= or the text. */
 static char *itunes_image(const ctx *c, const xmlNode *n)
 {
-	char *v = attr_text(n, "href");
+	char *v = fnode_attr_text(n, "href");
 	if (!v)
-		v = attr_text(n, "url");
+		v = fnode_attr_text(n, "url");
 	if (!v)
-		v = node_text_trim(n);
-	return resolve_url(c, n, v);
+		v = fnode_text_trim(n);
+	return fnode_resolve_url(c, n, v);
 }
 
 /* itunes:episodeType: full/trailer/bonus (any case), anything else NULL. */
 static char *episode_type(const xmlNode *n)
 {
-	char *v = node_text_trim(n);
+	char *v = fnode_text_trim(n);
 	for (char *p = v; p && *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	if (v && (!strcmp(v, "full") || !strcmp(v, "trailer") || !strcmp(v, "bonus")))
@@ -714,15 +251,15 @@ static int itunes_shared(const ctx *c, const xmlNode *n, const char *l, char **i
 			 char **author, char **summary, char **subtitle, char **title)
 {
 	if (!strcmp(l, "image"))
-		set_once(image, itunes_image(c, n));
+		fnode_set_once(image, itunes_image(c, n));
 	else if (!strcmp(l, "author"))
-		set_text_once(author, n);
+		fnode_set_text_once(author, n);
 	else if (!strcmp(l, "summary"))
-		set_text_once(summary, n);
+		fnode_set_text_once(summary, n);
 	else if (!strcmp(l, "subtitle"))
-		set_text_once(subtitle, n);
+		fnode_set_text_once(subtitle, n);
 	else if (!strcmp(l, "title"))
-		set_text_once(title, n);
+		fnode_set_text_once(title, n);
 	else
 		return 0;
 	return 1;
@@ -735,14 +272,14 @@ static void item_itunes(const ctx *c, feed_item *it, scratch *s,
 			  &s->it_subtitle, &s->it_title))
 		return;
 	if (!strcmp(l, "duration")) {
-		set_text_once(&s->duration, n);
+		fnode_set_text_once(&s->duration, n);
 	} else if (!strcmp(l, "episodeType")) {
-		set_once(&it->episode_type, episode_type(n));
+		fnode_set_once(&it->episode_type, episode_type(n));
 	} else if (!strcmp(l, "season") || !strcmp(l, "episode")) {
-		char *v = node_text_trim(n);
+		char *v = fnode_text_trim(n);
 		int *slot = l[0] == 's' ? &s->it_season : &s->it_episode;
 		if (!*slot)
-			*slot = parse_posint(v);
+			*slot = fnode_parse_posint(v);
 		free(v);
 	}
 }
@@ -752,20 +289,20 @@ static void item_podcast(const ctx *c, feed_item *it, scratch *s,
 {
 	if (!strcmp(l, "chapters")) {
 		if (!it->chapters_url) {
-			it->chapters_url = resolve_url(c, n, attr_text(n, "url"));
+			it->chapters_url = fnode_resolve_url(c, n, fnode_attr_text(n, "url"));
 			if (it->chapters_url)
-				it->chapters_type = attr_text(n, "type");
+				it->chapters_type = fnode_attr_text(n, "type");
 		}
 	} else if (!strcmp(l, "transcript")) {
 		read_transcript(c, it, n);
 	} else if (!strcmp(l, "image")) {
-		set_once(&s->pod_image, resolve_url(c, n, attr_text(n, "href")));
+		fnode_set_once(&s->pod_image, fnode_resolve_url(c, n, fnode_attr_text(n, "href")));
 	} else if (!strcmp(l, "season") || !strcmp(l, "episode")) {
 		/* podcast:episode may be "315.5": only whole numbers fit here */
-		char *v = node_text_trim(n);
+		char *v = fnode_text_trim(n);
 		int *slot = l[0] == 's' ? &s->pod_season : &s->pod_episode;
 		if (!*slot)
-			*slot = parse_posint(v);
+			*slot = fnode_parse_posint(v);
 		free(v);
 	}
 }
@@ -774,16 +311,16 @@ static void item_podcast(const ctx *c, feed_item *it, scratch *s,
 static void item_media(const ctx *c, scratch *s, const xmlNode *n, const char *l)
 {
 	if (!strcmp(l, "content")) {
-		char *type = attr_text(n, "type");
-		char *url = resolve_url(c, n, attr_text(n, "url"));
+		char *type = fnode_attr_text(n, "type");
+		char *url = fnode_resolve_url(c, n, fnode_attr_text(n, "url"));
 		offer_enclosure(&s->media, url, type, attr_length(n, "fileSize"));
 	} else if (!strcmp(l, "thumbnail")) {
-		set_once(&s->media_thumb, resolve_url(c, n, attr_text(n, "url")));
+		fnode_set_once(&s->media_thumb, fnode_resolve_url(c, n, fnode_attr_text(n, "url")));
 	} else if (!strcmp(l, "group")) {
 		for (const xmlNode *k = n->children; k; k = k->next) {
-			if (!is_elem(k))
+			if (!fnode_is_elem(k))
 				continue;
-			qname q = node_qname(k);
+			qname q = fnode_qname(k);
 			if (q.ns == NS_MEDIA && strcmp(q.local, "group"))
 				item_media(c, s, k, q.local);
 		}
@@ -792,16 +329,16 @@ static void item_media(const ctx *c, scratch *s, const xmlNode *n, const char *l
 
 static void item_child(const ctx *c, feed_item *it, scratch *s, const xmlNode *n)
 {
-	qname q = node_qname(n);
+	qname q = fnode_qname(n);
 	const char *l = q.local;
 
-	if (is_core(q.ns)) {
+	if (fnode_is_core(q.ns)) {
 		item_core(c, it, s, n, l);
 	} else if (q.ns == NS_ITUNES) {
 		item_itunes(c, it, s, n, l);
 	} else if (q.ns == NS_CONTENT) {
 		if (!strcmp(l, "encoded"))
-			set_text_once(&s->content_encoded, n);
+			fnode_set_text_once(&s->content_encoded, n);
 	} else if (q.ns == NS_PODCAST) {
 		item_podcast(c, it, s, n, l);
 	} else if (q.ns == NS_PSC) {
@@ -813,9 +350,9 @@ static void item_child(const ctx *c, feed_item *it, scratch *s, const xmlNode *n
 		item_media(c, s, n, l);
 	} else if (q.ns == NS_DC) {
 		if (!strcmp(l, "creator"))
-			set_text_once(&s->dc_creator, n);
+			fnode_set_text_once(&s->dc_creator, n);
 		else if (!strcmp(l, "date"))
-			set_text_once(&s->dc_date, n);
+			fnode_set_text_once(&s->dc_date, n);
 	}
 }
 
@@ -877,7 +414,7 @@ static void read_item(const ctx *c, feed *f, const xmlNode *node)
 	scratch s;
 	memset(&s, 0, sizeof s);
 	for (const xmlNode *n = node->children; n; n = n->next)
-		if (is_elem(n))
+		if (fnode_is_elem(n))
 			item_child(c, it, &s, n);
 	finish_item(c, it, &s);
 	scratch_free(&s);
@@ -977,61 +514,61 @@ static void chan_core(const ctx *c, feed *f, chan_scratch *s, const xmlNode *n,
 	if (!strcmp(l, "item") || !strcmp(l, "entry")) {
 		read_item(c, f, n);
 	} else if (!strcmp(l, "title")) {
-		set_text_once(&f->title, n);
+		fnode_set_text_once(&f->title, n);
 	} else if (!strcmp(l, "link")) {
-		char *href = attr_text(n, "href"), *rel = attr_text(n, "rel");
+		char *href = fnode_attr_text(n, "href"), *rel = fnode_attr_text(n, "rel");
 		if (!href)
-			set_once(&f->link, resolve_url(c, n, node_text_trim(n)));
+			fnode_set_once(&f->link, fnode_resolve_url(c, n, fnode_text_trim(n)));
 		else if (!rel || str_ieq(rel, "alternate"))
-			set_once(&f->link, resolve_url(c, n, href));
+			fnode_set_once(&f->link, fnode_resolve_url(c, n, href));
 		else
 			free(href);
 		free(rel);
 	} else if (!strcmp(l, "description")) {
-		set_text_once(&s->description, n);
+		fnode_set_text_once(&s->description, n);
 	} else if (!strcmp(l, "subtitle")) {
-		set_text_once(&s->subtitle, n);
+		fnode_set_text_once(&s->subtitle, n);
 	} else if (!strcmp(l, "language")) {
-		set_text_once(&f->language, n);
+		fnode_set_text_once(&f->language, n);
 	} else if (!strcmp(l, "image")) {
-		set_once(&s->image_url, resolve_url(c, n, child_text(n, "url", 1)));
+		fnode_set_once(&s->image_url, fnode_resolve_url(c, n, fnode_child_text(n, "url", 1)));
 	} else if (!strcmp(l, "logo") || !strcmp(l, "icon")) {
-		set_once(l[0] == 'l' ? &s->logo : &s->icon,
-		         resolve_url(c, n, node_text_trim(n)));
+		fnode_set_once(l[0] == 'l' ? &s->logo : &s->icon,
+		         fnode_resolve_url(c, n, fnode_text_trim(n)));
 	} else if (!strcmp(l, "author")) {
-		set_once(&s->author, author_text(n));
+		fnode_set_once(&s->author, author_text(n));
 	} else if (!strcmp(l, "managingEditor")) {
-		set_text_once(&s->editor, n);
+		fnode_set_text_once(&s->editor, n);
 	} else if (!strcmp(l, "redirect")) {
 		/* legacy feed move: <redirect><newLocation>URL</newLocation> */
-		set_once(&s->redirect, child_text(n, "newLocation", 0));
+		fnode_set_once(&s->redirect, fnode_child_text(n, "newLocation", 0));
 	}
 }
 
 static void chan_child(const ctx *c, feed *f, chan_scratch *s, const xmlNode *n)
 {
-	qname q = node_qname(n);
+	qname q = fnode_qname(n);
 	const char *l = q.local;
 
-	if (is_core(q.ns)) {
+	if (fnode_is_core(q.ns)) {
 		chan_core(c, f, s, n, l);
 	} else if (q.ns == NS_ITUNES) {
 		if (!itunes_shared(c, n, l, &s->it_image, &s->it_author, &s->it_summary,
 				   &s->it_subtitle, &s->it_title) &&
 		    !strcmp(l, "new-feed-url"))
-			set_text_once(&s->new_feed_url, n);
+			fnode_set_text_once(&s->new_feed_url, n);
 	} else if (q.ns == NS_PODCAST) {
 		if (!strcmp(l, "guid"))
-			set_text_once(&f->podcast_guid, n);
+			fnode_set_text_once(&f->podcast_guid, n);
 		else if (!strcmp(l, "image"))
-			set_once(&s->pod_image, resolve_url(c, n, attr_text(n, "href")));
+			fnode_set_once(&s->pod_image, fnode_resolve_url(c, n, fnode_attr_text(n, "href")));
 	} else if (q.ns == NS_MEDIA && !strcmp(l, "thumbnail")) {
-		set_once(&s->media_thumb, resolve_url(c, n, attr_text(n, "url")));
+		fnode_set_once(&s->media_thumb, fnode_resolve_url(c, n, fnode_attr_text(n, "url")));
 	} else if (q.ns == NS_DC) {
 		if (!strcmp(l, "creator"))
-			set_text_once(&s->dc_creator, n);
+			fnode_set_text_once(&s->dc_creator, n);
 		else if (!strcmp(l, "language"))
-			set_text_once(&f->language, n);
+			fnode_set_text_once(&f->language, n);
 	}
 }
 
@@ -1064,12 +601,12 @@ static void chan_finish(feed *f, chan_scratch *s)
 static char *channel_link_text(const xmlNode *chan)
 {
 	for (const xmlNode *n = chan->children; n; n = n->next) {
-		if (!is_core_elem(n, "link"))
+		if (!fnode_is_core_elem(n, "link"))
 			continue;
-		char *v = attr_text(n, "href");
+		char *v = fnode_attr_text(n, "href");
 		if (!v)
-			v = node_text_trim(n);
-		if (v && has_scheme(v))
+			v = fnode_text_trim(n);
+		if (v && fnode_has_scheme(v))
 			return v;
 		free(v);
 	}
@@ -1091,16 +628,16 @@ static void read_feed(const char *base_url, feed *f, const xmlNode *root,
 	c.fallback_base = link;
 
 	for (const xmlNode *n = chan->children; n; n = n->next)
-		if (is_elem(n))
+		if (fnode_is_elem(n))
 			chan_child(&c, f, &s, n);
 	if (root != chan) {
 		for (const xmlNode *n = root->children; n; n = n->next) {
-			if (n != chan && (is_core_elem(n, "item") || is_core_elem(n, "redirect")))
-				chan_core(&c, f, &s, n, node_qname(n).local);
+			if (n != chan && (fnode_is_core_elem(n, "item") || fnode_is_core_elem(n, "redirect")))
+				chan_core(&c, f, &s, n, fnode_qname(n).local);
 		}
 	}
 	if (!f->language)
-		f->language = node_lang(chan);
+		f->language = fnode_lang(chan);
 	chan_finish(f, &s);
 	assign_keys(f);
 	free(link);
@@ -1125,11 +662,11 @@ static int stream_start(void *user, xmlNode *n, int depth)
 {
 	streamer *st = user;
 	if (depth == 0) {
-		const char *name = node_qname(n).local;
+		const char *name = fnode_qname(n).local;
 		if (!strcmp(name, "feed")) {
 			st->f->is_atom = 1;
 			st->chan_depth = 0;
-			st->lang = node_lang(n);
+			st->lang = fnode_lang(n);
 			return FX_DESCEND;
 		}
 		/* anything else (and <rss> without <channel>) is left to the
@@ -1138,13 +675,13 @@ static int stream_start(void *user, xmlNode *n, int depth)
 	}
 	if (depth == st->chan_depth + 1)
 		return FX_TAKE;
-	if (depth == 1 && st->chan_depth < 0 && is_core_elem(n, "channel")) {
+	if (depth == 1 && st->chan_depth < 0 && fnode_is_core_elem(n, "channel")) {
 		st->chan_depth = 1;
-		st->lang = node_lang(n);
+		st->lang = fnode_lang(n);
 		return FX_DESCEND;
 	}
 	/* RSS 1.0 and sloppy RSS: items beside the channel */
-	return depth == 1 && (is_core_elem(n, "item") || is_core_elem(n, "redirect")) ? FX_TAKE
+	return depth == 1 && (fnode_is_core_elem(n, "item") || fnode_is_core_elem(n, "redirect")) ? FX_TAKE
 	                                                                                : FX_SKIP;
 }
 
@@ -1152,16 +689,16 @@ static void stream_take(void *user, xmlNode *n, int depth)
 {
 	streamer *st = user;
 	if (depth != st->chan_depth + 1) {
-		chan_core(&st->c, st->f, &st->s, n, node_qname(n).local);
+		chan_core(&st->c, st->f, &st->s, n, fnode_qname(n).local);
 		return;
 	}
 	/* Without a base URL the channel's link is the base for what follows
 	 * it (the DOM path looks ahead; a link after the items is rare). */
-	if (!st->c.base_url && !st->link && is_core_elem(n, "link")) {
-		char *v = attr_text(n, "href");
+	if (!st->c.base_url && !st->link && fnode_is_core_elem(n, "link")) {
+		char *v = fnode_attr_text(n, "href");
 		if (!v)
-			v = node_text_trim(n);
-		if (v && has_scheme(v))
+			v = fnode_text_trim(n);
+		if (v && fnode_has_scheme(v))
 			st->c.fallback_base = st->link = v;
 		else
 			free(v);
@@ -1216,16 +753,16 @@ static int is_blank_bytes(const char *buf, size_t len)
 /* Finds the element holding channel data, or sets *err. */
 static const xmlNode *find_channel(const xmlNode *root, feed *out, char **err)
 {
-	const char *name = node_qname(root).local;
+	const char *name = fnode_qname(root).local;
 	if (!strcmp(name, "feed")) {
 		out->is_atom = 1;
 		return root;
 	}
 	if (!strcmp(name, "rss") || !strcmp(name, "RDF")) {
-		const xmlNode *chan = first_child(root, "channel", 1);
+		const xmlNode *chan = fnode_first_child(root, "channel", 1);
 		if (chan)
 			return chan;
-		if (first_child(root, "redirect", 1))
+		if (fnode_first_child(root, "redirect", 1))
 			return root; /* a feed that only says where it moved */
 		*err = xasprintf("not a podcast feed (<%s> without <channel>)", name);
 		return NULL;
