@@ -581,6 +581,9 @@ int db_bookmark_delete(db *d, int64_t id);
  * first) then time. *out is NULL and *n 0 when there are none. */
 int db_bookmark_list(db *d, int64_t episode_id, db_bookmark **out, size_t *n);
 void db_bookmark_list_free(db_bookmark *v, size_t n);
+/* An episode's bookmarks as chapters (CHAP_SRC_USER, the note as title),
+ * appended to out unsorted. */
+int db_bookmark_chapters(db *d, int64_t episode_id, chapter_list *out);
 
 /* The stretches of an episode played so far (heard.h), appended to out. */
 int db_heard_get(db *d, int64_t episode_id, heard_list *out);

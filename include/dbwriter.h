@@ -4,8 +4,9 @@
  * Another process may hold the cache's write lock for seconds (a cron
  * `podcue refresh` storing a big feed, a second podcue, an sqlite3 shell).
  * The UI thread must never wait for it, so every write a key or playback
- * causes (played marks, positions, queue edits, a podcast's order and
- * speed, the chapters found in a file) is queued here and applied by one
+ * causes (played marks, positions and the stretches heard, queue edits, a
+ * podcast's order and speed, the chapters found in a file, bookmarks,
+ * chapter skips and skip patterns) is queued here and applied by one
  * writer thread with its own connection, in the order queued. A write that
  * meets a lock (or a full or read-only disk) stays first in the queue and
  * is tried again with a growing pause (50 ms to 1 s) until it lands; only
@@ -33,6 +34,7 @@
 
 #include "chapter.h"
 #include "db.h"
+#include "heard.h"
 
 typedef struct dbw dbw;
 
@@ -61,8 +63,14 @@ size_t dbw_pending(dbw *w, int *locked, int64_t *since_ms);
 
 /* The writes (see the db.h functions of the same names). */
 int dbw_set_played(dbw *w, db *d, int64_t episode, int played);
-/* Repeated saves of one episode's position replace the one queued last. */
+/* Repeated saves of one episode's position replace the one queued last
+ * (after its last played mark), even one being written (it is written
+ * again with the newer value). */
 int dbw_set_position(dbw *w, db *d, int64_t episode, double pos);
+/* Stretches heard (db_heard_add); they join the episode's queued position
+ * (one change: saved with the position), else are queued alone. add is
+ * copied. */
+int dbw_heard_add(dbw *w, db *d, int64_t episode, const heard_list *add);
 int dbw_queue_add(dbw *w, db *d, int64_t episode, int front);
 int dbw_queue_remove(dbw *w, db *d, int64_t episode);
 int dbw_queue_move(dbw *w, db *d, int64_t episode, int64_t position);
@@ -70,6 +78,25 @@ int dbw_podcast_set_sort(dbw *w, db *d, int64_t podcast, int sort_order);
 int dbw_podcast_set_speed(dbw *w, db *d, int64_t podcast, double speed);
 /* l is copied. */
 int dbw_embedded_done(dbw *w, db *d, int64_t episode, const chapter_list *l, int64_t when);
+/* A bookmark (its id is not known until it lands: nothing needs it at
+ * once). A missing episode is a lasting failure (said, as any). */
+int dbw_bookmark_add(dbw *w, db *d, int64_t episode, double at, const char *note);
+/* No overlay: lists show the delete once it lands (dbw_poll's changed). */
+int dbw_bookmark_delete(dbw *w, db *d, int64_t bookmark);
+/* db_chapter_skips with the queued toggles laid over it (a read, then the
+ * overlay). */
+int dbw_chapter_skips(dbw *w, db *d, int64_t episode, const chapter_list *c, int *skip);
+/* Flips chapter i of c as db_chapter_skip_toggle does, from what
+ * dbw_chapter_skips says now (so a second X before the first lands undoes
+ * it); *on receives the new state. 1 = a bookmark or no such chapter. */
+int dbw_chapter_skip_toggle(dbw *w, db *d, int64_t episode, const chapter_list *c, size_t i,
+			    int *on);
+/* Adds (add 1) or removes a skip pattern of a podcast. Without a writer
+ * returns what db_skip_rule_add / _remove return (1, 2); with one 0. No
+ * overlay: what a pattern skips is worked out by reading (db_chapter_skips),
+ * so the lists and playback's plan are read again when it lands (the
+ * caller follows dbw_poll's changed). */
+int dbw_skip_rule(dbw *w, db *d, int64_t podcast, const char *pattern, int add);
 
 /* Overlays: what d read, with the queued writes applied. NULL w: no-ops.
  * A write that lands between the read and the overlay is missing from
@@ -85,5 +112,10 @@ int dbw_overlay_speed(dbw *w, int64_t podcast, double *speed);
 int dbw_overlay_sort(dbw *w, int64_t podcast, int *sort);
 /* The file's chapters queued for the episode (1, a copy into *out), else 0. */
 int dbw_overlay_embedded(dbw *w, int64_t episode, chapter_list *out);
+/* The stretches heard queued for the episode, added into *out. */
+void dbw_overlay_heard(dbw *w, int64_t episode, heard_list *out);
+/* The bookmarks queued for the episode added to the chapter list l as
+ * CHAP_SRC_USER chapters (sorted again); 1 when there were some. */
+int dbw_overlay_bookmarks(dbw *w, int64_t episode, chapter_list *l);
 
 #endif

@@ -6,7 +6,7 @@
  * with the one skip just made that `z` takes back, and a short note for
  * the status line.
  *
- * Ownership: a playmarks borrows d for its life and the chapter list given
+ * Ownership: a playmarks borrows d (and the writer) for its life and the chapter list given
  * to playmarks_start until playmarks_stop. Main thread only (as playback).
  */
 #ifndef PODCUE_PLAYMARKS_H
@@ -16,10 +16,14 @@
 
 #include "chapter.h"
 #include "db.h"
+#include "dbwriter.h"
 
 typedef struct playmarks playmarks;
 
 playmarks *playmarks_new(db *d);
+/* From now on what was heard is written, and toggles read, through w
+ * (dbwriter.h; NULL: straight through d). */
+void playmarks_set_writer(playmarks *m, dbw *w);
 void playmarks_free(playmarks *m);
 
 /* A play of episode (of podcast) begins: reads its heard stretches, skip
@@ -57,6 +61,6 @@ int playmarks_first_unheard(const playmarks *m, double duration);
 /* For an episode not playing: the start of its first chapter not heard
  * (from the cache) into *at and 0; -1 with *msg (caller frees): no such
  * episode, no chapters, every chapter heard. */
-int playmarks_unheard_at(db *d, int64_t episode_id, double *at, char **msg);
+int playmarks_unheard_at(db *d, dbw *w, int64_t episode_id, double *at, char **msg);
 
 #endif

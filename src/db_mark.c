@@ -129,6 +129,11 @@ int dbi_bookmark_chapters(db *d, int64_t episode_id, chapter_list *out)
 	return rc == SQLITE_DONE ? 0 : dbi_fail(d, "bookmarks");
 }
 
+int db_bookmark_chapters(db *d, int64_t episode_id, chapter_list *out)
+{
+	return dbi_bookmark_chapters(d, episode_id, out);
+}
+
 static void fill_bookmark_hit(sqlite3_stmt *st, void *p)
 {
 	db_search_hit *h = p;

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,14 +25,24 @@
 #include "text.h"
 #include "util.h"
 
-enum { OP_PLAYED, OP_POSITION, OP_QADD, OP_QREMOVE, OP_QMOVE, OP_SORT, OP_SPEED, OP_EMBEDDED };
+enum {
+	OP_PLAYED, OP_POSITION, OP_QADD, OP_QREMOVE, OP_QMOVE, OP_SORT, OP_SPEED, OP_EMBEDDED,
+	OP_BM_ADD, OP_BM_DELETE, OP_SKIP_SET, OP_RULE_ADD, OP_RULE_REMOVE
+};
 
+/* An OP_POSITION carries the episode's position (x; NAN: none) and the
+ * stretches heard (h) saved with it: both are idempotent to write again,
+ * so newer saves of the same episode merge into the queued one, even while
+ * it is in flight (dirty: it is written again once it lands). */
 typedef struct op {
 	int kind;
-	int64_t id;   /* episode, or podcast for OP_SORT/OP_SPEED */
-	int64_t n;    /* played, front, position, sort order; OP_EMBEDDED: when */
-	double x;     /* position, speed */
+	int64_t id;   /* episode; podcast for OP_SORT/OP_SPEED/OP_RULE_*; bookmark for OP_BM_DELETE */
+	int64_t n;    /* played, front, position, sort order, skip; OP_EMBEDDED: when */
+	double x;     /* position, speed, a bookmark's time, a skipped chapter's start */
 	chapter_list ch;
+	heard_list h;
+	char *s;      /* a bookmark's note, a skip pattern */
+	int dirty;
 	struct op *next;
 } op;
 
@@ -67,7 +78,24 @@ static void wake(dbw *w)
 static void op_free(op *o)
 {
 	chapter_list_clear(&o->ch);
+	heard_clear(&o->h);
+	free(o->s);
 	free(o);
+}
+
+static int pos_apply(db *d, const op *o)
+{
+	int rc = o->h.n ? db_heard_add(d, o->id, &o->h) : 0;
+	if (rc == 0 && !isnan(o->x))
+		rc = db_episode_set_position(d, o->id, o->x);
+	return rc;
+}
+
+/* 1 for the ops whose id is a podcast's. */
+static int on_podcast(const op *o)
+{
+	return o->kind == OP_SORT || o->kind == OP_SPEED || o->kind == OP_RULE_ADD ||
+	       o->kind == OP_RULE_REMOVE;
 }
 
 /* ---- applying one op (the writer thread, or the caller when w is NULL) ---- */
@@ -78,7 +106,7 @@ static int apply(db *d, const op *o)
 	case OP_PLAYED:
 		return db_episode_set_played(d, o->id, (int)o->n);
 	case OP_POSITION:
-		return db_episode_set_position(d, o->id, o->x);
+		return pos_apply(d, o);
 	case OP_QADD:
 		return db_queue_add(d, &o->id, 1, (int)o->n, NULL);
 	case OP_QREMOVE:
@@ -91,6 +119,17 @@ static int apply(db *d, const op *o)
 		return db_podcast_set_speed(d, o->id, o->x);
 	case OP_EMBEDDED:
 		return db_embedded_done(d, o->id, &o->ch, o->n);
+	case OP_BM_ADD:
+		/* 1 (the episode is gone) is a lasting failure too. */
+		return db_bookmark_add(d, o->id, o->x, o->s, NULL) == 0 ? 0 : -1;
+	case OP_BM_DELETE:
+		return db_bookmark_delete(d, o->id) < 0 ? -1 : 0;
+	case OP_SKIP_SET:
+		return db_chapter_skip_set(d, o->id, o->x, (int)o->n);
+	case OP_RULE_ADD:
+		return db_skip_rule_add(d, o->id, o->s) < 0 ? -1 : 0;
+	case OP_RULE_REMOVE:
+		return db_skip_rule_remove(d, o->id, o->s) < 0 ? -1 : 0;
 	}
 	return -1;
 }
@@ -99,13 +138,13 @@ static int apply(db *d, const op *o)
 static char *describe(db *d, const op *o)
 {
 	char *title = NULL;
-	if (o->kind == OP_SORT || o->kind == OP_SPEED) {
+	if (on_podcast(o)) {
 		db_podcast p;
 		if (d && db_podcast_get(d, o->id, &p) == 0) {
 			title = text_sanitize(p.title ? p.title : p.url ? p.url : "", (size_t)-1, 0);
 			db_podcast_free(&p);
 		}
-	} else {
+	} else if (o->kind != OP_BM_DELETE) {
 		db_episode e;
 		if (d && db_episode_get(d, o->id, &e) == 0) {
 			title = text_sanitize(e.title ? e.title : "", (size_t)-1, 0);
@@ -113,8 +152,8 @@ static char *describe(db *d, const op *o)
 		}
 	}
 	if (!title)
-		title = xasprintf("%s %lld", o->kind == OP_SORT || o->kind == OP_SPEED
-				  ? "podcast" : "episode", (long long)o->id);
+		title = xasprintf("%s %lld", on_podcast(o) ? "podcast"
+				  : o->kind == OP_BM_DELETE ? "bookmark" : "episode", (long long)o->id);
 	char at[16];
 	char *s;
 	switch (o->kind) {
@@ -123,8 +162,28 @@ static char *describe(db *d, const op *o)
 		break;
 	case OP_POSITION:
 		ptime_clock(o->x > 0 ? o->x : 0, at, sizeof at);
-		s = xasprintf("position %s in %s", at, title);
+		s = isnan(o->x) ? xasprintf("what was heard of %s", title)
+				: xasprintf("position %s in %s", at, title);
 		break;
+	case OP_BM_ADD:
+		ptime_clock(o->x, at, sizeof at);
+		s = xasprintf("bookmark at %s in %s", at, title);
+		break;
+	case OP_BM_DELETE:
+		s = xasprintf("deleted %s", title);
+		break;
+	case OP_SKIP_SET:
+		ptime_clock(o->x, at, sizeof at);
+		s = xasprintf("chapter at %s %s in %s", at, o->n ? "skipped" : "played", title);
+		break;
+	case OP_RULE_ADD:
+	case OP_RULE_REMOVE: {
+		char *pat = text_sanitize(o->s, (size_t)-1, 0);
+		s = xasprintf("skip pattern \"%s\" %s %s", pat,
+			      o->kind == OP_RULE_ADD ? "added to" : "removed from", title);
+		free(pat);
+		break;
+	}
 	case OP_QADD:
 		s = xasprintf("queued: %s", title);
 		break;
@@ -196,6 +255,20 @@ static void finish_first(dbw *w)
 	op_free(o);
 }
 
+/* A copy of a position op (under mu). */
+static op *snapshot(const op *o)
+{
+	op *c = xcalloc(1, sizeof *c);
+	c->kind = o->kind;
+	c->id = o->id;
+	c->x = o->x;
+	c->ch = (chapter_list)CHAPTER_LIST_INIT;
+	c->h = (heard_list)HEARD_LIST_INIT;
+	for (size_t i = 0; i < o->h.n; i++)
+		heard_add(&c->h, o->h.v[i].a, o->h.v[i].b);
+	return c;
+}
+
 static void *thread_main(void *arg)
 {
 	dbw *w = arg;
@@ -208,13 +281,24 @@ static void *thread_main(void *arg)
 			break;
 		op *o = w->head;
 		w->inflight = 1;
+		/* A position op may grow while in flight: write a copy. */
+		op *snap = o->kind == OP_POSITION ? snapshot(o) : NULL;
+		o->dirty = 0;
 		pthread_mutex_unlock(&w->mu);
-		int rc = apply(w->d, o);
+		int rc = apply(w->d, snap ? snap : o);
 		int again = rc < 0 && db_err_transient(w->d);
-		char *what = rc < 0 && !again ? describe(w->d, o) : NULL;
+		char *what = rc < 0 && !again ? describe(w->d, snap ? snap : o) : NULL;
+		if (snap)
+			op_free(snap);
 		if (rc < 0)
 			log_msg("dbwriter", "%s (%s)", db_errmsg(w->d), again ? "trying again" : "given up");
 		pthread_mutex_lock(&w->mu);
+		if (rc == 0 && o->dirty) {
+			/* Newer values came meanwhile: they are written next. */
+			w->inflight = 0;
+			tries = 0;
+			continue;
+		}
 		if (!again) {
 			if (what)
 				add_msg(w, 1, xasprintf("could not save: %s (%s)", what, db_errmsg(w->d)));
@@ -417,6 +501,7 @@ static op *new_op(int kind, int64_t id, int64_t n, double x)
 	o->n = n;
 	o->x = x;
 	o->ch = (chapter_list)CHAPTER_LIST_INIT;
+	o->h = (heard_list)HEARD_LIST_INIT;
 	return o;
 }
 
@@ -425,28 +510,55 @@ int dbw_set_played(dbw *w, db *d, int64_t episode, int played)
 	return submit(w, d, new_op(OP_PLAYED, episode, played ? 1 : 0, 0));
 }
 
+/* The episode's position op queued after its last played mark (which
+ * clears positions), in flight or not; NULL when none. Under mu. */
+static op *position_op(dbw *w, int64_t episode)
+{
+	op *same = NULL;
+	for (op *o = w->head; o; o = o->next)
+		if (o->id == episode && (o->kind == OP_POSITION || o->kind == OP_PLAYED))
+			same = o->kind == OP_POSITION ? o : NULL;
+	return same;
+}
+
 int dbw_set_position(dbw *w, db *d, int64_t episode, double pos)
 {
 	if (w) {
+		/* The newer position replaces the one queued, so a lock held
+		 * for long costs one op, not one per save_interval. */
 		pthread_mutex_lock(&w->mu);
-		/* A position of this episode queued after its last played mark
-		 * (which clears positions) and not in flight: the newer one
-		 * replaces it, so a lock held for long costs one op, not one
-		 * per save_interval. */
-		op *same = NULL;
-		for (op *o = w->head; o; o = o->next) {
-			if (o->id != episode || (o->kind != OP_POSITION && o->kind != OP_PLAYED))
-				continue;
-			same = o->kind == OP_POSITION && !(o == w->head && w->inflight) ? o : NULL;
-		}
-		int merged = same != NULL;
-		if (same)
+		op *same = position_op(w, episode);
+		if (same) {
 			same->x = pos;
+			same->dirty = 1;
+		}
 		pthread_mutex_unlock(&w->mu);
-		if (merged)
+		if (same)
 			return 0;
 	}
 	return submit(w, d, new_op(OP_POSITION, episode, 0, pos));
+}
+
+int dbw_heard_add(dbw *w, db *d, int64_t episode, const heard_list *add)
+{
+	if (!add || !add->n)
+		return 0;
+	if (w) {
+		/* Joins the episode's queued position: one change saved. */
+		pthread_mutex_lock(&w->mu);
+		op *same = position_op(w, episode);
+		for (size_t i = 0; same && i < add->n; i++)
+			heard_add(&same->h, add->v[i].a, add->v[i].b);
+		if (same)
+			same->dirty = 1;
+		pthread_mutex_unlock(&w->mu);
+		if (same)
+			return 0;
+	}
+	op *o = new_op(OP_POSITION, episode, 0, NAN);
+	for (size_t i = 0; i < add->n; i++)
+		heard_add(&o->h, add->v[i].a, add->v[i].b);
+	return submit(w, d, o);
 }
 
 int dbw_queue_add(dbw *w, db *d, int64_t episode, int front)
@@ -482,6 +594,57 @@ int dbw_embedded_done(dbw *w, db *d, int64_t episode, const chapter_list *l, int
 	return submit(w, d, o);
 }
 
+int dbw_bookmark_add(dbw *w, db *d, int64_t episode, double at, const char *note)
+{
+	op *o = new_op(OP_BM_ADD, episode, 0, at);
+	o->s = note && !str_blank(note) ? xstrdup(note) : NULL;
+	return submit(w, d, o);
+}
+
+int dbw_bookmark_delete(dbw *w, db *d, int64_t bookmark)
+{
+	return submit(w, d, new_op(OP_BM_DELETE, bookmark, 0, 0));
+}
+
+int dbw_chapter_skips(dbw *w, db *d, int64_t episode, const chapter_list *c, int *skip)
+{
+	int rc = db_chapter_skips(d, episode, c, skip);
+	if (rc != 0 || !w)
+		return rc;
+	pthread_mutex_lock(&w->mu);
+	for (const op *o = w->head; o; o = o->next) {
+		if (o->kind != OP_SKIP_SET || o->id != episode)
+			continue;
+		for (size_t i = 0; i < c->n; i++)
+			if (c->v[i].source != CHAP_SRC_USER && fabs(c->v[i].start - o->x) < 0.01)
+				skip[i] = (int)o->n;
+	}
+	pthread_mutex_unlock(&w->mu);
+	return 0;
+}
+
+int dbw_chapter_skip_toggle(dbw *w, db *d, int64_t episode, const chapter_list *c, size_t i,
+			    int *on)
+{
+	if (i >= c->n || c->v[i].source == CHAP_SRC_USER)
+		return 1;
+	int *skip = xcalloc(c->n, sizeof *skip);
+	int rc = dbw_chapter_skips(w, d, episode, c, skip);
+	*on = !skip[i];
+	free(skip);
+	return rc == 0 ? submit(w, d, new_op(OP_SKIP_SET, episode, *on, c->v[i].start)) : -1;
+}
+
+int dbw_skip_rule(dbw *w, db *d, int64_t podcast, const char *pattern, int add)
+{
+	if (!w)
+		return add ? db_skip_rule_add(d, podcast, pattern)
+			   : db_skip_rule_remove(d, podcast, pattern);
+	op *o = new_op(add ? OP_RULE_ADD : OP_RULE_REMOVE, podcast, 0, 0);
+	o->s = xstrdup(pattern);
+	return submit(w, d, o);
+}
+
 /* ---- overlays ---- */
 
 void dbw_overlay_episodes(dbw *w, db_episode *v, size_t n)
@@ -490,7 +653,8 @@ void dbw_overlay_episodes(dbw *w, db_episode *v, size_t n)
 		return;
 	pthread_mutex_lock(&w->mu);
 	for (const op *o = w->head; o; o = o->next) {
-		if (o->kind != OP_PLAYED && o->kind != OP_POSITION)
+		if ((o->kind != OP_PLAYED && o->kind != OP_POSITION) ||
+		    (o->kind == OP_POSITION && isnan(o->x)))
 			continue;
 		for (size_t i = 0; i < n; i++) {
 			if (v[i].id != o->id)
@@ -581,7 +745,8 @@ void dbw_overlay_queue(dbw *w, db *d, db_queue_entry **v, size_t *n)
 			queue_apply(d, o, v, n);
 			continue;
 		}
-		if (o->kind != OP_PLAYED && o->kind != OP_POSITION)
+		if ((o->kind != OP_PLAYED && o->kind != OP_POSITION) ||
+		    (o->kind == OP_POSITION && isnan(o->x)))
 			continue;
 		size_t i = queue_find(*v, *n, o->id);
 		if (i < *n)
@@ -636,4 +801,33 @@ int dbw_overlay_embedded(dbw *w, int64_t episode, chapter_list *out)
 			chapter_list_push_copy(out, &found->ch.v[i]);
 	pthread_mutex_unlock(&w->mu);
 	return found != NULL;
+}
+
+void dbw_overlay_heard(dbw *w, int64_t episode, heard_list *out)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	for (const op *o = w->head; o; o = o->next)
+		if (o->kind == OP_POSITION && o->id == episode)
+			for (size_t i = 0; i < o->h.n; i++)
+				heard_add(out, o->h.v[i].a, o->h.v[i].b);
+	pthread_mutex_unlock(&w->mu);
+}
+
+int dbw_overlay_bookmarks(dbw *w, int64_t episode, chapter_list *l)
+{
+	size_t n0 = l->n;
+	if (!w)
+		return 0;
+	pthread_mutex_lock(&w->mu);
+	for (const op *o = w->head; o; o = o->next)
+		if (o->kind == OP_BM_ADD && o->id == episode)
+			chapter_list_push(l, (chapter){.start = o->x, .end = -1,
+						       .title = o->s ? xstrdup(o->s) : NULL,
+						       .source = CHAP_SRC_USER});
+	pthread_mutex_unlock(&w->mu);
+	if (l->n > n0)
+		chapter_list_sort(l);
+	return l->n > n0;
 }

@@ -176,11 +176,14 @@ static int load_episode(ui *u, int64_t id)
 	if (db_episode_get(u->d, id, &u->det) != 0)
 		return -1;
 	dbw_overlay_episode(u->wr, &u->det);
+	/* With the marks still queued for the writer laid over them. */
 	db_chapters_visible(u->d, id, &u->det_chapters);
+	dbw_overlay_bookmarks(u->wr, id, &u->det_chapters);
 	db_heard_get(u->d, id, &u->det_heard);
+	dbw_overlay_heard(u->wr, id, &u->det_heard);
 	if (u->det_chapters.n) {
 		u->det_skip = xcalloc(u->det_chapters.n, sizeof *u->det_skip);
-		db_chapter_skips(u->d, id, &u->det_chapters, u->det_skip);
+		dbw_chapter_skips(u->wr, u->d, id, &u->det_chapters, u->det_skip);
 	}
 	return 0;
 }

@@ -82,6 +82,7 @@ playback *playback_new(db *d, const config *c, player *p)
 void playback_set_writer(playback *pb, dbw *w)
 {
 	pb->w = w;
+	playmarks_set_writer(pb->marks, w);
 }
 
 void playback_free(playback *pb)
@@ -217,6 +218,11 @@ static int chapters_with_queued(playback *pb, int64_t id, chapter_list *out)
 			rc = -1;
 	if (rc == 0) {
 		chapter_merge(lists, &all);
+		/* The user's own chapters join the merged list (as in
+		 * db_chapters_merged). */
+		if (db_bookmark_chapters(pb->d, id, &all) != 0)
+			log_msg("playback", "cannot read bookmarks: %s", db_errmsg(pb->d));
+		chapter_list_sort(&all);
 		chapter_list_clear(out);
 		chapter_list_visible(&all, out);
 	}
@@ -234,6 +240,7 @@ static void load_chapters(playback *pb, int64_t id, chapter_list *out)
 		rc = db_chapters_visible(pb->d, id, out);
 	if (rc != 0)
 		log_msg("playback", "cannot read chapters: %s", db_errmsg(pb->d));
+	dbw_overlay_bookmarks(pb->w, id, out); /* bookmarks not stored yet */
 }
 
 /* The file's chapters were looked for (stored, or queued to be). */
@@ -695,15 +702,16 @@ int playback_bookmark(playback *pb, double at, const char *note, char **msg)
 		return 1;
 	if (at < 0)
 		at = position(pb);
-	int64_t id;
-	if (db_bookmark_add(pb->d, pb->episode, at < 0 ? 0 : at, note, &id) != 0) {
+	/* Through the writer, shown at once (its overlay); its id is not
+	 * needed. */
+	if (dbw_bookmark_add(pb->w, pb->d, pb->episode, at < 0 ? 0 : at, note) != 0) {
 		*msg = xasprintf("cannot add the bookmark: %s", db_errmsg(pb->d));
 		return -1;
 	}
 	playback_marks_changed(pb, pb->episode);
 	char t[16];
 	ptime_clock(at < 0 ? 0 : at, t, sizeof t);
-	char *n = xasprintf("bookmark %lld at %s", (long long)id, t);
+	char *n = xasprintf("bookmarked at %s", t);
 	playmarks_set_note(pb->marks, n, now_ms());
 	free(n);
 	return 0;
@@ -713,7 +721,9 @@ int playback_bookmark(playback *pb, double at, const char *note, char **msg)
 static int toggle_skip(playback *pb, int index, char **msg)
 {
 	int i = index > 0 ? index - 1 : playback_chapter_index(pb), on;
-	int rc = i < 0 ? 1 : db_chapter_skip_toggle(pb->d, pb->episode, &pb->chapters, (size_t)i, &on);
+	int rc = i < 0 ? 1
+		       : dbw_chapter_skip_toggle(pb->w, pb->d, pb->episode, &pb->chapters,
+						 (size_t)i, &on);
 	if (rc != 0) {
 		*msg = rc > 0 ? xstrdup("no chapter to skip there (a bookmark is never skipped)")
 			      : xasprintf("cannot change the skip: %s", db_errmsg(pb->d));
@@ -740,7 +750,7 @@ int playback_play_unheard(playback *pb, int64_t episode_id, char **err)
 	*err = NULL;
 	double at;
 	if (pb->episode != episode_id)
-		return playmarks_unheard_at(pb->d, episode_id, &at, err) == 0
+		return playmarks_unheard_at(pb->d, pb->w, episode_id, &at, err) == 0
 			       ? playback_play(pb, episode_id, at, err)
 			       : -1;
 	int idx = playmarks_first_unheard(pb->marks, duration(pb));

@@ -36,6 +36,7 @@
 
 struct playmarks {
 	db *d;
+	dbw *w;                          /* the writer (dbwriter.h), or NULL */
 	int64_t episode;                 /* 0 = none */
 	const chapter_list *chapters;    /* borrowed from playback */
 	double intro, outro;
@@ -60,6 +61,11 @@ playmarks *playmarks_new(db *d)
 	m->run_a = -1;
 	m->last = m->asked = -1;
 	return m;
+}
+
+void playmarks_set_writer(playmarks *m, dbw *w)
+{
+	m->w = w;
 }
 
 void playmarks_free(playmarks *m)
@@ -89,7 +95,7 @@ static void build_plan(playmarks *m, double duration)
 	m->plan = (skip_plan)SKIP_PLAN_INIT;
 	const chapter_list *c = m->chapters;
 	int *skip = c && c->n ? xcalloc(c->n, sizeof *skip) : NULL;
-	if (skip && db_chapter_skips(m->d, m->episode, c, skip) != 0) {
+	if (skip && dbw_chapter_skips(m->w, m->d, m->episode, c, skip) != 0) {
 		log_msg("playback", "cannot read skips: %s", db_errmsg(m->d));
 		memset(skip, 0, c->n * sizeof *skip);
 	}
@@ -118,6 +124,7 @@ void playmarks_start(playmarks *m, int64_t episode, const chapter_list *chapters
 	m->outro = outro;
 	if (db_heard_get(m->d, episode, &m->heard) != 0)
 		log_msg("playback", "cannot read what was heard: %s", db_errmsg(m->d));
+	dbw_overlay_heard(m->w, episode, &m->heard); /* not stored yet */
 	m->heard_count = count_heard(m, duration);
 	skip_plan_clear(&m->plan);
 	build_plan(m, duration);
@@ -199,7 +206,9 @@ int playmarks_flush(playmarks *m, double duration)
 		close_run(m);
 		m->run_a = m->run_b = b; /* the run goes on from here */
 	}
-	if (m->pending.n && db_heard_add(m->d, m->episode, &m->pending) != 0)
+	/* Through the writer: a lock held by another process never stops
+	 * playback (the stretches join the position queued with them). */
+	if (m->pending.n && dbw_heard_add(m->w, m->d, m->episode, &m->pending) != 0)
 		log_msg("playback", "cannot save what was heard: %s", db_errmsg(m->d));
 	heard_clear(&m->pending);
 	int n = count_heard(m, duration);
@@ -252,7 +261,7 @@ const char *playmarks_note(const playmarks *m, int64_t now_ms)
 	return m->note && now_ms - m->note_ms < NOTE_MS ? m->note : NULL;
 }
 
-int playmarks_unheard_at(db *d, int64_t episode_id, double *at, char **msg)
+int playmarks_unheard_at(db *d, dbw *w, int64_t episode_id, double *at, char **msg)
 {
 	*msg = NULL;
 	db_episode e;
@@ -266,6 +275,8 @@ int playmarks_unheard_at(db *d, int64_t episode_id, double *at, char **msg)
 	heard_list h = HEARD_LIST_INIT;
 	if (db_chapters_visible(d, episode_id, &l) != 0 || db_heard_get(d, episode_id, &h) != 0)
 		log_msg("playback", "cannot read chapters or what was heard: %s", db_errmsg(d));
+	dbw_overlay_bookmarks(w, episode_id, &l);
+	dbw_overlay_heard(w, episode_id, &h);
 	int idx = heard_first_unheard(&h, &l, e.duration);
 	if (idx >= 0)
 		*at = l.v[idx].start;

@@ -22,19 +22,18 @@ static void marks_changed(ui *u, int64_t episode)
 	view_update_details(u, 1);
 }
 
+/* Through the writer (never waits on another process's lock); the chapter
+ * list and the timeline show it at once (dbw_overlay_bookmarks). */
 static void add_bookmark(ui *u, int64_t ep, double at, const char *note)
 {
-	int64_t id;
-	int rc = db_bookmark_add(u->d, ep, at, note, &id);
-	if (rc != 0) {
-		ui_message(u, 1, "cannot add the bookmark: %s",
-			   rc > 0 ? "the episode is gone" : db_errmsg(u->d));
+	if (dbw_bookmark_add(u->wr, u->d, ep, at, note) != 0) {
+		ui_message(u, 1, "cannot add the bookmark: %s", db_errmsg(u->d));
 		return;
 	}
 	marks_changed(u, ep);
 	char t[16];
 	ptime_clock(at, t, sizeof t);
-	ui_message(u, 0, "bookmarked at %s (bookmark %lld)", t, (long long)id);
+	ui_message(u, 0, "bookmarked at %s", t);
 }
 
 void ui_bookmark(ui *u, const char *arg)
@@ -86,7 +85,8 @@ void ui_skip_chapter(ui *u, int count)
 		return;
 	}
 	int on;
-	int rc = db_chapter_skip_toggle(u->d, u->det_episode, &u->det_chapters, (size_t)n - 1, &on);
+	int rc = dbw_chapter_skip_toggle(u->wr, u->d, u->det_episode, &u->det_chapters,
+					 (size_t)n - 1, &on);
 	if (rc != 0) {
 		ui_message(u, 1, "%s", rc > 0 ? "a bookmark is never skipped" : db_errmsg(u->d));
 		return;
@@ -137,6 +137,22 @@ static void list_rules(ui *u, int64_t pod)
 	db_strings_free(pats, n);
 }
 
+/* 1 when the podcast has the pattern, 0 when not, -1 (said) on error. */
+static int has_rule(ui *u, int64_t pod, const char *pat)
+{
+	char **pats;
+	size_t n;
+	if (db_skip_rules(u->d, pod, &pats, &n) != 0) {
+		ui_message(u, 1, "%s", db_errmsg(u->d));
+		return -1;
+	}
+	int have = 0;
+	for (size_t i = 0; i < n; i++)
+		have |= strcmp(pats[i], pat) == 0;
+	db_strings_free(pats, n);
+	return have;
+}
+
 void ui_skip_rule(ui *u, const char *arg)
 {
 	int64_t pod = skip_podcast(u);
@@ -157,11 +173,20 @@ void ui_skip_rule(ui *u, const char *arg)
 		ui_message(u, 1, "%s", usage);
 		return;
 	}
-	int rc = add ? db_skip_rule_add(u->d, pod, pat) : db_skip_rule_remove(u->d, pod, pat);
+	/* Whether it is there already, from what the cache has (a pattern
+	 * queued and not stored yet counts as not there: the write agrees). */
+	int had = has_rule(u, pod, pat);
+	if (had < 0)
+		return;
+	int rc = dbw_skip_rule(u->wr, u->d, pod, pat, add);
 	if (rc < 0) {
 		ui_message(u, 1, "%s", db_errmsg(u->d));
 		return;
 	}
+	if (u->wr) /* queued: what the write will find */
+		rc = add ? (had ? 2 : 0) : !had;
+	/* No overlay: the lists and playback's plan read the patterns again
+	 * once the write lands (ui_writer_events). */
 	if (u->pb)
 		playback_marks_changed(u->pb, playback_episode(u->pb));
 	view_update_details(u, 1);

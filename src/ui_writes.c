@@ -58,6 +58,9 @@ void ui_writer_events(ui *u)
 	u->message_writer = msg != NULL || u->message_writer;
 	free(msg);
 	if (changed) {
+		/* A skip pattern has no overlay: playback reads them again. */
+		if (u->pb && playback_episode(u->pb))
+			playback_marks_changed(u->pb, playback_episode(u->pb));
 		view_load_podcasts(u);
 		view_reload_episodes(u);
 		view_update_details(u, 1);

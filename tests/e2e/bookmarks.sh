@@ -164,7 +164,7 @@ pos_check "z takes the skip back: to the chapter's start" 10 12
 tui_check "...saying so" "not skipping Sponsor this time"
 pos_check "...and it plays on inside the chapter" 14 17
 tui_keys b
-tui_check "b in podcue play bookmarks the moment (no note)" "bookmark 2 at 0:1"
+tui_check "b in podcue play bookmarks the moment (no note)" "bookmarked at 0:1"
 tui_keys q
 tui_wait "EXIT=0" >/dev/null
 tui_stop

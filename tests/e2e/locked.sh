@@ -202,6 +202,59 @@ EOF
 	tui_stop
 fi
 
+# ---- marks while locked: heard chapters, b, X --------------------------------
+# Bravo gets three chapters; it plays while another process holds the lock.
+# The first chapter shows heard (✓), X (nothing selected in the details)
+# skips the chapter playing, b bookmarks with a note: each answers at once,
+# the screen shows it, playback follows the skip, and the cache has none of
+# it until the lock goes.
+if [ "$AUDIO" = 1 ]; then
+	sq "UPDATE episode SET position = NULL, last_played = NULL, played = 0"
+	sq "DELETE FROM heard; DELETE FROM bookmark; DELETE FROM chapter_skip"
+	sq "INSERT INTO chapter (episode_id, source, n, start, title) VALUES
+		($B, 'psc', 0, 0, 'Opening'), ($B, 'psc', 1, 6, 'Middle'), ($B, 'psc', 2, 100, 'Closing')"
+	tui_start 160 30 --mpv-option ao=null
+	tui_check_still "the interface starts for the marks" "Podcasts (1)"
+	tui_keys Enter j
+	tui_check_selected "Bravo is selected" "Bravo episode"
+	tui_keys Enter
+	tui_check "Bravo plays" "▶ 0:0" 15
+	if lock_start 90; then ok "the lock is taken for the marks"; else not_ok "take the lock"; fi
+	tui_check "playing on while locked, the opening chapter shows heard" "✓    0:00  Opening" 30
+	# X takes the chapter playing: wait for the middle one.
+	poll_start 20
+	until [ "$(pos_of)" -ge 7 ] 2>/dev/null; do poll_more || break; done
+	tui_keys X
+	tui_check "X skips the chapter playing at once while locked (marked in the list)" \
+		"Middle  [skip]" 5
+	tui_check "...and playback passes over it at once" "▶ 1:4" 10
+	tui_keys b
+	tui_check "b asks for a note at once while locked" "bookmark note (Enter: none):" 5
+	tui_keys -l "locked note"
+	tui_keys Enter
+	tui_check "...and bookmarks at once" "bookmarked at 1:4" 5
+	tui_check_still "...shown in the chapter list at once" "◆ locked note" 5
+	if lock_held; then ok "...all while the other process held the lock"; else
+		not_ok "...all while the other process held the lock" "it let go early"; fi
+	check "...and none of them reached the cache meanwhile" test \
+		"$(sq "SELECT (SELECT count(*) FROM heard) || ',' || (SELECT count(*) FROM bookmark) || ',' || (SELECT count(*) FROM chapter_skip)")" = "0,0,0"
+	lock_release
+	sql_check "once the lock is gone, what was heard lands (the opening and more)" \
+		"SELECT count(*) FROM heard WHERE episode_id = $B AND start <= 0.5 AND end_time >= 5" 1
+	sql_check "...and the bookmark, with its note" \
+		"SELECT count(*) FROM bookmark WHERE episode_id = $B AND note = 'locked note' AND at >= 100" 1
+	sql_check "...and the skip of the middle chapter" \
+		"SELECT start || ',' || skip FROM chapter_skip WHERE episode_id = $B" "6.0,1"
+	tui_check "the status line says the cache is free again" "the cache is free again" 10
+	tui_check_still "the bookmark stays in the chapter list once stored" "◆ locked note" 5
+	tui_keys q
+	poll_start 15
+	while tui_running; do poll_more || break; done
+	if tui_running; then not_ok "podcue quits" "still running"; else ok "podcue quits"; fi
+	tui_stop
+	sq "DELETE FROM chapter WHERE episode_id = $B"
+fi
+
 # ---- a lock that outlasts the wait: what was not saved is named -------------
 sq "UPDATE episode SET position = NULL, last_played = NULL" # not in Continue
 tui_start 120 24

@@ -5,7 +5,11 @@
  * goes; quitting with the lock still held names what was not saved; a
  * burst of queue edits read back through the overlays while the thread
  * applies them ends in the same queue as applied one by one (a test for
- * TSan: the UI thread and the writer share the queue).
+ * TSan: the UI thread and the writer share the queue), with the last
+ * position of each episode stored even when it came while the one before
+ * was being written; the marks (heard stretches saved with the position,
+ * bookmarks, chapter skip toggles, skip patterns) queue, show in their
+ * overlays and land the same way.
  */
 #include "testutil.h"
 
@@ -210,9 +214,13 @@ static void test_stop_while_locked_names_what_is_lost(void **state)
 	db *o = hold_lock(f->path);
 	assert_int_equal(dbw_set_played(w, f->d, f->ep[5], 1), 0);
 	assert_int_equal(dbw_queue_add(w, f->d, f->ep[5], 0), 0);
+	heard_list h = HEARD_LIST_INIT;
+	heard_add(&h, 0, 5);
+	assert_int_equal(dbw_heard_add(w, f->d, f->ep[4], &h), 0);
+	heard_clear(&h);
 	char *lost = dbw_stop(w, 300);
 	assert_non_null(lost);
-	assert_non_null(strstr(lost, "marked played: ep 5\nqueued: ep 5"));
+	assert_non_null(strstr(lost, "marked played: ep 5\nqueued: ep 5\nwhat was heard of ep 4"));
 	free(lost);
 	release_lock(o);
 	db_episode e;
@@ -247,6 +255,101 @@ static void test_lasting_error_is_said(void **state)
 	assert_null(dbw_stop(w, 1000));
 }
 
+/* The marks: queued while locked, shown by the overlays, landed after. */
+static void test_marks_locked_then_land(void **state)
+{
+	fx *f = *state;
+	dbw *w;
+	char *err = NULL;
+	assert_int_equal(dbw_start(f->path, &w, &err), 0);
+	db *o = hold_lock(f->path);
+
+	heard_list h = HEARD_LIST_INIT;
+	heard_add(&h, 0, 10);
+	assert_int_equal(dbw_heard_add(w, f->d, f->ep[0], &h), 0);
+	/* The position and more stretches join it: one change. */
+	assert_int_equal(dbw_set_position(w, f->d, f->ep[0], 10), 0);
+	heard_clear(&h);
+	heard_add(&h, 20, 30);
+	assert_int_equal(dbw_heard_add(w, f->d, f->ep[0], &h), 0);
+	heard_clear(&h);
+	assert_int_equal(dbw_bookmark_add(w, f->d, f->ep[1], 12, "a note"), 0);
+	chapter_list c = CHAPTER_LIST_INIT;
+	chapter_list_push(&c, (chapter){.start = 0, .end = -1, .title = xstrdup("Intro")});
+	chapter_list_push(&c, (chapter){.start = 30, .end = -1, .title = xstrdup("Sponsor")});
+	chapter_list_push(&c, (chapter){.start = 40, .end = -1, .title = xstrdup("Talk")});
+	int on = -1;
+	assert_int_equal(dbw_chapter_skip_toggle(w, f->d, f->ep[1], &c, 1, &on), 0);
+	assert_int_equal(on, 1);
+	assert_int_equal(dbw_chapter_skip_toggle(w, f->d, f->ep[1], &c, 2, &on), 0);
+	/* The second toggle of a chapter sees the first (still queued). */
+	assert_int_equal(dbw_chapter_skip_toggle(w, f->d, f->ep[1], &c, 2, &on), 0);
+	assert_int_equal(on, 0);
+	assert_int_equal(dbw_skip_rule(w, f->d, f->pid, "sponsor", 1), 0);
+	wait_pending(w, 6, 1);
+
+	heard_list got = HEARD_LIST_INIT;
+	assert_int_equal(db_heard_get(f->d, f->ep[0], &got), 0);
+	assert_int_equal(got.n, 0);
+	dbw_overlay_heard(w, f->ep[0], &got);
+	assert_int_equal(got.n, 2);
+	assert_true(got.v[0].a == 0 && got.v[0].b == 10 && got.v[1].a == 20 && got.v[1].b == 30);
+	heard_clear(&got);
+	chapter_list l = CHAPTER_LIST_INIT;
+	chapter_list_push(&l, (chapter){.start = 20, .end = -1, .title = xstrdup("Later")});
+	assert_int_equal(dbw_overlay_bookmarks(w, f->ep[1], &l), 1);
+	assert_int_equal(l.n, 2);
+	assert_true(l.v[0].start == 12 && l.v[0].source == CHAP_SRC_USER);
+	assert_string_equal(l.v[0].title, "a note");
+	chapter_list_clear(&l);
+	int skip[3];
+	assert_int_equal(db_chapter_skips(f->d, f->ep[1], &c, skip), 0);
+	assert_true(skip[0] == 0 && skip[1] == 0 && skip[2] == 0);
+	assert_int_equal(dbw_chapter_skips(w, f->d, f->ep[1], &c, skip), 0);
+	assert_true(skip[0] == 0 && skip[1] == 1 && skip[2] == 0);
+	db_episode e = get(f, w, f->ep[0]);
+	assert_true(e.position == 10);
+	db_episode_free(&e);
+
+	release_lock(o);
+	wait_pending(w, 0, 0);
+	assert_int_equal(db_heard_get(f->d, f->ep[0], &got), 0);
+	assert_int_equal(got.n, 2);
+	heard_clear(&got);
+	assert_int_equal(db_episode_get(f->d, f->ep[0], &e), 0);
+	assert_true(e.position == 10);
+	db_episode_free(&e);
+	db_bookmark *b;
+	size_t nb;
+	assert_int_equal(db_bookmark_list(f->d, f->ep[1], &b, &nb), 0);
+	assert_int_equal(nb, 1);
+	assert_true(b[0].at == 12);
+	assert_string_equal(b[0].note, "a note");
+	int64_t bid = b[0].id;
+	db_bookmark_list_free(b, nb);
+	/* Sponsor is skipped by its toggle, and would be by the pattern too. */
+	assert_int_equal(db_chapter_skips(f->d, f->ep[1], &c, skip), 0);
+	assert_true(skip[0] == 0 && skip[1] == 1 && skip[2] == 0);
+	char **pats;
+	size_t np;
+	assert_int_equal(db_skip_rules(f->d, f->pid, &pats, &np), 0);
+	assert_int_equal(np, 1);
+	assert_string_equal(pats[0], "sponsor");
+	db_strings_free(pats, np);
+
+	assert_int_equal(dbw_bookmark_delete(w, f->d, bid), 0);
+	assert_int_equal(dbw_skip_rule(w, f->d, f->pid, "sponsor", 0), 0);
+	wait_pending(w, 0, 0);
+	assert_int_equal(db_bookmark_list(f->d, f->ep[1], &b, &nb), 0);
+	assert_int_equal(nb, 0);
+	db_bookmark_list_free(b, nb);
+	assert_int_equal(db_skip_rules(f->d, f->pid, &pats, &np), 0);
+	assert_int_equal(np, 0);
+	db_strings_free(pats, np);
+	chapter_list_clear(&c);
+	assert_null(dbw_stop(w, 1000));
+}
+
 /* Without a writer the calls write through d at once (podcue play). */
 static void test_no_writer_writes_through(void **state)
 {
@@ -268,9 +371,11 @@ static void test_burst_in_order(void **state)
 	char *err = NULL;
 	assert_int_equal(dbw_start(f->path, &w, &err), 0);
 	int64_t model[6];
+	int last[6];
 	size_t n = 0;
 	for (int i = 0; i < 300; i++) {
 		int64_t ep = f->ep[(i * 7) % 6];
+		last[(i * 7) % 6] = i;
 		int front = i % 3 == 0;
 		size_t at = n;
 		for (size_t k = 0; k < n; k++)
@@ -297,6 +402,10 @@ static void test_burst_in_order(void **state)
 			dbw_queue_add(w, f->d, ep, front);
 		}
 		dbw_set_position(w, f->d, ep, i);
+		heard_list h = HEARD_LIST_INIT;
+		heard_add(&h, i, i + 0.5);
+		dbw_heard_add(w, f->d, ep, &h);
+		heard_clear(&h);
 		if (i % 10 == 0) { /* read as the UI does, while the thread writes */
 			db_queue_entry *q;
 			size_t m;
@@ -311,6 +420,18 @@ static void test_burst_in_order(void **state)
 	}
 	wait_pending(w, 0, -1);
 	assert_queue(f, NULL, model, n);
+	/* A position saved while the one before was being written is not
+	 * lost: it is written again. */
+	for (int k = 0; k < 6; k++) {
+		db_episode e;
+		assert_int_equal(db_episode_get(f->d, f->ep[k], &e), 0);
+		assert_true(e.position == last[k]);
+		db_episode_free(&e);
+		heard_list got = HEARD_LIST_INIT;
+		assert_int_equal(db_heard_get(f->d, f->ep[k], &got), 0);
+		assert_true(heard_covered(&got, last[k], last[k] + 0.5) > 0.49);
+		heard_clear(&got);
+	}
 	assert_null(dbw_stop(w, 1000));
 }
 
@@ -320,6 +441,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_locked_then_lands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_while_locked_names_what_is_lost, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_marks_locked_then_land, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_writer_writes_through, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lasting_error_is_said, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_burst_in_order, setup, teardown),
