@@ -717,10 +717,13 @@ int playback_bookmark(playback *pb, double at, const char *note, char **msg)
 	return 0;
 }
 
-/* Toggles skipping visible chapter index (1-based; 0: the current one). */
+/* Toggles skipping visible chapter index (1-based; 0: the current one,
+ * the feed's or file's chapter playing, not a bookmark just made in it). */
 static int toggle_skip(playback *pb, int index, char **msg)
 {
 	int i = index > 0 ? index - 1 : playback_chapter_index(pb), on;
+	while (index <= 0 && i >= 0 && pb->chapters.v[i].source == CHAP_SRC_USER)
+		i--;
 	int rc = i < 0 ? 1
 		       : dbw_chapter_skip_toggle(pb->w, pb->d, pb->episode, &pb->chapters,
 						 (size_t)i, &on);

@@ -165,9 +165,18 @@ tui_check "...saying so" "not skipping Sponsor this time"
 pos_check "...and it plays on inside the chapter" 14 17
 tui_keys b
 tui_check "b in podcue play bookmarks the moment (no note)" "bookmarked at 0:1"
+# X now acts on the chapter playing (Sponsor, from 0:10), not on the
+# bookmark just made inside it.
+tui_keys X
+tui_wait "chapter " >/dev/null # its answer, either way
+tui_capture
+check "X right after b is not refused as a bookmark" sh -c '! grep -q "never skipped" "$1"' _ "$T/screen"
 tui_keys q
 tui_wait "EXIT=0" >/dev/null
 tui_stop
+check "...it toggled Sponsor (a row for its start, 10 s)" \
+	test "$(sqlite3 "$DB" "SELECT group_concat(start) FROM chapter_skip WHERE episode_id = $A")" = 10.0
+sqlite3 "$DB" "DELETE FROM chapter_skip"
 
 # A skipped chapter at the end ends the episode: played, out of the queue.
 pc skip "$PA" add end >/dev/null
