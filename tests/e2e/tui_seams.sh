@@ -25,7 +25,7 @@ pc add "$BASE/alpha.xml" "$BASE/_/redirect/302/1/moved.xml" >/dev/null 2>&1
 LOG="$XDG_STATE_HOME/podcue/podcue.log"
 cat >"$T/seams.conf" <<'CONF'
 set no_such_setting 3
-bind search z newest
+bind search v newest
 bind episodes Q help
 CONF
 
@@ -58,17 +58,17 @@ tui_check ":set applies to the next background refresh" "1 failed" 20
 tui_keys '?'
 tui_check "? opens the help" "podcue keys"
 tui_check "the help shows a key bound for one pane" "Q (episodes)"
-tui_check "the help shows a key bound for the search results" "z (search)"
+tui_check "the help shows a key bound for the search results" "v (search)"
 tui_keys q
 tui_check "q closes the help" "Podcasts (2)"
 
 # A key bound for the search results works there, and only there.
 tui_keys / Widgets Enter
 tui_check "a search lists its hits" 'Search "Widgets"'
-tui_keys z
+tui_keys v
 tui_check "a key bound with bind search runs in the search results" "Newest episodes ("
-tui_keys z
-tui_check "outside the search results that key is not bound" "z is not bound to a command"
+tui_keys v
+tui_check "outside the search results that key is not bound" "v is not bound to a command"
 
 tui_keys q
 tui_stop
