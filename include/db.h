@@ -225,11 +225,12 @@ void db_episode_list_free(db_episode *v, size_t n);
 /* Episodes of one podcast (podcast_id > 0) or of all podcasts (0), newest
  * first (undated ones after dated, in feed order). Notes are not loaded. */
 int db_episode_list(db *d, int64_t podcast_id, db_episode **out, size_t *n);
-/* The same episodes in the same order, one at a time: each is passed to
- * fn (valid during the call only), so memory stays bounded whatever the
- * size of the library. A non-zero return from fn stops the walk and is
- * returned; -1 on a database error. */
-int db_episode_each(db *d, int64_t podcast_id, int (*fn)(const db_episode *e, void *ctx),
+/* The same episodes in the same order (oldest_first: the exact reverse),
+ * one at a time: each is passed to fn (valid during the call only), so
+ * memory stays bounded whatever the size of the library. A non-zero return
+ * from fn stops the walk and is returned; -1 on a database error. */
+int db_episode_each(db *d, int64_t podcast_id, int oldest_first,
+		    int (*fn)(const db_episode *e, void *ctx),
 		    void *ctx);
 /* One page of the same list, for screens that show a window of it: rows
  * offset .. offset+limit-1 in db_episode_list's order, only unplayed

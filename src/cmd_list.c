@@ -170,6 +170,7 @@ int cmd_episodes(app *a, int argc, char **argv)
 	if (!app_db(a))
 		return EXIT_FAIL;
 	int64_t pid = 0;
+	int oldest = 0;
 	if (pos) {
 		db_podcast p;
 		if (db_podcast_find(a->d, pos, &p) != 0) {
@@ -177,11 +178,14 @@ int cmd_episodes(app *a, int argc, char **argv)
 			return EXIT_FAIL;
 		}
 		pid = p.id;
+		/* One podcast lists in its order, as the interface does (O). */
+		oldest = p.sort_order == DB_SORT_DEFAULT ? a->cfg.oldest_first != 0
+							 : p.sort_order == DB_SORT_OLDEST;
 		db_podcast_free(&p);
 	}
 	/* Streamed: a library of a million episodes lists in bounded memory. */
 	struct emit em = {.json = json};
-	int rc = db_episode_each(a->d, pid, emit_episode, &em);
+	int rc = db_episode_each(a->d, pid, oldest, emit_episode, &em);
 	if (rc < 0) {
 		cli_error("%s", db_errmsg(a->d));
 		return EXIT_FAIL;

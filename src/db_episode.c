@@ -710,11 +710,11 @@ int db_episode_list(db *d, int64_t podcast_id, db_episode **out, size_t *n)
 	return rc;
 }
 
-int db_episode_each(db *d, int64_t podcast_id, int (*fn)(const db_episode *e, void *ctx),
-		    void *ctx)
+int db_episode_each(db *d, int64_t podcast_id, int oldest_first,
+		    int (*fn)(const db_episode *e, void *ctx), void *ctx)
 {
 	sqlite3_stmt *st = prep_filtered(d, "SELECT " EPISODE_COLS EPISODE_FROM, podcast_id, 0,
-					 EPISODE_ORDER);
+					 oldest_first ? EPISODE_ORDER_OLDEST : EPISODE_ORDER);
 	if (!st)
 		return -1;
 	int rc, stop = 0;

@@ -172,6 +172,9 @@ tui_keys q
 i=0
 while tui_running && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 tui_stop
+pc episodes "$(sq "SELECT id FROM podcast WHERE title = 'Alpha'")" --json >"$T/alpha.json"
+check "podcue episodes lists a podcast in its own order too" \
+	jq_py "$T/alpha.json" "d[0]['title'].startswith('A very long') and d[-1]['title'] == 'Morning walk'"
 
 # Remembered in the cache; the setting orders the others; a narrower
 # episodes share moves the separator.
