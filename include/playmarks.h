@@ -29,7 +29,10 @@ void playmarks_free(playmarks *m);
 /* A play of episode (of podcast) begins: reads its heard stretches, skip
  * rules and toggles; intro / outro are the seconds to skip at either end
  * (the podcast's own, else the settings). chapters is the visible list
- * playback keeps (borrowed; call playmarks_replan when it changes). */
+ * playback keeps (borrowed; call playmarks_replan when it changes).
+ * duration, here and in replan and position, is the media's own (-1 while
+ * unknown): the end of an outro or of a skipped last chapter is planned
+ * only from it, never from a feed's claim. */
 void playmarks_start(playmarks *m, int64_t episode, const chapter_list *chapters,
 		     double duration, double intro, double outro);
 /* The chapters, skips or the duration changed: reread the episode's skips

@@ -124,6 +124,16 @@ static double duration(const playback *pb)
 	return pb->feed_duration;
 }
 
+/* The media's own duration, -1 while unknown: what skips plan by. The
+ * feed's duration can be wrong by minutes, and a skip to its "end" (an
+ * outro, a skipped last chapter) would jump over what is really left and
+ * mark the episode played. */
+static double media_duration(const playback *pb)
+{
+	const player_state *st = cur(pb);
+	return st && st->duration > 0 ? st->duration : -1;
+}
+
 static double position(const playback *pb)
 {
 	const player_state *st = cur(pb);
@@ -350,7 +360,7 @@ static int start_episode(playback *pb, const db_episode *e, double at, char **er
 	pb->played = 0;
 	pb->was_played = e->played;
 	pb->last_save_ms = now_ms();
-	playmarks_start(pb->marks, e->id, &pb->chapters, e->duration,
+	playmarks_start(pb->marks, e->id, &pb->chapters, -1, /* planned once known */
 			skip_end(pb, e->podcast_id, 0), skip_end(pb, e->podcast_id, 1));
 	return 0;
 }
@@ -471,7 +481,7 @@ static int on_loaded(playback *pb)
 		load_chapters(pb, pb->episode, &pb->chapters);
 		player_set_chapters(pb->p, &pb->chapters);
 	}
-	playmarks_replan(pb->marks, duration(pb));
+	playmarks_replan(pb->marks, media_duration(pb));
 	if (pb->want_chapter) {
 		char *msg = NULL;
 		jump_to(pb, pb->want_chapter, &msg);
@@ -501,7 +511,7 @@ static void set_played(playback *pb, int played)
  * where the user is). */
 static void follow_marks(playback *pb, const player_state *st, int seeked)
 {
-	double to = playmarks_position(pb->marks, st->time_pos, duration(pb), st->speed, seeked,
+	double to = playmarks_position(pb->marks, st->time_pos, media_duration(pb), st->speed, seeked,
 				       pb->loaded && !held(pb), now_ms());
 	if (to >= 0)
 		player_seek(pb->p, to, 1); /* to the end: plays out and ends (player.h) */
@@ -692,7 +702,7 @@ void playback_marks_changed(playback *pb, int64_t episode_id)
 	load_chapters(pb, pb->episode, &pb->chapters);
 	if (pb->loaded)
 		player_set_chapters(pb->p, &pb->chapters);
-	playmarks_replan(pb->marks, duration(pb));
+	playmarks_replan(pb->marks, media_duration(pb));
 }
 
 int playback_bookmark(playback *pb, double at, const char *note, char **msg)
