@@ -541,13 +541,17 @@ typedef struct db_sync_local {
 	int played;
 	int changed;
 	int64_t changed_at; /* Unix ms */
+	int64_t last_played; /* Unix ms, 0 = never */
 } db_sync_local;
 int db_sync_find_episode(db *d, const char *podcast_url, const char *episode_url,
 			 const char *guid, db_sync_local *out);
 /* Applies a pulled state (played, position < 0 = none) to an episode
  * without recording it as a local change, and drops the episode's pending
- * change (the pulled one is newer). */
-int db_sync_apply_episode(db *d, int64_t episode_id, double position, int played);
+ * change (the pulled one is newer); a position dates last_played by at_ms,
+ * the action's time (0: now), so that a later pull compares with when it
+ * was heard. */
+int db_sync_apply_episode(db *d, int64_t episode_id, double position, int played,
+			  int64_t at_ms);
 /* The server's update_urls (pairs old, new): a feed's new URL becomes an
  * alias of its podcast, an episode's joins the URLs it had before, so that
  * what the server sends under the new names finds them. */

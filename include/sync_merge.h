@@ -48,6 +48,8 @@ typedef struct sync_local {
 	int played;
 	int changed;         /* a local change waits to be pushed, */
 	int64_t changed_at;  /* made at this Unix time in ms (0 = unknown) */
+	int64_t last_played; /* Unix ms of the last listening here, or of the
+				action last applied from the server (0 = never) */
 } sync_local;
 
 enum sync_verdict {

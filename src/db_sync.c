@@ -322,7 +322,8 @@ int db_sync_pending_count(db *d, size_t *subs, size_t *episodes)
 
 #define LOCAL_COLS                                                                   \
 	"e.id, e.position, e.duration, e.played, c.episode_id IS NOT NULL,"         \
-	" coalesce(c.at, 0) FROM episode e JOIN podcast p ON p.id = e.podcast_id"    \
+	" coalesce(c.at, 0), coalesce(e.last_played, 0)"                             \
+	" FROM episode e JOIN podcast p ON p.id = e.podcast_id"                      \
 	" LEFT JOIN sync_episode_change c ON c.episode_id = e.id "
 
 static int find_one(db *d, sqlite3_stmt *st, db_sync_local *out)
@@ -337,6 +338,7 @@ static int find_one(db *d, sqlite3_stmt *st, db_sync_local *out)
 		out->played = sqlite3_column_int(st, 3);
 		out->changed = sqlite3_column_int(st, 4);
 		out->changed_at = sqlite3_column_int64(st, 5);
+		out->last_played = sqlite3_column_int64(st, 6);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : dbi_fail(d, "find an episode");
@@ -396,18 +398,21 @@ static int applying_off(db *d, int own, int rc)
 	return dbi_txn_end(d, own, rc);
 }
 
-int db_sync_apply_episode(db *d, int64_t episode_id, double position, int played)
+int db_sync_apply_episode(db *d, int64_t episode_id, double position, int played,
+			  int64_t at_ms)
 {
 	int own;
 	int rc = applying_on(d, &own);
 	sqlite3_stmt *st = rc ? NULL
 			      : dbi_prep(d, "UPDATE episode SET played = ?1, position = ?2,"
 					    " last_played = CASE WHEN ?2 IS NULL THEN last_played"
-					    "  ELSE " DBI_NOW_MS " END WHERE id = ?3");
+					    "  ELSE coalesce(?4, " DBI_NOW_MS ") END WHERE id = ?3");
 	if (st) {
 		sqlite3_bind_int(st, 1, played ? 1 : 0);
 		dbi_bind_opt_double(st, 2, played ? -1 : position);
 		sqlite3_bind_int64(st, 3, episode_id);
+		if (at_ms > 0)
+			sqlite3_bind_int64(st, 4, at_ms);
 		rc = dbi_run(d, st, "apply a pulled position");
 	} else {
 		rc = -1;

@@ -214,6 +214,10 @@ int sync_merge(const sync_local *l, const sync_action *a, int played_margin, syn
 		out->conflict = 1;
 		return SYNC_KEEP_LOCAL;
 	}
+	/* Heard here after that action (and already pushed): an old action
+	 * uploaded late by an offline phone must not rewind it. */
+	if (a->timestamp > 0 && l->last_played > a->timestamp * 1000)
+		return SYNC_KEEP_LOCAL;
 	if (!!l->played == out->played &&
 	    (out->played || same_position(l->position > 0 ? l->position : -1,
 					  out->position > 0 ? out->position : -1)))

@@ -167,13 +167,17 @@ static int apply_actions(db *d, const char *device, pulled *p, int margin, sync_
 			return -1;
 		if (rc > 0)
 			continue; /* an episode this cache does not have */
-		sync_local sl = {l.position, l.duration, l.played, l.changed, l.changed_at};
+		sync_local sl = {l.position, l.duration, l.played, l.changed, l.changed_at,
+				 l.last_played};
 		sync_result res;
 		int v = sync_merge(&sl, a, margin, &res);
 		r->conflicts += (size_t)res.conflict;
 		if (v != SYNC_APPLY)
 			continue;
-		if (db_sync_apply_episode(d, l.episode_id, res.position, res.played) != 0)
+		/* Dated by the action: a later pull compares with when it was
+		 * heard, not with when it was applied here. */
+		if (db_sync_apply_episode(d, l.episode_id, res.position, res.played,
+					  a->timestamp > 0 ? a->timestamp * 1000 : 0) != 0)
 			return -1;
 		r->pulled_actions++;
 	}

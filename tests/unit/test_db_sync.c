@@ -278,14 +278,16 @@ static void test_apply_and_find(void **state)
 	assert_int_equal(db_sync_find_episode(d, NULL, "https://a.example/0.mp3", NULL, &l), 0);
 	assert_int_equal(l.changed, 1);
 	assert_true(l.changed_at > 0);
-	assert_int_equal(db_sync_apply_episode(d, a[0], 42, 0), 0);
-	assert_int_equal(db_sync_apply_episode(d, a[1], -1, 1), 0);
+	assert_int_equal(db_sync_apply_episode(d, a[0], 42, 0, 1700000000000LL), 0);
+	assert_int_equal(db_sync_apply_episode(d, a[1], -1, 1, 0), 0);
 	assert_int_equal(count(d, "eps"), n0);
 	db_episode e;
 	assert_int_equal(db_episode_get(d, a[0], &e), 0);
 	assert_true(e.position == 42);
-	assert_true(e.last_played > 0);
+	assert_true(e.last_played == 1700000000000LL); /* dated by the action */
 	db_episode_free(&e);
+	assert_int_equal(db_sync_find_episode(d, NULL, "https://a.example/0.mp3", NULL, &l), 0);
+	assert_true(l.last_played == 1700000000000LL);
 	assert_int_equal(db_episode_get(d, a[1], &e), 0);
 	assert_int_equal(e.played, 1);
 	db_episode_free(&e);

@@ -140,6 +140,20 @@ static void test_merge(void **state)
 	assert_true(r.conflict);
 	assert_true(r.position == 30);
 
+	/* Heard here after the action, and already pushed (no pending
+	 * change): an old action uploaded late does not rewind it; one
+	 * newer than the last listening here applies. */
+	sync_local heard = {.position = 2400, .duration = 3600, .last_played = 1000 * 1000 + 500};
+	a.total = 3600;
+	a.position = 600;
+	assert_int_equal(sync_merge(&heard, &a, 5, &r), SYNC_KEEP_LOCAL);
+	assert_false(r.conflict);
+	heard.last_played = 999 * 1000;
+	assert_int_equal(sync_merge(&heard, &a, 5, &r), SYNC_APPLY);
+	assert_true(r.position == 600);
+	a.total = 100;
+	a.position = 30;
+
 	/* A played episode heard again elsewhere becomes unplayed there. */
 	assert_int_equal(sync_merge(&done, &a, 5, &r), SYNC_APPLY);
 	assert_false(r.played);
