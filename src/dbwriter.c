@@ -293,8 +293,11 @@ static void *thread_main(void *arg)
 		if (rc < 0)
 			log_msg("dbwriter", "%s (%s)", db_errmsg(w->d), again ? "trying again" : "given up");
 		pthread_mutex_lock(&w->mu);
-		if (rc == 0 && o->dirty) {
-			/* Newer values came meanwhile: they are written next. */
+		if ((rc == 0 || !again) && o->dirty) {
+			/* Newer values came meanwhile: they are written next
+			 * (after a lasting error too: what failed was the old
+			 * value, and the newer one gets its own try). */
+			free(what);
 			w->inflight = 0;
 			tries = 0;
 			continue;
