@@ -95,6 +95,10 @@ int db_podcast_add(db *d, const char *url, int is_local, int64_t *id, int *exist
 /* Finds by numeric id or by feed URL (current or former). 1 = not found. */
 int db_podcast_find(db *d, const char *id_or_url, db_podcast *out);
 int db_podcast_get(db *d, int64_t id, db_podcast *out);
+/* Where a podcast's files are fetched from, for the URL rules: whether it
+ * is local, and its feed URL in *url (caller frees; NULL when the podcast
+ * cannot be read, then *is_local is 0). */
+void db_podcast_origin(db *d, int64_t id, int *is_local, char **url);
 /* All podcasts ordered by title, with episode and unplayed counts. */
 int db_podcast_list(db *d, db_podcast **out, size_t *n);
 /* Removes the podcast and (cascading) its episodes. 1 = not found. */

@@ -299,15 +299,9 @@ int chapfetch_episode(db *d, const config *c, int64_t episode_id, chapfetch_outc
 		out->file_error = rc == 0 ? db_chapter_file_error(d, e.id) : NULL;
 	}
 	if (rc == 0 && media_due(d, &e)) {
-		db_podcast p;
-		int local = 0;
-		char *feed_url = NULL;
-		if (db_podcast_get(d, e.podcast_id, &p) == 0) {
-			local = p.is_local;
-			feed_url = p.url;
-			p.url = NULL;
-			db_podcast_free(&p);
-		}
+		int local;
+		char *feed_url;
+		db_podcast_origin(d, e.podcast_id, &local, &feed_url);
 		if (chapfetch_embedded(d, c, &e, local, feed_url, &out->media_error) > 0)
 			out->changed = 1;
 		free(feed_url);

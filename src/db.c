@@ -324,6 +324,19 @@ int db_podcast_get(db *d, int64_t id, db_podcast *out)
 	return podcast_query_one(d, st, out);
 }
 
+void db_podcast_origin(db *d, int64_t id, int *is_local, char **url)
+{
+	db_podcast p;
+	*is_local = 0;
+	*url = NULL;
+	if (db_podcast_get(d, id, &p) != 0)
+		return;
+	*is_local = p.is_local;
+	*url = p.url;
+	p.url = NULL;
+	db_podcast_free(&p);
+}
+
 static int parse_id(const char *s, int64_t *id)
 {
 	char *end;

@@ -179,15 +179,9 @@ int trfetch_episode(db *d, const config *c, int64_t episode_id, trfetch_outcome 
 	if (rc == 0 && n) {
 		sort_by_type(v, n);
 		if (due(v, n, have, &s)) {
-			db_podcast p;
-			int local = 0;
-			char *feed_url = NULL;
-			if (db_podcast_get(d, e.podcast_id, &p) == 0) {
-				local = p.is_local;
-				feed_url = p.url;
-				p.url = NULL;
-				db_podcast_free(&p);
-			}
+			int local;
+			char *feed_url;
+			db_podcast_origin(d, e.podcast_id, &local, &feed_url);
 			rc = fetch_due(d, c, episode_id, local, feed_url, v, n,
 				       have ? &s : &(db_transcript_state){0}, out);
 			free(feed_url);
