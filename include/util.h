@@ -51,6 +51,10 @@ void sb_free(sbuf *b);
 char *str_trim_dup(const char *s);
 /* 1 when s is NULL or only ASCII whitespace. */
 int str_blank(const char *s);
+/* 1 when the JSON text nests arrays and objects (outside strings) deeper
+ * than limit: checked before a parser that recurses sees it. Linear, no
+ * allocation; stray closers never buy depth. */
+int json_too_deep(const char *buf, size_t len, int limit);
 /* Case-insensitive ASCII compare of two NUL-terminated strings. */
 int str_ieq(const char *a, const char *b);
 /* 1 when s starts with prefix (case-insensitive ASCII when icase). */

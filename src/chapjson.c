@@ -26,30 +26,6 @@ static int fail(char **err, char *msg)
 	return -1;
 }
 
-/* Nesting depth of arrays and objects, outside strings; stops counting
- * once limit is passed. Linear, no allocation. */
-static int too_deep(const char *buf, size_t len, int limit)
-{
-	int depth = 0, in_str = 0;
-	for (size_t i = 0; i < len; i++) {
-		char c = buf[i];
-		if (in_str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_str = 0;
-		} else if (c == '"') {
-			in_str = 1;
-		} else if (c == '[' || c == '{') {
-			if (++depth > limit)
-				return 1;
-		} else if ((c == ']' || c == '}') && depth > 0) {
-			depth--; /* never below 0: "]]][[[..." must not buy depth */
-		}
-	}
-	return 0;
-}
-
 static char *str_or_null(json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
@@ -65,7 +41,7 @@ int chapjson_parse(const char *buf, size_t len, chapter_list *out, char **err)
 	if (len > CHAPJSON_MAX_BYTES)
 		return fail(err, xasprintf("document larger than %u bytes",
 		                           CHAPJSON_MAX_BYTES));
-	if (too_deep(buf, len, CHAPJSON_MAX_DEPTH))
+	if (json_too_deep(buf, len, CHAPJSON_MAX_DEPTH))
 		return fail(err, xasprintf("nesting deeper than %d",
 		                           CHAPJSON_MAX_DEPTH));
 

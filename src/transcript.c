@@ -380,28 +380,6 @@ static void read_cues(const char *body, size_t len, transcript *t)
 
 /* --- JSON ---------------------------------------------------------------- */
 
-static int too_deep(const char *buf, size_t len, int limit)
-{
-	int depth = 0, in_str = 0;
-	for (size_t i = 0; i < len; i++) {
-		char c = buf[i];
-		if (in_str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_str = 0;
-		} else if (c == '"') {
-			in_str = 1;
-		} else if (c == '[' || c == '{') {
-			if (++depth > limit)
-				return 1;
-		} else if ((c == ']' || c == '}') && depth > 0) {
-			depth--;
-		}
-	}
-	return 0;
-}
-
 /* A time field: a number, or a string holding one ("12.5", "00:00:12,5");
  * NAN when there is none. */
 static double json_time(json_t *o, const char *key)
@@ -482,7 +460,7 @@ static size_t json_span(json_t *arr, size_t i, transcript *t, int *full)
 
 static int read_json(const char *body, size_t len, transcript *t, char **err)
 {
-	if (too_deep(body, len, TRANSCRIPT_MAX_DEPTH)) {
+	if (json_too_deep(body, len, TRANSCRIPT_MAX_DEPTH)) {
 		*err = xasprintf("nesting deeper than %d", TRANSCRIPT_MAX_DEPTH);
 		return -1;
 	}

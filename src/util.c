@@ -213,3 +213,26 @@ int64_t now_s(void)
 {
 	return (int64_t)time(NULL);
 }
+
+/* See util.h. */
+int json_too_deep(const char *buf, size_t len, int limit)
+{
+	int depth = 0, in_str = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = buf[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = 0;
+		} else if (c == '"') {
+			in_str = 1;
+		} else if (c == '[' || c == '{') {
+			if (++depth > limit)
+				return 1;
+		} else if ((c == ']' || c == '}') && depth > 0) {
+			depth--; /* never below 0: "]]][[[..." must not buy depth */
+		}
+	}
+	return 0;
+}
