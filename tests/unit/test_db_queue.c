@@ -7,56 +7,13 @@
  * episode of a podcast, and marking a whole podcast played.
  */
 #include "testutil.h"
+#include "testfeed.h"
 
 #include <unistd.h>
 
 #include "../../src/db_int.h"
 #include "testold.h"
 #include "db.h"
-
-/* A podcast at url with n episodes, published a day apart (item i is the
- * i-th oldest); their ids into ids[] (oldest first). */
-static int64_t add_podcast(db *d, const char *url, size_t n, int64_t *ids)
-{
-	int64_t pid;
-	int existed;
-	if (db_schema_version(d) < DB_SCHEMA_VERSION) {
-		/* An old cache: its podcast row as that version wrote it (the
-		 * typed functions read today's columns). */
-		char *sql = xasprintf("INSERT INTO podcast (url, added) VALUES ('%s', 0)", url);
-		assert_int_equal(dbi_exec(d, sql), 0);
-		free(sql);
-		pid = sqlite3_last_insert_rowid(d->h);
-	} else {
-		assert_int_equal(db_podcast_add(d, url, 0, &pid, &existed), 0);
-	}
-	feed f = {0};
-	f.title = xstrdup(url);
-	f.items = xcalloc(n, sizeof *f.items);
-	f.nitems = n;
-	for (size_t i = 0; i < n; i++) {
-		feed_item *it = &f.items[i];
-		it->key = xasprintf("%s#%zu", url, i);
-		it->title = xasprintf("ep %zu", i);
-		it->published = 1700000000 + (int64_t)i * 86400;
-		it->has_published = 1;
-		it->duration = 60;
-		it->enclosure_url = xasprintf("https://example.org/%zu.mp3", i);
-		it->enclosure_length = -1;
-		it->feed_order = (int)(n - 1 - i); /* newest first, as feeds are */
-	}
-	db_store_stats stats = {0};
-	assert_int_equal(db_store_feed(d, pid, &f, NULL, NULL, NULL, 0, 1000, &stats), 0);
-	feed_free(&f);
-	db_episode *v;
-	size_t m;
-	assert_int_equal(db_episode_list(d, pid, &v, &m), 0);
-	assert_int_equal(m, n);
-	for (size_t i = 0; i < n; i++)
-		ids[i] = v[n - 1 - i].id; /* the list is newest first */
-	db_episode_list_free(v, m);
-	return pid;
-}
 
 /* Asserts the queue is exactly want[0..n), at positions 1..n. */
 static void assert_queue(db *d, const int64_t *want, size_t n)
@@ -84,7 +41,7 @@ static void test_add_front_move_remove(void **state)
 	char *err = NULL;
 	assert_int_equal(db_open(path, &d, &err), 0);
 	int64_t e[6];
-	add_podcast(d, "https://a.example/feed", 6, e);
+	test_add_podcast(d, "https://a.example/feed", 6, 60, e);
 
 	int64_t head;
 	assert_int_equal(db_queue_head(d, &head), 1); /* empty */
@@ -138,7 +95,7 @@ static void test_bad_arguments_change_nothing(void **state)
 	char *err = NULL;
 	assert_int_equal(db_open(path, &d, &err), 0);
 	int64_t e[3];
-	add_podcast(d, "https://a.example/feed", 3, e);
+	test_add_podcast(d, "https://a.example/feed", 3, 60, e);
 	assert_int_equal(db_queue_add(d, e, 2, 0, NULL), 0);
 
 	/* An unknown episode among good ones: none is added. */
@@ -183,8 +140,8 @@ static void test_cascade_and_reopen(void **state)
 	char *err = NULL;
 	assert_int_equal(db_open(path, &d, &err), 0);
 	int64_t a[3], b[2];
-	add_podcast(d, "https://a.example/feed", 3, a);
-	int64_t pb = add_podcast(d, "https://b.example/feed", 2, b);
+	test_add_podcast(d, "https://a.example/feed", 3, 60, a);
+	int64_t pb = test_add_podcast(d, "https://b.example/feed", 2, 60, b);
 	int64_t mixed[] = {b[0], a[0], b[1], a[1], a[2]};
 	assert_int_equal(db_queue_add(d, mixed, 5, 0, NULL), 0);
 	assert_int_equal(db_podcast_remove(d, pb), 0);
@@ -226,8 +183,8 @@ static void test_next_newer(void **state)
 	char *err = NULL;
 	assert_int_equal(db_open(path, &d, &err), 0);
 	int64_t a[3], b[2];
-	add_podcast(d, "https://a.example/feed", 3, a);
-	add_podcast(d, "https://b.example/feed", 2, b);
+	test_add_podcast(d, "https://a.example/feed", 3, 60, a);
+	test_add_podcast(d, "https://b.example/feed", 2, 60, b);
 	int64_t next = 0;
 	assert_int_equal(db_episode_next_newer(d, a[0], &next), 0);
 	assert_int_equal(next, a[1]);
@@ -249,8 +206,8 @@ static void test_podcast_set_played(void **state)
 	char *err = NULL;
 	assert_int_equal(db_open(path, &d, &err), 0);
 	int64_t a[3], b[2];
-	int64_t pa = add_podcast(d, "https://a.example/feed", 3, a);
-	add_podcast(d, "https://b.example/feed", 2, b);
+	int64_t pa = test_add_podcast(d, "https://a.example/feed", 3, 60, a);
+	test_add_podcast(d, "https://b.example/feed", 2, 60, b);
 	assert_int_equal(db_episode_set_position(d, a[1], 42), 0);
 	assert_int_equal(db_episode_set_played(d, a[2], 1), 0);
 	size_t changed = 99;

@@ -8,40 +8,9 @@
  * them alone.
  */
 #include "testutil.h"
+#include "testfeed.h"
 
 #include "db.h"
-
-static int64_t add_podcast(db *d, const char *url, size_t n, int64_t *ids)
-{
-	int64_t pid;
-	int existed;
-	assert_int_equal(db_podcast_add(d, url, 0, &pid, &existed), 0);
-	feed f = {0};
-	f.title = xstrdup(url);
-	f.items = xcalloc(n, sizeof *f.items);
-	f.nitems = n;
-	for (size_t i = 0; i < n; i++) {
-		feed_item *it = &f.items[i];
-		it->key = xasprintf("%s#%zu", url, i);
-		it->title = xasprintf("ep %zu", i);
-		it->published = 1700000000 + (int64_t)i * 86400;
-		it->has_published = 1;
-		it->duration = 600;
-		it->enclosure_url = xasprintf("https://example.org/%zu.mp3", i);
-		it->enclosure_length = -1;
-		it->feed_order = (int)(n - 1 - i);
-	}
-	db_store_stats stats = {0};
-	assert_int_equal(db_store_feed(d, pid, &f, NULL, NULL, NULL, 0, 1000, &stats), 0);
-	feed_free(&f);
-	db_episode *v;
-	size_t m;
-	assert_int_equal(db_episode_list(d, pid, &v, &m), 0);
-	for (size_t i = 0; i < n; i++)
-		ids[i] = v[n - 1 - i].id;
-	db_episode_list_free(v, m);
-	return pid;
-}
 
 /* A transcript of the given texts, 10 s apart, from 0. */
 static transcript make(const char *const *texts, size_t n)
@@ -79,7 +48,7 @@ static void test_store_read_search(void **state)
 	char *err = NULL;
 	assert_int_equal(db_open(path, &d, &err), 0);
 	int64_t ep[2];
-	add_podcast(d, "https://example.org/a.xml", 2, ep);
+	test_add_podcast(d, "https://example.org/a.xml", 2, 600, ep);
 
 	transcript got;
 	assert_int_equal(db_transcript_get(d, ep[0], &got), 1);
@@ -174,7 +143,7 @@ static void test_merge_rank_cap(void **state)
 	char *err = NULL;
 	assert_int_equal(db_open(path, &d, &err), 0);
 	int64_t ep[3];
-	add_podcast(d, "https://example.org/b.xml", 3, ep);
+	test_add_podcast(d, "https://example.org/b.xml", 3, 600, ep);
 	/* Episode 0 says "walrus" in 6 segments; episode 1's title has it. */
 	static const char *const a[] = {"walrus one", "walrus two", "walrus three", "walrus four",
 					"walrus five", "walrus six"};
