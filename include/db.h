@@ -400,10 +400,14 @@ void db_search_free(db_search_hit *v, size_t n);
 /* Episodes waiting for the background indexer are searched too, by
  * reading them (the newest DB_SEARCH_PENDING_SCAN, with the index's own
  * tokenizer, so the answer is the one the index will give; their hits are
- * merged by a rank of -10 for a title match, -1 for the notes). How many
- * pending episodes the last db_search on d could not read (0 normally):
- * the caller says that many are not searched yet. */
-#define DB_SEARCH_PENDING_SCAN 50000
+ * merged by a rank of -10 for a title match, -1 for the notes). Reading
+ * costs about 40 us an episode (show notes of a few kB), so the scan is
+ * bounded to keep a search under 0.2 s; the indexer takes the newest
+ * first, so what is left unread is the oldest part of a first import, for
+ * the few seconds the indexer needs. db_search_unscanned: how many pending
+ * episodes the last db_search on d could not read (0 normally), which the
+ * caller says are not searched yet. */
+#define DB_SEARCH_PENDING_SCAN 4000
 int64_t db_search_unscanned(db *d);
 
 /* The search index in the background (db_index.c; migration 16). With
