@@ -154,8 +154,12 @@ int cmd_add(app *a, int argc, char **argv)
 	if (n) {
 		refresh_report rep;
 		refresh_opts o = refresh_options(ids, n);
+		db_set_index_later(a->d, 1); /* as run_refresh */
 		if (refresh_subscribe(a->d, &a->cfg, &o, &rep) != 0)
 			cli_error("cache error: %s", db_errmsg(a->d));
+		else if (index_run_cli(a->d) < 0)
+			cli_error("cache error while indexing for search: %s", db_errmsg(a->d));
+		db_set_index_later(a->d, 0);
 		if (report_refresh(&rep, 1) != EXIT_OK)
 			rc = EXIT_FAIL;
 		for (size_t i = 0; i < n; i++) {
