@@ -3,8 +3,8 @@
  * (search_pending, migration 16). Contract in db.h (db_index_*).
  *
  * A store with db_set_index_later on marks each new episode pending
- * instead of indexing it (db_episode.c); db_index_step moves the newest
- * pending episodes, with their chapters, into search_fts in one short
+ * instead of indexing it (db_episode.c); db_index_step moves the pending
+ * episodes stored first, with their chapters, into search_fts in one short
  * transaction each, so a kill -9 loses at most the batch in flight, which
  * stays pending and is indexed by the next run. Until then db_search
  * scans the pending episodes (db_search.c).
@@ -33,13 +33,13 @@ int64_t db_index_pending(db *d)
 	return n;
 }
 
-/* The batch: the newest pending episodes (the ones a search most likely
- * wants), then their rows in one statement in rowid order (episode, then
+/* The batch: the pending episodes stored first (a feed is stored top
+ * down, so each feed's newest episodes come first), then their rows in one statement in rowid order (episode, then
  * its chapters: FTS5 starts a new segment whenever rowids go down). */
 static const char step_sql[] =
 	"CREATE TEMP TABLE IF NOT EXISTS index_batch (eid INTEGER PRIMARY KEY);"
 	"DELETE FROM temp.index_batch;"
-	"INSERT INTO temp.index_batch SELECT eid FROM search_pending ORDER BY eid DESC LIMIT %d;"
+	"INSERT INTO temp.index_batch SELECT eid FROM search_pending ORDER BY eid LIMIT %d;"
 	"INSERT INTO search_fts (rowid, title, notes) SELECT * FROM ("
 	" SELECT " DBI_FTS_EPISODE_COLS "e.id IN (SELECT eid FROM temp.index_batch)"
 	" UNION ALL SELECT " DBI_FTS_CHAPTER_COLS "c.episode_id IN"

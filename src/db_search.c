@@ -433,11 +433,12 @@ static int with_bookmarks(db *d, const char *fts, size_t limit, db_search_hit **
 
 /* --- episodes not indexed yet (search_pending, db_index.c) ------------- */
 
-/* The newest DB_SEARCH_PENDING_SCAN pending episodes (?1), and the indexed
+/* The first DB_SEARCH_PENDING_SCAN pending episodes (?1; the indexer's
+ * order: what it reaches last is what is left unread), and the indexed
  * chapters of those (kind 1), each with what fill_hit reads: the
  * episode's text to match in col 3 (title, notes), the chapter's title. */
 static const char pending_sql[] =
-	"WITH pe AS MATERIALIZED (SELECT eid FROM search_pending ORDER BY eid DESC LIMIT ?1)"
+	"WITH pe AS MATERIALIZED (SELECT eid FROM search_pending ORDER BY eid LIMIT ?1)"
 	" SELECT 0, e.id, e.podcast_id, e.title, e.title, p.title, NULL, 0, -1, 0,"
 	"  e.played, e.position, e.duration, e.notes_text"
 	" FROM pe JOIN episode e ON e.id = pe.eid JOIN podcast p ON p.id = e.podcast_id"
