@@ -15,6 +15,9 @@
 #    item and a second `podcue refresh` stores it while the first
 #    `podcue add` is indexing. Both finish; nothing is pending, the index
 #    is intact, and the new episode and an old one are found.
+# 3. SIGINT while `podcue add` indexes stops it cleanly between batches
+#    (it says how many are left); the TUI then indexes the rest between
+#    its jobs, and its status bar shows "indexing for search n/m".
 . "$(dirname "$0")/../lib.sh"
 
 NEPS=${BGINDEX_EPISODES:-8000}
@@ -147,4 +150,31 @@ check "the new episode is found" found "uniq${NEPS}x" "Episode $NEPS"
 check "an old episode's chapter is found" chapter "middle part 3" "Middle part 3"
 check "the index holds every episode once" test \
 	"$(sq "SELECT count(*) FROM search_fts WHERE search_fts MATCH 'words'")" -eq $((NEPS + 1))
+# ---- 3. Ctrl-C stops indexing cleanly; the TUI indexes the rest -----------
+rm -f "$DB" "$DB-wal" "$DB-shm"
+"$PODCUE" --db "$DB" add "$BASE/a.xml" >"$T/add3.out" 2>"$T/add3.err" &
+P=$!
+wait_for "$T/add3.err" "indexing $((NEPS + 1)) episodes for search" && kill -INT "$P"
+wait "$P"
+rc=$?
+left=$(pending)
+check "SIGINT stops indexing cleanly (exit $rc, $left left)" \
+	grep -q "$left episodes not indexed for search yet" "$T/add3.err"
+check "the cache is intact after SIGINT" fts_ok
+if ! have_tmux; then
+	skip "the TUI indexes what is left, with progress" "no tmux"
+elif [ "$left" -eq 0 ]; then
+	skip "the TUI indexes what is left, with progress" "SIGINT came after the last batch"
+else
+	tui_start 120 40
+	poll_start 300
+	while [ "$(pending)" -ne 0 ] && poll_more; do :; done
+	check "the TUI indexes what is left" test "$(pending)" -eq 0
+	# Every screen the pane saw is logged: the progress was on it.
+	check "the TUI's status bar showed the progress" grep -q "indexing for search" "$T/pane.raw"
+	check "the index is intact after the TUI" fts_ok
+	check "the index holds every episode once (TUI)" test \
+		"$(sq "SELECT count(*) FROM search_fts WHERE search_fts MATCH 'words'")" -eq $((NEPS + 1))
+	tui_stop
+fi
 finish
