@@ -677,4 +677,5 @@ EOF
 BUILD=$BUILD sh bench/lockwait.sh || echo "lockwait: failed (exit $?)"
 BUILD=$BUILD sh bench/download.sh || note "bench/download.sh failed"
 sh "$TOP/bench/ingest_mem.sh" "$B" || echo "ingest memory: bench/ingest_mem.sh failed (goal MISSED)"
+sh "$TOP/bench/bgindex.sh" "$PODCUE" "$PCONF" "$BIG_OPML" "$TMP" || echo "bgindex: bench/bgindex.sh failed (goal MISSED)" # issue 21: index in the background
 [ "${BENCH_SCALE:-1}" = 0 ] || BUILD=$BUILD sh bench/scale.sh # issue 21: 5,000-episode feed, 1,000,000-episode cache, hanging hosts (~5 min)

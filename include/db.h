@@ -23,7 +23,7 @@
 #include "heard.h"
 #include "transcript.h"
 
-#define DB_SCHEMA_VERSION 15
+#define DB_SCHEMA_VERSION 16
 
 typedef struct db db;
 
@@ -402,6 +402,31 @@ typedef struct db_search_hit {
 #define DB_SEARCH_MAX_WORDS 32
 int db_search(db *d, const char *query, size_t limit, db_search_hit **out, size_t *n);
 void db_search_free(db_search_hit *v, size_t n);
+/* Episodes waiting for the background indexer are searched too, by
+ * reading them (the first DB_SEARCH_PENDING_SCAN in id order, with the index's own
+ * tokenizer, so the answer is the one the index will give; their hits are
+ * merged by a rank of -10 for a title match, -1 for the notes). Reading
+ * costs about 40 us an episode (show notes of a few kB), so the scan is
+ * bounded to keep a search under 0.2 s; the indexer goes in the same
+ * order (a feed is stored top down: its newest episodes first), so what
+ * is left unread is what it reaches last, for the seconds it needs. db_search_unscanned: how many pending
+ * episodes the last db_search on d could not read (0 normally), which the
+ * caller says are not searched yet. */
+#define DB_SEARCH_PENDING_SCAN 4000
+int64_t db_search_unscanned(db *d);
+
+/* The search index in the background (db_index.c; migration 16). With
+ * index_later on, db_store_feed marks the episodes it adds pending
+ * instead of indexing them (a first import stores 30,000 episodes without
+ * paying for their index). db_index_step indexes the first batch pending
+ * episodes (lowest ids) in one transaction (its own, unless the caller has one open)
+ * and returns how many it indexed (0 when none is left), -1 on error.
+ * A kill -9 at any moment loses nothing: what is not indexed stays
+ * pending. db_index_pending counts them (-1 on error). Any thread with its
+ * own connection. */
+void db_set_index_later(db *d, int on);
+long db_index_step(db *d, int batch);
+int64_t db_index_pending(db *d);
 
 /* One chapters-file fetch, for db_chapter_files_done: as the arguments of
  * db_chapter_file_done (chapters NULL = unchanged, e.g. HTTP 304). */

@@ -25,6 +25,8 @@ enum worker_kind {
 	WORK_REMOVE,   /* id = podcast */
 	WORK_SYNC,     /* id 1 = asked for by the user, 0 = automatic (sync_auto.h) */
 	WORK_TRANSCRIPT, /* id = episode: its transcript, when due (trfetch.h) */
+	WORK_INDEX,    /* not submitted: the search index, built between jobs
+			* (db_index_step); done/total are episodes */
 };
 
 typedef struct worker_result {
@@ -48,8 +50,10 @@ void worker_set_config(worker *w, const config *c);
 int worker_fd(const worker *w);
 /* Queues a job; arg is copied (may be NULL). */
 void worker_submit(worker *w, int kind, int64_t id, const char *arg);
-/* 1 while a job runs or waits; *kind, *done and *total describe the
- * running one (feeds done of total for a refresh). */
+/* 1 while a job runs or waits, or the search index is being built
+ * (WORK_INDEX, between jobs: whatever a refresh or an earlier run stored
+ * unindexed); *kind, *done and *total describe the running one (feeds
+ * done of total for a refresh, episodes for the index). */
 int worker_busy(worker *w, int *kind, int *done, int *total);
 /* Moves one finished result into *out (free with worker_result_free);
  * returns 0 when there is none. Also drains the wakeup pipe. */

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "fetch.h"
+#include "index_run.h"
 #include "notes_rescan.h"
 #include "opml.h"
 #include "paths.h"
@@ -103,9 +104,15 @@ static int run_refresh(app *a, const int64_t *ids, size_t n, int quiet_ok)
 	if (notes_rescan(a->d, say_stderr, NULL) < 0)
 		cli_error("cache error while reading notes again: %s", db_errmsg(a->d));
 	refresh_opts o = refresh_options(ids, n);
+	/* New episodes are stored unindexed and indexed at the end (a first
+	 * import is usable, and searchable, as soon as it is stored). */
+	db_set_index_later(a->d, 1);
 	int dberr = refresh_podcasts(a->d, &a->cfg, &o, &rep) != 0;
+	db_set_index_later(a->d, 0);
 	if (dberr)
 		cli_error("cache error during refresh: %s", db_errmsg(a->d));
+	else if (index_run_cli(a->d) < 0)
+		cli_error("cache error while indexing for search: %s", db_errmsg(a->d));
 	int rc = report_refresh(&rep, quiet_ok);
 	if (dberr) /* nothing was recorded: not a success */
 		rc = EXIT_FAIL;
@@ -147,8 +154,12 @@ int cmd_add(app *a, int argc, char **argv)
 	if (n) {
 		refresh_report rep;
 		refresh_opts o = refresh_options(ids, n);
+		db_set_index_later(a->d, 1); /* as run_refresh */
 		if (refresh_subscribe(a->d, &a->cfg, &o, &rep) != 0)
 			cli_error("cache error: %s", db_errmsg(a->d));
+		else if (index_run_cli(a->d) < 0)
+			cli_error("cache error while indexing for search: %s", db_errmsg(a->d));
+		db_set_index_later(a->d, 0);
 		if (report_refresh(&rep, 1) != EXIT_OK)
 			rc = EXIT_FAIL;
 		for (size_t i = 0; i < n; i++) {

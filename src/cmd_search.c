@@ -121,6 +121,10 @@ int cmd_search(app *a, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	rc = n ? EXIT_OK : EXIT_FAIL;
+	int64_t unscanned = db_search_unscanned(a->d);
+	if (unscanned > 0)
+		fprintf(stderr, "podcue: %lld episodes not indexed yet were not searched "
+				"(`podcue refresh` indexes them)\n", (long long)unscanned);
 	if (json) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)

@@ -15,7 +15,7 @@
 
 /* The statements db_store_feed reuses for every item. */
 struct store_stmts {
-	sqlite3_stmt *find, *upsert, *del_links, *add_link, *del_tr, *add_tr;
+	sqlite3_stmt *find, *upsert, *del_links, *add_link, *del_tr, *add_tr, *pend;
 	dbi_chapter_stmts ch;
 };
 
@@ -27,6 +27,7 @@ static void store_stmts_free(struct store_stmts *s)
 	sqlite3_finalize(s->add_link);
 	sqlite3_finalize(s->del_tr);
 	sqlite3_finalize(s->add_tr);
+	sqlite3_finalize(s->pend);
 	dbi_chapter_stmts_free(&s->ch);
 }
 
@@ -60,8 +61,9 @@ static int store_stmts_init(db *d, struct store_stmts *s)
 	s->del_tr = dbi_prep(d, "DELETE FROM transcript WHERE episode_id = ?");
 	s->add_tr = dbi_prep(d, "INSERT INTO transcript (episode_id, n, url, type, language, rel)"
 			    " VALUES (?, ?, ?, ?, ?, ?)");
+	s->pend = dbi_prep(d, "INSERT OR IGNORE INTO search_pending (eid) VALUES (?)");
 	if (!s->find || !s->upsert || !s->del_links || !s->add_link || !s->del_tr ||
-	    !s->add_tr || dbi_chapter_stmts_init(d, &s->ch) != 0) {
+	    !s->add_tr || !s->pend || dbi_chapter_stmts_init(d, &s->ch) != 0) {
 		store_stmts_free(s);
 		return -1;
 	}
@@ -217,7 +219,8 @@ static int item_state(db *d, struct store_stmts *s, int64_t pid, const feed_item
 }
 
 static int store_item(db *d, struct store_stmts *s, int64_t pid, const feed_item *it,
-		      const db_item_extra *x, size_t nitems, uint64_t hash, int64_t when)
+		      const db_item_extra *x, size_t nitems, uint64_t hash, int64_t when,
+		      int pending)
 {
 	sqlite3_stmt *u = s->upsert;
 	sqlite3_bind_int64(u, 1, pid);
@@ -250,6 +253,11 @@ static int store_item(db *d, struct store_stmts *s, int64_t pid, const feed_item
 	sqlite3_clear_bindings(u);
 	if (rc != SQLITE_DONE || !ep)
 		return dbi_fail(d, "store episode");
+	if (pending) { /* before its chapters: they are left out of the index too */
+		sqlite3_bind_int64(s->pend, 1, ep);
+		if (dbi_step_reset(d, s->pend, "mark episode for indexing") != 0)
+			return -1;
+	}
 	return store_item_children(d, s, ep, it, x);
 }
 
@@ -286,6 +294,17 @@ static char *keys_json(const feed *f, size_t lo, size_t hi, const unsigned char 
 	}
 	sb_putc(&b, ']');
 	return sb_steal(&b);
+}
+
+/* keys_json of the items whose state is not ITEM_SAME. */
+static char *keys_json_changed(const feed *f, size_t lo, size_t hi, const unsigned char *state)
+{
+	unsigned char *pick = xcalloc(hi - lo ? hi - lo : 1, 1);
+	for (size_t i = 0; i < hi - lo; i++)
+		pick[i] = state[i] != ITEM_SAME;
+	char *k = keys_json(f, lo, hi, pick);
+	free(pick);
+	return k;
 }
 
 static int store_podcast_row(db *d, int64_t id, const feed *f, const char *etag,
@@ -435,9 +454,7 @@ static int store_batch(db *d, struct store_stmts *s, int64_t id, const feed *f,
 	}
 	char *keys = NULL;
 	if (rc == 0 && nwrite) {
-		for (size_t i = 0; i < n; i++)
-			state[i] = state[i] != ITEM_SAME;
-		keys = keys_json(f, lo, hi, state);
+		keys = keys_json_changed(f, lo, hi, state);
 		rc = dbi_search_defer(d);
 		if (rc == 0)
 			rc = dbi_search_snapshot(d, FEED_EPISODES, FEED_CHAPTERS, id, keys);
@@ -448,7 +465,7 @@ static int store_batch(db *d, struct store_stmts *s, int64_t id, const feed *f,
 			continue;
 		}
 		rc = store_item(d, s, id, &f->items[i], extra ? &extra[i] : NULL, f->nitems,
-				hash[i - lo], when);
+				hash[i - lo], when, d->index_later && state[i - lo] == ITEM_NEW);
 	}
 	if (rc == 0 && nwrite)
 		rc = dbi_search_apply(d, FEED_EPISODES, FEED_CHAPTERS, id, keys);

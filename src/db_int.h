@@ -25,6 +25,8 @@ struct db {
 	int code;  /* its SQLite (extended) result code */
 	int ro;    /* DBI_RO_* when opened read-only, else DBI_RW */
 	int64_t pace_run, pace_last; /* db_pace: the current run of writes */
+	int index_later; /* db_set_index_later: new episodes wait for the indexer */
+	int64_t unscanned; /* db_search_unscanned */
 };
 
 /* Whether the cache can be written (db_fs.c). */
@@ -150,6 +152,9 @@ static inline double dbi_col_opt_double(sqlite3_stmt *st, int i)
 	" coalesce((SELECT max(last_played) FROM episode), 0) + 1)"
 
 #define DBI_FTS_LIVE "NOT EXISTS (SELECT 1 FROM search_defer)"
+/* Episode eid's rows belong in search_fts now: it is not waiting for the
+ * background indexer (migration 16, db_index.c). FROZEN with migration 16. */
+#define DBI_FTS_NOT_PENDING(eid) "NOT EXISTS (SELECT 1 FROM search_pending WHERE eid = " eid ")"
 
 /* Sync (migration 8, FROZEN like the above: part of its triggers): local
  * changes are recorded while an account is set up and no pulled change is

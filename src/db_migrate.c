@@ -433,13 +433,70 @@ static const char *const migrations[] = {
 	"  DELETE FROM transcript_segment"
 	"   WHERE id BETWEEN old.id * 65536 AND old.id * 65536 + 65535;"
 	" END;",
+	/* 15 -> 16: the search index built in the background (db_index.c).
+	 * search_pending holds the episodes whose index rows (the episode's
+	 * and its chapters') are not in search_fts: a first import stores
+	 * its episodes there instead of indexing them, and the indexer moves
+	 * them into the index in short transactions. Invariant: an episode's
+	 * rows are in search_fts exactly when its id is not in search_pending
+	 * (a row for a deleted episode is harmless and dropped by the
+	 * indexer). The triggers of version 3 are made to respect it, as the
+	 * bulk writers do (db_search.c adds DBI_FTS_NOT_PENDING to their
+	 * selections). */
+	"CREATE TABLE search_pending (eid INTEGER PRIMARY KEY);"
+	"DROP TRIGGER episode_fts_insert;"
+	"DROP TRIGGER episode_fts_delete;"
+	"DROP TRIGGER episode_fts_update;"
+	"DROP TRIGGER chapter_fts_insert;"
+	"DROP TRIGGER chapter_fts_delete;"
+	"DROP TRIGGER chapter_fts_update;"
+	"CREATE TRIGGER episode_fts_insert AFTER INSERT ON episode"
+	"  WHEN " DBI_FTS_LIVE " AND " DBI_FTS_NOT_PENDING("new.id") " BEGIN"
+	"  INSERT INTO search_fts (rowid, title, notes)"
+	"   VALUES (" DBI_FTS_EPISODE_ROWID("new") ", new.title, new.notes_text);"
+	" END;"
+	"CREATE TRIGGER episode_fts_delete AFTER DELETE ON episode"
+	"  WHEN " DBI_FTS_LIVE " AND " DBI_FTS_NOT_PENDING("old.id") " BEGIN"
+	"  INSERT INTO search_fts (search_fts, rowid, title, notes)"
+	"   VALUES ('delete', " DBI_FTS_EPISODE_ROWID("old") ", old.title, old.notes_text);"
+	" END;"
+	"CREATE TRIGGER episode_fts_update AFTER UPDATE OF id, title, notes_text ON episode"
+	"  WHEN (old.id IS NOT new.id OR old.title IS NOT new.title"
+	"   OR old.notes_text IS NOT new.notes_text) AND " DBI_FTS_LIVE " BEGIN"
+	"  INSERT INTO search_fts (search_fts, rowid, title, notes)"
+	"   SELECT 'delete', " DBI_FTS_EPISODE_ROWID("old") ", old.title, old.notes_text"
+	"   WHERE " DBI_FTS_NOT_PENDING("old.id") ";"
+	"  INSERT INTO search_fts (rowid, title, notes)"
+	"   SELECT " DBI_FTS_EPISODE_ROWID("new") ", new.title, new.notes_text"
+	"   WHERE " DBI_FTS_NOT_PENDING("new.id") ";"
+	" END;"
+	"CREATE TRIGGER chapter_fts_insert AFTER INSERT ON chapter"
+	"  WHEN " DBI_FTS_CHAPTER_INDEXED("new") " AND " DBI_FTS_LIVE
+	"  AND " DBI_FTS_NOT_PENDING("new.episode_id") " BEGIN"
+	"  INSERT INTO search_fts (rowid, title)"
+	"   VALUES (" DBI_FTS_CHAPTER_ROWID("new") ", new.title);"
+	" END;"
+	"CREATE TRIGGER chapter_fts_delete AFTER DELETE ON chapter"
+	"  WHEN " DBI_FTS_CHAPTER_INDEXED("old") " AND " DBI_FTS_LIVE
+	"  AND " DBI_FTS_NOT_PENDING("old.episode_id") " BEGIN"
+	"  INSERT INTO search_fts (search_fts, rowid, title)"
+	"   VALUES ('delete', " DBI_FTS_CHAPTER_ROWID("old") ", old.title);"
+	" END;"
+	"CREATE TRIGGER chapter_fts_update AFTER UPDATE ON chapter WHEN " DBI_FTS_LIVE " BEGIN"
+	"  INSERT INTO search_fts (search_fts, rowid, title)"
+	"   SELECT 'delete', " DBI_FTS_CHAPTER_ROWID("old") ", old.title"
+	"   WHERE " DBI_FTS_CHAPTER_INDEXED("old") " AND " DBI_FTS_NOT_PENDING("old.episode_id") ";"
+	"  INSERT INTO search_fts (rowid, title)"
+	"   SELECT " DBI_FTS_CHAPTER_ROWID("new") ", new.title"
+	"   WHERE " DBI_FTS_CHAPTER_INDEXED("new") " AND " DBI_FTS_NOT_PENDING("new.episode_id") ";"
+	" END;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 /* The migrations that (re)build the search index, which takes seconds on a
  * big cache: migration i brings the cache to version i + 1. */
-static const unsigned char migration_indexes[] = {0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+static const unsigned char migration_indexes[] = {0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 _Static_assert(sizeof migration_indexes == NMIGRATIONS, "one flag per migration");
 
 /* Below this many episodes an index rebuild takes under a second. */

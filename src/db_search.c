@@ -431,6 +431,152 @@ static int with_bookmarks(db *d, const char *fts, size_t limit, db_search_hit **
 	return 0;
 }
 
+/* --- episodes not indexed yet (search_pending, db_index.c) ------------- */
+
+/* The first DB_SEARCH_PENDING_SCAN pending episodes (?1; the indexer's
+ * order: what it reaches last is what is left unread), and the indexed
+ * chapters of those (kind 1), each with what fill_hit reads: the
+ * episode's text to match in col 3 (title, notes), the chapter's title. */
+static const char pending_sql[] =
+	"WITH pe AS MATERIALIZED (SELECT eid FROM search_pending ORDER BY eid LIMIT ?1)"
+	" SELECT 0, e.id, e.podcast_id, e.title, e.title, p.title, NULL, 0, -1, 0,"
+	"  e.played, e.position, e.duration, e.notes_text"
+	" FROM pe JOIN episode e ON e.id = pe.eid JOIN podcast p ON p.id = e.podcast_id"
+	" UNION ALL"
+	" SELECT 1, e.id, e.podcast_id, c.title, e.title, p.title, c.start, 0,"
+	"  CASE c.source WHEN ?2 THEN 0 WHEN ?3 THEN 1 WHEN ?4 THEN 2 ELSE 3 END, 0,"
+	"  e.played, e.position, e.duration, NULL"
+	" FROM pe JOIN chapter c ON c.episode_id = pe.eid AND " DBI_FTS_CHAPTER_INDEXED("c")
+	" JOIN episode e ON e.id = pe.eid JOIN podcast p ON p.id = e.podcast_id";
+
+/* Would the index match this row of pending_sql? Its rank into *rank. */
+static int pending_match(struct search *s, sqlite3_stmt *st, double *rank)
+{
+	const char *title = (const char *)sqlite3_column_text(st, 3);
+	const char *notes = (const char *)sqlite3_column_text(st, 13);
+	int in_title = title && title_matches(&s->z, &s->q, s->prefix, title);
+	*rank = in_title ? -10.0 : -1.0;
+	if (in_title || !notes)
+		return in_title;
+	/* A document matches when each word is in some column. */
+	char *both = xasprintf("%s\n%s", title ? title : "", notes);
+	int m = title_matches(&s->z, &s->q, s->prefix, both);
+	free(both);
+	return m;
+}
+
+static void push_hit(db_search_hit **v, size_t *n, size_t *cap, const db_search_hit *h)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*v = xrealloc(*v, *cap * sizeof **v);
+	}
+	(*v)[(*n)++] = *h;
+}
+
+/* The hits among the pending episodes, up to limit, into *pv / *pn. */
+static int pending_scan(struct search *s, size_t limit, db_search_hit **pv, size_t *pn)
+{
+	sqlite3_stmt *st = dbi_prep(s->d, pending_sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int(st, 1, DB_SEARCH_PENDING_SCAN);
+	bind_sources(st, 2);
+	/* Only the first limit hits of each rank can be in the answer: the
+	 * scan stops when it has them. */
+	size_t cap = 0, in_title = 0, in_notes = 0;
+	int rc = SQLITE_DONE;
+	while ((in_title < limit || in_notes < limit) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		double rank;
+		if (!pending_match(s, st, &rank))
+			continue;
+		size_t *have = rank < -1.0 ? &in_title : &in_notes;
+		if (*have >= limit)
+			continue;
+		++*have;
+		int dup = row_is_dup(s, st);
+		if (dup < 0)
+			break;
+		if (dup)
+			continue;
+		db_search_hit h;
+		fill_hit(st, &h);
+		h.rank = rank;
+		push_hit(pv, pn, &cap, &h);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return dbi_fail(s->d, "search episodes not indexed yet");
+	return 0;
+}
+
+static int by_rank(const void *a, const void *b)
+{
+	const db_search_hit *x = a, *y = b;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	if (x->episode_id != y->episode_id) /* newest first */
+		return x->episode_id > y->episode_id ? -1 : 1;
+	return x->kind - y->kind;
+}
+
+/* Merges the pending hits (sorted by rank) into the index's hits before
+ * the transcript hits, keeping at most limit. */
+static void merge_pending(db_search_hit **out, size_t *n, db_search_hit *pv, size_t pn,
+			  size_t limit)
+{
+	qsort(pv, pn, sizeof *pv, by_rank);
+	db_search_hit *all = xcalloc(*n + pn + 1, sizeof *all);
+	size_t i = 0, j = 0, k = 0;
+	while (i < *n || j < pn) {
+		int tr = i < *n && (*out)[i].kind == DB_HIT_TRANSCRIPT;
+		int take_p = j < pn && (i == *n || tr || pv[j].rank < (*out)[i].rank);
+		all[k++] = take_p ? pv[j++] : (*out)[i++];
+	}
+	for (size_t x = limit; x < k; x++) {
+		free(all[x].title);
+		free(all[x].episode_title);
+		free(all[x].podcast_title);
+	}
+	free(*out);
+	free(pv);
+	*out = all;
+	*n = k < limit ? k : limit;
+}
+
+/* Adds the hits of the episodes the background indexer has not reached. */
+static int with_pending(struct search *s, size_t limit, db_search_hit **out, size_t *n)
+{
+	int64_t np = db_index_pending(s->d);
+	if (np < 0)
+		return -1;
+	s->d->unscanned = np > DB_SEARCH_PENDING_SCAN ? np - DB_SEARCH_PENDING_SCAN : 0;
+	if (np == 0)
+		return 0;
+	if (!s->dup) {
+		s->dup = dbi_prep(s->d, dup_sql);
+		if (!s->dup)
+			return -1;
+		bind_sources(s->dup, 5);
+	}
+	db_search_hit *pv = NULL;
+	size_t pn = 0;
+	if (pending_scan(s, limit, &pv, &pn) != 0) {
+		db_search_free(pv, pn);
+		return -1;
+	}
+	if (pn)
+		merge_pending(out, n, pv, pn, limit);
+	else
+		free(pv);
+	return 0;
+}
+
+int64_t db_search_unscanned(db *d)
+{
+	return d->unscanned;
+}
+
 int db_search(db *d, const char *query, size_t limit, db_search_hit **out, size_t *n)
 {
 	*out = NULL;
@@ -441,6 +587,8 @@ int db_search(db *d, const char *query, size_t limit, db_search_hit **out, size_
 	int rc = query_tokens(d, &s.z, query ? query : "", &s.q);
 	if (rc == 0 && s.q.n && limit)
 		rc = search_run(&s, limit, out, n);
+	if (rc == 0 && s.q.n && limit)
+		rc = with_pending(&s, limit, out, n);
 	if (rc == 0 && s.q.n && limit)
 		rc = with_bookmarks(d, s.fts, limit, out, n);
 	if (rc != 0) {
@@ -481,8 +629,13 @@ static int run_ab(db *d, sbuf *q, int64_t a, const char *b, const char *what)
 	return dbi_run(d, st, what);
 }
 
-static int reindex_one(db *d, int add, const char *cols, const char *where, const char *order,
-		       int64_t a, const char *b)
+/* The rows of episodes waiting for the indexer (db_index.c) are not in
+ * the index: every selection of the writers leaves them out. */
+#define EP_NOT_PENDING " AND " DBI_FTS_NOT_PENDING("e.id")
+#define CH_NOT_PENDING " AND " DBI_FTS_NOT_PENDING("c.episode_id")
+
+static int reindex_one(db *d, int add, const char *cols, const char *where, const char *np,
+		       const char *order, int64_t a, const char *b)
 {
 	if (strcmp(where, "0") == 0)
 		return 0;
@@ -491,7 +644,8 @@ static int reindex_one(db *d, int add, const char *cols, const char *where, cons
 			: "INSERT INTO search_fts (search_fts, rowid, title, notes)"
 			  " SELECT 'delete', ");
 	sb_puts(&q, cols);
-	sb_puts(&q, where);
+	sb_printf(&q, "(%s)", where);
+	sb_puts(&q, np);
 	sb_puts(&q, order);
 	return run_ab(d, &q, a, b, add ? "index for search" : "unindex for search");
 }
@@ -499,30 +653,33 @@ static int reindex_one(db *d, int add, const char *cols, const char *where, cons
 int dbi_search_reindex(db *d, int add, const char *ep_where, const char *ch_where, int64_t a,
 		       const char *b)
 {
-	if (reindex_one(d, add, DBI_FTS_EPISODE_COLS, ep_where, DBI_FTS_EPISODE_ORDER, a, b) != 0)
+	if (reindex_one(d, add, DBI_FTS_EPISODE_COLS, ep_where, EP_NOT_PENDING,
+			DBI_FTS_EPISODE_ORDER, a, b) != 0)
 		return -1;
-	return reindex_one(d, add, DBI_FTS_CHAPTER_COLS, ch_where, DBI_FTS_CHAPTER_ORDER, a, b);
+	return reindex_one(d, add, DBI_FTS_CHAPTER_COLS, ch_where, CH_NOT_PENDING,
+			   DBI_FTS_CHAPTER_ORDER, a, b);
 }
 
 /* Copies the index rows selected by where into the temp table `into`. */
-static int copy_rows(db *d, const char *into, const char *cols, const char *where, int64_t a,
-		     const char *b)
+static int copy_rows(db *d, const char *into, const char *cols, const char *where,
+		     const char *np, int64_t a, const char *b)
 {
 	if (strcmp(where, "0") == 0)
 		return 0;
 	sbuf q = SBUF_INIT;
 	sb_printf(&q, "INSERT INTO temp.%s (rid, title, notes) SELECT ", into);
 	sb_puts(&q, cols);
-	sb_puts(&q, where);
+	sb_printf(&q, "(%s)", where);
+	sb_puts(&q, np);
 	return run_ab(d, &q, a, b, "note search rows");
 }
 
 static int copy_selected(db *d, const char *into, const char *ep_where, const char *ch_where,
 			 int64_t a, const char *b)
 {
-	if (copy_rows(d, into, DBI_FTS_EPISODE_COLS, ep_where, a, b) != 0)
+	if (copy_rows(d, into, DBI_FTS_EPISODE_COLS, ep_where, EP_NOT_PENDING, a, b) != 0)
 		return -1;
-	return copy_rows(d, into, DBI_FTS_CHAPTER_COLS, ch_where, a, b);
+	return copy_rows(d, into, DBI_FTS_CHAPTER_COLS, ch_where, CH_NOT_PENDING, a, b);
 }
 
 /* The rows of the connection's temp tables fts_old (the index rows before

@@ -187,7 +187,13 @@ void view_search(ui *u, const char *query)
 			u->hit_time_w = text_width(when);
 	}
 	u->pos[PANE_EPISODES] = (list_pos){0, 0};
-	ui_message(u, 0, "%zu result%s for \"%s\"", u->nhits, u->nhits == 1 ? "" : "s", query);
+	long long unscanned = (long long)db_search_unscanned(u->d);
+	if (unscanned > 0) /* the index is still being built */
+		ui_message(u, 0, "%zu result%s for \"%s\" (%lld episodes not indexed yet: not searched)",
+			   u->nhits, u->nhits == 1 ? "" : "s", query, unscanned);
+	else
+		ui_message(u, 0, "%zu result%s for \"%s\"", u->nhits, u->nhits == 1 ? "" : "s",
+			   query);
 }
 
 /* Row i when it is paged in already: drawing never reads the cache. */

@@ -236,6 +236,8 @@ static void draw_status(ui *u, int y)
 			snprintf(right, sizeof right, "fetching chapters ");
 		else if (kind == WORK_SYNC)
 			snprintf(right, sizeof right, "syncing ");
+		else if (kind == WORK_INDEX && total > 0)
+			snprintf(right, sizeof right, "indexing for search %d/%d ", done, total);
 	}
 	int locked;
 	size_t waiting = dbw_pending(u->wr, &locked, NULL);

@@ -10,6 +10,7 @@
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -53,7 +54,16 @@ struct worker {
 	 * its next job; guarded by mu. */
 	config next;
 	int has_next;
+	/* The search index in the background (db_index.c), between jobs:
+	 * episodes indexed so far in this run; index_more while some may be
+	 * left. Guarded by mu. */
+	int64_t index_done;
+	int index_more;
 };
+
+/* Episodes per indexing transaction: short enough (tens of ms) that a
+ * job or another writer never waits long. */
+#define INDEX_BATCH 200
 
 /* A copy of c's network settings (user_agent copied; no mpv options, no
  * key map), which config_free releases. */
@@ -241,11 +251,42 @@ static void run_job(worker *w, job *j)
 	}
 }
 
+/* One batch of the search backlog, called with mu held and the queue
+ * empty; returns with mu held. Shows as a WORK_INDEX "job" with the
+ * episodes done of the total. */
+static void index_some(worker *w)
+{
+	w->running = 1;
+	w->run_kind = WORK_INDEX;
+	pthread_mutex_unlock(&w->mu);
+	/* Counted first: a connection that has nothing to index never takes
+	 * the write lock for it. */
+	int64_t before = db_index_pending(w->d);
+	long got = before > 0 ? db_index_step(w->d, INDEX_BATCH) : before < 0 ? -1 : 0;
+	int64_t left = got > 0 ? db_index_pending(w->d) : 0;
+	if (got < 0)
+		log_msg("worker", "indexing for search: %s", db_errmsg(w->d));
+	pthread_mutex_lock(&w->mu);
+	w->running = 0;
+	w->index_done += got > 0 ? got : 0;
+	w->index_more = got > 0 && left > 0;
+	int64_t total = w->index_done + (left > 0 ? left : 0);
+	w->done = (int)(w->index_done < INT32_MAX ? w->index_done : INT32_MAX);
+	w->total = (int)(total < INT32_MAX ? total : INT32_MAX);
+	if (!w->index_more)
+		w->index_done = 0;
+	pthread_mutex_unlock(&w->mu);
+	wake(w); /* the status bar shows the progress */
+	pthread_mutex_lock(&w->mu);
+}
+
 static void *thread_main(void *arg)
 {
 	worker *w = arg;
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
+		while (!w->quit && !w->queue && w->index_more)
+			index_some(w);
 		while (!w->quit && !w->queue)
 			pthread_cond_wait(&w->cv, &w->mu);
 		if (w->quit)
@@ -266,6 +307,7 @@ static void *thread_main(void *arg)
 		free(j);
 		pthread_mutex_lock(&w->mu);
 		w->running = 0;
+		w->index_more = 1; /* a job may have stored episodes to index */
 	}
 	pthread_mutex_unlock(&w->mu);
 	return NULL;
@@ -285,6 +327,10 @@ int worker_start(const char *db_path, const config *c, worker **out, char **err)
 		return -1;
 	}
 	copy_settings(&w->cfg, c);
+	/* Episodes this connection stores are indexed between jobs, and
+	 * whatever an earlier run left (a killed import) first. */
+	db_set_index_later(w->d, 1);
+	w->index_more = 1;
 	w->results_tail = &w->results;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
@@ -389,8 +435,9 @@ void worker_submit(worker *w, int kind, int64_t id, const char *arg)
 int worker_busy(worker *w, int *kind, int *done, int *total)
 {
 	pthread_mutex_lock(&w->mu);
-	int busy = w->running || w->queue;
-	*kind = w->running ? w->run_kind : (w->queue ? w->queue->kind : -1);
+	int busy = w->running || w->queue || w->index_more;
+	*kind = w->running ? w->run_kind
+			   : (w->queue ? w->queue->kind : (w->index_more ? WORK_INDEX : -1));
 	*done = w->done;
 	*total = w->total;
 	pthread_mutex_unlock(&w->mu);

@@ -77,7 +77,7 @@ for t in "$BUILD"/tests/test_*; do
 done
 # Longest first, so the slowest script does not start last.
 e2e=""
-for name in crash batches demo robust play listen queue sync tui bookmarks download mpris mouse failsafe hostile feeds chapters search docs config; do
+for name in crash batches bgindex demo robust play listen queue sync tui bookmarks download mpris mouse failsafe hostile feeds chapters search docs config; do
 	[ -f "tests/e2e/$name.sh" ] && e2e="$e2e $name"
 done
 for t in tests/e2e/*.sh; do
