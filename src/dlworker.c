@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "dlfile.h"
 #include "dlpolicy.h"
 #include "download.h"
 #include "util.h"
@@ -149,13 +150,13 @@ static void delete_one(dlworker *w, downloader *dl, int64_t id)
 {
 	downloader_cancel(dl, id);
 	char *msg = NULL;
-	int rc = download_delete(w->d, id, &msg);
+	int rc = download_delete(w->d, &w->c, id, &msg);
 	if (rc == 0)
 		push_msg(w, 0, xasprintf("episode %" PRId64 ": download deleted", id));
 	else if (rc > 0)
 		push_msg(w, 1, xasprintf("episode %" PRId64 " is not downloaded", id));
 	else
-		push_msg(w, 1, msg), msg = NULL;
+		push_msg(w, 1, msg), msg = NULL; /* kept (2) or failed */
 	free(msg);
 }
 
