@@ -38,7 +38,8 @@ void download_rmdir(const config *c, const char *path);
 int download_delete(db *d, const config *c, int64_t episode_id, char **msg);
 
 /* A shared lock on path for as long as the returned fd is open (-1 when
- * the file cannot be opened). Close it to release. */
+ * the file cannot be opened or someone holds it exclusively). Close it to
+ * release. */
 int download_hold(const char *path);
 /* 1 when some podcue holds path (download_hold): it is being played. */
 int download_in_use(const char *path);

@@ -136,7 +136,9 @@ int download_hold(const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return -1;
-	if (flock(fd, LOCK_SH) != 0) { /* waits out a cleanup's brief test */
+	/* Never waits: a cleanup tests its lock only for an instant, and a
+	 * downloader that has just renamed its .part still holds one. */
+	if (flock(fd, LOCK_SH | LOCK_NB) != 0) {
 		close(fd);
 		return -1;
 	}
