@@ -78,7 +78,8 @@ int cmd_set_podcast(app *a, int argc, char **argv);
 int cli_after_refresh(app *a, int64_t since);
 /* Runs the cleanup, printing each deletion; EXIT_*. */
 int cli_cleanup(app *a, const int64_t *keep, size_t nkeep);
-int cli_remove_podcast_files(app *a, int64_t podcast_id);
+/* Deletes the files of a removed podcast (dlpolicy_podcast_files). */
+int cli_remove_podcast_files(app *a, char **paths, size_t n);
 
 /* The user's marks: bookmark, bookmarks, skip (cmd_marks.c). */
 int cmd_bookmark(app *a, int argc, char **argv);

@@ -53,9 +53,18 @@ typedef void (*dlpolicy_say_fn)(int error, const char *line, void *ctx);
 int dlpolicy_cleanup(db *d, const config *c, const int64_t *keep, size_t nkeep,
 		     dlpolicy_say_fn say, void *ctx);
 
-/* Deletes every downloaded or partial file of a podcast (before the
- * podcast is removed) and its now empty folder. *deleted: files deleted.
- * Returns 0, or -1 with *msg (caller frees) on the first failure. */
-int dlpolicy_delete_podcast(db *d, int64_t podcast_id, int *deleted, char **msg);
+/* Removing a podcast takes three steps, so that its files go only once
+ * its row is gone (a failed remove keeps both):
+ * dlpolicy_podcast_files checks that none of the podcast's files is being
+ * downloaded (-1 with *msg, caller frees, when one is, or on a db error;
+ * nothing is touched) and lists their paths (free with
+ * dlpolicy_files_free); the caller removes the podcast; then
+ * dlpolicy_delete_files deletes the files and .parts (dlfile.h: only
+ * inside the download folder) and the emptied folders, telling say
+ * (may be NULL) of each one kept or failed. Returns the files deleted. */
+int dlpolicy_podcast_files(db *d, int64_t podcast_id, char ***paths, size_t *n, char **msg);
+int dlpolicy_delete_files(const config *c, char **paths, size_t n, dlpolicy_say_fn say,
+			  void *ctx);
+void dlpolicy_files_free(char **paths, size_t n);
 
 #endif

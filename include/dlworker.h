@@ -27,6 +27,10 @@ int dlworker_fd(const dlworker *w);
 void dlworker_toggle(dlworker *w, int64_t episode_id);
 /* Deletes the episode's download (cancelling it first when it runs). */
 void dlworker_delete(dlworker *w, int64_t episode_id);
+/* Stops the podcast's queued and running downloads (partial files kept)
+ * and returns once they are stopped: call it before removing the podcast.
+ * NULL w is fine. */
+void dlworker_cancel_podcast(dlworker *w, int64_t podcast_id);
 /* A refresh finished: the new episodes of podcasts with auto_download are
  * downloaded (dlpolicy.h), and the cleanup runs when they are done (at
  * once when there are none). The cleanup also runs whenever downloads

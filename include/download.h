@@ -93,8 +93,6 @@ void downloader_free(downloader *dl);
  * locked); a row left "running" by a killed podcue is not. */
 int download_in_progress(const char *path);
 
-/* Deletes an episode's file (and .part) and forgets its row. 1 = nothing
- * to delete. -1 with *msg (caller frees). */
-int download_delete(db *d, int64_t episode_id, char **msg);
+/* Deleting files: dlfile.h. */
 
 #endif

@@ -28,7 +28,7 @@ echo "0 1 0" >"$R3"
 # test_start_past_end needs the file's duration at load time, which at
 # TSan's pace libmpv can report only later (the start past the end is then
 # not clamped); test_playback drives the same event thread.
-TSAN_TESTS="test_db test_fetch test_playback test_dbwriter feeds tui robust hostile fair download locked sync_tui dlview transcript bookmarks"
+TSAN_TESTS="test_db test_fetch test_playback test_dbwriter feeds tui robust hostile fair download locked sync_tui dlview dlsafe_tui transcript bookmarks"
 
 # build NAME ARGS...: one sanitizer build, niced so the tests running
 # beside it keep their pace; its output is kept in $BL.NAME for a failure.

@@ -101,16 +101,17 @@ int cli_after_refresh(app *a, int64_t since)
 	return rc;
 }
 
-int cli_remove_podcast_files(app *a, int64_t podcast_id)
+static void say_kept(int error, const char *line, void *ctx)
 {
-	int n;
-	char *msg;
-	if (dlpolicy_delete_podcast(a->d, podcast_id, &n, &msg) != 0) {
-		cli_error("%s (the podcast is kept)", msg);
-		free(msg);
-		return EXIT_FAIL;
-	}
-	if (n)
-		printf("deleted %d downloaded file%s\n", n, n == 1 ? "" : "s");
+	(void)error;
+	(void)ctx;
+	cli_error("%s", line);
+}
+
+int cli_remove_podcast_files(app *a, char **paths, size_t n)
+{
+	int k = dlpolicy_delete_files(&a->cfg, paths, n, say_kept, NULL);
+	if (k)
+		printf("deleted %d downloaded file%s\n", k, k == 1 ? "" : "s");
 	return EXIT_OK;
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "dlfile.h"
 #include "download.h"
 #include "util.h"
 
@@ -245,9 +246,12 @@ int cmd_delete(app *a, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		int64_t id = cli_parse_id(argv[i]);
 		char *msg;
-		int r = download_delete(a->d, id, &msg);
+		int r = download_delete(a->d, &a->cfg, id, &msg);
 		if (r == 0) {
 			printf("episode %" PRId64 ": download deleted\n", id);
+		} else if (r == 2) {
+			rc = EXIT_FAIL;
+			cli_error("episode %" PRId64 ": download forgotten; %s", id, msg);
 		} else {
 			rc = EXIT_FAIL;
 			if (r > 0)

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "dlpolicy.h"
 #include "fetch.h"
 #include "index_run.h"
 #include "notes_rescan.h"
@@ -194,19 +195,26 @@ int cmd_remove(app *a, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	/* Its downloaded files go with it (said), rather than stay behind
-	 * unnamed by any row. */
-	if (cli_remove_podcast_files(a, p.id) != EXIT_OK) {
+	 * unnamed by any row; only once its row is gone, so that a remove
+	 * that fails keeps them. */
+	char **paths, *msg;
+	size_t n;
+	if (dlpolicy_podcast_files(a->d, p.id, &paths, &n, &msg) != 0) {
+		cli_error("%s (the podcast is kept)", msg);
+		free(msg);
 		db_podcast_free(&p);
 		return EXIT_FAIL;
 	}
 	rc = db_podcast_remove(a->d, p.id);
 	if (rc == 0) {
+		cli_remove_podcast_files(a, paths, n);
 		printf("removed %lld: ", (long long)p.id);
 		cli_print_safe(stdout, p.title ? p.title : p.url, 0);
 		putchar('\n');
 	} else {
 		cli_error("%s", db_errmsg(a->d));
 	}
+	dlpolicy_files_free(paths, n);
 	db_podcast_free(&p);
 	return rc == 0 ? EXIT_OK : EXIT_FAIL;
 }

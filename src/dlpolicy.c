@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dlfile.h"
 #include "download.h"
 #include "util.h"
 
@@ -104,6 +105,7 @@ int dlpolicy_new_episodes(db *d, const config *c, int64_t since_id, int64_t **id
 
 typedef struct sweep {
 	db *d;
+	const config *c;
 	db_dl_item *v;
 	size_t n;
 	char *gone;      /* per item: deleted (or failed to: never tried again) */
@@ -132,13 +134,19 @@ static void say(const sweep *s, int error, char *line)
 static void drop(sweep *s, size_t i, const char *why)
 {
 	s->gone[i] = 1;
+	/* Being played here or by another podcue: its turn comes later. */
+	if (download_in_use(s->v[i].path)) {
+		say(s, 0, xasprintf("kept episode %" PRId64 " (%s): it is being played",
+				    s->v[i].episode_id, why));
+		return;
+	}
 	char *msg = NULL;
-	int rc = download_delete(s->d, s->v[i].episode_id, &msg);
+	int rc = download_delete(s->d, s->c, s->v[i].episode_id, &msg);
 	if (rc == 0) {
 		s->deleted++;
 		say(s, 0, xasprintf("deleted episode %" PRId64 " (%s): %s", s->v[i].episode_id,
 				    why, s->v[i].path));
-	} else if (rc < 0) {
+	} else if (rc == 2 || rc < 0) {
 		say(s, 1, xasprintf("episode %" PRId64 ": %s", s->v[i].episode_id,
 				    msg ? msg : "cannot delete"));
 	}
@@ -164,7 +172,7 @@ static size_t cap_victim(const sweep *s, const int64_t *keep, size_t nkeep)
 int dlpolicy_cleanup(db *d, const config *c, const int64_t *keep, size_t nkeep,
 		     dlpolicy_say_fn say_fn, void *ctx)
 {
-	sweep s = {d, NULL, 0, NULL, 0, say_fn, ctx};
+	sweep s = {d, c, NULL, 0, NULL, 0, say_fn, ctx};
 	if (db_dl_done_list(d, 0, 0, &s.v, &s.n) != 0)
 		return -1;
 	s.gone = xcalloc(s.n + 1, 1);
@@ -212,42 +220,56 @@ int dlpolicy_cleanup(db *d, const config *c, const int64_t *keep, size_t nkeep,
 	return s.deleted;
 }
 
-int dlpolicy_delete_podcast(db *d, int64_t podcast_id, int *deleted, char **msg)
+int dlpolicy_podcast_files(db *d, int64_t podcast_id, char ***paths, size_t *n, char **msg)
 {
-	*deleted = 0;
+	*paths = NULL;
+	*n = 0;
 	*msg = NULL;
 	db_dl_item *v;
-	size_t n;
-	if (db_dl_done_list(d, podcast_id, 1, &v, &n) != 0) {
+	size_t m;
+	if (db_dl_done_list(d, podcast_id, 1, &v, &m) != 0) {
 		*msg = xstrdup(db_errmsg(d));
 		return -1;
 	}
-	int rc = 0;
-	for (size_t i = 0; i < n && !rc; i++) {
+	/* Every file is checked before any is deleted: a refusal deletes
+	 * nothing. */
+	for (size_t i = 0; i < m; i++)
 		if (download_in_progress(v[i].path)) {
 			*msg = xasprintf("episode %" PRId64 " is downloading (cancel it first)",
 					 v[i].episode_id);
-			rc = -1;
-			break;
+			db_dl_item_list_free(v, m);
+			return -1;
 		}
-		char *part = xasprintf("%s.part", v[i].path);
-		int had = access(v[i].path, F_OK) == 0 || access(part, F_OK) == 0;
-		free(part);
-		rc = download_delete(d, v[i].episode_id, msg);
-		if (rc > 0)
-			rc = 0;
-		else if (rc == 0)
-			*deleted += had;
+	*paths = xcalloc(m + 1, sizeof **paths);
+	for (size_t i = 0; i < m; i++)
+		if (v[i].path)
+			(*paths)[(*n)++] = xstrdup(v[i].path);
+	db_dl_item_list_free(v, m);
+	return 0;
+}
+
+int dlpolicy_delete_files(const config *c, char **paths, size_t n, dlpolicy_say_fn say_fn,
+			  void *ctx)
+{
+	int deleted = 0;
+	for (size_t i = 0; i < n; i++) {
+		char *msg = NULL;
+		int rc = download_unlink(c, paths[i], &msg);
+		if (rc == 0)
+			deleted++;
+		else if (msg && say_fn)
+			say_fn(1, msg, ctx);
+		free(msg);
 	}
 	/* The podcast's folder, when nothing else is in it. */
-	for (size_t i = 0; i < n && !rc; i++) {
-		char *dir = xstrdup(v[i].path), *slash = strrchr(dir, '/');
-		if (slash && slash != dir) {
-			*slash = '\0';
-			rmdir(dir);
-		}
-		free(dir);
-	}
-	db_dl_item_list_free(v, n);
-	return rc;
+	for (size_t i = 0; i < n; i++)
+		download_rmdir(c, paths[i]);
+	return deleted;
+}
+
+void dlpolicy_files_free(char **paths, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
 }

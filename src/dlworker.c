@@ -16,11 +16,12 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "dlfile.h"
 #include "dlpolicy.h"
 #include "download.h"
 #include "util.h"
 
-enum { OP_TOGGLE, OP_DELETE, OP_REFRESHED };
+enum { OP_TOGGLE, OP_DELETE, OP_REFRESHED, OP_CANCEL_PODCAST };
 
 typedef struct dl_op {
 	int op;
@@ -41,6 +42,9 @@ struct dlworker {
 	int stop;
 	dl_op *todo; /* requests not yet taken by the thread */
 	size_t ntodo;
+	pthread_cond_t done_cv; /* signalled when a batch of requests is done */
+	uint64_t asked, done;   /* requests made, requests carried out */
+	int exited;             /* the thread has returned */
 	int64_t playing;        /* never deleted by a cleanup */
 	config next;            /* settings from the UI, taken when next_set */
 	int next_set;
@@ -149,14 +153,27 @@ static void delete_one(dlworker *w, downloader *dl, int64_t id)
 {
 	downloader_cancel(dl, id);
 	char *msg = NULL;
-	int rc = download_delete(w->d, id, &msg);
+	int rc = download_delete(w->d, &w->c, id, &msg);
 	if (rc == 0)
 		push_msg(w, 0, xasprintf("episode %" PRId64 ": download deleted", id));
 	else if (rc > 0)
 		push_msg(w, 1, xasprintf("episode %" PRId64 " is not downloaded", id));
 	else
-		push_msg(w, 1, msg), msg = NULL;
+		push_msg(w, 1, msg), msg = NULL; /* kept (2) or failed */
 	free(msg);
+}
+
+/* Before a podcast is removed: its queued and running downloads stop
+ * here, so that none finishes into a file no row names. */
+static void cancel_podcast(dlworker *w, downloader *dl, int64_t podcast_id)
+{
+	db_dl_item *v;
+	size_t n;
+	if (db_dl_done_list(w->d, podcast_id, 1, &v, &n) != 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		downloader_cancel(dl, v[i].episode_id);
+	db_dl_item_list_free(v, n);
 }
 
 /* Overall progress for the UI; the speed is measured over windows of
@@ -197,6 +214,7 @@ static void *run(void *arg)
 			pthread_cond_wait(&w->cv, &w->mu);
 		dl_op *todo = w->todo;
 		size_t n = w->ntodo;
+		uint64_t asked = w->asked;
 		int stop = w->stop;
 		if (w->next_set) { /* the numbers only; the thread reads them between steps */
 			w->c.download_jobs = w->next.download_jobs;
@@ -218,10 +236,16 @@ static void *run(void *arg)
 				toggle(w, dl, todo[i].id);
 			else if (todo[i].op == OP_DELETE)
 				delete_one(w, dl, todo[i].id);
+			else if (todo[i].op == OP_CANCEL_PODCAST)
+				cancel_podcast(w, dl, todo[i].id);
 			else
 				after_refresh |= !refreshed(w, dl);
 		}
 		free(todo);
+		pthread_mutex_lock(&w->mu);
+		w->done = asked;
+		pthread_cond_broadcast(&w->done_cv);
+		pthread_mutex_unlock(&w->mu);
 		if (stop || !dl)
 			break;
 		if (!active) { /* a new burst of downloads: a new speed */
@@ -238,6 +262,10 @@ static void *run(void *arg)
 			cleanup(w);
 	}
 	downloader_free(dl);
+	pthread_mutex_lock(&w->mu);
+	w->exited = 1;
+	pthread_cond_broadcast(&w->done_cv);
+	pthread_mutex_unlock(&w->mu);
 	return NULL;
 }
 
@@ -271,10 +299,12 @@ int dlworker_start(const char *db_path, const config *c, dlworker **out, char **
 	}
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
+	pthread_cond_init(&w->done_cv, NULL);
 	if (pthread_create(&w->th, NULL, run, w) != 0) {
 		*err = xstrdup("cannot start the download thread");
 		pthread_mutex_destroy(&w->mu);
 		pthread_cond_destroy(&w->cv);
+		pthread_cond_destroy(&w->done_cv);
 		close(w->pipe[0]);
 		close(w->pipe[1]);
 		goto fail;
@@ -307,6 +337,7 @@ void dlworker_stop(dlworker *w)
 	free(w->fresh);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
+	pthread_cond_destroy(&w->done_cv);
 	close(w->pipe[0]);
 	close(w->pipe[1]);
 	config_free(&w->c);
@@ -319,12 +350,25 @@ int dlworker_fd(const dlworker *w)
 	return w ? w->pipe[0] : -1;
 }
 
-static void request(dlworker *w, int op, int64_t episode_id)
+static uint64_t request(dlworker *w, int op, int64_t episode_id)
 {
 	pthread_mutex_lock(&w->mu);
 	w->todo = xrealloc(w->todo, (w->ntodo + 1) * sizeof *w->todo);
 	w->todo[w->ntodo++] = (dl_op){op, episode_id};
+	uint64_t seq = ++w->asked;
 	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	return seq;
+}
+
+void dlworker_cancel_podcast(dlworker *w, int64_t podcast_id)
+{
+	if (!w)
+		return;
+	uint64_t mine = request(w, OP_CANCEL_PODCAST, podcast_id);
+	pthread_mutex_lock(&w->mu);
+	while (w->done < mine && !w->exited)
+		pthread_cond_wait(&w->done_cv, &w->mu);
 	pthread_mutex_unlock(&w->mu);
 }
 

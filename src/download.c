@@ -861,30 +861,3 @@ int download_in_progress(const char *path)
 	close(fd);
 	return busy;
 }
-
-int download_delete(db *d, int64_t episode_id, char **msg)
-{
-	*msg = NULL;
-	db_download r;
-	int rc = db_download_get(d, episode_id, &r);
-	if (rc != 0) {
-		if (rc < 0)
-			*msg = xstrdup(db_errmsg(d));
-		return rc;
-	}
-	if (r.path) {
-		char *part = xasprintf("%s.part", r.path);
-		if ((unlink(r.path) != 0 && errno != ENOENT) ||
-		    (unlink(part) != 0 && errno != ENOENT))
-			*msg = xasprintf("cannot delete %s: %s", r.path, strerror(errno));
-		free(part);
-	}
-	db_download_free(&r);
-	if (*msg)
-		return -1;
-	if (db_download_remove(d, episode_id) < 0) {
-		*msg = xstrdup(db_errmsg(d));
-		return -1;
-	}
-	return 0;
-}

@@ -19,8 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "command.h"
+#include "dlfile.h"
 #include "log.h"
 #include "playmarks.h"
 #include "ptime.h"
@@ -62,6 +64,7 @@ struct playback {
 	int64_t sleep_seen_ms;  /* when it was last checked while playing */
 	int slept;              /* the episode that ended had "sleep episode" */
 	playmarks *marks;       /* heard stretches and skips (playmarks.h) */
+	int held_fd;            /* a shared lock on the downloaded file played (dlfile.h), -1 */
 	int marks_changed;      /* a chapter became heard since the last handle */
 };
 
@@ -76,6 +79,7 @@ playback *playback_new(db *d, const config *c, player *p)
 	pb->resumed_from = -1;
 	pb->feed_duration = -1;
 	pb->marks = playmarks_new(d);
+	pb->held_fd = -1;
 	return pb;
 }
 
@@ -179,8 +183,17 @@ static void save(playback *pb)
 	pb->last_save_ms = now_ms();
 }
 
+/* Lets a cleanup delete the file played until now. */
+static void release_file(playback *pb)
+{
+	if (pb->held_fd >= 0)
+		close(pb->held_fd);
+	pb->held_fd = -1;
+}
+
 static void forget_episode(playback *pb)
 {
+	release_file(pb);
 	playmarks_stop(pb->marks, duration(pb));
 	pb->episode = 0;
 	pb->loaded = 0;
@@ -285,6 +298,10 @@ static const char *media_url(playback *pb, const db_episode *e, int *allow_local
 		struct stat st;
 		if (stat(file, &st) == 0 && S_ISREG(st.st_mode)) {
 			*allow_local = 1; /* a path podcue itself chose and wrote */
+			/* No cleanup (here or in another podcue) deletes it while
+			 * it plays. */
+			release_file(pb);
+			pb->held_fd = download_hold(file);
 			*own = file;
 			log_msg("playback", "episode %lld: playing the downloaded file",
 				(long long)e->id);
@@ -346,6 +363,7 @@ static int start_episode(playback *pb, const db_episode *e, double at, char **er
 		free(why);
 		free(own);
 		chapter_list_clear(&ch);
+		release_file(pb);
 		return -1;
 	}
 	free(own);

@@ -451,6 +451,8 @@ static void on_prompt_key(ui *u, int key)
 	if (u->prompt == PROMPT_CONFIRM_REMOVE) {
 		u->prompt = PROMPT_NONE;
 		if (key == 'y' || key == 'Y') {
+			/* No download of it may finish after its rows are gone. */
+			dlworker_cancel_podcast(u->dw, u->confirm_id);
 			submit(u, WORK_REMOVE, u->confirm_id, NULL);
 			ui_message(u, 0, "removing...");
 		} else {

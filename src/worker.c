@@ -49,7 +49,7 @@ struct worker {
 	result_node *results, **results_tail;
 	int running, run_kind, done, total;
 	db *d;
-	config cfg; /* network settings only; user_agent is our copy */
+	config cfg; /* network settings and download_dir (our copies) */
 	/* Settings changed in the UI (:set), taken over by the thread before
 	 * its next job; guarded by mu. */
 	config next;
@@ -65,12 +65,14 @@ struct worker {
  * job or another writer never waits long. */
 #define INDEX_BATCH 200
 
-/* A copy of c's network settings (user_agent copied; no mpv options, no
- * key map), which config_free releases. */
+/* A copy of c's network settings and download folder (user_agent and
+ * download_dir copied; no mpv options, no key map), which config_free
+ * releases. */
 static void copy_settings(config *dst, const config *c)
 {
 	*dst = *c;
 	dst->user_agent = xstrdup(c->user_agent);
+	dst->download_dir = c->download_dir ? xstrdup(c->download_dir) : NULL;
 	dst->mpv_options = NULL;
 	dst->nmpv_options = 0;
 	dst->keys = NULL;
@@ -193,15 +195,20 @@ static void do_transcript(worker *w, int64_t episode_id)
 
 static void do_remove(worker *w, int64_t id)
 {
-	/* Its downloaded files go with it, and the message says how many. */
-	int files = 0;
-	char *msg = NULL;
-	if (dlpolicy_delete_podcast(w->d, id, &files, &msg) != 0) {
+	/* Its downloaded files go with it, and the message says how many;
+	 * only once its row is gone, so that a remove that fails keeps them. */
+	char **paths, *msg = NULL;
+	size_t n;
+	if (dlpolicy_podcast_files(w->d, id, &paths, &n, &msg) != 0) {
 		post(w, WORK_REMOVE, id, 1, 0, xasprintf("remove failed: %s", msg));
 		free(msg);
 		return;
 	}
 	int rc = db_podcast_remove(w->d, id);
+	int files = 0;
+	if (rc == 0)
+		files = dlpolicy_delete_files(&w->cfg, paths, n, NULL, NULL);
+	dlpolicy_files_free(paths, n);
 	post(w, WORK_REMOVE, id, rc != 0, rc == 0,
 	     rc == 0 ? (files ? xasprintf("unsubscribed; %d downloaded file%s deleted", files,
 					  files == 1 ? "" : "s")

@@ -14,6 +14,7 @@
 #include "../../src/db_int.h"
 #include "config.h"
 #include "db.h"
+#include "dlfile.h"
 #include "dlpolicy.h"
 
 #define NEP 5
@@ -69,6 +70,7 @@ static int setup(void **state)
 	char *err = NULL;
 	assert_int_equal(db_open(f->path, &f->d, &err), 0);
 	config_defaults(&f->c);
+	f->c.download_dir = xstrdup(f->dir); /* the files are deleted only inside it */
 	int existed;
 	assert_int_equal(db_podcast_add(f->d, "https://example.org/f.xml", 0, &f->pid, &existed), 0);
 	store(f->d, f->pid, "https://example.org/f.xml", NEP);
@@ -241,11 +243,17 @@ static void test_delete_podcast(void **state)
 	FILE *fp = fopen(part, "w");
 	assert_non_null(fp);
 	fclose(fp);
-	int n;
-	char *msg;
-	assert_int_equal(dlpolicy_delete_podcast(f->d, f->pid, &n, &msg), 0);
+	char **paths, *msg;
+	size_t n;
+	assert_int_equal(dlpolicy_podcast_files(f->d, f->pid, &paths, &n, &msg), 0);
 	assert_null(msg);
 	assert_int_equal(n, NEP);
+	/* Nothing is deleted before the podcast is removed. */
+	for (int i = 0; i < NEP; i++)
+		assert_true(exists(f, i));
+	assert_int_equal(db_podcast_remove(f->d, f->pid), 0);
+	assert_int_equal(dlpolicy_delete_files(&f->c, paths, n, NULL, NULL), NEP);
+	dlpolicy_files_free(paths, n);
 	for (int i = 0; i < NEP; i++)
 		assert_false(exists(f, i));
 	assert_int_equal(access(part, F_OK), -1);
@@ -254,11 +262,42 @@ static void test_delete_podcast(void **state)
 	size_t m;
 	assert_int_equal(db_download_list(f->d, &v, &m), 0);
 	assert_int_equal(m, 0);
-	/* The episodes stay until the podcast is removed. */
-	db_episode *e;
-	assert_int_equal(db_episode_list(f->d, f->pid, &e, &m), 0);
-	assert_int_equal(m, NEP);
-	db_episode_list_free(e, m);
+}
+
+static void count_kept(int error, const char *line, void *ctx)
+{
+	int *kept = ctx;
+	*kept += error && strstr(line, "kept ") != NULL;
+}
+
+/* A path outside the download folder (or a symlink in it) is kept. */
+static void test_delete_outside_kept(void **state)
+{
+	fx *f = *state;
+	free(f->c.download_dir);
+	f->c.download_dir = xasprintf("%s/dl", f->dir);
+	assert_int_equal(mkdir(f->c.download_dir, 0700), 0);
+	char *link = xasprintf("%s/dl/link.mp3", f->dir);
+	assert_int_equal(symlink(f->file[1], link), 0);
+	char *sneaky = xasprintf("%s/dl/../ep0.mp3", f->dir);
+	char *paths[] = {sneaky, link};
+	int kept = 0;
+	assert_int_equal(dlpolicy_delete_files(&f->c, paths, 2, count_kept, &kept), 0);
+	assert_int_equal(kept, 2);
+	assert_true(exists(f, 0));
+	assert_true(exists(f, 1));
+	/* download_delete forgets the row and keeps the file. */
+	char *msg;
+	assert_int_equal(download_delete(f->d, &f->c, f->ep[2], &msg), 2);
+	assert_non_null(strstr(msg, "outside the download folder"));
+	free(msg);
+	assert_true(exists(f, 2));
+	db_download r;
+	assert_int_equal(db_download_get(f->d, f->ep[2], &r), 1);
+	unlink(link);
+	rmdir(f->c.download_dir);
+	free(link);
+	free(sneaky);
 }
 
 int main(void)
@@ -270,6 +309,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_set_refuses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_episodes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_podcast, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delete_outside_kept, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
