@@ -76,14 +76,16 @@ echo "== clang + ASan + UBSan build"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1:detect_stack_use_after_return=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export LSAN_OPTIONS="suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0"
-# crash.sh runs in the gcc pass only: it kills refreshes with kill -9 at
-# random moments and races two of them for the cache, so what it checks is
-# the cache's durability, which does not depend on the build; a killed
-# process reports no sanitizer findings, and at ASan's pace it is the most
-# expensive script of the suite (a quarter of this pass's CPU time).
+# crash.sh, batches.sh and bgindex.sh run in the gcc pass only: they kill
+# refreshes and indexing with kill -9 and race processes for the cache over
+# feeds of thousands of episodes, so what they check is the cache's
+# durability, which does not depend on the build; a killed process reports
+# no sanitizer findings, and at ASan's pace they are the most expensive
+# scripts of the suite (each over two minutes). The code they drive runs
+# under ASan in test_db_store, test_db_index, feeds.sh and search.sh.
 if built asan "clang sanitizer"; then
-	echo "(crash.sh: in the gcc pass only)"
-	EXCLUDE="crash" RESULT_FILE=$R2 sh tests/run.sh build/asan "clang+asan+ubsan"
+	echo "(crash.sh, batches.sh, bgindex.sh: in the gcc pass only)"
+	EXCLUDE="crash batches bgindex" RESULT_FILE=$R2 sh tests/run.sh build/asan "clang+asan+ubsan"
 fi
 unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
 
