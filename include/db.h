@@ -61,6 +61,11 @@ void db_set_busy_timeout(db *d, int ms);
 int db_begin(db *d);
 int db_commit(db *d);
 void db_rollback(db *d);
+/* After a failed write: resets any statement left part-way (it would pin
+ * an old snapshot, and in WAL mode every later write would then fail with
+ * SQLITE_BUSY_SNAPSHOT) and rolls back a transaction left open, so that
+ * the next try starts afresh. */
+void db_settle(db *d);
 
 typedef struct db_podcast {
 	int64_t id;

@@ -200,6 +200,15 @@ void db_rollback(db *d)
 		sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
 }
 
+void db_settle(db *d)
+{
+	for (sqlite3_stmt *st = sqlite3_next_stmt(d->h, NULL); st; st = sqlite3_next_stmt(d->h, st))
+		if (sqlite3_stmt_busy(st))
+			sqlite3_reset(st);
+	if (!sqlite3_get_autocommit(d->h))
+		db_rollback(d);
+}
+
 int dbi_txn_begin(db *d, int *own)
 {
 	*own = sqlite3_get_autocommit(d->h);
@@ -232,10 +241,12 @@ int dbi_txn_end(db *d, int own, int rc)
 {
 	if (!own)
 		return rc;
-	if (rc == 0)
-		return db_commit(d);
-	db_rollback(d);
-	return rc;
+	if (rc == 0 && db_commit(d) == 0)
+		return 0;
+	/* A failed COMMIT leaves the transaction open, holding the lock. */
+	if (!sqlite3_get_autocommit(d->h))
+		db_rollback(d);
+	return rc ? rc : -1;
 }
 
 /* --- podcasts --------------------------------------------------------- */

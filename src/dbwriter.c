@@ -286,6 +286,8 @@ static void *thread_main(void *arg)
 		o->dirty = 0;
 		pthread_mutex_unlock(&w->mu);
 		int rc = apply(w->d, snap ? snap : o);
+		if (rc < 0)
+			db_settle(w->d); /* the next try from a fresh snapshot */
 		int again = rc < 0 && db_err_transient(w->d);
 		char *what = rc < 0 && !again ? describe(w->d, snap ? snap : o) : NULL;
 		if (snap)

@@ -107,7 +107,14 @@ static inline void assert_linear(const char *what, sized_work w, size_t n, void 
 		n *= 2;
 		t1 = best_of_5(w, n, ctx);
 	}
+	/* Up to three measurements: a machine busy with other tests can
+	 * disturb one (a CPU-time ratio of 8.8 was seen for linear work under
+	 * make check's load); quadratic work exceeds 8x every time. */
 	int64_t t4 = best_of_5(w, 4 * n, ctx);
+	for (int again = 0; again < 2 && t4 > 8 * t1; again++) {
+		t1 = best_of_5(w, n, ctx);
+		t4 = best_of_5(w, 4 * n, ctx);
+	}
 	if (t4 > 8 * t1)
 		fail_msg("%s: size %zu took %.1f ms, size %zu %.1f ms (%.1fx; linear is 4x)", what,
 			 n, t1 / 1e6, 4 * n, t4 / 1e6, (double)t4 / (double)(t1 ? t1 : 1));
