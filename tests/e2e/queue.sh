@@ -236,7 +236,7 @@ tui_check ":set continue podcast" "ok: set continue podcast"
 # Third short is the oldest short one: Second, then First follow it; the
 # newest (First) ends the chain, and the older long one never plays.
 tui_keys G k Enter
-tui_check "the selected episode plays" "▶ 0:0" 15
+tui_check "the selected episode plays" "Queue Show · Third short" 15
 if wait_sql "SELECT group_concat(played, '') FROM (SELECT played FROM episode WHERE podcast_id = (SELECT podcast_id FROM episode WHERE id = $S1) ORDER BY published DESC)" 1110 30; then
 	ok "with continue podcast the next newer episodes play after it, then nothing"
 else
