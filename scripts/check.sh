@@ -61,7 +61,7 @@ fi
 ) &
 builds=$!
 
-[ $gcc_ok = 1 ] && RESULT_FILE=$R1 sh tests/run.sh build "gcc"
+[ $gcc_ok = 1 ] && RESULT_FILE=$R1 sh tests/run.sh build "gcc" | tee "$BL.gcc.out"
 wait $builds
 
 # built NAME LABEL: 0 when the sanitizer build NAME succeeded; else shows why.
@@ -85,19 +85,29 @@ export LSAN_OPTIONS="suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0"
 # under ASan in test_db_store, test_db_index, feeds.sh and search.sh.
 if built asan "clang sanitizer"; then
 	echo "(crash.sh, batches.sh, bgindex.sh: in the gcc pass only)"
-	EXCLUDE="crash batches bgindex" RESULT_FILE=$R2 sh tests/run.sh build/asan "clang+asan+ubsan"
+	EXCLUDE="crash batches bgindex" RESULT_FILE=$R2 sh tests/run.sh build/asan "clang+asan+ubsan" |
+		tee "$BL.asan.out"
 fi
 unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
 
 echo "== clang + TSan build (threaded tests)"
 if built tsan "clang ThreadSanitizer"; then
 	TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1 suppressions=$(pwd)/tests/tsan.supp" \
-		TESTS=$TSAN_TESTS RESULT_FILE=$R3 sh tests/run.sh build/tsan "clang+tsan"
+		TESTS=$TSAN_TESTS RESULT_FILE=$R3 sh tests/run.sh build/tsan "clang+tsan" | tee "$BL.tsan.out"
 fi
 
 read -r p1 f1 s1 <"$R1"
 read -r p2 f2 s2 <"$R2"
 read -r p3 f3 s3 <"$R3"
+# The failures again, last: a log cut to its tail still names them.
+for b in gcc asan tsan; do
+	grep -E '^(  [^ ]+: )?not ok' "$BL.$b.out" 2>/dev/null | sed "s/^ */  $b /"
+done | head -40 >"$BL.failed"
+if [ -s "$BL.failed" ]; then
+	echo
+	echo "failed checks (build, program, check):"
+	cat "$BL.failed"
+fi
 echo
 echo "$((p1 + p2 + p3)) passed, $((f1 + f2 + f3)) failed, $((s1 + s2 + s3)) skipped"
 [ $((f1 + f2 + f3)) -eq 0 ]

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -113,29 +114,62 @@ const char *dbi_readonly_text(int why)
 				: "the cache file is not writable";
 }
 
+/* Whether a /proc/locks line is a lock held (not waited for) on the file
+ * (dev, ino) over any of bytes [at, at + len), by a process other than
+ * self; its pid then. Lines read "1: POSIX  ADVISORY  WRITE 27689
+ * fe:01:123456 120 120" (the device in hex, the end inclusive or EOF). */
+static long locks_line_holder(const char *line, const struct stat *st, off_t at, off_t len)
+{
+	char kind[16], end[24];
+	long pid;
+	unsigned maj, min;
+	unsigned long ino;
+	long long start;
+	const char *p = strchr(line, ':');
+	if (!p || strstr(line, "->"))
+		return 0;
+	if (sscanf(p + 1, " %15s %*s %*s %ld %x:%x:%lu %lld %23s", kind, &pid, &maj, &min, &ino,
+		   &start, end) != 7)
+		return 0;
+	if (strcmp(kind, "POSIX") != 0 || pid <= 0 || pid == (long)getpid() ||
+	    maj != major(st->st_dev) || min != minor(st->st_dev) || ino != (unsigned long)st->st_ino)
+		return 0;
+	long long last = strcmp(end, "EOF") ? atoll(end) : -1;
+	if (start >= at + len || (last >= 0 && last < at))
+		return 0;
+	return pid;
+}
+
 /* The process holding the write lock on the cache: the WAL write lock is
  * byte 120 of the -shm file (SQLite's WALINDEX_LOCK_OFFSET); a rollback
- * journal's is the database's pending byte. 0 when none is seen. */
+ * journal's is the database's pending byte. 0 when none is seen.
+ *
+ * Read from /proc/locks, never by opening the files: closing any
+ * descriptor of a file drops every POSIX lock this process holds on it,
+ * SQLite's own included, and another connection that then finds the
+ * -shm file unlocked rebuilds it under our mapping (SIGBUS). */
 static long lock_holder(const char *dbfile)
 {
 	struct {
 		const char *suffix;
 		off_t at, len;
 	} where[] = {{"-shm", 120, 1}, {"", 0x40000000, 514}};
-	for (size_t i = 0; i < sizeof where / sizeof where[0]; i++) {
+	FILE *locks = fopen("/proc/locks", "re");
+	if (!locks)
+		return 0;
+	long pid = 0;
+	for (size_t i = 0; !pid && i < sizeof where / sizeof where[0]; i++) {
 		char *p = xasprintf("%s%s", dbfile, where[i].suffix);
-		int fd = open(p, O_RDONLY | O_CLOEXEC);
+		struct stat st;
+		int have = stat(p, &st) == 0;
 		free(p);
-		if (fd < 0)
-			continue;
-		struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET,
-				   .l_start = where[i].at, .l_len = where[i].len};
-		int got = fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
-		close(fd);
-		if (got && fl.l_pid > 0)
-			return (long)fl.l_pid;
+		char line[256];
+		rewind(locks);
+		while (have && !pid && fgets(line, sizeof line, locks))
+			pid = locks_line_holder(line, &st, where[i].at, where[i].len);
 	}
-	return 0;
+	fclose(locks);
+	return pid;
 }
 
 /* "another podcue (pid 123)", "another process (pid 123, sqlite3)" or

@@ -20,7 +20,21 @@ cleanup() {
 	[ -S "$T/tmux.sock" ] && tmux -S "$T/tmux.sock" kill-server 2>/dev/null
 	for p in $SERVER_PIDS; do kill "$p" 2>/dev/null; done
 	for p in $SERVER_PIDS; do wait "$p" 2>/dev/null; done
+	sanitizer_reports
 	rm -rf "$T"
+}
+
+# sanitizer_reports: the interface sends stderr to its log file, so a
+# sanitizer's report on a TUI session lands there, not on the screen; each
+# log holding one is a failure, shown (a session that died so otherwise
+# shows only as checks that time out on a frozen screen).
+sanitizer_reports() {
+	find "$T" -name podcue.log -type f 2>/dev/null | while read -r f; do
+		grep -qE '^(==[0-9]+==ERROR: |[^ ]+:[0-9]+:[0-9]+: runtime error: |WARNING: ThreadSanitizer)' "$f" ||
+			continue
+		echo "not ok - sanitizer report in ${f#"$T"/}"
+		grep -vE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T' "$f" | head -60 | sed 's/^/#   /'
+	done
 }
 trap cleanup EXIT INT TERM
 
