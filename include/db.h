@@ -363,7 +363,7 @@ typedef struct db_search_hit {
 				 * -1 for episode hits and untimed transcripts */
 	int source;             /* a chapter's source (CHAP_SRC_USER: a bookmark,
 				   its note the title); -1 for other hits */
-	double rank;            /* bm25: lower (more negative) is better */
+	double rank;            /* lower (more negative) is better */
 	int played;             /* the episode's played flag, */
 	double position;        /* saved position (< 0 = none) */
 	double duration;        /* and duration (< 0 = unknown) */
@@ -384,9 +384,10 @@ typedef struct db_search_hit {
  * A query with no word in it (empty or NULL, only punctuation or emoji)
  * has no hits; no query text makes the search fail.
  *
- * Hits are episodes and chapters interleaved by rank (bm25, a word in a
- * title weighing ten times one in the notes; ties: episodes first, then
- * by id and start), at most limit of them. A chapter found by several
+ * Hits are episodes and chapters interleaved by rank (BM25 without length
+ * normalisation, db_rank.c: a word in a title weighing ten times one in
+ * the notes, repeats saturating, rarer words of the query weighing more;
+ * ties: episodes first, then by id and start), at most limit of them. A chapter found by several
  * sources (same episode, starts within 1 s) is one hit, from the
  * preferred source (json, psc, embedded, notes). A query so common that
  * it matches more than 5,000 episodes and chapters ranks only the newest
@@ -410,7 +411,8 @@ void db_search_free(db_search_hit *v, size_t n);
 /* Episodes waiting for the background indexer are searched too, by
  * reading them (the first DB_SEARCH_PENDING_SCAN in id order, with the index's own
  * tokenizer, so the answer is the one the index will give; their hits are
- * merged by a rank of -10 for a title match, -1 for the notes). Reading
+ * merged by the rank a hit with every word in its title, or in its notes,
+ * would have: dbi_rank_guess). Reading
  * costs about 40 us an episode (show notes of a few kB), so the scan is
  * bounded to keep a search under 0.2 s; the indexer goes in the same
  * order (a feed is stored top down: its newest episodes first), so what

@@ -27,6 +27,7 @@ struct db {
 	int64_t pace_run, pace_last; /* db_pace: the current run of writes */
 	int index_later; /* db_set_index_later: new episodes wait for the indexer */
 	int64_t unscanned; /* db_search_unscanned */
+	int rank_ready;    /* podcue_rank is registered on h (db_rank.c) */
 };
 
 /* Whether the cache can be written (db_fs.c). */
@@ -199,6 +200,17 @@ int dbi_search_reindex(db *d, int add, const char *ep_where, const char *ch_wher
  * *out / *n as db_search describes (rank_cap is unused). */
 int dbi_transcript_hits(db *d, const char *fts, const char *const *words, size_t nw,
 			size_t rank_cap, size_t limit, db_search_hit **out, size_t *n);
+/* Search ranking (db_rank.c). dbi_rank_register adds the FTS5 auxiliary
+ * function podcue_rank(search_fts [, counts]) to d's connection (once).
+ * dbi_rank_counts: for a query of n phrases (FTS5 queries of one word
+ * each, in the order of the whole query's phrases), the blob podcue_rank
+ * takes as counts (caller frees; *bytes its size), or NULL when the words
+ * need no weighing (n < 2) or counting failed. dbi_rank_guess: the rank a
+ * hit found outside the index gets, when every one of words words is in
+ * its title (in_title) or its notes. */
+int dbi_rank_register(db *d, fts5_api *api);
+char *dbi_rank_counts(db *d, const char *const *phrases, size_t n, size_t *bytes);
+double dbi_rank_guess(size_t words, int in_title);
 /* Begins a transaction when none is open (*own set): for functions that
  * must be atomic whether or not their caller opened one. dbi_txn_end
  * commits (rc == 0) or rolls back an owned one and returns rc. */

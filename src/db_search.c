@@ -36,10 +36,6 @@
 #define SEARCH_TOKENIZER "unicode61"
 #define SEARCH_TOKENIZER_ARGS {"remove_diacritics", "2"}
 
-/* Column weights for bm25 (title, notes): a word in a title (episode or
- * chapter) counts ten times a word in the show notes. */
-#define SEARCH_WEIGHTS "10.0, 1.0"
-
 /* The last word is also a prefix when it has at least this many
  * characters: shorter ones are usually whole words ("go", "AI"), and
  * expanding them would merge the lists of a large part of the vocabulary
@@ -47,9 +43,10 @@
 #define SEARCH_PREFIX_MIN 3
 
 /* At most this many matches are ranked: the newest ones in index order
- * (newest episode first, each with its chapters). Ranking costs about a
- * microsecond a match, and a word found in a third of a 100,000-episode
- * library would otherwise take a third of a second to rank. Below the cap
+ * (newest episode first, each with its chapters). Ranking reads each
+ * match's word positions (podcue_rank, db_rank.c: under a microsecond a
+ * match), and a word found in a third of a 1,000,000-episode library
+ * would otherwise take a good part of a second to rank. Below the cap
  * (every query on a small library, and any specific one on a large
  * library) all matches are ranked. */
 #define SEARCH_RANK_CAP 5000
@@ -88,6 +85,8 @@ static int tokenizer_open(db *d, struct tokenizer *z)
 	const char *args[] = SEARCH_TOKENIZER_ARGS;
 	void *ud = NULL;
 	z->tok = NULL;
+	if (dbi_rank_register(d, api) != 0)
+		return -1;
 	if (!api || api->xFindTokenizer(api, SEARCH_TOKENIZER, &ud, &z->tk) != SQLITE_OK ||
 	    z->tk.xCreate(ud, args, (int)(sizeof args / sizeof *args), &z->tok) != SQLITE_OK) {
 		free(d->err);
@@ -214,7 +213,8 @@ static int title_matches(struct tokenizer *z, const struct tokens *q, int prefix
 /* --- the search ----------------------------------------------------------- */
 
 /* ?1 the FTS5 query, ?2 how many ranked matches to consider (best first),
- * ?3..?6 the chapter source names in enum chapter_source order, ?7 the cap.
+ * ?3..?6 the chapter source names in enum chapter_source order, ?7 the cap,
+ * ?8 the words' document counts for podcue_rank (db_rank.c).
  * Rowids are decoded as laid out at DBI_FTS_EPISODE_ROWID (db_int.h).
  *
  * m: the best ?2 of the newest ?7 matches, by rank; k < 0 for an episode,
@@ -226,7 +226,7 @@ static int title_matches(struct tokenizer *z, const struct tokens *q, int prefix
 static const char search_sql[] =
 	"WITH m AS MATERIALIZED ("
 	" SELECT rid, r, rid >> 18 AS eid, (rid & 262143) - 1 AS k FROM ("
-	"  SELECT rowid AS rid, bm25(search_fts, " SEARCH_WEIGHTS ") AS r FROM search_fts"
+	"  SELECT rowid AS rid, podcue_rank(search_fts, ?8) AS r FROM search_fts"
 	"  WHERE search_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?7)"
 	" ORDER BY r LIMIT ?2)"
 	" SELECT m.k >= 0, m.eid, e.podcast_id, coalesce(ch.title, e.title), e.title, p.title,"
@@ -256,6 +256,8 @@ struct search {
 	struct tokens q;
 	int prefix; /* the last token is searched as a prefix */
 	char *fts;  /* the FTS5 query for q and prefix */
+	char *counts; /* and its words' document counts (dbi_rank_counts) */
+	size_t counts_len;
 	sqlite3_stmt *dup;
 };
 
@@ -335,6 +337,8 @@ static int search_window(struct search *s, size_t window, size_t rank_cap, size_
 	dbi_bind_size(st, 2, window);
 	bind_sources(st, 3);
 	dbi_bind_size(st, 7, rank_cap);
+	if (s->counts)
+		sqlite3_bind_blob(st, 8, s->counts, (int)s->counts_len, SQLITE_STATIC);
 	size_t cap = 0;
 	int rc = SQLITE_DONE;
 	*cut = 0;
@@ -358,11 +362,30 @@ static int search_window(struct search *s, size_t window, size_t rank_cap, size_
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : dbi_fail(s->d, "search");
 }
 
+/* s->counts for s->q and s->prefix: each word alone as an FTS5 query. */
+static void rank_counts(struct search *s)
+{
+	free(s->counts);
+	s->counts = NULL;
+	s->counts_len = 0;
+	if (s->q.n < 2)
+		return;
+	char *one[DB_SEARCH_MAX_WORDS];
+	for (size_t i = 0; i < s->q.n; i++) {
+		struct tokens t = {.v = {s->q.v[i]}, .n = 1};
+		one[i] = fts_query(&t, s->prefix && i == s->q.n - 1);
+	}
+	s->counts = dbi_rank_counts(s->d, (const char *const *)one, s->q.n, &s->counts_len);
+	for (size_t i = 0; i < s->q.n; i++)
+		free(one[i]);
+}
+
 /* Ranks the matches of s->q (with s->prefix) into at most limit hits. */
 static int search_ranked(struct search *s, size_t limit, db_search_hit **out, size_t *n)
 {
 	free(s->fts);
 	s->fts = fts_query(&s->q, s->prefix);
+	rank_counts(s);
 	/* Look up only as many ranked matches as the answer can need; a
 	 * window cut short by dropped duplicate chapters is widened and run
 	 * again (up to the cap, past which nothing is ranked). */
@@ -455,7 +478,7 @@ static int pending_match(struct search *s, sqlite3_stmt *st, double *rank)
 	const char *title = (const char *)sqlite3_column_text(st, 3);
 	const char *notes = (const char *)sqlite3_column_text(st, 13);
 	int in_title = title && title_matches(&s->z, &s->q, s->prefix, title);
-	*rank = in_title ? -10.0 : -1.0;
+	*rank = dbi_rank_guess(s->q.n, in_title);
 	if (in_title || !notes)
 		return in_title;
 	/* A document matches when each word is in some column. */
@@ -598,6 +621,7 @@ int db_search(db *d, const char *query, size_t limit, db_search_hit **out, size_
 	}
 	sqlite3_finalize(s.dup);
 	free(s.fts);
+	free(s.counts);
 	tokens_free(&s.q);
 	tokenizer_close(&s.z);
 	return rc;
