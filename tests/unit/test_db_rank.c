@@ -32,13 +32,7 @@ static void store_titles(db *d, const char *const *titles, const char *const *no
 	assert_int_equal(db_store_feed(d, pid, &f, x, NULL, NULL, 0, 1000, &st), 0);
 	feed_free(&f);
 	free(x);
-	db_episode *v;
-	size_t m;
-	assert_int_equal(db_episode_list(d, pid, &v, &m), 0);
-	assert_int_equal(m, n);
-	for (size_t i = 0; i < n; i++)
-		ids[i] = v[n - 1 - i].id; /* the list is newest first */
-	db_episode_list_free(v, m);
+	test_episode_ids(d, pid, n, ids);
 }
 
 /* The ids of the hits of q, best first, into ids[] (at most max). */

@@ -37,6 +37,18 @@ static inline void test_store_episodes(db *d, int64_t pid, const char *url, size
 	feed_free(&f);
 }
 
+/* The ids of podcast pid's n episodes into ids[], the oldest first. */
+static inline void test_episode_ids(db *d, int64_t pid, size_t n, int64_t *ids)
+{
+	db_episode *v;
+	size_t m;
+	assert_int_equal(db_episode_list(d, pid, &v, &m), 0);
+	assert_int_equal(m, n);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = v[n - 1 - i].id; /* the list is newest first */
+	db_episode_list_free(v, m);
+}
+
 /* A new podcast at url with test_store_episodes' n episodes; their ids
  * into ids[] (the i-th oldest first). Returns the podcast's id. */
 static inline int64_t test_add_podcast(db *d, const char *url, size_t n, double duration,
@@ -46,13 +58,7 @@ static inline int64_t test_add_podcast(db *d, const char *url, size_t n, double 
 	int existed;
 	assert_int_equal(db_podcast_add(d, url, 0, &pid, &existed), 0);
 	test_store_episodes(d, pid, url, n, duration);
-	db_episode *v;
-	size_t m;
-	assert_int_equal(db_episode_list(d, pid, &v, &m), 0);
-	assert_int_equal(m, n);
-	for (size_t i = 0; i < n; i++)
-		ids[i] = v[n - 1 - i].id; /* the list is newest first */
-	db_episode_list_free(v, m);
+	test_episode_ids(d, pid, n, ids);
 	return pid;
 }
 
