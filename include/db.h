@@ -378,9 +378,9 @@ typedef struct db_search_hit {
  * punctuation and symbols only separate words), and a hit must contain
  * every word. The LAST word also matches as a prefix when it has 3
  * characters or more ("postg" finds "Postgres"; "go" is only "go"),
- * unless the word as typed already gives limit hits: those are the
- * answer (a common complete word, whose expansion would be slow and
- * crowded out anyway). Only the first DB_SEARCH_MAX_WORDS words count.
+ * unless the word as typed already gives limit hits in titles, notes and
+ * chapters: those are the answer (a common complete word, whose expansion
+ * would be slow and crowded out anyway). Only the first DB_SEARCH_MAX_WORDS words count.
  * A query with no word in it (empty or NULL, only punctuation or emoji)
  * has no hits; no query text makes the search fail.
  *

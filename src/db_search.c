@@ -396,8 +396,7 @@ static int search_ranked(struct search *s, size_t limit, db_search_hit **out, si
 		if (search_window(s, window, rank_cap, limit, out, n, &cut) != 0)
 			return -1;
 		if (*n >= limit || !cut || window >= rank_cap)
-			return dbi_transcript_hits(s->d, s->fts, (const char *const *)s->q.v, s->q.n,
-						   SEARCH_RANK_CAP, limit, out, n);
+			return 0;
 		db_search_free(*out, *n);
 		*out = NULL;
 		*n = 0;
@@ -408,7 +407,8 @@ static int search_ranked(struct search *s, size_t limit, db_search_hit **out, si
 /* A last word long enough to be a prefix is first searched as the word
  * itself: when that alone fills the answer (a common, complete word),
  * expanding it would merge the lists of every word it starts, the costly
- * part of a search, for hits that would not fit anyway. */
+ * part of a search, for hits that would not fit anyway. The transcripts
+ * are searched once, the way the index was last. */
 static int search_run(struct search *s, size_t limit, db_search_hit **out, size_t *n)
 {
 	s->dup = dbi_prep(s->d, dup_sql);
@@ -418,13 +418,16 @@ static int search_run(struct search *s, size_t limit, db_search_hit **out, size_
 	s->prefix = 0;
 	if (search_ranked(s, limit, out, n) != 0)
 		return -1;
-	if (*n >= limit || !last_can_be_prefix(&s->q))
-		return 0;
-	db_search_free(*out, *n);
-	*out = NULL;
-	*n = 0;
-	s->prefix = 1;
-	return search_ranked(s, limit, out, n);
+	if (*n < limit && last_can_be_prefix(&s->q)) {
+		db_search_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		s->prefix = 1;
+		if (search_ranked(s, limit, out, n) != 0)
+			return -1;
+	}
+	return dbi_transcript_hits(s->d, s->fts, (const char *const *)s->q.v, s->q.n,
+				   SEARCH_RANK_CAP, limit, out, n);
 }
 
 /* Puts the bookmarks matching fts (the query the search ran last) before
