@@ -201,15 +201,15 @@ int dbi_search_reindex(db *d, int add, const char *ep_where, const char *ch_wher
 int dbi_transcript_hits(db *d, const char *fts, const char *const *words, size_t nw,
 			size_t rank_cap, size_t limit, db_search_hit **out, size_t *n);
 /* Search ranking (db_rank.c). dbi_rank_register adds the FTS5 auxiliary
- * function podcue_rank(search_fts [, counts]) to d's connection (once).
- * dbi_rank_counts: for a query of n phrases (FTS5 queries of one word
- * each, in the order of the whole query's phrases), the blob podcue_rank
- * takes as counts (caller frees; *bytes its size), or NULL when the words
- * need no weighing (n < 2) or counting failed. dbi_rank_guess: the rank a
- * hit found outside the index gets, when every one of words words is in
- * its title (in_title) or its notes. */
+ * function podcue_rank(search_fts [, counts]) to d's connection (once);
+ * counts is a blob of int64, one per phrase of the query in its order,
+ * each phrase's number of index rows (NULL: the phrases weigh alike).
+ * dbi_rank_count: that number for one phrase (an FTS5 query of one word),
+ * counted up to a cap; -1 on failure. dbi_rank_guess: the rank a hit
+ * found outside the index gets, when every one of words words is in its
+ * title (in_title) or its notes. */
 int dbi_rank_register(db *d, fts5_api *api);
-char *dbi_rank_counts(db *d, const char *const *phrases, size_t n, size_t *bytes);
+int64_t dbi_rank_count(db *d, const char *phrase);
 double dbi_rank_guess(size_t words, int in_title);
 /* Begins a transaction when none is open (*own set): for functions that
  * must be atomic whether or not their caller opened one. dbi_txn_end

@@ -10,7 +10,8 @@
  * row). podcue_rank is BM25 without the length normalisation (b = 0: the
  * saturation of repeated words stays, so long show notes saying a word
  * ten times do not bury a title that says it once), with each word's
- * document count counted only up to RANK_DF_CAP rows before the query.
+ * document count counted only up to RANK_DF_CAP rows before the query
+ * (each word once per search).
  * The counts matter only between the words of one query (a lone word's
  * weight is the same for every hit), so a one-word query counts nothing;
  * and they are scaled to average 1, which keeps the ranks of every query
@@ -30,7 +31,7 @@
 static const double rank_weight[2] = {10.0, 1.0};
 /* A word's rows are counted up to here: past it a word is common, and
  * how common barely moves its weight (log of the count). */
-#define RANK_DF_CAP 10000
+#define RANK_DF_CAP 5000
 
 /* The words' weights for this query, computed on its first row from the
  * document counts (a blob of int64, one per phrase) and the row count. */
@@ -110,31 +111,17 @@ int dbi_rank_register(db *d, fts5_api *api)
 	return 0;
 }
 
-char *dbi_rank_counts(db *d, const char *const *phrases, size_t n, size_t *bytes)
+int64_t dbi_rank_count(db *d, const char *phrase)
 {
-	*bytes = 0;
-	if (n < 2)
-		return NULL; /* one word: its weight is the same for every hit */
 	sqlite3_stmt *st = dbi_prep(d, "SELECT count(*) FROM (SELECT 1 FROM search_fts"
 				       " WHERE search_fts MATCH ?1 LIMIT ?2)");
 	if (!st)
-		return NULL;
-	int64_t *v = xcalloc(n, sizeof *v);
-	int ok = 1;
-	for (size_t i = 0; ok && i < n; i++) {
-		sqlite3_bind_text(st, 1, phrases[i], -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 2, RANK_DF_CAP);
-		ok = sqlite3_step(st) == SQLITE_ROW;
-		v[i] = ok ? sqlite3_column_int64(st, 0) : 0;
-		sqlite3_reset(st);
-	}
+		return -1;
+	sqlite3_bind_text(st, 1, phrase, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, RANK_DF_CAP);
+	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
 	sqlite3_finalize(st);
-	if (!ok) { /* the search itself will say what failed */
-		free(v);
-		return NULL;
-	}
-	*bytes = n * sizeof *v;
-	return (char *)v;
+	return n;
 }
 
 double dbi_rank_guess(size_t words, int in_title)

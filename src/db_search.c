@@ -256,8 +256,11 @@ struct search {
 	struct tokens q;
 	int prefix; /* the last token is searched as a prefix */
 	char *fts;  /* the FTS5 query for q and prefix */
-	char *counts; /* and its words' document counts (dbi_rank_counts) */
-	size_t counts_len;
+	/* Each word's index rows (dbi_rank_count), -2 until counted; the last
+	 * word's at q.n - 1 as typed, at q.n as a prefix. counts: those of
+	 * the words as searched now (NULL: one word, or counting failed). */
+	int64_t df[DB_SEARCH_MAX_WORDS + 1];
+	int64_t *counts;
 	sqlite3_stmt *dup;
 };
 
@@ -338,7 +341,7 @@ static int search_window(struct search *s, size_t window, size_t rank_cap, size_
 	bind_sources(st, 3);
 	dbi_bind_size(st, 7, rank_cap);
 	if (s->counts)
-		sqlite3_bind_blob(st, 8, s->counts, (int)s->counts_len, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 8, s->counts, (int)(s->q.n * sizeof *s->counts), SQLITE_STATIC);
 	size_t cap = 0;
 	int rc = SQLITE_DONE;
 	*cut = 0;
@@ -362,22 +365,31 @@ static int search_window(struct search *s, size_t window, size_t rank_cap, size_
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : dbi_fail(s->d, "search");
 }
 
-/* s->counts for s->q and s->prefix: each word alone as an FTS5 query. */
+/* s->counts for s->q and s->prefix: each word alone as an FTS5 query,
+ * counted once per search (the prefix pass recounts only the last). */
 static void rank_counts(struct search *s)
 {
 	free(s->counts);
 	s->counts = NULL;
-	s->counts_len = 0;
 	if (s->q.n < 2)
 		return;
-	char *one[DB_SEARCH_MAX_WORDS];
+	int64_t *v = xcalloc(s->q.n, sizeof *v);
 	for (size_t i = 0; i < s->q.n; i++) {
-		struct tokens t = {.v = {s->q.v[i]}, .n = 1};
-		one[i] = fts_query(&t, s->prefix && i == s->q.n - 1);
+		int pre = s->prefix && i == s->q.n - 1;
+		int64_t *df = &s->df[pre ? s->q.n : i];
+		if (*df == -2) {
+			struct tokens t = {.v = {s->q.v[i]}, .n = 1};
+			char *one = fts_query(&t, pre);
+			*df = dbi_rank_count(s->d, one);
+			free(one);
+		}
+		if (*df < 0) { /* the search itself will say what failed */
+			free(v);
+			return;
+		}
+		v[i] = *df;
 	}
-	s->counts = dbi_rank_counts(s->d, (const char *const *)one, s->q.n, &s->counts_len);
-	for (size_t i = 0; i < s->q.n; i++)
-		free(one[i]);
+	s->counts = v;
 }
 
 /* Ranks the matches of s->q (with s->prefix) into at most limit hits. */
@@ -608,6 +620,8 @@ int db_search(db *d, const char *query, size_t limit, db_search_hit **out, size_
 	*out = NULL;
 	*n = 0;
 	struct search s = {.d = d};
+	for (size_t i = 0; i <= DB_SEARCH_MAX_WORDS; i++)
+		s.df[i] = -2;
 	if (tokenizer_open(d, &s.z) != 0)
 		return -1;
 	int rc = query_tokens(d, &s.z, query ? query : "", &s.q);
