@@ -20,7 +20,9 @@
 #   3. SCALE_FEEDS (1,000) feeds of which 5 are on hosts that accept the
 #      connection and never answer (127.0.0.2-6): `podcue refresh` with
 #      stall_timeout 5, against the timeout; newsboat beside it
-#      (download-timeout 5).
+#      (download-timeout 5). Then the interface refreshes the same feeds
+#      (r) while keys go to it (bench/refresh_keys.py): how long each
+#      answer took, against the same keys with nothing running.
 # Prints a table: figure, peer, goal, met/MISSED.
 #
 # Knobs: BUILD (build), SCALE_BIG (5000), SCALE_PODCASTS (2000),
@@ -240,6 +242,17 @@ for q in rare common prefix; do
 	row "podcue search, $q word '$word' (whole command: median, min of 5)" "$ms" "-" \
 		"under 50 ms (min)" "$(goal "$(python3 -c "print($min * 1000)")" lt 50)"
 done
+# The search itself, in-process (db_search as the interface runs it, limit
+# 50, median of 21): the whole command above adds the process start-up.
+"$B/bench/search_bench" --db "$LIB" "$(w rare)" "$(w common)" "$(w prefix)" \
+	>"$TMP/logs/inproc.log" 2>&1 || :
+cat "$TMP/logs/inproc.log" >&2
+for q in rare common prefix; do
+	case $q in rare) k=1 ;; common) k=2 ;; prefix) k=3 ;; esac
+	set -- $(sed -n "s/^RESULT query_$k //p" "$TMP/logs/inproc.log") nan nan
+	row "  the search alone, in-process, $q word (median, min of 21)" "$1 ms, $2 ms" "-" \
+		"under 50 ms" "$(goal "$1" lt 50)"
+done
 for r in 1 2 3 4 5; do measure "startup_$r" $PC --version; done
 st=$(for r in 1 2 3 4 5; do m "startup_$r" 1; done | sort -n | sed -n 1p)
 row "  (podcue --version, start-up alone: min of 5)" "$(python3 -c "print('%.1f ms' % ($st * 1000))")" \
@@ -309,6 +322,14 @@ row "import of $NF feeds, 5 hanging (stall_timeout $STALL s)" "$(m many_import 1
 	"-" "-" ""
 row "refresh of $NF feeds, 5 hanging" "$(m many_refresh 1) s" "$(nbm nb_many 1)" \
 	"within the timeout + 3 s ($((STALL + 3)) s)" "$(goal "$(m many_refresh 1)" le $((STALL + 3)))"
+# The interface during the same refresh: keys answered while it runs.
+python3 bench/refresh_keys.py "$PODCUE" "$TMP/podcue-hang.conf" "$TMP/many.db" $((STALL + 30)) \
+	>"$TMP/logs/refresh_keys.log" 2>&1 || :
+cat "$TMP/logs/refresh_keys.log" >&2
+set -- $(sed -n 's/^RESULT refresh_keys //p' "$TMP/logs/refresh_keys.log") nan 0 nan nan nan nan
+row "TUI during that refresh (r): keys answered, longest answer (median)" \
+	"$2 keys, $4 ms ($3 ms); refresh $1 s" "idle: $6 ms ($5 ms)" "under 100 ms" \
+	"$( [ "$2" -gt 0 ] && goal "$4" lt 100 || echo MISSED)"
 
 fi
 

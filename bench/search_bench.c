@@ -458,9 +458,36 @@ static void measure_cache(const char *path)
 	free(q_prefix5);
 }
 
+/* search_bench --db CACHE QUERY...: only db_search of each query, as the
+ * interface runs it (limit 50), on a cache made elsewhere
+ * (bench/scale.sh's million episodes); RESULT keys query_1, query_2... */
+static int measure_queries(const char *path, char **q, int nq)
+{
+	db *d;
+	char *err = NULL;
+	if (db_open(path, &d, &err) != 0) {
+		fprintf(stderr, "search_bench: %s\n", err);
+		return 1;
+	}
+	double all[REPS * 8];
+	size_t nall = 0;
+	for (int i = 0; i < nq; i++) {
+		char key[32], label[64];
+		snprintf(key, sizeof key, "query_%d", i + 1);
+		snprintf(label, sizeof label, "search '%s'", q[i]);
+		struct measure m = {key, label, OP_SEARCH, 0, 0, 0, q[i]};
+		nall = 0; /* measure() appends every run of a search here */
+		measure(d, &m, all, &nall);
+	}
+	db_close(d);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0); /* progress shows when piped */
+	if (argc > 3 && strcmp(argv[1], "--db") == 0)
+		return measure_queries(argv[2], argv + 3, argc - 3);
 	vocab_init();
 	char *path;
 	if (argc == 3 && strcmp(argv[1], "--db") == 0) {
@@ -471,7 +498,7 @@ int main(int argc, char **argv)
 		const char *tmp = argc > 3 ? argv[3] : getenv("TMPDIR");
 		if (npod < 1 || neps < 1 || argc > 4) {
 			fprintf(stderr, "usage: search_bench [PODCASTS [EPISODES [DIR]]]\n"
-					"       search_bench --db CACHE\n");
+					"       search_bench --db CACHE [QUERY...]\n");
 			return 2;
 		}
 		char *tmpl = xasprintf("%s/podcue-search-bench.XXXXXX",

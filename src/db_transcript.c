@@ -353,7 +353,11 @@ int dbi_transcript_hits(db *d, const char *fts, const char *const *words, size_t
 	(void)rank_cap;
 	int64_t *ids;
 	size_t nid;
-	if (pick(d, fts, limit, &ids, &nid) != 0)
+	/* Only as many as merge() can keep: the transcripts get what the
+	 * other hits leave of limit, and at least half of it. Reading the
+	 * matches costs most when the words are common and seldom together. */
+	size_t want = limit - (*n < limit / 2 ? *n : limit / 2);
+	if (pick(d, fts, want, &ids, &nid) != 0)
 		return -1;
 	sqlite3_stmt *st = nid ? dbi_prep(d, hit_sql) : NULL;
 	if (nid && !st) {
