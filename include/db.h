@@ -411,8 +411,7 @@ void db_search_free(db_search_hit *v, size_t n);
 /* Episodes waiting for the background indexer are searched too, by
  * reading them (the first DB_SEARCH_PENDING_SCAN in id order, with the index's own
  * tokenizer, so the answer is the one the index will give; their hits are
- * merged by the rank a hit with every word in its title, or in its notes,
- * would have: dbi_rank_guess). Reading
+ * ranked as the index will rank them, with the same word counts). Reading
  * costs about 40 us an episode (show notes of a few kB), so the scan is
  * bounded to keep a search under 0.2 s; the indexer goes in the same
  * order (a feed is stored top down: its newest episodes first), so what

@@ -205,12 +205,16 @@ int dbi_transcript_hits(db *d, const char *fts, const char *const *words, size_t
  * counts is a blob of int64, one per phrase of the query in its order,
  * each phrase's number of index rows (NULL: the phrases weigh alike).
  * dbi_rank_count: that number for one phrase (an FTS5 query of one word),
- * counted up to a cap; -1 on failure. dbi_rank_guess: the rank a hit
- * found outside the index gets, when every one of words words is in its
- * title (in_title) or its notes. */
+ * counted up to a cap; -1 on failure. What podcue_rank computes, for
+ * ranking hits found outside the index alike: dbi_rank_weights, the n
+ * words' weights w[] from their counts df (NULL: all alike);
+ * dbi_rank_column_weight, what one occurrence in column col (0 title,
+ * 1 notes) adds to a word's freq; dbi_rank_score, the rank. */
 int dbi_rank_register(db *d, fts5_api *api);
 int64_t dbi_rank_count(db *d, const char *phrase);
-double dbi_rank_guess(size_t words, int in_title);
+void dbi_rank_weights(const int64_t *df, size_t n, double *w);
+double dbi_rank_column_weight(int col);
+double dbi_rank_score(const double *w, const double *freq, size_t n);
 /* Begins a transaction when none is open (*own set): for functions that
  * must be atomic whether or not their caller opened one. dbi_txn_end
  * commits (rc == 0) or rolls back an owned one and returns rc. */

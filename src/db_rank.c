@@ -15,8 +15,9 @@
  * The counts matter only between the words of one query (a lone word's
  * weight is the same for every hit), so a one-word query counts nothing;
  * and they are scaled to average 1, which keeps the ranks of every query
- * on one scale: minus 1.96 per word found in a title, minus 1 per word in
- * the notes alone (what dbi_rank_guess gives hits read outside the index).
+ * on one scale (minus 1.96 per word found once in a title, minus 1 per
+ * word found once in the notes alone). The search ranks hits read outside
+ * the index (db_search.c, pending episodes) with the same functions.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -33,17 +34,47 @@ static const double rank_weight[2] = {10.0, 1.0};
  * how common barely moves its weight (log of the count). */
 #define RANK_DF_CAP 5000
 
+/* Weights are log(RANK_IDF_REF / count): a fixed reference rather than
+ * the index's row count, so that hits read outside the index (episodes
+ * waiting for the indexer) are ranked with the very same numbers. */
+#define RANK_IDF_REF (2.0 * RANK_DF_CAP)
+
+void dbi_rank_weights(const int64_t *df, size_t n, double *w)
+{
+	double sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		double idf = df ? log(RANK_IDF_REF / ((double)df[i] + 0.5)) : 1.0;
+		w[i] = idf > 1e-6 ? idf : 1e-6;
+		sum += w[i];
+	}
+	for (size_t i = 0; i < n; i++)
+		w[i] *= (double)n / sum;
+}
+
+double dbi_rank_score(const double *w, const double *freq, size_t n)
+{
+	double score = 0;
+	for (size_t i = 0; i < n; i++)
+		score += w[i] * freq[i] * (RANK_K1 + 1) / (freq[i] + RANK_K1);
+	return -score;
+}
+
+double dbi_rank_column_weight(int col)
+{
+	return col == 0 ? rank_weight[0] : rank_weight[1];
+}
+
 /* The words' weights for this query, computed on its first row from the
- * document counts (a blob of int64, one per phrase) and the row count. */
-struct rank_idf {
+ * counts (a blob of int64, one per phrase). */
+struct rank_w {
 	int n;
 	double w[DB_SEARCH_MAX_WORDS];
 };
 
-static struct rank_idf *rank_idf_of(const Fts5ExtensionApi *api, Fts5Context *fts,
-				    sqlite3_value *counts)
+static struct rank_w *rank_w_of(const Fts5ExtensionApi *api, Fts5Context *fts,
+				sqlite3_value *counts)
 {
-	struct rank_idf *r = api->xGetAuxdata(fts, 0);
+	struct rank_w *r = api->xGetAuxdata(fts, 0);
 	if (r)
 		return r;
 	r = sqlite3_malloc(sizeof *r);
@@ -51,25 +82,12 @@ static struct rank_idf *rank_idf_of(const Fts5ExtensionApi *api, Fts5Context *ft
 		return NULL;
 	int n = api->xPhraseCount(fts);
 	r->n = n < DB_SEARCH_MAX_WORDS ? n : DB_SEARCH_MAX_WORDS;
-	sqlite3_int64 rows = 0;
-	size_t have = counts && sqlite3_value_type(counts) == SQLITE_BLOB
-			      ? (size_t)sqlite3_value_bytes(counts) / sizeof(int64_t)
-			      : 0;
-	const unsigned char *blob = have ? sqlite3_value_blob(counts) : NULL;
-	if (have && api->xRowCount(fts, &rows) != SQLITE_OK)
-		have = 0;
-	double sum = 0;
-	for (int i = 0; i < r->n; i++) {
-		int64_t df = 0;
-		if ((size_t)i < have)
-			memcpy(&df, blob + (size_t)i * sizeof df, sizeof df);
-		double idf = (size_t)i < have ? log(((double)rows - (double)df + 0.5) / ((double)df + 0.5))
-					      : 1.0;
-		r->w[i] = idf > 1e-6 ? idf : 1e-6; /* as bm25: a word in most rows still counts */
-		sum += r->w[i];
-	}
-	for (int i = 0; i < r->n && sum > 0; i++)
-		r->w[i] *= r->n / sum;
+	int64_t df[DB_SEARCH_MAX_WORDS];
+	int have = counts && sqlite3_value_type(counts) == SQLITE_BLOB &&
+		   (size_t)sqlite3_value_bytes(counts) >= (size_t)r->n * sizeof *df;
+	if (have)
+		memcpy(df, sqlite3_value_blob(counts), (size_t)r->n * sizeof *df);
+	dbi_rank_weights(have ? df : NULL, (size_t)r->n, r->w);
 	if (api->xSetAuxdata(fts, r, sqlite3_free) != SQLITE_OK)
 		return NULL; /* xSetAuxdata freed r */
 	return r;
@@ -79,7 +97,7 @@ static struct rank_idf *rank_idf_of(const Fts5ExtensionApi *api, Fts5Context *ft
 static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval,
 		    sqlite3_value **val)
 {
-	struct rank_idf *r = rank_idf_of(api, fts, nval > 0 ? val[0] : NULL);
+	struct rank_w *r = rank_w_of(api, fts, nval > 0 ? val[0] : NULL);
 	int ninst = 0;
 	if (!r || api->xInstCount(fts, &ninst) != SQLITE_OK) {
 		sqlite3_result_error(ctx, "podcue_rank: cannot read the match", -1);
@@ -90,12 +108,9 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 		int phrase, col, off;
 		if (api->xInst(fts, i, &phrase, &col, &off) == SQLITE_OK && phrase >= 0 &&
 		    phrase < r->n && col >= 0 && col < 2)
-			freq[phrase] += rank_weight[col];
+			freq[phrase] += dbi_rank_column_weight(col);
 	}
-	double score = 0;
-	for (int i = 0; i < r->n; i++)
-		score += r->w[i] * freq[i] * (RANK_K1 + 1) / (freq[i] + RANK_K1);
-	sqlite3_result_double(ctx, -score);
+	sqlite3_result_double(ctx, dbi_rank_score(r->w, freq, (size_t)r->n));
 }
 
 int dbi_rank_register(db *d, fts5_api *api)
@@ -122,10 +137,4 @@ int64_t dbi_rank_count(db *d, const char *phrase)
 	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
 	sqlite3_finalize(st);
 	return n;
-}
-
-double dbi_rank_guess(size_t words, int in_title)
-{
-	double f = in_title ? rank_weight[0] : rank_weight[1];
-	return -(double)words * f * (RANK_K1 + 1) / (f + RANK_K1);
 }

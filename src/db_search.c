@@ -180,6 +180,8 @@ struct title_match {
 	const struct tokens *q;
 	int prefix;     /* the last query token is a prefix */
 	uint32_t found; /* bit i: query token i seen in the title */
+	double *freq;   /* when not NULL: += weight for each token i seen */
+	double weight;
 };
 
 static int see_token(void *ctx, int flags, const char *tok, int len, int start, int end)
@@ -192,8 +194,11 @@ static int see_token(void *ctx, int flags, const char *tok, int len, int start, 
 		const char *w = m->q->v[i];
 		size_t wl = strlen(w);
 		int pre = m->prefix && i == m->q->n - 1;
-		if ((pre ? (size_t)len >= wl : (size_t)len == wl) && memcmp(tok, w, wl) == 0)
+		if ((pre ? (size_t)len >= wl : (size_t)len == wl) && memcmp(tok, w, wl) == 0) {
 			m->found |= (uint32_t)1 << i;
+			if (m->freq)
+				m->freq[i] += m->weight;
+		}
 	}
 	return SQLITE_OK;
 }
@@ -317,13 +322,19 @@ static void fill_hit(sqlite3_stmt *st, db_search_hit *h)
 	h->duration = dbi_col_opt_double(st, 12);
 }
 
-void db_search_free(db_search_hit *v, size_t n)
+/* Frees the strings of n hits, not the array. */
+static void hits_free_strings(db_search_hit *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].title);
 		free(v[i].episode_title);
 		free(v[i].podcast_title);
 	}
+}
+
+void db_search_free(db_search_hit *v, size_t n)
+{
+	hits_free_strings(v, n);
 	free(v);
 }
 
@@ -457,11 +468,8 @@ static int with_bookmarks(db *d, const char *fts, size_t limit, db_search_hit **
 	memcpy(all, b, nb * sizeof *b);
 	if (keep)
 		memcpy(all + nb, *out, keep * sizeof **out);
-	for (size_t i = keep; i < *n; i++) { /* the hits left out */
-		free((*out)[i].title);
-		free((*out)[i].episode_title);
-		free((*out)[i].podcast_title);
-	}
+	if (*n > keep) /* the hits left out */
+		hits_free_strings(*out + keep, *n - keep);
 	free(*out);
 	free(b);
 	*out = all;
@@ -487,20 +495,28 @@ static const char pending_sql[] =
 	" FROM pe JOIN chapter c ON c.episode_id = pe.eid AND " DBI_FTS_CHAPTER_INDEXED("c")
 	" JOIN episode e ON e.id = pe.eid JOIN podcast p ON p.id = e.podcast_id";
 
-/* Would the index match this row of pending_sql? Its rank into *rank. */
+/* Would the index match this row of pending_sql? Its rank, as
+ * podcue_rank would give it, into *rank. */
 static int pending_match(struct search *s, sqlite3_stmt *st, double *rank)
 {
-	const char *title = (const char *)sqlite3_column_text(st, 3);
-	const char *notes = (const char *)sqlite3_column_text(st, 13);
-	int in_title = title && title_matches(&s->z, &s->q, s->prefix, title);
-	*rank = dbi_rank_guess(s->q.n, in_title);
-	if (in_title || !notes)
-		return in_title;
+	const char *col[2] = {(const char *)sqlite3_column_text(st, 3),
+			      (const char *)sqlite3_column_text(st, 13)};
+	double freq[DB_SEARCH_MAX_WORDS] = {0}, w[DB_SEARCH_MAX_WORDS];
+	uint32_t found = 0;
+	for (int c = 0; c < 2; c++) {
+		struct title_match m = {.q = &s->q, .prefix = s->prefix, .freq = freq,
+					.weight = dbi_rank_column_weight(c)};
+		if (col[c] && tokenize(&s->z, FTS5_TOKENIZE_DOCUMENT, col[c], &m, see_token) != 0)
+			return 0;
+		found |= m.found;
+	}
 	/* A document matches when each word is in some column. */
-	char *both = xasprintf("%s\n%s", title ? title : "", notes);
-	int m = title_matches(&s->z, &s->q, s->prefix, both);
-	free(both);
-	return m;
+	uint32_t all = s->q.n == 32 ? UINT32_MAX : ((uint32_t)1 << s->q.n) - 1;
+	if (found != all)
+		return 0;
+	dbi_rank_weights(s->counts, s->q.n, w);
+	*rank = dbi_rank_score(w, freq, s->q.n);
+	return 1;
 }
 
 static void push_hit(db_search_hit **v, size_t *n, size_t *cap, const db_search_hit *h)
@@ -512,7 +528,31 @@ static void push_hit(db_search_hit **v, size_t *n, size_t *cap, const db_search_
 	(*v)[(*n)++] = *h;
 }
 
-/* The hits among the pending episodes, up to limit, into *pv / *pn. */
+/* The order of search_sql: rank, then episodes before chapters, then by
+ * episode id and start. */
+static int by_rank(const void *a, const void *b)
+{
+	const db_search_hit *x = a, *y = b;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	if (x->kind != y->kind)
+		return x->kind - y->kind;
+	if (x->episode_id != y->episode_id)
+		return x->episode_id < y->episode_id ? -1 : 1;
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+/* Keeps the best limit of the n hits in v (sorted). */
+static void keep_best(db_search_hit *v, size_t *n, size_t limit)
+{
+	qsort(v, *n, sizeof *v, by_rank);
+	if (*n > limit) {
+		hits_free_strings(v + limit, *n - limit);
+		*n = limit;
+	}
+}
+
+/* The best limit hits among the pending episodes, sorted, into *pv / *pn. */
 static int pending_scan(struct search *s, size_t limit, db_search_hit **pv, size_t *pn)
 {
 	sqlite3_stmt *st = dbi_prep(s->d, pending_sql);
@@ -520,18 +560,12 @@ static int pending_scan(struct search *s, size_t limit, db_search_hit **pv, size
 		return -1;
 	sqlite3_bind_int(st, 1, DB_SEARCH_PENDING_SCAN);
 	bind_sources(st, 2);
-	/* Only the first limit hits of each rank can be in the answer: the
-	 * scan stops when it has them. */
-	size_t cap = 0, in_title = 0, in_notes = 0;
+	size_t cap = 0;
 	int rc = SQLITE_DONE;
-	while ((in_title < limit || in_notes < limit) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		double rank;
 		if (!pending_match(s, st, &rank))
 			continue;
-		size_t *have = rank < -1.0 ? &in_title : &in_notes;
-		if (*have >= limit)
-			continue;
-		++*have;
 		int dup = row_is_dup(s, st);
 		if (dup < 0)
 			break;
@@ -541,41 +575,30 @@ static int pending_scan(struct search *s, size_t limit, db_search_hit **pv, size
 		fill_hit(st, &h);
 		h.rank = rank;
 		push_hit(pv, pn, &cap, &h);
+		if (*pn >= 2 * limit + 64) /* only the best limit can be in the answer */
+			keep_best(*pv, pn, limit);
 	}
 	sqlite3_finalize(st);
+	keep_best(*pv, pn, limit);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return dbi_fail(s->d, "search episodes not indexed yet");
 	return 0;
 }
 
-static int by_rank(const void *a, const void *b)
-{
-	const db_search_hit *x = a, *y = b;
-	if (x->rank != y->rank)
-		return x->rank < y->rank ? -1 : 1;
-	if (x->episode_id != y->episode_id) /* newest first */
-		return x->episode_id > y->episode_id ? -1 : 1;
-	return x->kind - y->kind;
-}
-
-/* Merges the pending hits (sorted by rank) into the index's hits before
+/* Merges the pending hits (sorted by by_rank) into the index's hits before
  * the transcript hits, keeping at most limit. */
 static void merge_pending(db_search_hit **out, size_t *n, db_search_hit *pv, size_t pn,
 			  size_t limit)
 {
-	qsort(pv, pn, sizeof *pv, by_rank);
 	db_search_hit *all = xcalloc(*n + pn + 1, sizeof *all);
 	size_t i = 0, j = 0, k = 0;
 	while (i < *n || j < pn) {
 		int tr = i < *n && (*out)[i].kind == DB_HIT_TRANSCRIPT;
-		int take_p = j < pn && (i == *n || tr || pv[j].rank < (*out)[i].rank);
+		int take_p = j < pn && (i == *n || tr || by_rank(&pv[j], &(*out)[i]) < 0);
 		all[k++] = take_p ? pv[j++] : (*out)[i++];
 	}
-	for (size_t x = limit; x < k; x++) {
-		free(all[x].title);
-		free(all[x].episode_title);
-		free(all[x].podcast_title);
-	}
+	if (k > limit)
+		hits_free_strings(all + limit, k - limit);
 	free(*out);
 	free(pv);
 	*out = all;
