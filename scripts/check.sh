@@ -101,7 +101,7 @@ read -r p2 f2 s2 <"$R2"
 read -r p3 f3 s3 <"$R3"
 # The failures again, last: a log cut to its tail still names them.
 for b in gcc asan tsan; do
-	grep -E '^(  [^ ]+: )?not ok' "$BL.$b.out" 2>/dev/null | sed "s/^ */  $b /"
+	grep -E '^(  [^ ]+: )?not ok' "$BL.$b.out" 2>/dev/null | grep -v '# SKIP' | sed "s/^ */  $b /"
 done | head -40 >"$BL.failed"
 if [ -s "$BL.failed" ]; then
 	echo

@@ -65,6 +65,21 @@ sqlite3_stmt *dbi_prep(db *d, const char *sql)
 	return st;
 }
 
+int dbi_row_exists(db *d, const char *sql, int64_t id, const char *text, const char *what)
+{
+	sqlite3_stmt *st = dbi_prep(d, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		dbi_bind_text(st, 2, text);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return dbi_fail(d, what);
+	return rc == SQLITE_ROW;
+}
+
 int dbi_run(db *d, sqlite3_stmt *st, const char *what)
 {
 	if (!st)

@@ -100,26 +100,12 @@ int db_download_list(db *d, db_download **out, size_t *n)
 }
 
 /* 1 when a row of sql (?1 = id, ?2 = text) exists, 0 when not, -1. */
-static int exists(db *d, const char *sql, int64_t id, const char *text, const char *what)
-{
-	sqlite3_stmt *st = dbi_prep(d, sql);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	dbi_bind_text(st, 2, text);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return dbi_fail(d, what);
-	return rc == SQLITE_ROW;
-}
-
 int db_download_path_taken(db *d, const char *path, int64_t episode_id)
 {
 	if (!path)
 		return 0;
-	return exists(d, "SELECT 1 FROM download WHERE path = ?2 AND episode_id <> ?1",
-		      episode_id, path, "look up a download path");
+	return dbi_row_exists(d, "SELECT 1 FROM download WHERE path = ?2 AND episode_id <> ?1",
+			      episode_id, path, "look up a download path");
 }
 
 int db_download_save(db *d, const db_download *r)
@@ -127,8 +113,8 @@ int db_download_save(db *d, const db_download *r)
 	int own, rc = dbi_txn_begin(d, &own);
 	if (rc != 0)
 		return -1;
-	int ep = exists(d, "SELECT 1 FROM episode WHERE id = ?1", r->episode_id, NULL,
-			"find the episode");
+	int ep = dbi_row_exists(d, "SELECT 1 FROM episode WHERE id = ?1", r->episode_id, NULL,
+				"find the episode");
 	int taken = ep == 1 ? db_download_path_taken(d, r->path, r->episode_id) : 0;
 	if (ep < 0 || taken < 0)
 		return dbi_txn_end(d, own, -1);

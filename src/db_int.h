@@ -57,6 +57,9 @@ sqlite3_stmt *dbi_prep(db *d, const char *sql);
 /* Steps a statement expected to return no rows (or one row that is
  * ignored); finalizes it. A NULL st (failed dbi_prep) returns -1. */
 int dbi_run(db *d, sqlite3_stmt *st, const char *what);
+/* Whether sql (?1 = id, and ?2 = text when it has a second parameter)
+ * returns a row: 1 or 0, -1 with "what: ..." recorded on failure. */
+int dbi_row_exists(db *d, const char *sql, int64_t id, const char *text, const char *what);
 /* Steps a reusable statement once, then resets it and clears bindings. */
 int dbi_step_reset(db *d, sqlite3_stmt *st, const char *what);
 /* Steps st to its end, appending one elem_size element per row, filled by

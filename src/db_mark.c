@@ -16,15 +16,7 @@
 
 static int episode_exists(db *d, int64_t id)
 {
-	sqlite3_stmt *st = dbi_prep(d, "SELECT 1 FROM episode WHERE id = ?");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return dbi_fail(d, "find episode");
-	return rc == SQLITE_ROW;
+	return dbi_row_exists(d, "SELECT 1 FROM episode WHERE id = ?1", id, NULL, "find episode");
 }
 
 int db_bookmark_add(db *d, int64_t episode_id, double at, const char *note, int64_t *id)
@@ -272,15 +264,7 @@ int db_skip_rules(db *d, int64_t podcast_id, char ***pats, size_t *n)
 
 static int podcast_exists(db *d, int64_t id)
 {
-	sqlite3_stmt *st = dbi_prep(d, "SELECT 1 FROM podcast WHERE id = ?");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return dbi_fail(d, "find podcast");
-	return rc == SQLITE_ROW;
+	return dbi_row_exists(d, "SELECT 1 FROM podcast WHERE id = ?1", id, NULL, "find podcast");
 }
 
 int db_skip_rule_add(db *d, int64_t podcast_id, const char *pattern)

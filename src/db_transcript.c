@@ -99,15 +99,8 @@ static int replace_segments(db *d, int64_t episode_id, const transcript *t)
 
 static int episode_exists(db *d, int64_t episode_id)
 {
-	sqlite3_stmt *st = dbi_prep(d, "SELECT 1 FROM episode WHERE id = ?");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, episode_id);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	return rc == SQLITE_DONE ? 0 : dbi_fail(d, "find episode");
+	return dbi_row_exists(d, "SELECT 1 FROM episode WHERE id = ?1", episode_id, NULL,
+			      "find episode");
 }
 
 int db_transcript_store(db *d, int64_t episode_id, const char *url, const transcript *t,

@@ -185,6 +185,32 @@ poll_more() {
 	sleep 0.1
 }
 
+# lock_start MAX_SECONDS: another process (python3's sqlite3, as a refresh
+# storing a feed would) takes the cache's write lock, writes, and holds it
+# until lock_release or MAX_SECONDS; $LOCKPID is its pid. Fails when it
+# did not get the lock within 10 s. lock_held: it still holds it.
+lock_start() {
+	rm -f "$T/lock.ready" "$T/lock.release"
+	python3 - "$DB" "$T/lock.ready" "$T/lock.release" "$1" <<'PY' &
+import os, sqlite3, sys, time
+db, ready, release, most = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+c = sqlite3.connect(db, isolation_level=None, timeout=30)
+c.execute("BEGIN IMMEDIATE")
+c.execute("UPDATE podcast SET description = coalesce(description, '') || ''")
+open(ready, "w").close()
+end = time.time() + most
+while time.time() < end and not os.path.exists(release):
+    time.sleep(0.02)
+c.execute("COMMIT")
+PY
+	LOCKPID=$!
+	poll_start 10
+	until [ -e "$T/lock.ready" ]; do poll_more || break; done
+	[ -e "$T/lock.ready" ]
+}
+lock_held() { kill -0 "$LOCKPID" 2>/dev/null && [ ! -e "$T/lock.release" ]; }
+lock_release() { : >"$T/lock.release"; wait "$LOCKPID" 2>/dev/null; }
+
 # tui_wait TEXT [SECONDS]: waits until TEXT (fixed string) is on screen.
 tui_wait() {
 	poll_start "${2:-10}"

@@ -72,27 +72,10 @@ wait "$FLPID"
 
 # ---- a remove whose cache write fails keeps the files ----------------------
 
-cat >"$T/lock.py" <<'EOF'
-import os, sqlite3, sys, time
-db, ready, release, most = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
-c = sqlite3.connect(db, isolation_level=None, timeout=30)
-c.execute("BEGIN IMMEDIATE")
-c.execute("UPDATE podcast SET description = coalesce(description, '') || ''")
-open(ready, "w").close()
-end = time.time() + most
-while time.time() < end and not os.path.exists(release):
-    time.sleep(0.02)
-c.execute("COMMIT")
-EOF
-rm -f "$T/ready" "$T/release"
-python3 "$T/lock.py" "$DB" "$T/ready" "$T/release" 60 &
-LOCKPID=$!
-poll_start 10
-until [ -e "$T/ready" ]; do poll_more || break; done
+lock_start 60 || not_ok "take the lock"
 pc remove "$POD" >"$T/r2.out" 2>&1
 st=$?
-: >"$T/release"
-wait "$LOCKPID"
+lock_release
 check "a remove that cannot write the cache fails" test "$st" = 1
 check "...and keeps the podcast's files" \
 	sh -c "test -e '$S/2025-05-03 Safe 3.mp3' && test $(sq "SELECT count(*) FROM podcast WHERE id = $POD") = 1"

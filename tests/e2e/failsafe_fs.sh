@@ -34,21 +34,10 @@ says() {
 
 # ---- a lock held past the busy timeout --------------------------------------
 pc add "$BASE/readable.xml" >/dev/null 2>&1
-python3 - "$DB" "$T/locked" <<'PY' &
-import sqlite3, sys, time, os
-c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
-c.execute("BEGIN IMMEDIATE")
-c.execute("UPDATE podcast SET title = title")
-open(sys.argv[2], "w").write(str(os.getpid()))
-time.sleep(30)
-PY
-HOLDER=$!
-i=0
-while [ ! -s "$T/locked" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+lock_start 30 || not_ok "take the lock"
 says "a lock held by another process names it, not \"database is locked\"" \
-	"the cache is locked by another process (pid $(cat "$T/locked")" pc add "$BASE/many.xml"
-kill "$HOLDER" 2>/dev/null
-wait "$HOLDER" 2>/dev/null
+	"the cache is locked by another process (pid $LOCKPID" pc add "$BASE/many.xml"
+lock_release
 
 if [ "$(id -u)" != 0 ]; then
 	skip "read-only and full file systems" "needs root to mount tmpfs"

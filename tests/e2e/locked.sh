@@ -38,30 +38,6 @@ A=$(id_of a) B=$(id_of b) C=$(id_of c)
 check "the cache is in WAL mode (readers never wait for a writer)" \
 	test "$(sq 'PRAGMA journal_mode')" = wal
 
-# lock_start MAX_SECONDS: another process takes the write lock (and writes,
-# as a refresh would) and holds it until $T/release exists or MAX_SECONDS.
-cat >"$T/lock.py" <<'EOF'
-import os, sqlite3, sys, time
-db, ready, release, most = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
-c = sqlite3.connect(db, isolation_level=None, timeout=30)
-c.execute("BEGIN IMMEDIATE")
-c.execute("UPDATE podcast SET description = coalesce(description, '') || ''")
-open(ready, "w").close()
-end = time.time() + most
-while time.time() < end and not os.path.exists(release):
-    time.sleep(0.02)
-c.execute("COMMIT")
-EOF
-lock_start() {
-	rm -f "$T/ready" "$T/release"
-	python3 "$T/lock.py" "$DB" "$T/ready" "$T/release" "$1" &
-	LOCKPID=$!
-	poll_start 10
-	until [ -e "$T/ready" ]; do poll_more || break; done
-	[ -e "$T/ready" ]
-}
-lock_held() { kill -0 "$LOCKPID" 2>/dev/null && [ ! -e "$T/release" ]; }
-lock_release() { : >"$T/release"; wait "$LOCKPID" 2>/dev/null; }
 # wait_sql SQL VALUE SECONDS: waits until the query gives VALUE.
 wait_sql() {
 	poll_start "$3"

@@ -9,7 +9,7 @@
  * nothing; new episodes for auto_download, not a first fetch's; a
  * podcast's files deleted before it is removed.
  */
-#include "testutil.h"
+#include "testfeed.h"
 
 #include "../../src/db_int.h"
 #include "config.h"
@@ -27,27 +27,6 @@ typedef struct fx {
 	char *file[NEP];
 	int said;
 } fx;
-
-static void store(db *d, int64_t pid, const char *url, size_t n)
-{
-	feed f = {0};
-	f.title = xstrdup("Show");
-	f.items = xcalloc(n, sizeof *f.items);
-	f.nitems = n;
-	for (size_t i = 0; i < n; i++) {
-		feed_item *it = &f.items[i];
-		it->key = xasprintf("%s#%zu", url, i);
-		it->title = xasprintf("ep %zu", i);
-		it->published = 1700000000 + (int64_t)i * 86400;
-		it->has_published = 1;
-		it->enclosure_url = xasprintf("https://example.org/%zu.mp3", i);
-		it->enclosure_length = -1;
-		it->feed_order = (int)(n - 1 - i);
-	}
-	db_store_stats st = {0};
-	assert_int_equal(db_store_feed(d, pid, &f, NULL, NULL, NULL, 0, 1000, &st), 0);
-	feed_free(&f);
-}
 
 /* A file of bytes bytes downloaded ("done") for episode i. */
 static void downloaded(fx *f, int i, int64_t bytes)
@@ -73,14 +52,8 @@ static int setup(void **state)
 	f->c.download_dir = xstrdup(f->dir); /* the files are deleted only inside it */
 	int existed;
 	assert_int_equal(db_podcast_add(f->d, "https://example.org/f.xml", 0, &f->pid, &existed), 0);
-	store(f->d, f->pid, "https://example.org/f.xml", NEP);
-	db_episode *v;
-	size_t m;
-	assert_int_equal(db_episode_list(f->d, f->pid, &v, &m), 0);
-	assert_int_equal(m, NEP);
-	for (size_t i = 0; i < NEP; i++)
-		f->ep[i] = v[NEP - 1 - i].id;
-	db_episode_list_free(v, m);
+	test_store_episodes(f->d, f->pid, "https://example.org/f.xml", NEP, 0);
+	test_episode_ids(f->d, f->pid, NEP, f->ep);
 	for (int i = 0; i < NEP; i++)
 		downloaded(f, i, 300000);
 	*state = f;
@@ -205,11 +178,11 @@ static void test_new_episodes(void **state)
 	int64_t since;
 	assert_int_equal(db_episode_max_id(f->d, &since), 0);
 	/* Two new items in the old podcast; a new podcast's whole catalogue. */
-	store(f->d, f->pid, "https://example.org/f.xml", NEP + 2);
+	test_store_episodes(f->d, f->pid, "https://example.org/f.xml", NEP + 2, 0);
 	int64_t other;
 	int existed;
 	assert_int_equal(db_podcast_add(f->d, "https://example.org/g.xml", 0, &other, &existed), 0);
-	store(f->d, other, "https://example.org/g.xml", 3);
+	test_store_episodes(f->d, other, "https://example.org/g.xml", 3, 0);
 	int64_t *ids;
 	size_t n;
 	assert_int_equal(dlpolicy_new_episodes(f->d, &f->c, since, &ids, &n), 0);
