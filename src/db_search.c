@@ -545,7 +545,8 @@ static int by_rank(const void *a, const void *b)
 /* Keeps the best limit of the n hits in v (sorted). */
 static void keep_best(db_search_hit *v, size_t *n, size_t limit)
 {
-	qsort(v, *n, sizeof *v, by_rank);
+	if (*n > 1) /* v is NULL when there are none */
+		qsort(v, *n, sizeof *v, by_rank);
 	if (*n > limit) {
 		hits_free_strings(v + limit, *n - limit);
 		*n = limit;
