@@ -81,7 +81,11 @@ int transcript_parse(const char *type, const char *body, size_t len, transcript 
 void transcript_free(transcript *t);
 
 /* The index of the segment playing at pos (the last timed one starting at
- * or before pos), or -1 (before the first one, or untimed). */
+ * or before pos + TRANSCRIPT_AT_SLACK), or -1 (before the first one, or
+ * untimed). The slack: a seek to a segment's start may land on the audio
+ * frame before it (up to 144 ms for an MP3 at 8 kHz), and the segment
+ * sought is the one to show. */
+#define TRANSCRIPT_AT_SLACK 0.3
 long transcript_at(const transcript_segment *v, size_t n, double pos);
 
 /* The rank of a MIME type among several transcripts of one episode: lower

@@ -776,11 +776,11 @@ int transcript_parse(const char *type, const char *body, size_t len, transcript 
 
 long transcript_at(const transcript_segment *v, size_t n, double pos)
 {
-	/* Binary search: the last segment with start <= pos. */
+	/* Binary search: the last segment with start <= pos + slack. */
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (v[mid].start <= pos)
+		if (v[mid].start <= pos + TRANSCRIPT_AT_SLACK)
 			lo = mid + 1;
 		else
 			hi = mid;

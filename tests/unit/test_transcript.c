@@ -206,7 +206,9 @@ static void test_invalid_times(void **state)
 	assert_true(t.v[3].start <= TRANSCRIPT_MAX_TIME && t.v[3].end >= t.v[3].start);
 	assert_int_equal(transcript_at(t.v, t.n, 0.5), -1);
 	assert_int_equal(transcript_at(t.v, t.n, 1.2), 0);
-	assert_int_equal(transcript_at(t.v, t.n, 6.9), 1);
+	assert_int_equal(transcript_at(t.v, t.n, 6.6), 1);
+	/* A seek to 7 that lands on the frame before is at the segment of 7. */
+	assert_int_equal(transcript_at(t.v, t.n, 6.9), 2);
 	assert_int_equal(transcript_at(t.v, t.n, 1e9), 3);
 	transcript_free(&t);
 
