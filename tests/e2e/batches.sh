@@ -20,25 +20,8 @@ W="$T/www"
 mkdir -p "$W"
 start_server "$W"
 
-cat >"$T/gen.py" <<'PY'
-import sys
-path, n, tag, extra = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
-out = ['<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
-       'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel>'
-       "<title>Big %s</title><link>https://example.org/</link>\n" % tag]
-for e in range(n + extra - 1, -1, -1):
-    out.append("<item><guid>%s-%d</guid><title>Episode %d</title>"
-               "<pubDate>Mon, 01 Jan 2024 00:00:00 GMT</pubDate>"
-               "<itunes:duration>1:00:00</itunes:duration>"
-               "<enclosure url=\"https://media.example/%s/%d.mp3\" type=\"audio/mpeg\" length=\"1\"/>"
-               "<description><![CDATA[<p>%s</p><p>00:00 Intro</p><p>10:00 Middle part %d</p>"
-               "<p>50:00 End</p>]]></description></item>\n"
-               % (tag, e, e, tag, e, ("Words about episode %d. " % e) * 20, e))
-out.append("</channel></rss>\n")
-open(path, "w").write("".join(out))
-PY
-python3 "$T/gen.py" "$W/a.xml" "$NEPS" a 0
-python3 "$T/gen.py" "$W/b.xml" "$NEPS" b 0
+python3 "$ROOT/tests/bigfeed.py" "$W/a.xml" "$NEPS" a 0
+python3 "$ROOT/tests/bigfeed.py" "$W/b.xml" "$NEPS" b 0
 
 # ---- 1. another writer while a big feed stores --------------------------
 cat >"$T/writer.py" <<'PY'
@@ -144,7 +127,7 @@ check "search finds an episode stored after the kill" sh -c \
 	"'$PODCUE' --db '$DB' search 'Middle part $((NEPS - 1))' | grep -q 'Episode $((NEPS - 1))'"
 
 # ---- 3. one new item among many -------------------------------------------
-python3 "$T/gen.py" "$W/a.xml" "$NEPS" a 1
+python3 "$ROOT/tests/bigfeed.py" "$W/a.xml" "$NEPS" a 1
 pc refresh >"$T/ref.out" 2>&1
 check "one new item among $NEPS: one episode stored" test \
 	"$(sq 'SELECT count(*) FROM episode WHERE podcast_id = 1')" = $((NEPS + 1))
