@@ -49,11 +49,14 @@ chapter() {
 	pc search "$1" >"$T/s.out" 2>"$T/s.err" && grep -q "$2 (in Episode" "$T/s.out"
 }
 answers() { # the answers to a few queries, for comparison
-	# indexed, and pending but read (see above), episodes
+	# indexed, and pending but read (see above), episodes. The hits are
+	# compared, not their order: of several words the rarer weighs more,
+	# by counts taken from the index, which grow as it fills (two hits of
+	# nearly equal rank may trade places, as with any new episode).
 	for q in uniq$((NEPS - 3))x "middle part $((NEPS - 4))" uniq$((NEPS - 2000))x \
 		"middle part $((NEPS - 3000))" "words about episode $((NEPS - 3500))"; do
 		echo "== $q"
-		pc search "$q" 2>/dev/null
+		pc search "$q" 2>/dev/null | sort
 	done
 }
 
