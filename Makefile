@@ -30,10 +30,17 @@ WARN     := -std=c11 -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes 
             -Wmissing-prototypes -Wformat=2 -Wno-unused-parameter
 CPPFLAGS += -D_GNU_SOURCE -Iinclude
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-# libmpv is opened at run time by src/player.c (dlopen) rather than linked:
-# its ~200 dependent libraries would otherwise load at every start. Its
-# header still comes from pkg-config above.
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(filter-out mpv,$(PKGS)) 2>/dev/null)
+# libmpv and libcurl are opened at run time rather than linked (src/player.c,
+# src/curl_lazy.c): their dependent libraries (~200 and ~30) would otherwise
+# load at every start, and most runs never play or fetch. Their headers
+# still come from pkg-config above; libcurl is opened by the SONAME of the
+# library pkg-config points at.
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(filter-out mpv libcurl,$(PKGS)) 2>/dev/null)
+CURL_SONAME := $(shell objdump -p $$($(PKG_CONFIG) --variable=libdir libcurl 2>/dev/null)/libcurl.so \
+                 2>/dev/null | awk '$$1 == "SONAME" { print $$2 }')
+ifneq ($(CURL_SONAME),)
+CPPFLAGS += -DPODCUE_CURL_SONAME='"$(CURL_SONAME)"'
+endif
 LDLIBS   += $(PKG_LIBS) -lm -lpthread -ldl
 
 # MPRIS (media keys, desktop now-playing widgets) over sd-bus from

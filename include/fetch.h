@@ -132,7 +132,7 @@ char *fetch_host_key(const char *url);
  * those endpoints count as public, so that the loopback test server can
  * play a public feed. Never set it otherwise. */
 
-/* curl_global_init once; safe to call repeatedly (main thread only). */
+/* curl_global_init once; safe to call repeatedly, from any thread. */
 void fetch_global_init(void);
 /* curl_global_cleanup when fetch_global_init() ran; call after every
  * fetcher is freed (tests, program exit). fetch_global_init() may run again. */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "curl_lazy.h"
 #include "paths.h"
 #include "ptime.h"
 #include "refresh.h"
@@ -132,6 +133,9 @@ static int sync_setup(app *a, int argc, char **argv)
 	int flavour = nextcloud ? SYNC_NEXTCLOUD : SYNC_GPODDER;
 	sync_conn *c = sync_conn_new(url, user, password, dev, flavour);
 	int rc = c ? EXIT_OK : EXIT_FAIL;
+	if (!c)
+		cli_error("sync setup: %s",
+			  curl_lazy_error() ? curl_lazy_error() : "cannot start an HTTP connection");
 	char host[128] = "";
 	gethostname(host, sizeof host - 1);
 	char *caption = xasprintf("podcue on %s", host[0] ? host : "a desktop");

@@ -28,6 +28,7 @@
 #include <curl/curl.h>
 
 #include "chapfetch.h"
+#include "curl_lazy.h"
 #include "fetch.h"
 #include "log.h"
 #include "paths.h"
@@ -469,12 +470,12 @@ static void job_start(downloader *dl, dl_job *j)
 	}
 	j->easy = curl_easy_init();
 	if (!j->easy) {
-		j->error = xstrdup("could not start the transfer");
+		j->error = xstrdup(curl_lazy_error() ? curl_lazy_error() : "could not start the transfer");
 		return;
 	}
 	job_setopts(j);
 	if (curl_multi_add_handle(dl->multi, j->easy) != CURLM_OK)
-		j->error = xstrdup("could not start the transfer");
+		j->error = xstrdup(curl_lazy_error() ? curl_lazy_error() : "could not start the transfer");
 }
 
 /* Why curl stopped, readable; NULL when it did not fail. */

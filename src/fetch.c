@@ -27,12 +27,15 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <pthread.h>
+
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <sys/socket.h>
 
 #include <curl/curl.h>
 
+#include "curl_lazy.h"
 #include "urlrule.h"
 #include "util.h"
 #include "version.h"
@@ -92,22 +95,27 @@ struct fetcher {
 
 /* ---- global init ---------------------------------------------------- */
 
+/* The first fetch of a run may start on any thread (a refresh, the
+ * interface's worker, a download): libcurl itself is loaded on first use
+ * (curl_lazy.h). */
+static pthread_mutex_t global_mu = PTHREAD_MUTEX_INITIALIZER;
 static int global_ready;
 
 void fetch_global_init(void)
 {
-	if (global_ready)
-		return;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK)
+	pthread_mutex_lock(&global_mu);
+	if (!global_ready && curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK)
 		global_ready = 1;
+	pthread_mutex_unlock(&global_mu);
 }
 
 void fetch_global_cleanup(void)
 {
-	if (!global_ready)
-		return;
-	curl_global_cleanup();
+	pthread_mutex_lock(&global_mu);
+	if (global_ready)
+		curl_global_cleanup();
 	global_ready = 0;
+	pthread_mutex_unlock(&global_mu);
 }
 
 /* ---- options -------------------------------------------------------- */
@@ -949,12 +957,12 @@ static int start_job(fetcher *f, fetch_job *j)
 	}
 	j->easy = curl_easy_init();
 	if (!j->easy) {
-		finish_early(f, j, xstrdup("could not start transfer"));
+		finish_early(f, j, xstrdup(curl_lazy_error() ? curl_lazy_error() : "could not start transfer"));
 		return 1;
 	}
 	job_setopts(f, j);
 	if (curl_multi_add_handle(f->multi, j->easy) != CURLM_OK) {
-		finish_early(f, j, xstrdup("could not start transfer"));
+		finish_early(f, j, xstrdup(curl_lazy_error() ? curl_lazy_error() : "could not start transfer"));
 		return 1;
 	}
 	j->next = f->running;

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "curl_lazy.h"
 #include "paths.h"
 #include "sync.h"
 #include "sync_merge.h"
@@ -373,7 +374,7 @@ int sync_run_cancel(db *d, const char *password, int played_margin, sync_cancel_
 	pulled p = {0};
 	int rc = c ? 0 : -1;
 	if (!c)
-		*err = xstrdup("cannot start an HTTP connection");
+		*err = xstrdup(curl_lazy_error() ? curl_lazy_error() : "cannot start an HTTP connection");
 	else if (cancel)
 		sync_conn_set_cancel(c, cancel, ctx);
 	if (rc == 0 && acc.flavour == SYNC_GPODDER && sync_login(c) != 0) {

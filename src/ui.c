@@ -23,7 +23,6 @@
 #include <unistd.h>
 
 #include "command.h"
-#include "fetch.h"
 #include "frontend.h"
 #include "keys.h"
 #include "links.h"
@@ -986,8 +985,6 @@ int ui_run(app *a)
 			ui_message(&u, 1, "saving in the background unavailable: %s", err);
 			free(err);
 		}
-		/* libcurl's global state, once, before the threads that use it. */
-		fetch_global_init();
 		if (worker_start(a->db_path, &a->cfg, &u.wk, &err) != 0) {
 			ui_message(&u, 1, "background work unavailable: %s", err);
 			free(err);
