@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "chapter.h"
+#include "html.h"
 
 /* Raised whenever the finder reads notes differently, so that caches read
  * the notes they hold again (see notes_rescan.h). */
@@ -51,6 +52,15 @@ size_t chapnotes_parse(const char *text, size_t len, chapter_list *out);
  * chapnotes_find(). */
 size_t chapnotes_from_notes(const char *notes, size_t len, double duration,
                             chapter_list *out, chapnotes_info *info);
+
+/* The same for notes already parsed (html_parse), which the caller also
+ * renders for reading: chapnotes_from_notes(notes, len, ...) is
+ * chapnotes_may_hold(notes, len) ? chapnotes_from_doc(html_parse(notes,
+ * len), ...) : 0. chapnotes_may_hold is a cheap first look: 0 when the
+ * notes hold no "d:dd" at all, so no chapter list. */
+int chapnotes_may_hold(const char *notes, size_t len);
+size_t chapnotes_from_doc(const html_doc *doc, double duration, chapter_list *out,
+                          chapnotes_info *info);
 
 /* Frees the warnings and empties info. NULL is fine. */
 void chapnotes_info_free(chapnotes_info *info);

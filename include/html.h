@@ -75,6 +75,18 @@ int html_to_text(const char *in, size_t len, html_text *out);
  * same linear bound. */
 int html_render(const char *in, size_t len, int flags, html_text *out);
 
+/* A show note parsed once, to render several views of it (the reading
+ * text and the chapter views) without parsing it again: libxml2's parse is
+ * most of a rendering's cost. html_parse never returns NULL; a note
+ * html_render would fail on renders "" with -1 in every view.
+ * html_doc_render(html_parse(in, len), flags, out) is exactly
+ * html_render(in, len, flags, out). One thread at a time; free with
+ * html_doc_free. */
+typedef struct html_doc html_doc;
+html_doc *html_parse(const char *in, size_t len);
+int html_doc_render(const html_doc *d, int flags, html_text *out);
+void html_doc_free(html_doc *d);
+
 /* Frees the contents of t (not t itself) and empties it. NULL is fine. */
 void html_text_free(html_text *t);
 

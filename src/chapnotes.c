@@ -499,12 +499,11 @@ static void take_sentence_cuts(chapter_list *a, const chapter_list *b)
 }
 
 /* Chapters of one rendering of the notes, into l and inf. */
-static size_t find_in_view(const char *notes, size_t len, int flags,
-                           double duration, chapter_list *l,
+static size_t find_in_view(const html_doc *doc, int flags, double duration, chapter_list *l,
                            chapnotes_info *inf, int *src_breaks)
 {
 	html_text v;
-	html_render(notes, len, flags, &v);
+	html_doc_render(doc, flags, &v);
 	size_t n = chapnotes_find(v.text, strlen(v.text), duration, l, inf);
 	if (src_breaks)
 		*src_breaks = v.src_breaks;
@@ -512,24 +511,34 @@ static size_t find_in_view(const char *notes, size_t len, int flags,
 	return n;
 }
 
+int chapnotes_may_hold(const char *notes, size_t len)
+{
+	return notes && may_hold_time(notes, len == (size_t)-1 ? strlen(notes) : len);
+}
+
 size_t chapnotes_from_notes(const char *notes, size_t len, double duration,
                             chapter_list *out, chapnotes_info *info)
 {
-	if (!notes || !out)
+	if (!notes || !out || !chapnotes_may_hold(notes, len))
 		return 0;
-	if (len == (size_t)-1)
-		len = strlen(notes);
-	if (!may_hold_time(notes, len))
+	html_doc *doc = html_parse(notes, len);
+	size_t n = chapnotes_from_doc(doc, duration, out, info);
+	html_doc_free(doc);
+	return n;
+}
+
+size_t chapnotes_from_doc(const html_doc *doc, double duration, chapter_list *out,
+                          chapnotes_info *info)
+{
+	if (!doc || !out)
 		return 0;
 	chapter_list a = CHAPTER_LIST_INIT, b = CHAPTER_LIST_INIT;
 	chapnotes_info ia = {NULL, 0}, ib = {NULL, 0};
 	int src_breaks = 0;
-	size_t n = find_in_view(notes, len, HTML_CHAPTERS, duration, &a, &ia,
-	                        &src_breaks);
+	size_t n = find_in_view(doc, HTML_CHAPTERS, duration, &a, &ia, &src_breaks);
 	size_t nb = 0;
 	if (src_breaks)
-		nb = find_in_view(notes, len, HTML_CHAPTERS | HTML_SRC_LINES, duration,
-		                  &b, &ib, NULL);
+		nb = find_in_view(doc, HTML_CHAPTERS | HTML_SRC_LINES, duration, &b, &ib, NULL);
 	if (nb && nb == n)
 		take_sentence_cuts(&a, &b);
 	if (nb > n) {

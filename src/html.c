@@ -646,29 +646,34 @@ static size_t strip_cdata_markers(char *s, size_t len)
 	return o;
 }
 
-static int markup_to_text(char *s, size_t len, int flags, html_text *out)
+/* The tree of markup s (CDATA markers dropped in place first); NULL when
+ * libxml2 cannot allocate a parser. A document it cannot make sense of is
+ * an empty tree, not an error. */
+static xmlDocPtr markup_parse(char *s, size_t len, int *fail)
 {
-	struct render r = {flags, 0, SBUF_INIT, 0, 0, 1, 0, 0, 0, {0}};
-	htmlParserCtxtPtr ctxt;
-	htmlDocPtr doc;
 	int opts = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |
 		   HTML_PARSE_NOWARNING | HTML_PARSE_IGNORE_ENC | XML_PARSE_HUGE;
-
 	len = strip_cdata_markers(s, len);
-	ctxt = htmlNewParserCtxt();
-	if (!ctxt)
-		return -1;
+	htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+	if (!ctxt) {
+		*fail = 1;
+		return NULL;
+	}
 	ctxt->sax->serror = silent_error;
-	doc = htmlCtxtReadMemory(ctxt, s, (int)len, NULL, "UTF-8", opts);
+	xmlDocPtr doc = htmlCtxtReadMemory(ctxt, s, (int)len, NULL, "UTF-8", opts);
+	htmlFreeParserCtxt(ctxt);
+	return doc;
+}
+
+static void markup_to_text(const xmlDoc *doc, int flags, html_text *out)
+{
+	struct render r = {flags, 0, SBUF_INIT, 0, 0, 1, 0, 0, 0, {0}};
 	if (doc)
 		walk(&r, doc->children);
-	xmlFreeDoc(doc);
-	htmlFreeParserCtxt(ctxt);
 	out->text = tidy_lines(r.b.s ? r.b.s : "");
 	out->src_breaks = r.src_breaks;
 	sb_free(&r.b);
 	link_finish(&r.links, out);
-	return 0;
 }
 
 /* Longest markdown link text or URL looked at: keeps the pass linear. */
@@ -713,6 +718,59 @@ static void markdown_strip(char *s)
 	s[o] = 0;
 }
 
+struct html_doc {
+	char *fixed;  /* the input, valid UTF-8 (plain text is rendered from it) */
+	size_t flen;
+	int markup;   /* HTML: rendered from doc */
+	xmlDocPtr doc;
+	int fail;     /* too large, or no parser: every view is "" and -1 */
+};
+
+html_doc *html_parse(const char *in, size_t len)
+{
+	html_doc *d = xcalloc(1, sizeof *d);
+	if (in && len == (size_t)-1)
+		len = strlen(in);
+	if (in && len > INT_MAX) {
+		d->fail = 1;
+		return d;
+	}
+	d->fixed = text_utf8_fix(in, in ? len : 0, &d->flen);
+	d->markup = has_markup(d->fixed, d->flen);
+	if (d->markup) {
+		d->doc = markup_parse(d->fixed, d->flen, &d->fail);
+		free(d->fixed); /* the tree holds the text now */
+		d->fixed = NULL;
+		d->flen = 0;
+	}
+	return d;
+}
+
+int html_doc_render(const html_doc *d, int flags, html_text *out)
+{
+	memset(out, 0, sizeof *out);
+	if (d->fail) {
+		out->text = xstrdup("");
+		return -1;
+	}
+	if (d->markup)
+		markup_to_text(d->doc, flags, out);
+	else
+		plain_to_text(d->fixed, d->flen, out);
+	if (flags & HTML_CHAPTERS)
+		markdown_strip(out->text);
+	return 0;
+}
+
+void html_doc_free(html_doc *d)
+{
+	if (!d)
+		return;
+	free(d->fixed);
+	xmlFreeDoc(d->doc);
+	free(d);
+}
+
 int html_to_text(const char *in, size_t len, html_text *out)
 {
 	return html_render(in, len, 0, out);
@@ -720,29 +778,9 @@ int html_to_text(const char *in, size_t len, html_text *out)
 
 int html_render(const char *in, size_t len, int flags, html_text *out)
 {
-	char *fixed;
-	size_t flen;
-	int rc = 0;
-
-	memset(out, 0, sizeof *out);
-	if (in && len == (size_t)-1)
-		len = strlen(in);
-	if (in && len > INT_MAX) {
-		out->text = xstrdup("");
-		return -1;
-	}
-	fixed = text_utf8_fix(in, in ? len : 0, &flen);
-	if (has_markup(fixed, flen))
-		rc = markup_to_text(fixed, flen, flags, out);
-	else
-		plain_to_text(fixed, flen, out);
-	free(fixed);
-	if (rc == 0 && (flags & HTML_CHAPTERS))
-		markdown_strip(out->text);
-	if (rc != 0) {
-		html_text_free(out);
-		out->text = xstrdup("");
-	}
+	html_doc *d = html_parse(in, len);
+	int rc = html_doc_render(d, flags, out);
+	html_doc_free(d);
 	return rc;
 }
 

@@ -32,15 +32,19 @@ static void extras_build(ingest_extras *e, const feed *f)
 	e->chapters = xcalloc(e->n, sizeof *e->chapters);
 	for (size_t i = 0; i < e->n; i++) {
 		const feed_item *it = &f->items[i];
-		if (it->notes)
-			html_to_text(it->notes, strlen(it->notes), &e->texts[i]);
-		const char *text = e->texts[i].text;
-		/* Chapters are read on the notes' own structure, not on the
-		 * reading text with its numbered links. */
-		if (it->notes)
-			chapnotes_from_notes(it->notes, strlen(it->notes), it->duration,
-					     &e->chapters[i], NULL);
-		e->x[i].notes_text = text;
+		if (it->notes) {
+			/* Parsed once for the reading text and the chapter
+			 * views: the parse is most of a rendering's cost.
+			 * Chapters are read on the notes' own structure, not
+			 * on the reading text with its numbered links. */
+			size_t len = strlen(it->notes);
+			html_doc *doc = html_parse(it->notes, len);
+			html_doc_render(doc, 0, &e->texts[i]);
+			if (chapnotes_may_hold(it->notes, len))
+				chapnotes_from_doc(doc, it->duration, &e->chapters[i], NULL);
+			html_doc_free(doc);
+		}
+		e->x[i].notes_text = e->texts[i].text;
 		e->x[i].links = e->texts[i].links;
 		e->x[i].nlinks = e->texts[i].nlinks;
 		e->x[i].notes_chapters = &e->chapters[i];

@@ -3,6 +3,8 @@
  */
 #include "testutil.h"
 
+#include <limits.h>
+
 #include <unistd.h>
 
 #include "html.h"
@@ -324,6 +326,52 @@ static void test_chapter_view(void **state)
 	           "00:00 a\n05:00 b", 0);
 }
 
+/* One parse, every view: each view of a parsed note is the one a parse of
+ * its own gives, whatever was rendered from the tree before (rendering
+ * never changes it). Also for plain text, CDATA-wrapped notes and
+ * garbage. */
+static void test_one_parse_many_views(void **state)
+{
+	(void)state;
+	static const char *const notes[] = {
+		"<p>Notes\n00:00 <a href=\"https://e.org/a\">Intro</a>\n05:00 End</p>"
+		"<ul><li>10:00 – Meet [x](https://e.org/x)</li><li>**12:00** Go</li></ul>"
+		"<table><tr><td>Outro</td><td>58:00</td></tr></table>",
+		"<![CDATA[<p>00:00 Intro<br>01:27 Next &amp; last</p>]]>",
+		"00:00 Intro\r\n01:27 Next https://e.org/p?q=1.\n[link](https://e.org)",
+		"<div><b>unclosed <i>tags\n12:30 here",
+		"",
+	};
+	static const int flags[] = {0, HTML_CHAPTERS, HTML_CHAPTERS | HTML_SRC_LINES,
+				    HTML_SRC_LINES, 0};
+	for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++) {
+		html_doc *d = html_parse(notes[i], (size_t)-1);
+		for (size_t k = 0; k < sizeof flags / sizeof flags[0]; k++) {
+			html_text a, b;
+			assert_int_equal(html_doc_render(d, flags[k], &a),
+					 html_render(notes[i], strlen(notes[i]), flags[k], &b));
+			assert_string_equal(a.text, b.text);
+			assert_int_equal(a.nlinks, b.nlinks);
+			for (size_t l = 0; l < a.nlinks; l++)
+				assert_string_equal(a.links[l], b.links[l]);
+			assert_int_equal(a.src_breaks, b.src_breaks);
+			html_text_free(&a);
+			html_text_free(&b);
+		}
+		html_doc_free(d);
+	}
+	/* A note too large to parse fails in every view, as html_render does. */
+	html_doc *d = html_parse("x", (size_t)INT_MAX + 1);
+	html_text t;
+	assert_int_equal(html_doc_render(d, 0, &t), -1);
+	assert_string_equal(t.text, "");
+	html_text_free(&t);
+	assert_int_equal(html_doc_render(d, HTML_CHAPTERS, &t), -1);
+	html_text_free(&t);
+	html_doc_free(d);
+	html_doc_free(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_big),
 		cmocka_unit_test(test_silent),
 		cmocka_unit_test(test_chapter_view),
+		cmocka_unit_test(test_one_parse_many_views),
 	};
 	return cmocka_run_group_tests_name("html", tests, NULL, NULL);
 }
