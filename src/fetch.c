@@ -36,62 +36,15 @@
 #include <curl/curl.h>
 
 #include "curl_lazy.h"
+#include "fetch_int.h"
 #include "urlrule.h"
 #include "util.h"
 #include "version.h"
 
-#define MIB ((size_t)1 << 20)
 #define MAX_HEADER_VALUE 4096
 /* The longest wait a Retry-After may ask for: a feed put off is reported
  * on every refresh, but a wrong year must not silence it for good. */
 #define MAX_RETRY_AFTER_S (7 * 24 * 3600)
-
-/* A host (name:port) the fetcher has seen: how many of its requests run,
- * and whether it is taken for down. */
-typedef struct fetch_host {
-	char *key;
-	int running;
-	int down;
-	int is_public; /* as an origin: -1 not yet known, 0 private, 1 public */
-} fetch_host;
-
-typedef struct fetch_job {
-	struct fetch_job *next; /* queue or running list */
-	fetcher *f;
-	char *url, *etag, *last_modified, *range;
-	int allow_file;
-	int partial_ok;
-	int no_private;    /* refuse private destinations (fetch_request.origin) */
-	char *refused_ip;  /* the private address refused, or NULL */
-	void *user;
-	CURL *easy;
-	struct curl_slist *headers;
-	sbuf body;
-	long status;       /* code of the latest status line seen */
-	char *reason;      /* its reason phrase, or NULL */
-	char *r_etag, *r_last_modified, *r_content_type, *r_location, *r_retry_after;
-	char *r_content_encoding;
-	int host;          /* index in f->hosts, or -1 (file:, no host) */
-	int hops;          /* 3xx responses followed by another response */
-	int all_permanent; /* every such hop was 301 or 308 */
-	int too_large;
-	int64_t started;
-	char errbuf[CURL_ERROR_SIZE];
-} fetch_job;
-
-struct fetcher {
-	fetch_opts o;
-	char *user_agent;
-	fetch_done_fn done;
-	void *ctx;
-	CURLM *multi;
-	fetch_job *queue_head, *queue_tail;
-	fetch_job *running;
-	fetch_host *hosts;
-	int nhosts;
-	int n_queued, n_running, n_done, n_total;
-	int64_t bytes;
-};
 
 /* ---- global init ---------------------------------------------------- */
 
@@ -162,7 +115,7 @@ static void opts_sanitize(fetch_opts *o)
 
 /* Host (lower-case, no brackets stripped) and port of url; NULL host when
  * it does not parse. Caller frees *host. */
-static char *url_host_port(const char *url, long *port)
+char *fetchi_url_host_port(const char *url, long *port)
 {
 	*port = 0;
 	CURLU *u = curl_url();
@@ -186,7 +139,7 @@ static char *url_host_port(const char *url, long *port)
 char *fetch_host_key(const char *url)
 {
 	long port;
-	char *host = url_host_port(url, &port);
+	char *host = fetchi_url_host_port(url, &port);
 	if (!host || !*host) {
 		free(host);
 		return NULL;
@@ -216,7 +169,7 @@ static int host_index(fetcher *f, const char *url)
 }
 
 /* Decoded path of a file: URL, or a copy of url when it does not parse. */
-static char *file_url_path(const char *url)
+char *fetchi_file_path(const char *url)
 {
 	char *out = NULL, *path = NULL;
 	CURLU *u = curl_url();
@@ -233,7 +186,7 @@ static char *file_url_path(const char *url)
 static int host_is_invalid_tld(const char *url)
 {
 	long port;
-	char *h = url_host_port(url, &port);
+	char *h = fetchi_url_host_port(url, &port);
 	if (!h)
 		return 0;
 	size_t n = strlen(h);
@@ -247,7 +200,6 @@ static int host_is_invalid_tld(const char *url)
 
 /* ---- private network access (urlrule.h) -------------------------------- */
 
-static char *one_line(char *s);
 
 /* 1 when the endpoint "ip:port" is listed in PODCUE_TEST_PUBLIC_ADDRS
  * (fetch.h: test-only). */
@@ -268,7 +220,7 @@ static int test_public(const char *key)
 static int resolves_public(const char *url)
 {
 	long port;
-	char *host = url_host_port(url, &port);
+	char *host = fetchi_url_host_port(url, &port);
 	if (!host)
 		return 0;
 	size_t n = strlen(host);
@@ -326,10 +278,10 @@ static char *proxied_refusal(const fetch_job *j)
 	if (!j->no_private || !proxy_in_env() || resolves_public(j->url))
 		return NULL;
 	long port;
-	char *host = url_host_port(j->url, &port);
+	char *host = fetchi_url_host_port(j->url, &port);
 	char *key = xasprintf("%s:%ld", host ? host : "?", port);
 	char *msg = test_public(key) ? NULL
-				     : one_line(xasprintf("refused: a feed on a public address may "
+				     : fetchi_one_line(xasprintf("refused: a feed on a public address may "
 							  "not make podcue request a private one (%s); "
 							  "allow_private_from_public = 1 allows it",
 							  host ? host : "?"));
@@ -356,224 +308,6 @@ static int on_prereq(void *ud, char *ip, char *local_ip, int port, int local_por
 	}
 	free(key);
 	return CURL_PREREQFUNC_OK;
-}
-
-/* ---- messages ------------------------------------------------------- */
-
-/* s with control characters turned into spaces and surrounding blanks
- * trimmed: always one line. Takes ownership of s. */
-static char *one_line(char *s)
-{
-	for (char *c = s; *c; c++)
-		if ((unsigned char)*c < ' ' || *c == 0x7f)
-			*c = ' ';
-	char *t = str_trim_dup(s);
-	free(s);
-	return t ? t : xstrdup("unknown error");
-}
-
-static char *size_text(size_t n)
-{
-	if (n >= MIB && n % MIB == 0)
-		return xasprintf("%zu MiB", n / MIB);
-	if (n >= 1024 && n % 1024 == 0)
-		return xasprintf("%zu KiB", n / 1024);
-	return xasprintf("%zu bytes", n);
-}
-
-static char *seconds_text(long ms)
-{
-	if (ms % 1000 == 0)
-		return xasprintf("%ld s", ms / 1000);
-	return xasprintf("%.1f s", (double)ms / 1000.0);
-}
-
-static const char *reason_for(long code)
-{
-	switch (code) {
-	case 400: return "Bad Request";
-	case 401: return "Unauthorized";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 406: return "Not Acceptable";
-	case 408: return "Request Timeout";
-	case 410: return "Gone";
-	case 429: return "Too Many Requests";
-	case 500: return "Internal Server Error";
-	case 501: return "Not Implemented";
-	case 502: return "Bad Gateway";
-	case 503: return "Service Unavailable";
-	case 504: return "Gateway Timeout";
-	default: return NULL;
-	}
-}
-
-static char *http_status_text(const fetch_job *j, long status)
-{
-	const char *reason = j->reason && *j->reason ? j->reason : reason_for(status);
-	if (reason)
-		return one_line(xasprintf("HTTP %ld %s", status, reason));
-	return xasprintf("HTTP %ld", status);
-}
-
-static char *too_large_text(const fetcher *f)
-{
-	char *sz = size_text(f->o.max_body);
-	char *msg = xasprintf("response too large (over %s)", sz);
-	free(sz);
-	return msg;
-}
-
-/* "text (detail)" with detail being errbuf, or curl's generic message. */
-static char *with_detail(const fetch_job *j, CURLcode rc, const char *text)
-{
-	const char *d = j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc);
-	return one_line(xasprintf("%s: %s", text, d));
-}
-
-static char *connect_error_text(const fetch_job *j, const char *url)
-{
-	long port, err = 0;
-	char *host = url_host_port(url, &port);
-	curl_easy_getinfo(j->easy, CURLINFO_OS_ERRNO, &err);
-	const char *what = "could not connect";
-	if (err == ECONNREFUSED || strstr(j->errbuf, "refused"))
-		what = "connection refused";
-	else if (err == ETIMEDOUT)
-		what = "connection timed out";
-	else if (err == ENETUNREACH || err == EHOSTUNREACH)
-		what = "network unreachable";
-	char *msg = xasprintf("%s (%s:%ld)", what, host ? host : "?", port);
-	free(host);
-	return msg;
-}
-
-static char *timeout_error_text(const fetch_job *j)
-{
-	const fetch_opts *o = &j->f->o;
-	if (strstr(j->errbuf, "too slow"))
-		return xasprintf("timed out: no data for %ld s", o->low_speed_time);
-	if (strstr(j->errbuf, "Resolving timed out"))
-		return xstrdup("could not resolve host (timed out)");
-	curl_off_t connected = 0;
-	curl_easy_getinfo(j->easy, CURLINFO_CONNECT_TIME_T, &connected);
-	if (strstr(j->errbuf, "onnection timed out") || connected == 0)
-		return xstrdup("connection timed out");
-	char *s = seconds_text(o->total_timeout_ms);
-	char *msg = xasprintf("timed out after %s", s);
-	free(s);
-	return msg;
-}
-
-static int is_tls_error(CURLcode rc)
-{
-	switch (rc) {
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_PEER_FAILED_VERIFICATION:
-	case CURLE_SSL_CERTPROBLEM:
-	case CURLE_SSL_CIPHER:
-	case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_SSL_ISSUER_ERROR:
-	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-	case CURLE_SSL_INVALIDCERTSTATUS:
-	case CURLE_SSL_CRL_BADFILE:
-	case CURLE_SSL_SHUTDOWN_FAILED:
-	case CURLE_SSL_ENGINE_NOTFOUND:
-	case CURLE_SSL_ENGINE_SETFAILED:
-	case CURLE_SSL_ENGINE_INITFAILED:
-	case CURLE_USE_SSL_FAILED:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-static char *file_error_text(const char *url)
-{
-	char *path = file_url_path(url);
-	struct stat st;
-	char *msg = stat(path, &st) == 0 ? xasprintf("cannot read file: %s", path)
-					  : xasprintf("file not found: %s", path);
-	free(path);
-	return msg;
-}
-
-/* A body that does not decode as its Content-Encoding says: a server
- * that labels a plain body gzip, or a damaged one. */
-static char *bad_encoding_text(const fetch_job *j)
-{
-	if (!j->r_content_encoding)
-		return xstrdup("corrupt compressed response");
-	return one_line(xasprintf("the body is not the \"%.40s\" the server's "
-				  "Content-Encoding says (%s)",
-				  j->r_content_encoding,
-				  j->errbuf[0] ? j->errbuf : "corrupt compressed response"));
-}
-
-/* Readable one-line message for a failed transfer. url is the URL curl
- * was working on (effective URL). */
-static char *curl_error_text(const fetch_job *j, CURLcode rc, const char *url)
-{
-	long port;
-	char *host, *msg;
-	if (is_tls_error(rc))
-		return with_detail(j, rc, "TLS error");
-	switch (rc) {
-	case CURLE_COULDNT_RESOLVE_HOST:
-		host = url_host_port(url, &port);
-		msg = xasprintf("could not resolve host: %s", host ? host : url);
-		free(host);
-		return one_line(msg);
-	case CURLE_COULDNT_RESOLVE_PROXY:
-		return with_detail(j, rc, "could not resolve proxy");
-	case CURLE_COULDNT_CONNECT:
-		return connect_error_text(j, url);
-	case CURLE_OPERATION_TIMEDOUT:
-		return timeout_error_text(j);
-	case CURLE_TOO_MANY_REDIRECTS:
-		return xasprintf("too many redirects (over %d)", j->f->o.max_redirects);
-	case CURLE_UNSUPPORTED_PROTOCOL:
-		/* curl's words for a reply that does not start "HTTP/" */
-		if (strstr(j->errbuf, "HTTP/0.9"))
-			return xstrdup("server sent no HTTP status line (not an HTTP reply)");
-		if (j->status >= 300 && j->status < 400)
-			return one_line(xasprintf("redirect to a non-HTTP URL refused (%s)",
-						  j->r_location ? j->r_location : "?"));
-		return xstrdup("unsupported URL scheme");
-	case CURLE_FILESIZE_EXCEEDED:
-		return too_large_text(j->f);
-	case CURLE_WRITE_ERROR:
-		return j->too_large ? too_large_text(j->f) : with_detail(j, rc, "write error");
-	case CURLE_FILE_COULDNT_READ_FILE:
-		return file_error_text(url);
-	case CURLE_GOT_NOTHING:
-		return xstrdup("empty reply from server");
-	case CURLE_PARTIAL_FILE:
-		return xstrdup("connection closed early (partial response)");
-	case CURLE_BAD_CONTENT_ENCODING:
-		return bad_encoding_text(j);
-	case CURLE_OUT_OF_MEMORY:
-		/* libcurl 7.x refuses headers over 100 KB with this code and no
-		 * message; a real lack of memory would have stopped us first */
-		return xstrdup("response headers too large (a header over 100 KB)");
-	case CURLE_WEIRD_SERVER_REPLY:
-		return xstrdup("invalid response from server");
-	case CURLE_RECV_ERROR:
-	case CURLE_SEND_ERROR:
-		return with_detail(j, rc, "connection error");
-	case CURLE_URL_MALFORMAT:
-		return xstrdup("malformed URL");
-	case CURLE_ABORTED_BY_CALLBACK:
-		if (j->refused_ip)
-			return one_line(xasprintf("refused: a feed on a public address may not make "
-						  "podcue request a private one (%s); "
-						  "allow_private_from_public = 1 allows it",
-						  j->refused_ip));
-		return one_line(xstrdup(j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc)));
-	default:
-		return one_line(xstrdup(j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc)));
-	}
 }
 
 /* ---- curl callbacks ------------------------------------------------- */
@@ -852,7 +586,7 @@ static void result_from_response(fetch_job *j, fetch_result *r, long status)
 		if (!r->ok)
 			r->error = xasprintf("empty response (HTTP %ld)", status);
 	} else {
-		r->error = http_status_text(j, status);
+		r->error = fetchi_status_text(j, status);
 		if (status == 429 || status == 503)
 			r->retry_after = retry_after_time(j->r_retry_after);
 	}
@@ -885,7 +619,7 @@ static void finish_transfer(fetcher *f, fetch_job *j, CURLcode rc)
 		result_from_response(j, &r, status);
 		r.permanent = redirects > 0 && j->hops > 0 && j->all_permanent;
 	} else {
-		r.error = curl_error_text(j, rc, r.final_url);
+		r.error = fetchi_error_text(j, rc, r.final_url);
 	}
 	dispatch(f, j, &r);
 }
@@ -950,8 +684,8 @@ static int start_job(fetcher *f, fetch_job *j)
 	}
 	if (host_is_invalid_tld(j->url)) {
 		long port;
-		char *host = url_host_port(j->url, &port);
-		finish_early(f, j, one_line(xasprintf("could not resolve host: %s", host)));
+		char *host = fetchi_url_host_port(j->url, &port);
+		finish_early(f, j, fetchi_one_line(xasprintf("could not resolve host: %s", host)));
 		free(host);
 		return 1;
 	}
@@ -994,7 +728,7 @@ static void fail_host_down(fetcher *f, fetch_job *j)
 	char *colon = strrchr(host, ':');
 	if (colon)
 		*colon = '\0';
-	finish_early(f, j, one_line(xasprintf("not tried: %s did not answer another "
+	finish_early(f, j, fetchi_one_line(xasprintf("not tried: %s did not answer another "
 					      "request in time", host)));
 	free(host);
 }
