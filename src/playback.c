@@ -12,6 +12,7 @@
  * position saved when the play began, is saved until a seek succeeds.
  */
 #include "playback.h"
+#include "playback_int.h"
 #include "upnext.h"
 
 #include <math.h>
@@ -37,36 +38,6 @@
 /* An end-of-file this far before the known end is a cut stream, not the
  * end of the episode (unless played_margin is wider). */
 #define EARLY_END_S 10.0
-
-struct playback {
-	db *d;
-	dbw *w; /* the TUI's writer (dbwriter.h), NULL: write through d */
-	const config *c;
-	player *p;
-	int64_t episode;        /* 0 = idle */
-	char *title;            /* sanitized */
-	char *podcast;          /* its podcast's title, sanitized */
-	int64_t podcast_id;
-	double feed_duration;   /* from the feed, -1 unknown */
-	chapter_list chapters;  /* visible merged chapters, sorted */
-	double pos;             /* last known position of episode, -1 none */
-	int loaded;             /* the player loaded the file */
-	int paused;             /* last pause state seen */
-	int played;             /* marked played during this play */
-	int was_played;         /* played before this play began */
-	int want_chapter;       /* chapter to jump to once chapters are known, 0 none */
-	int64_t last_save_ms;
-	double saved_pos;       /* last position written, -1 none */
-	double resumed_from;    /* the saved position when the play began, -1 none */
-	char *error;            /* sanitized, or NULL */
-	int64_t finished;       /* episode last played to its end, 0 none */
-	sleep_timer sleep;      /* outlives an episode (a queue plays on) */
-	int64_t sleep_seen_ms;  /* when it was last checked while playing */
-	int slept;              /* the episode that ended had "sleep episode" */
-	playmarks *marks;       /* heard stretches and skips (playmarks.h) */
-	int held_fd;            /* a shared lock on the downloaded file played (dlfile.h), -1 */
-	int marks_changed;      /* a chapter became heard since the last handle */
-};
 
 playback *playback_new(db *d, const config *c, player *p)
 {
@@ -114,15 +85,15 @@ static void set_error(playback *pb, const char *fmt, ...)
 }
 
 /* The player's state when it is about our episode, else NULL. */
-static const player_state *cur(const playback *pb)
+const player_state *pbi_state(const playback *pb)
 {
 	const player_state *st = player_get(pb->p);
 	return pb->episode && st->tag == pb->episode ? st : NULL;
 }
 
-static double duration(const playback *pb)
+double pbi_duration(const playback *pb)
 {
-	const player_state *st = cur(pb);
+	const player_state *st = pbi_state(pb);
 	if (st && st->duration > 0)
 		return st->duration;
 	return pb->feed_duration;
@@ -134,13 +105,13 @@ static double duration(const playback *pb)
  * mark the episode played. */
 static double media_duration(const playback *pb)
 {
-	const player_state *st = cur(pb);
+	const player_state *st = pbi_state(pb);
 	return st && st->duration > 0 ? st->duration : -1;
 }
 
-static double position(const playback *pb)
+double pbi_position(const playback *pb)
 {
-	const player_state *st = cur(pb);
+	const player_state *st = pbi_state(pb);
 	if (st && st->time_pos >= 0)
 		return st->time_pos;
 	return pb->pos;
@@ -149,31 +120,31 @@ static double position(const playback *pb)
 /* 1 when pos lies within played_margin of the end. */
 static int in_margin(const playback *pb, double pos)
 {
-	double d = duration(pb);
+	double d = pbi_duration(pb);
 	return d > 0 && pb->c->played_margin > 0 && pos >= d - pb->c->played_margin;
 }
 
 /* 1 while the position is not where the user was: the start offset could
  * not be reached, and playback is before it (or before the saved one). */
-static double hold_floor(const playback *pb, const player_state *st)
+double pbi_hold_floor(const playback *pb, const player_state *st)
 {
 	return st->unreached > pb->resumed_from ? st->unreached : pb->resumed_from;
 }
 
-static int held(const playback *pb)
+int pbi_held(const playback *pb)
 {
-	const player_state *st = cur(pb);
-	return st && st->unreached >= 0 && position(pb) < hold_floor(pb, st);
+	const player_state *st = pbi_state(pb);
+	return st && st->unreached >= 0 && pbi_position(pb) < pbi_hold_floor(pb, st);
 }
 
 static void save(playback *pb)
 {
-	double now = position(pb);
+	double now = pbi_position(pb);
 	if (now >= 0)
 		pb->pos = now;
 	if (pb->episode)
-		pb->marks_changed |= playmarks_flush(pb->marks, duration(pb));
-	if (!pb->episode || !pb->loaded || pb->pos < 0 || pb->pos == pb->saved_pos || held(pb))
+		pb->marks_changed |= playmarks_flush(pb->marks, pbi_duration(pb));
+	if (!pb->episode || !pb->loaded || pb->pos < 0 || pb->pos == pb->saved_pos || pbi_held(pb))
 		return;
 	if (pb->played && in_margin(pb, pb->pos))
 		return; /* finished: keep it played without a position */
@@ -194,7 +165,7 @@ static void release_file(playback *pb)
 static void forget_episode(playback *pb)
 {
 	release_file(pb);
-	playmarks_stop(pb->marks, duration(pb));
+	playmarks_stop(pb->marks, pbi_duration(pb));
 	pb->episode = 0;
 	pb->loaded = 0;
 	pb->want_chapter = 0;
@@ -530,7 +501,7 @@ static void set_played(playback *pb, int played)
 static void follow_marks(playback *pb, const player_state *st, int seeked)
 {
 	double to = playmarks_position(pb->marks, st->time_pos, media_duration(pb), st->speed, seeked,
-				       pb->loaded && !held(pb), now_ms());
+				       pb->loaded && !pbi_held(pb), now_ms());
 	if (to >= 0)
 		player_seek(pb->p, to, 1); /* to the end: plays out and ends (player.h) */
 }
@@ -610,10 +581,10 @@ int playback_handle(playback *pb, unsigned ev)
 	if (!pb->episode)
 		return 0;
 	int changed = 0;
-	const player_state *st = cur(pb);
+	const player_state *st = pbi_state(pb);
 	if (ev & PLAYER_EV_LOADED)
 		changed |= on_loaded(pb);
-	st = cur(pb);
+	st = pbi_state(pb);
 	if (st && (ev & (PLAYER_EV_POS | PLAYER_EV_SEEKED)) && st->time_pos >= 0 && pb->loaded) {
 		changed |= on_position(pb, st);
 		follow_marks(pb, st, (ev & PLAYER_EV_SEEKED) != 0);
@@ -648,7 +619,7 @@ int playback_handle(playback *pb, unsigned ev)
 
 int playback_chapter_index(const playback *pb)
 {
-	double pos = position(pb);
+	double pos = pbi_position(pb);
 	int idx = -1;
 	for (size_t i = 0; i < pb->chapters.n; i++)
 		if (pb->chapters.v[i].start <= pos + CHAPTER_EPS)
@@ -659,7 +630,7 @@ int playback_chapter_index(const playback *pb)
 /* Seeks to visible chapter index (1-based) or sets *msg. */
 static void jump_to(playback *pb, int index, char **msg)
 {
-	*msg = chapter_refusal(&pb->chapters, index, duration(pb));
+	*msg = chapter_refusal(&pb->chapters, index, pbi_duration(pb));
 	if (!*msg)
 		player_seek(pb->p, pb->chapters.v[index - 1].start, 1);
 }
@@ -685,7 +656,7 @@ static int prev_chapter(playback *pb)
 		player_seek(pb->p, 0, 1);
 		return 0;
 	}
-	if (idx > 0 && position(pb) - pb->chapters.v[idx].start < pb->c->prev_chapter_grace)
+	if (idx > 0 && pbi_position(pb) - pb->chapters.v[idx].start < pb->c->prev_chapter_grace)
 		idx--;
 	player_seek(pb->p, pb->chapters.v[idx].start, 1);
 	return 0;
@@ -729,7 +700,7 @@ int playback_bookmark(playback *pb, double at, const char *note, char **msg)
 	if (!pb->episode)
 		return 1;
 	if (at < 0)
-		at = position(pb);
+		at = pbi_position(pb);
 	/* Through the writer, shown at once (its overlay); its id is not
 	 * needed. */
 	if (dbw_bookmark_add(pb->w, pb->d, pb->episode, at < 0 ? 0 : at, note) != 0) {
@@ -784,7 +755,7 @@ int playback_play_unheard(playback *pb, int64_t episode_id, char **err)
 		return playmarks_unheard_at(pb->d, pb->w, episode_id, &at, err) == 0
 			       ? playback_play(pb, episode_id, at, err)
 			       : -1;
-	int idx = playmarks_first_unheard(pb->marks, duration(pb));
+	int idx = playmarks_first_unheard(pb->marks, pbi_duration(pb));
 	if (idx < 0) {
 		*err = xstrdup(pb->chapters.n ? "every chapter is heard"
 					      : "this episode has no chapters");
@@ -953,136 +924,15 @@ const char *playback_title(const playback *pb)
 
 double playback_position(const playback *pb)
 {
-	return pb->episode ? position(pb) : -1;
+	return pb->episode ? pbi_position(pb) : -1;
 }
 
 double playback_duration(const playback *pb)
 {
-	return pb->episode ? duration(pb) : -1;
+	return pb->episode ? pbi_duration(pb) : -1;
 }
 
 const char *playback_error(const playback *pb)
 {
 	return pb->error;
-}
-
-static void put_speed(sbuf *b, double speed)
-{
-	char s[16];
-	snprintf(s, sizeof s, "%.2f", speed);
-	size_t n = strlen(s);
-	if (n > 3 && s[n - 1] == '0')
-		s[n - 1] = '\0';
-	sb_printf(b, "  %sx", s);
-}
-
-static void put_chapter(sbuf *b, const playback *pb)
-{
-	int idx = playback_chapter_index(pb);
-	if (idx < 0)
-		return;
-	const char *t = pb->chapters.v[idx].title;
-	sb_printf(b, "  ch %d/%zu", idx + 1, pb->chapters.n);
-	if (!str_blank(t)) {
-		char *safe = text_sanitize(t, (size_t)-1, 0);
-		char *fit = text_fit(safe, 32);
-		sb_printf(b, " · %s", fit);
-		free(fit);
-		free(safe);
-	}
-}
-
-static void put_state(sbuf *b, const player_state *st)
-{
-	if (st->status == PLAYER_LOADING)
-		sb_puts(b, "  loading");
-	else if (st->status == PLAYER_PAUSED)
-		sb_puts(b, "  paused");
-	if (st->buffering && st->status != PLAYER_LOADING)
-		sb_puts(b, "  buffering");
-	if (st->no_audio)
-		sb_puts(b, "  no audio device");
-}
-
-/* A seek that failed; while the position is held back (see held), the
- * place that stays saved. */
-static void put_seek_failed(sbuf *b, const playback *pb, const player_state *st)
-{
-	if (!st->seek_failed)
-		return;
-	if (!held(pb)) {
-		sb_puts(b, "  cannot seek");
-		return;
-	}
-	char at[16];
-	ptime_clock(hold_floor(pb, st), at, sizeof at);
-	sb_printf(b, "  cannot seek: %s stays saved", at);
-}
-
-/* "Podcast · Episode", each cut short enough to leave room for the rest. */
-static void put_names(sbuf *b, const playback *pb)
-{
-	char *pod = text_fit(pb->podcast ? pb->podcast : "", 20);
-	char *ep = text_fit(pb->title ? pb->title : "", 28);
-	sb_printf(b, "  %s%s%s", pod, *pod && *ep ? " · " : "", ep);
-	free(pod);
-	free(ep);
-}
-
-char *playback_status_line(const playback *pb, int cols)
-{
-	const player_state *st = cur(pb);
-	sbuf b = SBUF_INIT;
-	if (pb->episode && st) {
-		static const char *const sym[] = {"■", "…", "▶", "⏸"};
-		char at[16], end[16] = "--:--";
-		ptime_clock(position(pb), at, sizeof at);
-		if (duration(pb) > 0)
-			ptime_clock(duration(pb), end, sizeof end);
-		sb_printf(&b, "%s %s / %s", sym[st->status & 3], at, end);
-		put_state(&b, st);
-		put_seek_failed(&b, pb, st);
-		put_names(&b, pb);
-		put_chapter(&b, pb);
-		const char *note = playmarks_note(pb->marks, now_ms());
-		if (note)
-			sb_printf(&b, "  %s", note);
-		put_speed(&b, st->speed);
-		sb_printf(&b, "  vol %d%s", (int)lround(st->volume), st->mute ? " muted" : "");
-		char zz[48];
-		sleep_describe(&pb->sleep, now_ms(), zz, sizeof zz);
-		if (*zz)
-			sb_printf(&b, "  %s", zz);
-	}
-	char *line = sb_steal(&b);
-	char *fit = text_fit(line, cols);
-	free(line);
-	return fit;
-}
-
-char *playback_timeline(const playback *pb, int cols)
-{
-	double d = duration(pb);
-	if (!pb->episode || d <= 0 || cols <= 0)
-		return NULL;
-	char *cell = xcalloc((size_t)cols, 1); /* 0 track, 1 tick, 2 position, 3 bookmark */
-	for (size_t i = 0; i < pb->chapters.n; i++) {
-		double s = pb->chapters.v[i].start;
-		if (!(s < d))
-			continue;
-		int c = (int)(s / d * cols) < cols ? (int)(s / d * cols) : cols - 1;
-		if (cell[c] != 3)
-			cell[c] = pb->chapters.v[i].source == CHAP_SRC_USER ? 3 : 1;
-	}
-	double pos = position(pb);
-	if (pos >= 0) {
-		int c = (int)(pos / d * cols);
-		cell[c < 0 ? 0 : c >= cols ? cols - 1 : c] = 2;
-	}
-	sbuf b = SBUF_INIT;
-	static const char *const glyph[] = {"─", "│", "●", "◆"};
-	for (int i = 0; i < cols; i++)
-		sb_puts(&b, glyph[(int)cell[i]]);
-	free(cell);
-	return sb_steal(&b);
 }
