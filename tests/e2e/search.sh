@@ -57,6 +57,25 @@ check "episode hits have start null (title match and notes match)" \
 check "the same chapter from the notes and the JSON file is one hit, the JSON one" \
 	jq_py "$T/s.json" '[h["title"] for h in d if h["kind"] == "chapter"] == ["Vacuum deep dive (full)"]'
 
+# libcurl is opened when a command first fetches, not at every start: the
+# dynamic loader's log names each library as it loads (LD_DEBUG=files).
+LD_DEBUG=files LD_DEBUG_OUTPUT="$T/ld-search" pc search vacuum >/dev/null 2>&1
+check "a search never loads libcurl" \
+	sh -c '[ -n "$(ls "$1".* 2>/dev/null)" ] && ! grep -q "file=libcurl" "$1".*' sh "$T/ld-search"
+LD_DEBUG=files LD_DEBUG_OUTPUT="$T/ld-refresh" pc refresh >/dev/null 2>&1
+check "a refresh loads libcurl when it fetches" \
+	sh -c 'grep -q "file=libcurl.*dynamically loaded" "$1".*' sh "$T/ld-refresh"
+if have_tmux; then
+	tm -f /dev/null new-session -d -s ld -x 100 -y 30 \
+		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=tmux-256color PODCUE_EXIT_AFTER_PAINT=1 LD_DEBUG=files LD_DEBUG_OUTPUT=$T/ld-tui $PODCUE --db $DB"
+	poll_start 20
+	while tm has-session -t ld 2>/dev/null && poll_more; do :; done
+	check "the interface paints its first screen without loading libcurl" \
+		sh -c '[ -n "$(ls "$1".* 2>/dev/null)" ] && ! grep -q "file=libcurl" "$1".*' sh "$T/ld-tui"
+else
+	skip "the interface paints its first screen without loading libcurl" "tmux not installed"
+fi
+
 pc search vacuum >"$T/s.txt"
 check "text output: a chapter line with its time and episode" \
 	grep -q "^ *$PG      5:30  Search Show — Vacuum deep dive (full) (in Postgres internals)$" "$T/s.txt"
