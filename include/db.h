@@ -23,7 +23,7 @@
 #include "heard.h"
 #include "transcript.h"
 
-#define DB_SCHEMA_VERSION 16
+#define DB_SCHEMA_VERSION 17
 
 typedef struct db db;
 
@@ -141,8 +141,10 @@ typedef struct db_item_extra {
 	char *const *links;
 	size_t nlinks;
 	const chapter_list *notes_chapters; /* may be NULL */
-	uint64_t hash; /* db_item_hash of the item with these extras, or 0:
-	                  db_store_feed computes it */
+	uint64_t hash; /* db_item_hash of the item, or 0: db_store_feed
+	                  computes it */
+	int raw;       /* the three above are not filled: the item's notes
+	                  are to be derived (db_set_deriver, db_derived) */
 } db_item_extra;
 
 typedef struct db_store_stats {
@@ -162,7 +164,8 @@ typedef struct db_store_stats {
 
 /* A hash of everything db_store_feed writes for item it of a feed of
  * nitems items with the extras x (may be NULL): its columns, links,
- * transcripts and feed chapters. Pure (no database): the parse thread
+ * transcripts and feed chapters. Raw extras are not hashed (they follow
+ * from the notes, which are). Pure (no database): the parse thread
  * computes it. Never 0. */
 uint64_t db_item_hash(const feed_item *it, const db_item_extra *x, size_t nitems);
 
@@ -312,7 +315,8 @@ typedef struct db_notes_row {
 int db_notes_finder_version(db *d);
 int db_notes_finder_set_version(db *d, int version);
 /* Up to limit episodes with id > after whose notes may hold a timestamp,
- * by id. Free with db_notes_rows_free. */
+ * by id, raw ones left out (their notes are derived with the current
+ * finder anyway). Free with db_notes_rows_free. */
 int db_notes_rows(db *d, int64_t after, size_t limit, db_notes_row **out, size_t *n);
 void db_notes_rows_free(db_notes_row *v, size_t n);
 
@@ -433,6 +437,33 @@ int64_t db_search_unscanned(db *d);
 void db_set_index_later(db *d, int on);
 long db_index_step(db *d, int batch);
 int64_t db_index_pending(db *d);
+
+/* What an episode's notes give besides themselves (migration 17,
+ * db_derive.c): the reading text with its numbered links, and the
+ * chapters found in the notes. Deriving them is most of the CPU of a
+ * first import, so it too is done in the background: a store with
+ * index_later on keeps a new item whose extras are raw (db_item_extra.raw)
+ * as its notes_html alone, pending and marked raw, and db_index_step
+ * derives each raw episode of its batch (in the same transaction, just
+ * before indexing it). A raw item that is not new, or stored without
+ * index_later, is derived by the store. Until then every reader derives
+ * a raw episode in memory, without writing: db_episode_get (notes_text),
+ * db_episode_links, db_chapters_get of CHAP_SRC_NOTES (and so the merged
+ * and visible lists), and db_search's scan of pending episodes.
+ *
+ * The deriver is set once per process, before any thread uses the cache
+ * (podcue: ingest_derive). Without one, raw extras are never stored raw:
+ * callers derive themselves (ingest does when db_have_deriver is 0). */
+typedef struct db_derived {
+	char *text;            /* the reading text, or NULL */
+	char **links;          /* numbered as in text */
+	size_t nlinks;
+	chapter_list chapters; /* CHAP_SRC_NOTES */
+} db_derived;
+typedef void (*db_deriver_fn)(const char *notes_html, double duration, db_derived *out);
+void db_set_deriver(db_deriver_fn fn);
+int db_have_deriver(void);
+void db_derived_free(db_derived *x);
 
 /* One chapters-file fetch, for db_chapter_files_done: as the arguments of
  * db_chapter_file_done (chapters NULL = unchanged, e.g. HTTP 304). */

@@ -41,13 +41,18 @@ typedef struct ingest_job {
 } ingest_job;
 
 /* Derived per-item data: notes as text, numbered links, notes chapters;
- * arrays parallel to the feed's items. */
+ * arrays parallel to the feed's items. With a deriver set (db.h), items
+ * with notes are left raw instead (x[i].raw) and derived holds nothing. */
 typedef struct ingest_extras {
 	db_item_extra *x;
-	html_text *texts;
-	chapter_list *chapters;
+	db_derived *derived;
 	size_t n;
 } ingest_extras;
+
+/* What notes give (db_deriver_fn): the reading text with its links
+ * (html.h) and the chapters found in them (chapnotes.h), from one parse.
+ * podcue sets it as the cache's deriver. Pure; any thread. */
+void ingest_derive(const char *notes, double duration, db_derived *out);
 
 /* What prepare made of a fetched body. Owns everything in it. */
 typedef struct ingest_body {

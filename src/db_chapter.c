@@ -29,6 +29,17 @@ static void chapters_truncate(chapter_list *l, size_t n)
 
 int db_chapters_get(db *d, int64_t episode_id, int source, chapter_list *out)
 {
+	if (source == CHAP_SRC_NOTES) { /* a raw episode: found in its notes here */
+		db_derived x;
+		int raw = dbi_derive_raw(d, episode_id, &x);
+		for (size_t i = 0; raw > 0 && i < x.chapters.n; i++)
+			chapter_list_push(out, x.chapters.v[i]); /* moves the strings */
+		if (raw > 0)
+			x.chapters.n = 0;
+		db_derived_free(&x);
+		if (raw != 0)
+			return raw > 0 ? 0 : -1;
+	}
 	sqlite3_stmt *st = dbi_prep(d, "SELECT start, end_time, title, url, img, hidden"
 				       " FROM chapter"
 				   " WHERE episode_id = ? AND source = ? ORDER BY start, n");
@@ -468,6 +479,7 @@ int db_notes_rows(db *d, int64_t after, size_t limit, db_notes_row **out, size_t
 	*n = 0;
 	sqlite3_stmt *st = dbi_prep(d, "SELECT id, notes_html, duration FROM episode"
 				       " WHERE id > ? AND notes_html GLOB '*[0-9]:[0-9][0-9]*'"
+				       " AND id NOT IN (SELECT eid FROM search_pending WHERE raw)"
 				       " ORDER BY id LIMIT ?");
 	if (!st)
 		return -1;

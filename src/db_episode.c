@@ -15,7 +15,7 @@
 
 /* The statements db_store_feed reuses for every item. */
 struct store_stmts {
-	sqlite3_stmt *find, *upsert, *del_links, *add_link, *del_tr, *add_tr, *pend;
+	sqlite3_stmt *find, *upsert, *del_links, *add_link, *del_tr, *add_tr, *pend, *unraw;
 	dbi_chapter_stmts ch;
 };
 
@@ -28,6 +28,7 @@ static void store_stmts_free(struct store_stmts *s)
 	sqlite3_finalize(s->del_tr);
 	sqlite3_finalize(s->add_tr);
 	sqlite3_finalize(s->pend);
+	sqlite3_finalize(s->unraw);
 	dbi_chapter_stmts_free(&s->ch);
 }
 
@@ -61,9 +62,10 @@ static int store_stmts_init(db *d, struct store_stmts *s)
 	s->del_tr = dbi_prep(d, "DELETE FROM transcript WHERE episode_id = ?");
 	s->add_tr = dbi_prep(d, "INSERT INTO transcript (episode_id, n, url, type, language, rel)"
 			    " VALUES (?, ?, ?, ?, ?, ?)");
-	s->pend = dbi_prep(d, "INSERT OR IGNORE INTO search_pending (eid) VALUES (?)");
+	s->pend = dbi_prep(d, "INSERT OR IGNORE INTO search_pending (eid, raw) VALUES (?, ?)");
+	s->unraw = dbi_prep(d, "UPDATE search_pending SET raw = 0 WHERE eid = ? AND raw");
 	if (!s->find || !s->upsert || !s->del_links || !s->add_link || !s->del_tr ||
-	    !s->add_tr || !s->pend || dbi_chapter_stmts_init(d, &s->ch) != 0) {
+	    !s->add_tr || !s->pend || !s->unraw || dbi_chapter_stmts_init(d, &s->ch) != 0) {
 		store_stmts_free(s);
 		return -1;
 	}
@@ -176,13 +178,14 @@ uint64_t db_item_hash(const feed_item *it, const db_item_extra *x, size_t nitems
 	h = h_dbl(h, it->duration >= 0 ? it->duration : -1.0);
 	h = h_str(h_str(h, it->enclosure_url), it->enclosure_type);
 	h = h_int(h, it->enclosure_length >= 0 ? it->enclosure_length : -1);
-	h = h_str(h_str(h, it->notes), x ? x->notes_text : NULL);
+	int derived = x && !x->raw; /* raw extras follow from the notes */
+	h = h_str(h_str(h, it->notes), derived ? x->notes_text : NULL);
 	h = h_str(h, it->image);
 	h = h_int(h_int(h, it->season > 0 ? it->season : 0), it->episode > 0 ? it->episode : 0);
 	h = h_str(h_str(h_str(h, it->episode_type), it->chapters_url), it->chapters_type);
 	h = h_int(h, stored_order(it, nitems));
-	h = h_int(h, (int64_t)(x ? x->nlinks : 0));
-	for (size_t i = 0; x && i < x->nlinks; i++)
+	h = h_int(h, derived ? (int64_t)x->nlinks : -1);
+	for (size_t i = 0; derived && i < x->nlinks; i++)
 		h = h_str(h, x->links[i]);
 	h = h_int(h, (int64_t)it->ntranscripts);
 	for (size_t i = 0; i < it->ntranscripts; i++) {
@@ -190,7 +193,7 @@ uint64_t db_item_hash(const feed_item *it, const db_item_extra *x, size_t nitems
 		h = h_str(h_str(h_str(h_str(h, t->url), t->type), t->language), t->rel);
 	}
 	h = h_chapters(h, &it->psc);
-	h = h_chapters(h, x ? x->notes_chapters : NULL);
+	h = h_chapters(h, derived ? x->notes_chapters : NULL);
 	return h ? h : 1;
 }
 
@@ -220,7 +223,7 @@ static int item_state(db *d, struct store_stmts *s, int64_t pid, const feed_item
 
 static int store_item(db *d, struct store_stmts *s, int64_t pid, const feed_item *it,
 		      const db_item_extra *x, size_t nitems, uint64_t hash, int64_t when,
-		      int pending)
+		      int pending, int raw)
 {
 	sqlite3_stmt *u = s->upsert;
 	sqlite3_bind_int64(u, 1, pid);
@@ -255,10 +258,15 @@ static int store_item(db *d, struct store_stmts *s, int64_t pid, const feed_item
 		return dbi_fail(d, "store episode");
 	if (pending) { /* before its chapters: they are left out of the index too */
 		sqlite3_bind_int64(s->pend, 1, ep);
+		sqlite3_bind_int(s->pend, 2, raw);
 		if (dbi_step_reset(d, s->pend, "mark episode for indexing") != 0)
 			return -1;
+	} else if (x && !x->raw) { /* derived now: a raw episode no longer */
+		sqlite3_bind_int64(s->unraw, 1, ep);
+		if (dbi_step_reset(d, s->unraw, "store derived notes") != 0)
+			return -1;
 	}
-	return store_item_children(d, s, ep, it, x);
+	return store_item_children(d, s, ep, it, raw ? NULL : x);
 }
 
 /* The feed's items among the podcast's episodes (?1 podcast, ?2 a JSON
@@ -464,8 +472,21 @@ static int store_batch(db *d, struct store_stmts *s, int64_t id, const feed *f,
 			stats->unchanged++;
 			continue;
 		}
-		rc = store_item(d, s, id, &f->items[i], extra ? &extra[i] : NULL, f->nitems,
-				hash[i - lo], when, d->index_later && state[i - lo] == ITEM_NEW);
+		int pending = d->index_later && state[i - lo] == ITEM_NEW;
+		const db_item_extra *x = extra ? &extra[i] : NULL;
+		/* A new episode indexed later is derived later too; any
+		 * other raw item is derived here (db_set_deriver). */
+		int raw = x && x->raw && pending && db_have_deriver();
+		db_item_extra now;
+		db_derived dv = {0};
+		if (x && x->raw && !raw) {
+			dbi_derive(f->items[i].notes, f->items[i].duration, &dv);
+			now = (db_item_extra){dv.text, dv.links, dv.nlinks, &dv.chapters, x->hash, 0};
+			x = &now;
+		}
+		rc = store_item(d, s, id, &f->items[i], x, f->nitems, hash[i - lo], when, pending,
+				raw);
+		db_derived_free(&dv);
 	}
 	if (rc == 0 && nwrite)
 		rc = dbi_search_apply(d, FEED_EPISODES, FEED_CHAPTERS, id, keys);
@@ -880,6 +901,17 @@ int db_episode_get(db *d, int64_t id, db_episode *out)
 		out->notes_text = dbi_col_text(st, 23);
 	}
 	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW && !out->notes_text && out->notes_html) {
+		db_derived x; /* a raw episode: its text derived here */
+		int raw = dbi_derive_raw(d, id, &x);
+		out->notes_text = x.text;
+		x.text = NULL;
+		db_derived_free(&x);
+		if (raw < 0) {
+			db_episode_free(out);
+			return -1;
+		}
+	}
 	if (rc == SQLITE_ROW)
 		return 0;
 	return rc == SQLITE_DONE ? 1 : dbi_fail(d, "episode lookup");
@@ -931,6 +963,16 @@ static void release_links(void *v, size_t n)
 
 int db_episode_links(db *d, int64_t id, char ***links, size_t *n)
 {
+	db_derived x; /* a raw episode: its links derived here */
+	int raw = dbi_derive_raw(d, id, &x);
+	if (raw != 0) {
+		*links = raw > 0 ? x.links : NULL;
+		*n = raw > 0 ? x.nlinks : 0;
+		x.links = NULL;
+		x.nlinks = 0;
+		db_derived_free(&x);
+		return raw > 0 ? 0 : -1;
+	}
 	sqlite3_stmt *st = dbi_prep(d, "SELECT url FROM episode_link WHERE episode_id = ?"
 				       " ORDER BY n");
 	if (!st)

@@ -36,10 +36,12 @@ int64_t db_index_pending(db *d)
 /* The batch: the pending episodes stored first (a feed is stored top
  * down, so each feed's newest episodes come first), then their rows in one statement in rowid order (episode, then
  * its chapters: FTS5 starts a new segment whenever rowids go down). */
-static const char step_sql[] =
+static const char batch_sql[] =
 	"CREATE TEMP TABLE IF NOT EXISTS index_batch (eid INTEGER PRIMARY KEY);"
 	"DELETE FROM temp.index_batch;"
-	"INSERT INTO temp.index_batch SELECT eid FROM search_pending ORDER BY eid LIMIT %d;"
+	"INSERT INTO temp.index_batch SELECT eid FROM search_pending%s ORDER BY eid LIMIT %d;";
+/* Its raw episodes are derived (db_derive.c) before this runs. */
+static const char step_sql[] =
 	"INSERT INTO search_fts (rowid, title, notes) SELECT * FROM ("
 	" SELECT " DBI_FTS_EPISODE_COLS "e.id IN (SELECT eid FROM temp.index_batch)"
 	" UNION ALL SELECT " DBI_FTS_CHAPTER_COLS "c.episode_id IN"
@@ -53,9 +55,15 @@ long db_index_step(db *d, int batch)
 	int own;
 	if (dbi_txn_begin(d, &own) != 0)
 		return -1;
-	char sql[sizeof step_sql + 16];
-	snprintf(sql, sizeof sql, step_sql, batch);
+	/* Without a deriver (a program that does not set one), raw episodes
+	 * wait for one that can derive them. */
+	char sql[sizeof batch_sql + 32];
+	snprintf(sql, sizeof sql, batch_sql, db_have_deriver() ? "" : " WHERE NOT raw", batch);
 	int rc = dbi_exec(d, sql);
+	if (rc == 0)
+		rc = dbi_derive_batch(d);
+	if (rc == 0)
+		rc = dbi_exec(d, step_sql);
 	long n = rc == 0 ? (long)sqlite3_changes(d->h) : -1;
 	if (dbi_txn_end(d, own, rc) != 0)
 		return -1;

@@ -241,6 +241,19 @@ void dbi_chapter_stmts_free(dbi_chapter_stmts *s);
 int dbi_store_chapters(db *d, dbi_chapter_stmts *s, int64_t episode_id, int source,
 		       const chapter_list *l);
 
+/* Notes derived later (db_derive.c; see db_set_deriver in db.h).
+ * dbi_raw: 1 when episode eid is pending and raw, 0 when not, -1 on error.
+ * dbi_derive: the deriver's answer for the notes (0), or -1 without a
+ * deriver (out is then empty). dbi_derive_raw: 1 and the derived data of
+ * episode eid into out when it is raw, 0 when it is not (out empty), -1
+ * on error. dbi_derive_batch: derives and stores every raw episode of
+ * temp.index_batch (db_index_step's batch), clearing their raw mark;
+ * inside the caller's transaction. */
+int dbi_raw(db *d, int64_t eid);
+int dbi_derive(const char *notes_html, double duration, db_derived *out);
+int dbi_derive_raw(db *d, int64_t eid, db_derived *out);
+int dbi_derive_batch(db *d);
+
 /* The episode's bookmarks as chapters (CHAP_SRC_USER), appended to out
  * (db_mark.c). */
 int dbi_bookmark_chapters(db *d, int64_t episode_id, chapter_list *out);

@@ -486,14 +486,76 @@ static int with_bookmarks(db *d, const char *fts, size_t limit, db_search_hit **
 static const char pending_sql[] =
 	"WITH pe AS MATERIALIZED (SELECT eid FROM search_pending ORDER BY eid LIMIT ?1)"
 	" SELECT 0, e.id, e.podcast_id, e.title, e.title, p.title, NULL, 0, -1, 0,"
-	"  e.played, e.position, e.duration, e.notes_text"
+	"  e.played, e.position, e.duration, coalesce(e.notes_text, rt.text)"
 	" FROM pe JOIN episode e ON e.id = pe.eid JOIN podcast p ON p.id = e.podcast_id"
+	" LEFT JOIN temp.raw_text rt ON rt.eid = pe.eid"
 	" UNION ALL"
 	" SELECT 1, e.id, e.podcast_id, c.title, e.title, p.title, c.start, 0,"
 	"  CASE c.source WHEN ?2 THEN 0 WHEN ?3 THEN 1 WHEN ?4 THEN 2 ELSE 3 END, 0,"
 	"  e.played, e.position, e.duration, NULL"
-	" FROM pe JOIN chapter c ON c.episode_id = pe.eid AND " DBI_FTS_CHAPTER_INDEXED("c")
+	" FROM pe JOIN (SELECT episode_id, source, n, start, title, hidden FROM chapter"
+	"  UNION ALL SELECT * FROM temp.raw_chapter) c"
+	"  ON c.episode_id = pe.eid AND " DBI_FTS_CHAPTER_INDEXED("c")
 	" JOIN episode e ON e.id = pe.eid JOIN podcast p ON p.id = e.podcast_id";
+
+/* The raw episodes among those pending_sql reads (db_derive.c): their text
+ * and chapters, derived in memory for this search, in tables private to
+ * the connection (writing them takes no lock on the cache). */
+static const char raw_tables_sql[] =
+	"CREATE TEMP TABLE IF NOT EXISTS raw_text (eid INTEGER PRIMARY KEY, text TEXT);"
+	"CREATE TEMP TABLE IF NOT EXISTS raw_chapter (episode_id INTEGER, source TEXT,"
+	" n INTEGER, start REAL, title TEXT, hidden INTEGER);"
+	"DELETE FROM temp.raw_text;"
+	"DELETE FROM temp.raw_chapter;";
+
+static int raw_row(db *d, sqlite3_stmt *text, sqlite3_stmt *ch, int64_t eid,
+		   const db_derived *x)
+{
+	sqlite3_bind_int64(text, 1, eid);
+	dbi_bind_text(text, 2, x->text);
+	if (dbi_step_reset(d, text, "derive a raw episode") != 0)
+		return -1;
+	for (size_t i = 0; i < x->chapters.n; i++) {
+		const chapter *c = &x->chapters.v[i];
+		sqlite3_bind_int64(ch, 1, eid);
+		sqlite3_bind_text(ch, 2, chapter_source_name(CHAP_SRC_NOTES), -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ch, 3, (int64_t)i);
+		sqlite3_bind_double(ch, 4, c->start);
+		dbi_bind_text(ch, 5, c->title);
+		sqlite3_bind_int(ch, 6, c->hidden);
+		if (dbi_step_reset(d, ch, "derive a raw episode") != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int raw_prepare(db *d)
+{
+	if (dbi_exec(d, raw_tables_sql) != 0)
+		return -1;
+	if (!db_have_deriver())
+		return 0;
+	sqlite3_stmt *q = dbi_prep(d, "SELECT e.id, e.notes_html, e.duration FROM"
+				      " (SELECT eid, raw FROM search_pending ORDER BY eid LIMIT ?) p"
+				      " JOIN episode e ON e.id = p.eid WHERE p.raw");
+	sqlite3_stmt *text = dbi_prep(d, "INSERT INTO temp.raw_text (eid, text) VALUES (?, ?)");
+	sqlite3_stmt *ch = dbi_prep(d, "INSERT INTO temp.raw_chapter VALUES (?, ?, ?, ?, ?, ?)");
+	int rc = q && text && ch ? 0 : -1, step = SQLITE_DONE;
+	if (q)
+		sqlite3_bind_int(q, 1, DB_SEARCH_PENDING_SCAN);
+	while (rc == 0 && (step = sqlite3_step(q)) == SQLITE_ROW) {
+		db_derived x;
+		dbi_derive((const char *)sqlite3_column_text(q, 1), dbi_col_opt_double(q, 2), &x);
+		rc = raw_row(d, text, ch, sqlite3_column_int64(q, 0), &x);
+		db_derived_free(&x);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = dbi_fail(d, "derive raw episodes");
+	sqlite3_finalize(q);
+	sqlite3_finalize(text);
+	sqlite3_finalize(ch);
+	return rc;
+}
 
 /* Would the index match this row of pending_sql? Its rank, as
  * podcue_rank would give it, into *rank. */
@@ -556,6 +618,8 @@ static void keep_best(db_search_hit *v, size_t *n, size_t limit)
 /* The best limit hits among the pending episodes, sorted, into *pv / *pn. */
 static int pending_scan(struct search *s, size_t limit, db_search_hit **pv, size_t *pn)
 {
+	if (raw_prepare(s->d) != 0)
+		return -1;
 	sqlite3_stmt *st = dbi_prep(s->d, pending_sql);
 	if (!st)
 		return -1;

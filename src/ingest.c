@@ -24,30 +24,47 @@ static uint64_t body_hash(const char *buf, size_t len)
 
 /* --- prepare: parse and derive (no database) ---------------------------- */
 
+void ingest_derive(const char *notes, double duration, db_derived *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!notes)
+		return;
+	/* Parsed once for the reading text and the chapter views: the
+	 * parse is most of a rendering's cost. Chapters are read on the
+	 * notes' own structure, not on the reading text with its numbered
+	 * links. */
+	size_t len = strlen(notes);
+	html_doc *doc = html_parse(notes, len);
+	html_text t;
+	html_doc_render(doc, 0, &t);
+	out->text = t.text;
+	out->links = t.links;
+	out->nlinks = t.nlinks;
+	if (chapnotes_may_hold(notes, len))
+		chapnotes_from_doc(doc, duration, &out->chapters, NULL);
+	html_doc_free(doc);
+}
+
 static void extras_build(ingest_extras *e, const feed *f)
 {
 	e->n = f->nitems;
 	e->x = xcalloc(e->n, sizeof *e->x);
-	e->texts = xcalloc(e->n, sizeof *e->texts);
-	e->chapters = xcalloc(e->n, sizeof *e->chapters);
+	e->derived = xcalloc(e->n, sizeof *e->derived);
+	/* With a deriver set, the store derives what it writes now and
+	 * leaves the rest to the indexer (db_set_deriver): a first import
+	 * stores its episodes without paying for this. */
+	int later = db_have_deriver();
 	for (size_t i = 0; i < e->n; i++) {
 		const feed_item *it = &f->items[i];
-		if (it->notes) {
-			/* Parsed once for the reading text and the chapter
-			 * views: the parse is most of a rendering's cost.
-			 * Chapters are read on the notes' own structure, not
-			 * on the reading text with its numbered links. */
-			size_t len = strlen(it->notes);
-			html_doc *doc = html_parse(it->notes, len);
-			html_doc_render(doc, 0, &e->texts[i]);
-			if (chapnotes_may_hold(it->notes, len))
-				chapnotes_from_doc(doc, it->duration, &e->chapters[i], NULL);
-			html_doc_free(doc);
+		if (later && it->notes) {
+			e->x[i].raw = 1;
+		} else {
+			ingest_derive(it->notes, it->duration, &e->derived[i]);
+			e->x[i].notes_text = e->derived[i].text;
+			e->x[i].links = e->derived[i].links;
+			e->x[i].nlinks = e->derived[i].nlinks;
+			e->x[i].notes_chapters = &e->derived[i].chapters;
 		}
-		e->x[i].notes_text = e->texts[i].text;
-		e->x[i].links = e->texts[i].links;
-		e->x[i].nlinks = e->texts[i].nlinks;
-		e->x[i].notes_chapters = &e->chapters[i];
 		/* Here, off the store thread: the store compares it with the
 		 * cached one and writes only the items that changed. */
 		e->x[i].hash = db_item_hash(it, &e->x[i], f->nitems);
@@ -56,13 +73,10 @@ static void extras_build(ingest_extras *e, const feed *f)
 
 static void extras_free(ingest_extras *e)
 {
-	for (size_t i = 0; i < e->n; i++) {
-		html_text_free(&e->texts[i]);
-		chapter_list_clear(&e->chapters[i]);
-	}
+	for (size_t i = 0; i < e->n; i++)
+		db_derived_free(&e->derived[i]);
 	free(e->x);
-	free(e->texts);
-	free(e->chapters);
+	free(e->derived);
 }
 
 /* The charset parameter of a Content-Type header value, unquoted, or

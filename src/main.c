@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ingest.h"
 #include "db.h"
 #include "paths.h"
 #include "ui.h"
@@ -205,6 +206,8 @@ int main(int argc, char **argv)
 	setlocale(LC_NUMERIC, "C"); /* libmpv and number formatting need "C" */
 
 	db_set_migrate_notice(migrate_notice);
+	/* What the notes give is derived after a big store (db.h). */
+	db_set_deriver(ingest_derive);
 	app a = {0};
 	int cmd = parse_globals(&a, argc, argv);
 	int cargc = cmd >= 0 && cmd < argc ? take_trailing_globals(&a, argc - cmd, argv + cmd) : 0;

@@ -7,8 +7,8 @@ episodes (batches.sh, bgindex.sh).
 Writes N + EXTRA items, newest first (guid TAG-e, title "Episode e"), each
 with an hour's duration, an enclosure, and notes of twenty sentences with a
 chapter list (00:00 Intro, 10:00 Middle part e, 50:00 End); --uniq adds a
-word of the episode's own to its notes (uniq<e>x). EXTRA 1 is the same feed
-with one new item at the top.
+word of the episode's own to its notes (uniq<e>x) and a link to its page.
+EXTRA 1 is the same feed with one new item at the top.
 """
 import sys
 
@@ -18,7 +18,8 @@ out = ['<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
        'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel>'
        "<title>Big %s</title><link>https://example.org/</link>\n" % tag]
 for e in range(n + extra - 1, -1, -1):
-    words = ("Words about episode %d. " % e) * 20 + (" uniq%dx" % e if uniq else "")
+    words = ("Words about episode %d. " % e) * 20 + (
+        ' uniq%dx <a href="https://example.org/e/%d">page</a>' % (e, e) if uniq else "")
     out.append("<item><guid>%s-%d</guid><title>Episode %d</title>"
                "<pubDate>Mon, 01 Jan 2024 00:00:00 GMT</pubDate>"
                "<itunes:duration>1:00:00</itunes:duration>"

@@ -1,0 +1,126 @@
+/*
+ * db_derive.c - what an episode's notes give, derived after the store
+ * (migration 17; contract at db_set_deriver in db.h).
+ *
+ * A raw episode has its notes_html and no notes_text, links or notes
+ * chapters yet, and is pending for the search index with raw set. The
+ * indexer derives it just before indexing it, in the same transaction, so
+ * a kill -9 leaves it either raw and pending or derived and indexed.
+ * Readers that meet a raw episode derive it in memory and write nothing:
+ * the interface reads on its own thread and must never wait on the cache.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "db_int.h"
+#include "util.h"
+
+/* Set once, before any thread uses the cache. */
+static db_deriver_fn deriver;
+
+void db_set_deriver(db_deriver_fn fn)
+{
+	deriver = fn;
+}
+
+int db_have_deriver(void)
+{
+	return deriver != NULL;
+}
+
+void db_derived_free(db_derived *x)
+{
+	if (!x)
+		return;
+	free(x->text);
+	for (size_t i = 0; i < x->nlinks; i++)
+		free(x->links[i]);
+	free(x->links);
+	chapter_list_clear(&x->chapters);
+	memset(x, 0, sizeof *x);
+}
+
+int dbi_derive(const char *notes_html, double duration, db_derived *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!deriver)
+		return -1;
+	if (notes_html)
+		deriver(notes_html, duration, out);
+	return 0;
+}
+
+int dbi_raw(db *d, int64_t eid)
+{
+	return dbi_row_exists(d, "SELECT 1 FROM search_pending WHERE eid = ? AND raw", eid, NULL,
+			      "look up a raw episode");
+}
+
+int dbi_derive_raw(db *d, int64_t eid, db_derived *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!deriver)
+		return 0;
+	sqlite3_stmt *st = dbi_prep(d, "SELECT e.notes_html, e.duration FROM search_pending p"
+				       " JOIN episode e ON e.id = p.eid WHERE p.eid = ? AND p.raw");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, eid);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		dbi_derive((const char *)sqlite3_column_text(st, 0), dbi_col_opt_double(st, 1), out);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return dbi_fail(d, "read a raw episode's notes");
+	return rc == SQLITE_ROW;
+}
+
+/* Stores what the notes of episode eid gave, in place of nothing. */
+static int store_derived(db *d, sqlite3_stmt *text, sqlite3_stmt *link, dbi_chapter_stmts *ch,
+			 int64_t eid, const db_derived *x)
+{
+	dbi_bind_text(text, 1, x->text);
+	sqlite3_bind_int64(text, 2, eid);
+	if (dbi_step_reset(d, text, "store the notes' text") != 0)
+		return -1;
+	for (size_t i = 0; i < x->nlinks; i++) {
+		sqlite3_bind_int64(link, 1, eid);
+		sqlite3_bind_int64(link, 2, (int64_t)i + 1);
+		dbi_bind_text(link, 3, x->links[i]);
+		if (dbi_step_reset(d, link, "store a link") != 0)
+			return -1;
+	}
+	return dbi_store_chapters(d, ch, eid, CHAP_SRC_NOTES, &x->chapters);
+}
+
+int dbi_derive_batch(db *d)
+{
+	if (!deriver)
+		return 0;
+	sqlite3_stmt *q = dbi_prep(d, "SELECT e.id, e.notes_html, e.duration FROM temp.index_batch b"
+				      " JOIN search_pending p ON p.eid = b.eid AND p.raw"
+				      " JOIN episode e ON e.id = b.eid");
+	sqlite3_stmt *text = dbi_prep(d, "UPDATE episode SET notes_text = ? WHERE id = ?");
+	sqlite3_stmt *link = dbi_prep(d, "INSERT OR REPLACE INTO episode_link (episode_id, n, url)"
+					 " VALUES (?, ?, ?)");
+	dbi_chapter_stmts ch = {0};
+	int rc = q && text && link && dbi_chapter_stmts_init(d, &ch) == 0 ? 0 : -1;
+	int step = SQLITE_DONE;
+	while (rc == 0 && (step = sqlite3_step(q)) == SQLITE_ROW) {
+		db_derived x;
+		dbi_derive((const char *)sqlite3_column_text(q, 1), dbi_col_opt_double(q, 2), &x);
+		rc = store_derived(d, text, link, &ch, sqlite3_column_int64(q, 0), &x);
+		db_derived_free(&x);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = dbi_fail(d, "derive raw episodes");
+	sqlite3_finalize(q);
+	sqlite3_finalize(text);
+	sqlite3_finalize(link);
+	dbi_chapter_stmts_free(&ch);
+	if (rc == 0)
+		rc = dbi_exec(d, "UPDATE search_pending SET raw = 0 WHERE raw AND eid IN"
+				 " (SELECT eid FROM temp.index_batch)");
+	return rc;
+}
