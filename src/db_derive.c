@@ -94,7 +94,70 @@ static int store_derived(db *d, sqlite3_stmt *text, sqlite3_stmt *link, dbi_chap
 	return dbi_store_chapters(d, ch, eid, CHAP_SRC_NOTES, &x->chapters);
 }
 
-int dbi_derive_batch(db *d)
+void dbi_derived_batch_free(dbi_derived_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		free(b->notes[i]);
+		db_derived_free(&b->x[i]);
+	}
+	free(b->id);
+	free(b->notes);
+	free(b->x);
+	memset(b, 0, sizeof *b);
+}
+
+int dbi_derive_ahead(db *d, int batch, dbi_derived_batch *b)
+{
+	memset(b, 0, sizeof *b);
+	if (!deriver)
+		return 0;
+	sqlite3_stmt *q = dbi_prep(d, "SELECT e.id, e.notes_html, e.duration FROM"
+				      " (SELECT eid, raw FROM search_pending ORDER BY eid LIMIT ?) p"
+				      " JOIN episode e ON e.id = p.eid WHERE p.raw ORDER BY e.id");
+	if (!q)
+		return -1;
+	sqlite3_bind_int(q, 1, batch);
+	size_t cap = 0;
+	int step;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		if (b->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			b->id = xrealloc(b->id, cap * sizeof *b->id);
+			b->notes = xrealloc(b->notes, cap * sizeof *b->notes);
+			b->x = xrealloc(b->x, cap * sizeof *b->x);
+		}
+		b->id[b->n] = sqlite3_column_int64(q, 0);
+		b->notes[b->n] = dbi_col_text(q, 1);
+		dbi_derive(b->notes[b->n], dbi_col_opt_double(q, 2), &b->x[b->n]);
+		b->n++;
+	}
+	sqlite3_finalize(q);
+	if (step != SQLITE_DONE) {
+		dbi_derived_batch_free(b);
+		return dbi_fail(d, "derive raw episodes");
+	}
+	return 0;
+}
+
+/* ahead's derivation of episode id from these notes, or NULL (ahead is
+ * in id order). */
+static const db_derived *ahead_of(const dbi_derived_batch *ahead, int64_t id, const char *notes)
+{
+	size_t lo = 0, hi = ahead ? ahead->n : 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ahead->id[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == (ahead ? ahead->n : 0) || ahead->id[lo] != id)
+		return NULL;
+	const char *was = ahead->notes[lo];
+	return (was && notes && strcmp(was, notes) == 0) ? &ahead->x[lo] : NULL;
+}
+
+int dbi_derive_batch(db *d, const dbi_derived_batch *ahead)
 {
 	if (!deriver)
 		return 0;
@@ -108,10 +171,18 @@ int dbi_derive_batch(db *d)
 	int rc = q && text && link && dbi_chapter_stmts_init(d, &ch) == 0 ? 0 : -1;
 	int step = SQLITE_DONE;
 	while (rc == 0 && (step = sqlite3_step(q)) == SQLITE_ROW) {
-		db_derived x;
-		dbi_derive((const char *)sqlite3_column_text(q, 1), dbi_col_opt_double(q, 2), &x);
-		rc = store_derived(d, text, link, &ch, sqlite3_column_int64(q, 0), &x);
-		db_derived_free(&x);
+		int64_t id = sqlite3_column_int64(q, 0);
+		const char *notes = (const char *)sqlite3_column_text(q, 1);
+		/* Derived before the lock was taken, unless the episode
+		 * changed since (a refresh stored new notes). */
+		const db_derived *x = ahead_of(ahead, id, notes);
+		db_derived now = {0};
+		if (!x) {
+			dbi_derive(notes, dbi_col_opt_double(q, 2), &now);
+			x = &now;
+		}
+		rc = store_derived(d, text, link, &ch, id, x);
+		db_derived_free(&now);
 	}
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = dbi_fail(d, "derive raw episodes");

@@ -52,16 +52,22 @@ long db_index_step(db *d, int batch)
 {
 	if (batch <= 0)
 		batch = 1;
-	int own;
-	if (dbi_txn_begin(d, &own) != 0)
+	dbi_derived_batch ahead;
+	if (dbi_derive_ahead(d, batch, &ahead) != 0)
 		return -1;
+	int own;
+	if (dbi_txn_begin(d, &own) != 0) {
+		dbi_derived_batch_free(&ahead);
+		return -1;
+	}
 	/* Without a deriver (a program that does not set one), raw episodes
 	 * wait for one that can derive them. */
 	char sql[sizeof batch_sql + 32];
 	snprintf(sql, sizeof sql, batch_sql, db_have_deriver() ? "" : " WHERE NOT raw", batch);
 	int rc = dbi_exec(d, sql);
 	if (rc == 0)
-		rc = dbi_derive_batch(d);
+		rc = dbi_derive_batch(d, &ahead);
+	dbi_derived_batch_free(&ahead);
 	if (rc == 0)
 		rc = dbi_exec(d, step_sql);
 	long n = rc == 0 ? (long)sqlite3_changes(d->h) : -1;

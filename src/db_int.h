@@ -246,13 +246,25 @@ int dbi_store_chapters(db *d, dbi_chapter_stmts *s, int64_t episode_id, int sour
  * dbi_derive: the deriver's answer for the notes (0), or -1 without a
  * deriver (out is then empty). dbi_derive_raw: 1 and the derived data of
  * episode eid into out when it is raw, 0 when it is not (out empty), -1
- * on error. dbi_derive_batch: derives and stores every raw episode of
- * temp.index_batch (db_index_step's batch), clearing their raw mark;
- * inside the caller's transaction. */
+ * on error. The indexer's batch (db_index_step): dbi_derive_ahead derives
+ * the raw episodes among the first `batch` pending ones before the write
+ * lock is taken (deriving is most of the work: other processes must not
+ * wait for it); inside the transaction dbi_derive_batch stores them for
+ * the raw episodes of temp.index_batch, deriving again any whose notes
+ * changed meanwhile (or that ahead, which may be NULL, lacks), and clears
+ * their raw mark. */
+typedef struct dbi_derived_batch {
+	int64_t *id;  /* ascending */
+	char **notes; /* what each was derived from */
+	db_derived *x;
+	size_t n;
+} dbi_derived_batch;
 int dbi_raw(db *d, int64_t eid);
 int dbi_derive(const char *notes_html, double duration, db_derived *out);
 int dbi_derive_raw(db *d, int64_t eid, db_derived *out);
-int dbi_derive_batch(db *d);
+int dbi_derive_ahead(db *d, int batch, dbi_derived_batch *b);
+void dbi_derived_batch_free(dbi_derived_batch *b);
+int dbi_derive_batch(db *d, const dbi_derived_batch *ahead);
 
 /* The episode's bookmarks as chapters (CHAP_SRC_USER), appended to out
  * (db_mark.c). */

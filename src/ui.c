@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "fetch.h"
 #include "frontend.h"
 #include "keys.h"
 #include "links.h"
@@ -985,6 +986,10 @@ int ui_run(app *a)
 			ui_message(&u, 1, "saving in the background unavailable: %s", err);
 			free(err);
 		}
+		/* libcurl (loaded on first use, curl_lazy.h) now that the
+		 * screen is up, before the threads that fetch: no key ever
+		 * waits for it. */
+		fetch_global_init();
 		if (worker_start(a->db_path, &a->cfg, &u.wk, &err) != 0) {
 			ui_message(&u, 1, "background work unavailable: %s", err);
 			free(err);

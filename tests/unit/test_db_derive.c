@@ -255,6 +255,50 @@ static void test_no_deriver_waits(void **state)
 	rm_db(path);
 }
 
+/* The indexer derives ahead, before its write lock; notes that change in
+ * between are derived again, never stored from the stale derivation. */
+static void test_ahead_then_changed(void **state)
+{
+	(void)state;
+	char *path;
+	db *d = open_fresh(&path);
+	int64_t pid;
+	int existed;
+	assert_int_equal(db_podcast_add(d, "https://example.org/n.xml", 0, &pid, &existed), 0);
+	db_set_index_later(d, 1);
+	tfeed t;
+	tf_init(&t, NULL);
+	store(d, &t, pid);
+	feed_free(&t.f);
+	int64_t e1 = episode_id(d, 1);
+	dbi_derived_batch ahead;
+	assert_int_equal(dbi_derive_ahead(d, 100, &ahead), 0);
+	assert_int_equal(ahead.n, 3);
+	char *sql = xasprintf("UPDATE episode SET notes_html = '<p>Fresh words.</p>"
+			      "<p>00:00 A</p><p>10:00 Brand new chapter</p>' WHERE id = %lld;"
+			      "CREATE TEMP TABLE IF NOT EXISTS index_batch (eid INTEGER PRIMARY KEY);"
+			      "DELETE FROM temp.index_batch;"
+			      "INSERT INTO temp.index_batch SELECT eid FROM search_pending;",
+			      (long long)e1);
+	assert_int_equal(dbi_exec(d, sql), 0);
+	free(sql);
+	assert_int_equal(db_begin(d), 0);
+	assert_int_equal(dbi_derive_batch(d, &ahead), 0);
+	assert_int_equal(db_commit(d), 0);
+	dbi_derived_batch_free(&ahead);
+	char *r = reading(d, 1);
+	assert_non_null(strstr(r, "text=Fresh words."));
+	assert_non_null(strstr(r, "|600.0 Brand new chapter 3"));
+	assert_null(strstr(r, "narwhal"));
+	free(r);
+	r = reading(d, 2); /* derived ahead, stored as derived */
+	assert_non_null(strstr(r, "narwhal2"));
+	free(r);
+	assert_int_equal(count(d, "SELECT count(*) FROM search_pending WHERE raw"), 0);
+	db_close(d);
+	rm_db(path);
+}
+
 /* A raw item's hash covers its notes, not what they will give. */
 static void test_raw_hash(void **state)
 {
@@ -281,6 +325,7 @@ int main(void)
 		cmocka_unit_test(test_raw_until_indexed),
 		cmocka_unit_test(test_store_derives_the_rest),
 		cmocka_unit_test(test_no_deriver_waits),
+		cmocka_unit_test(test_ahead_then_changed),
 		cmocka_unit_test(test_raw_hash),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
