@@ -62,7 +62,10 @@ static int store_stmts_init(db *d, struct store_stmts *s)
 	s->del_tr = dbi_prep(d, "DELETE FROM transcript WHERE episode_id = ?");
 	s->add_tr = dbi_prep(d, "INSERT INTO transcript (episode_id, n, url, type, language, rel)"
 			    " VALUES (?, ?, ?, ?, ?, ?)");
-	s->pend = dbi_prep(d, "INSERT OR IGNORE INTO search_pending (eid, raw) VALUES (?, ?)");
+	/* A row left by a deleted episode whose id is used again says
+	 * nothing about this one. */
+	s->pend = dbi_prep(d, "INSERT INTO search_pending (eid, raw) VALUES (?, ?)"
+			      " ON CONFLICT (eid) DO UPDATE SET raw = excluded.raw");
 	s->unraw = dbi_prep(d, "UPDATE search_pending SET raw = 0 WHERE eid = ? AND raw");
 	if (!s->find || !s->upsert || !s->del_links || !s->add_link || !s->del_tr ||
 	    !s->add_tr || !s->pend || !s->unraw || dbi_chapter_stmts_init(d, &s->ch) != 0) {

@@ -231,6 +231,30 @@ static void test_store_derives_the_rest(void **state)
 	rm_db(path);
 }
 
+/* A pending row left by a deleted episode whose id comes back does not
+ * make the new episode look derived. */
+static void test_reused_id(void **state)
+{
+	(void)state;
+	char *path;
+	db *d = open_fresh(&path);
+	int64_t pid;
+	int existed;
+	assert_int_equal(db_podcast_add(d, "https://example.org/n.xml", 0, &pid, &existed), 0);
+	assert_int_equal(dbi_exec(d, "INSERT INTO search_pending (eid, raw) VALUES (1, 0), (2, 0),"
+				     " (3, 0)"), 0);
+	db_set_index_later(d, 1);
+	tfeed t;
+	tf_init(&t, NULL);
+	store(d, &t, pid);
+	feed_free(&t.f);
+	assert_int_equal(count(d, "SELECT count(*) FROM search_pending WHERE raw"), 3);
+	assert_int_equal(db_index_step(d, 100), 3);
+	assert_int_equal(count(d, "SELECT count(*) FROM episode WHERE notes_text IS NULL"), 0);
+	db_close(d);
+	rm_db(path);
+}
+
 /* A program with no deriver leaves raw episodes for one that has it. */
 static void test_no_deriver_waits(void **state)
 {
@@ -325,6 +349,7 @@ int main(void)
 		cmocka_unit_test(test_raw_until_indexed),
 		cmocka_unit_test(test_store_derives_the_rest),
 		cmocka_unit_test(test_no_deriver_waits),
+		cmocka_unit_test(test_reused_id),
 		cmocka_unit_test(test_ahead_then_changed),
 		cmocka_unit_test(test_raw_hash),
 	};
