@@ -424,6 +424,12 @@ void db_search_free(db_search_hit *v, size_t n);
  * caller says are not searched yet. */
 #define DB_SEARCH_PENDING_SCAN 4000
 int64_t db_search_unscanned(db *d);
+/* Raw episodes (db_set_deriver) among those are derived for the search
+ * first, ~0.12 ms each: at most n of them per search on d (n <= 0: the
+ * default, DB_SEARCH_PENDING_SCAN, so all); the others are left unread and counted
+ * in db_search_unscanned. The interface, which searches on its own
+ * thread, keeps a search's cost bounded so. */
+void db_set_search_raw_scan(db *d, int n);
 
 /* The search index in the background (db_index.c; migration 16). With
  * index_later on, db_store_feed marks the episodes it adds pending

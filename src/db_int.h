@@ -27,6 +27,7 @@ struct db {
 	int64_t pace_run, pace_last; /* db_pace: the current run of writes */
 	int index_later; /* db_set_index_later: new episodes wait for the indexer */
 	int64_t unscanned; /* db_search_unscanned */
+	int raw_scan;      /* db_set_search_raw_scan */
 	int rank_ready;    /* podcue_rank is registered on h (db_rank.c) */
 };
 

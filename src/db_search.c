@@ -484,7 +484,9 @@ static int with_bookmarks(db *d, const char *fts, size_t limit, db_search_hit **
  * chapters of those (kind 1), each with what fill_hit reads: the
  * episode's text to match in col 3 (title, notes), the chapter's title. */
 static const char pending_sql[] =
-	"WITH pe AS MATERIALIZED (SELECT eid FROM search_pending ORDER BY eid LIMIT ?1)"
+	"WITH pe AS MATERIALIZED (SELECT eid FROM"
+	" (SELECT eid, raw FROM search_pending ORDER BY eid LIMIT ?1)"
+	" WHERE NOT raw OR eid IN (SELECT eid FROM temp.raw_text))"
 	" SELECT 0, e.id, e.podcast_id, e.title, e.title, p.title, NULL, 0, -1, 0,"
 	"  e.played, e.position, e.duration, coalesce(e.notes_text, rt.text)"
 	" FROM pe JOIN episode e ON e.id = pe.eid JOIN podcast p ON p.id = e.podcast_id"
@@ -529,20 +531,39 @@ static int raw_row(db *d, sqlite3_stmt *text, sqlite3_stmt *ch, int64_t eid,
 	return 0;
 }
 
-static int raw_prepare(db *d)
+void db_set_search_raw_scan(db *d, int n)
 {
+	d->raw_scan = n > 0 ? n : 0; /* 0: the default */
+}
+
+/* Derives the first raw episodes among those pending_sql reads, within
+ * d's budget; *left: how many raw ones it left unread. */
+static int raw_prepare(db *d, int64_t *left)
+{
+	*left = 0;
 	if (dbi_exec(d, raw_tables_sql) != 0)
 		return -1;
-	if (!db_have_deriver())
+	int budget = !db_have_deriver() ? 0 : d->raw_scan ? d->raw_scan : DB_SEARCH_PENDING_SCAN;
+	sqlite3_stmt *nraw = dbi_prep(d, "SELECT count(*) FROM (SELECT raw FROM search_pending"
+					 " ORDER BY eid LIMIT ?) WHERE raw");
+	if (!nraw)
+		return -1;
+	sqlite3_bind_int(nraw, 1, DB_SEARCH_PENDING_SCAN);
+	int64_t nr = sqlite3_step(nraw) == SQLITE_ROW ? sqlite3_column_int64(nraw, 0) : 0;
+	sqlite3_finalize(nraw);
+	*left = nr > budget ? nr - budget : 0;
+	if (!budget || !nr)
 		return 0;
 	sqlite3_stmt *q = dbi_prep(d, "SELECT e.id, e.notes_html, e.duration FROM"
-				      " (SELECT eid, raw FROM search_pending ORDER BY eid LIMIT ?) p"
-				      " JOIN episode e ON e.id = p.eid WHERE p.raw");
+				      " (SELECT eid, raw FROM search_pending ORDER BY eid LIMIT ?1) p"
+				      " JOIN episode e ON e.id = p.eid WHERE p.raw ORDER BY p.eid LIMIT ?2");
 	sqlite3_stmt *text = dbi_prep(d, "INSERT INTO temp.raw_text (eid, text) VALUES (?, ?)");
 	sqlite3_stmt *ch = dbi_prep(d, "INSERT INTO temp.raw_chapter VALUES (?, ?, ?, ?, ?, ?)");
 	int rc = q && text && ch ? 0 : -1, step = SQLITE_DONE;
-	if (q)
+	if (q) {
 		sqlite3_bind_int(q, 1, DB_SEARCH_PENDING_SCAN);
+		sqlite3_bind_int(q, 2, budget);
+	}
 	while (rc == 0 && (step = sqlite3_step(q)) == SQLITE_ROW) {
 		db_derived x;
 		dbi_derive((const char *)sqlite3_column_text(q, 1), dbi_col_opt_double(q, 2), &x);
@@ -618,8 +639,10 @@ static void keep_best(db_search_hit *v, size_t *n, size_t limit)
 /* The best limit hits among the pending episodes, sorted, into *pv / *pn. */
 static int pending_scan(struct search *s, size_t limit, db_search_hit **pv, size_t *pn)
 {
-	if (raw_prepare(s->d) != 0)
+	int64_t left;
+	if (raw_prepare(s->d, &left) != 0)
 		return -1;
+	s->d->unscanned += left;
 	sqlite3_stmt *st = dbi_prep(s->d, pending_sql);
 	if (!st)
 		return -1;

@@ -916,6 +916,8 @@ static void first_screen(ui *u)
 /* How long quitting waits for changes held back by another process's
  * lock on the cache (the screen says so meanwhile). */
 #define QUIT_WAIT_MS 10000
+/* Raw episodes a search in the interface derives (db_set_search_raw_scan). */
+#define UI_SEARCH_RAW_SCAN 800
 
 /* The writes still queued land before we go, or what could not be saved
  * is returned (one line each; caller frees), to be said after the screen
@@ -970,6 +972,11 @@ int ui_run(app *a)
 	memset(&u, 0, sizeof u);
 	u.a = a;
 	u.d = a->d;
+	/* A search here runs on the interface's thread: while a first
+	 * import's notes are still being worked out, it reads at most this
+	 * many of those episodes (~0.1 s) and says the rest are not searched
+	 * yet. */
+	db_set_search_raw_scan(u.d, UI_SEARCH_RAW_SCAN);
 	u.cfg = &a->cfg;
 	char *logp = paths_default_log();
 	if (log_open(logp) == 0)

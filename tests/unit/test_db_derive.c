@@ -255,6 +255,38 @@ static void test_reused_id(void **state)
 	rm_db(path);
 }
 
+/* A search derives at most the connection's budget of raw episodes; the
+ * rest are counted as not searched, never half read. */
+static void test_search_budget(void **state)
+{
+	(void)state;
+	char *path;
+	db *d = open_fresh(&path);
+	int64_t pid;
+	int existed;
+	assert_int_equal(db_podcast_add(d, "https://example.org/n.xml", 0, &pid, &existed), 0);
+	db_set_index_later(d, 1);
+	tfeed t;
+	tf_init(&t, NULL);
+	store(d, &t, pid); /* episode 2 first: the lowest id */
+	feed_free(&t.f);
+	db_set_search_raw_scan(d, 1);
+	char *h = hits(d, "narwhal2");
+	assert_non_null(strstr(h, "Episode 2"));
+	assert_int_equal(db_search_unscanned(d), 2);
+	free(h);
+	h = hits(d, "episode 0"); /* its title alone would match: not read */
+	assert_null(strstr(h, "Episode 0"));
+	free(h);
+	db_set_search_raw_scan(d, 0);
+	h = hits(d, "narwhal0");
+	assert_non_null(strstr(h, "Episode 0"));
+	assert_int_equal(db_search_unscanned(d), 0);
+	free(h);
+	db_close(d);
+	rm_db(path);
+}
+
 /* A program with no deriver leaves raw episodes for one that has it. */
 static void test_no_deriver_waits(void **state)
 {
@@ -350,6 +382,7 @@ int main(void)
 		cmocka_unit_test(test_store_derives_the_rest),
 		cmocka_unit_test(test_no_deriver_waits),
 		cmocka_unit_test(test_reused_id),
+		cmocka_unit_test(test_search_budget),
 		cmocka_unit_test(test_ahead_then_changed),
 		cmocka_unit_test(test_raw_hash),
 	};
