@@ -124,14 +124,33 @@ static db *open_fresh(char **path)
 	return d;
 }
 
+/* A fresh cache with one podcast (its id into *pid). */
+static db *with_podcast(char **path, int64_t *pid)
+{
+	db *d = open_fresh(path);
+	int existed;
+	assert_int_equal(db_podcast_add(d, "https://example.org/n.xml", 0, pid, &existed), 0);
+	return d;
+}
+
+/* with_podcast, its three items stored raw. */
+static db *stored_raw(char **path, int64_t *pid)
+{
+	db *d = with_podcast(path, pid);
+	db_set_index_later(d, 1);
+	tfeed t;
+	tf_init(&t, NULL);
+	store(d, &t, *pid);
+	feed_free(&t.f);
+	return d;
+}
+
 static void test_raw_until_indexed(void **state)
 {
 	(void)state;
 	char *path;
-	db *d = open_fresh(&path);
 	int64_t pid;
-	int existed;
-	assert_int_equal(db_podcast_add(d, "https://example.org/n.xml", 0, &pid, &existed), 0);
+	db *d = with_podcast(&path, &pid);
 	db_set_index_later(d, 1);
 	tfeed t;
 	tf_init(&t, NULL);
@@ -185,10 +204,8 @@ static void test_store_derives_the_rest(void **state)
 {
 	(void)state;
 	char *path;
-	db *d = open_fresh(&path);
 	int64_t pid;
-	int existed;
-	assert_int_equal(db_podcast_add(d, "https://example.org/n.xml", 0, &pid, &existed), 0);
+	db *d = with_podcast(&path, &pid);
 	tfeed t;
 	tf_init(&t, NULL);
 	store(d, &t, pid); /* index_later off */
@@ -203,12 +220,7 @@ static void test_store_derives_the_rest(void **state)
 	 * 0's notes change: the store derives it. */
 	db_close(d);
 	rm_db(path);
-	d = open_fresh(&path);
-	assert_int_equal(db_podcast_add(d, "https://example.org/n.xml", 0, &pid, &existed), 0);
-	db_set_index_later(d, 1);
-	tf_init(&t, NULL);
-	store(d, &t, pid);
-	feed_free(&t.f);
+	d = stored_raw(&path, &pid);
 	tf_init(&t, "<p>Now about seals.</p><p>00:00 Start</p><p>30:00 Seal facts</p>");
 	store(d, &t, pid);
 	int64_t e0 = episode_id(d, 0);
@@ -237,10 +249,8 @@ static void test_reused_id(void **state)
 {
 	(void)state;
 	char *path;
-	db *d = open_fresh(&path);
 	int64_t pid;
-	int existed;
-	assert_int_equal(db_podcast_add(d, "https://example.org/n.xml", 0, &pid, &existed), 0);
+	db *d = with_podcast(&path, &pid);
 	assert_int_equal(dbi_exec(d, "INSERT INTO search_pending (eid, raw) VALUES (1, 0), (2, 0),"
 				     " (3, 0)"), 0);
 	db_set_index_later(d, 1);
@@ -261,15 +271,8 @@ static void test_search_budget(void **state)
 {
 	(void)state;
 	char *path;
-	db *d = open_fresh(&path);
 	int64_t pid;
-	int existed;
-	assert_int_equal(db_podcast_add(d, "https://example.org/n.xml", 0, &pid, &existed), 0);
-	db_set_index_later(d, 1);
-	tfeed t;
-	tf_init(&t, NULL);
-	store(d, &t, pid); /* episode 2 first: the lowest id */
-	feed_free(&t.f);
+	db *d = stored_raw(&path, &pid); /* episode 2 first: the lowest id */
 	db_set_search_raw_scan(d, 1);
 	char *h = hits(d, "narwhal2");
 	assert_non_null(strstr(h, "Episode 2"));
@@ -292,15 +295,8 @@ static void test_no_deriver_waits(void **state)
 {
 	(void)state;
 	char *path;
-	db *d = open_fresh(&path);
 	int64_t pid;
-	int existed;
-	assert_int_equal(db_podcast_add(d, "https://example.org/n.xml", 0, &pid, &existed), 0);
-	db_set_index_later(d, 1);
-	tfeed t;
-	tf_init(&t, NULL);
-	store(d, &t, pid);
-	feed_free(&t.f);
+	db *d = stored_raw(&path, &pid);
 	db_set_deriver(NULL);
 	assert_int_equal(db_index_step(d, 100), 0);
 	assert_int_equal(count(d, "SELECT count(*) FROM search_pending WHERE raw"), 3);
@@ -317,15 +313,8 @@ static void test_ahead_then_changed(void **state)
 {
 	(void)state;
 	char *path;
-	db *d = open_fresh(&path);
 	int64_t pid;
-	int existed;
-	assert_int_equal(db_podcast_add(d, "https://example.org/n.xml", 0, &pid, &existed), 0);
-	db_set_index_later(d, 1);
-	tfeed t;
-	tf_init(&t, NULL);
-	store(d, &t, pid);
-	feed_free(&t.f);
+	db *d = stored_raw(&path, &pid);
 	int64_t e1 = episode_id(d, 1);
 	dbi_derived_batch ahead;
 	assert_int_equal(dbi_derive_ahead(d, 100, &ahead), 0);
