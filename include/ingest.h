@@ -6,7 +6,9 @@
  *     "unchanged"; otherwise it is parsed (feed.h) in the charset its
  *     Content-Type names when the body does not decode as it declares
  *     itself, and each item's extras are derived: show notes as text with
- *     numbered links (html.h), chapters found in the notes (chapnotes.h).
+ *     numbered links (html.h), chapters found in the notes (chapnotes.h);
+ *     with a deriver set on the cache (db.h), they are left for the store
+ *     or the indexer to derive instead (ingest_derive).
  *   store (database): a failed fetch is recorded on the podcast, a 304 or
  *     an unchanged body is a check that found nothing new, a parsed feed
  *     is stored in one transaction. The stored URL moves when every hop of
@@ -27,7 +29,6 @@
 #include "db.h"
 #include "feed.h"
 #include "fetch.h"
-#include "html.h"
 #include "refresh.h"
 
 /* One feed request, as the rules see it; strings are borrowed. */

@@ -84,13 +84,8 @@ static int store_derived(db *d, sqlite3_stmt *text, sqlite3_stmt *link, dbi_chap
 	sqlite3_bind_int64(text, 2, eid);
 	if (dbi_step_reset(d, text, "store the notes' text") != 0)
 		return -1;
-	for (size_t i = 0; i < x->nlinks; i++) {
-		sqlite3_bind_int64(link, 1, eid);
-		sqlite3_bind_int64(link, 2, (int64_t)i + 1);
-		dbi_bind_text(link, 3, x->links[i]);
-		if (dbi_step_reset(d, link, "store a link") != 0)
-			return -1;
-	}
+	if (dbi_store_links(d, link, eid, x->links, x->nlinks) != 0)
+		return -1;
 	return dbi_store_chapters(d, ch, eid, CHAP_SRC_NOTES, &x->chapters);
 }
 
@@ -106,37 +101,56 @@ void dbi_derived_batch_free(dbi_derived_batch *b)
 	memset(b, 0, sizeof *b);
 }
 
+int dbi_derive_each(db *d, int window, int max, dbi_derived_fn fn, void *ctx)
+{
+	if (!deriver || max <= 0)
+		return 0;
+	sqlite3_stmt *q = dbi_prep(d, "SELECT e.id, e.notes_html, e.duration FROM"
+				      " (SELECT eid, raw FROM search_pending ORDER BY eid LIMIT ?1) p"
+				      " JOIN episode e ON e.id = p.eid WHERE p.raw ORDER BY e.id LIMIT ?2");
+	if (!q)
+		return -1;
+	sqlite3_bind_int(q, 1, window);
+	sqlite3_bind_int(q, 2, max);
+	int rc = 0, step;
+	while (rc == 0 && (step = sqlite3_step(q)) == SQLITE_ROW) {
+		db_derived x;
+		const char *notes = (const char *)sqlite3_column_text(q, 1);
+		dbi_derive(notes, dbi_col_opt_double(q, 2), &x);
+		rc = fn(ctx, sqlite3_column_int64(q, 0), notes, &x);
+		db_derived_free(&x);
+	}
+	sqlite3_finalize(q);
+	if (rc == 0 && step != SQLITE_DONE)
+		return dbi_fail(d, "derive raw episodes");
+	return rc;
+}
+
+/* dbi_derive_each's callback for dbi_derive_ahead: keeps each. */
+static int keep_derived(void *ctx, int64_t id, const char *notes, db_derived *x)
+{
+	dbi_derived_batch *b = ctx;
+	if ((b->n & (b->n - 1)) == 0) { /* 0, 1, 2, 4...: full */
+		size_t cap = b->n ? b->n * 2 : 1;
+		b->id = xrealloc(b->id, cap * sizeof *b->id);
+		b->notes = xrealloc(b->notes, cap * sizeof *b->notes);
+		b->x = xrealloc(b->x, cap * sizeof *b->x);
+	}
+	b->id[b->n] = id;
+	b->notes[b->n] = notes ? xstrdup(notes) : NULL;
+	b->x[b->n] = *x; /* moved */
+	memset(x, 0, sizeof *x);
+	b->n++;
+	return 0;
+}
+
 int dbi_derive_ahead(db *d, int batch, dbi_derived_batch *b)
 {
 	memset(b, 0, sizeof *b);
-	if (!deriver)
-		return 0;
-	sqlite3_stmt *q = dbi_prep(d, "SELECT e.id, e.notes_html, e.duration FROM"
-				      " (SELECT eid, raw FROM search_pending ORDER BY eid LIMIT ?) p"
-				      " JOIN episode e ON e.id = p.eid WHERE p.raw ORDER BY e.id");
-	if (!q)
-		return -1;
-	sqlite3_bind_int(q, 1, batch);
-	size_t cap = 0;
-	int step;
-	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		if (b->n == cap) {
-			cap = cap ? cap * 2 : 64;
-			b->id = xrealloc(b->id, cap * sizeof *b->id);
-			b->notes = xrealloc(b->notes, cap * sizeof *b->notes);
-			b->x = xrealloc(b->x, cap * sizeof *b->x);
-		}
-		b->id[b->n] = sqlite3_column_int64(q, 0);
-		b->notes[b->n] = dbi_col_text(q, 1);
-		dbi_derive(b->notes[b->n], dbi_col_opt_double(q, 2), &b->x[b->n]);
-		b->n++;
-	}
-	sqlite3_finalize(q);
-	if (step != SQLITE_DONE) {
+	int rc = dbi_derive_each(d, batch, batch, keep_derived, b);
+	if (rc != 0)
 		dbi_derived_batch_free(b);
-		return dbi_fail(d, "derive raw episodes");
-	}
-	return 0;
+	return rc;
 }
 
 /* ahead's derivation of episode id from these notes, or NULL (ahead is
@@ -165,8 +179,7 @@ int dbi_derive_batch(db *d, const dbi_derived_batch *ahead)
 				      " JOIN search_pending p ON p.eid = b.eid AND p.raw"
 				      " JOIN episode e ON e.id = b.eid");
 	sqlite3_stmt *text = dbi_prep(d, "UPDATE episode SET notes_text = ? WHERE id = ?");
-	sqlite3_stmt *link = dbi_prep(d, "INSERT OR REPLACE INTO episode_link (episode_id, n, url)"
-					 " VALUES (?, ?, ?)");
+	sqlite3_stmt *link = dbi_prep(d, DBI_ADD_LINK_SQL);
 	dbi_chapter_stmts ch = {0};
 	int rc = q && text && link && dbi_chapter_stmts_init(d, &ch) == 0 ? 0 : -1;
 	int step = SQLITE_DONE;

@@ -58,7 +58,7 @@ static int store_stmts_init(db *d, struct store_stmts *s)
 		" item_hash=excluded.item_hash"
 		" RETURNING id");
 	s->del_links = dbi_prep(d, "DELETE FROM episode_link WHERE episode_id = ?");
-	s->add_link = dbi_prep(d, "INSERT INTO episode_link (episode_id, n, url) VALUES (?, ?, ?)");
+	s->add_link = dbi_prep(d, DBI_ADD_LINK_SQL);
 	s->del_tr = dbi_prep(d, "DELETE FROM transcript WHERE episode_id = ?");
 	s->add_tr = dbi_prep(d, "INSERT INTO transcript (episode_id, n, url, type, language, rel)"
 			    " VALUES (?, ?, ?, ?, ?, ?)");
@@ -75,19 +75,27 @@ static int store_stmts_init(db *d, struct store_stmts *s)
 	return 0;
 }
 
+int dbi_store_links(db *d, sqlite3_stmt *add, int64_t episode_id, char *const *links,
+		    size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_bind_int64(add, 1, episode_id);
+		sqlite3_bind_int64(add, 2, (int64_t)i + 1);
+		dbi_bind_text(add, 3, links[i]);
+		if (dbi_step_reset(d, add, "store a link") != 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int store_item_children(db *d, struct store_stmts *s, int64_t ep,
 			       const feed_item *it, const db_item_extra *x)
 {
 	sqlite3_bind_int64(s->del_links, 1, ep);
 	if (dbi_step_reset(d, s->del_links, "replace links") != 0)
 		return -1;
-	for (size_t i = 0; x && i < x->nlinks; i++) {
-		sqlite3_bind_int64(s->add_link, 1, ep);
-		sqlite3_bind_int64(s->add_link, 2, (int64_t)i + 1);
-		dbi_bind_text(s->add_link, 3, x->links[i]);
-		if (dbi_step_reset(d, s->add_link, "store link") != 0)
-			return -1;
-	}
+	if (x && dbi_store_links(d, s->add_link, ep, x->links, x->nlinks) != 0)
+		return -1;
 	sqlite3_bind_int64(s->del_tr, 1, ep);
 	if (dbi_step_reset(d, s->del_tr, "replace transcripts") != 0)
 		return -1;

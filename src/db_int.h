@@ -247,9 +247,12 @@ int dbi_store_chapters(db *d, dbi_chapter_stmts *s, int64_t episode_id, int sour
  * dbi_derive: the deriver's answer for the notes (0), or -1 without a
  * deriver (out is then empty). dbi_derive_raw: 1 and the derived data of
  * episode eid into out when it is raw, 0 when it is not (out empty), -1
- * on error. The indexer's batch (db_index_step): dbi_derive_ahead derives
- * the raw episodes among the first `batch` pending ones before the write
- * lock is taken (deriving is most of the work: other processes must not
+ * on error. dbi_derive_each derives the raw episodes (at most max) among
+ * the first `window` pending ones, in id order, and hands each to fn (which
+ * may take x's contents; a non-zero return stops it and is returned);
+ * no write: the search of pending episodes reads them so. The indexer's
+ * batch (db_index_step): dbi_derive_ahead keeps those of the first `batch`
+ * pending ones, derived before the write lock is taken (deriving is most of the work: other processes must not
  * wait for it); inside the transaction dbi_derive_batch stores them for
  * the raw episodes of temp.index_batch, deriving again any whose notes
  * changed meanwhile (or that ahead, which may be NULL, lacks), and clears
@@ -263,9 +266,17 @@ typedef struct dbi_derived_batch {
 int dbi_raw(db *d, int64_t eid);
 int dbi_derive(const char *notes_html, double duration, db_derived *out);
 int dbi_derive_raw(db *d, int64_t eid, db_derived *out);
+typedef int (*dbi_derived_fn)(void *ctx, int64_t id, const char *notes, db_derived *x);
+int dbi_derive_each(db *d, int window, int max, dbi_derived_fn fn, void *ctx);
 int dbi_derive_ahead(db *d, int batch, dbi_derived_batch *b);
 void dbi_derived_batch_free(dbi_derived_batch *b);
 int dbi_derive_batch(db *d, const dbi_derived_batch *ahead);
+
+/* An episode's links, numbered from 1, with a statement prepared from
+ * DBI_ADD_LINK_SQL (db_episode.c); inside the caller's transaction. */
+#define DBI_ADD_LINK_SQL "INSERT INTO episode_link (episode_id, n, url) VALUES (?, ?, ?)"
+int dbi_store_links(db *d, sqlite3_stmt *add, int64_t episode_id, char *const *links,
+		    size_t n);
 
 /* The episode's bookmarks as chapters (CHAP_SRC_USER), appended to out
  * (db_mark.c). */

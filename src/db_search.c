@@ -510,22 +510,30 @@ static const char raw_tables_sql[] =
 	"DELETE FROM temp.raw_text;"
 	"DELETE FROM temp.raw_chapter;";
 
-static int raw_row(db *d, sqlite3_stmt *text, sqlite3_stmt *ch, int64_t eid,
-		   const db_derived *x)
+/* The two statements that fill the tables above. */
+struct raw_fill {
+	db *d;
+	sqlite3_stmt *text, *ch;
+};
+
+/* dbi_derive_each's callback: one raw episode into the tables. */
+static int raw_row(void *ctx, int64_t eid, const char *notes, db_derived *x)
 {
-	sqlite3_bind_int64(text, 1, eid);
-	dbi_bind_text(text, 2, x->text);
-	if (dbi_step_reset(d, text, "derive a raw episode") != 0)
+	(void)notes;
+	struct raw_fill *r = ctx;
+	sqlite3_bind_int64(r->text, 1, eid);
+	dbi_bind_text(r->text, 2, x->text);
+	if (dbi_step_reset(r->d, r->text, "derive a raw episode") != 0)
 		return -1;
 	for (size_t i = 0; i < x->chapters.n; i++) {
 		const chapter *c = &x->chapters.v[i];
-		sqlite3_bind_int64(ch, 1, eid);
-		sqlite3_bind_text(ch, 2, chapter_source_name(CHAP_SRC_NOTES), -1, SQLITE_STATIC);
-		sqlite3_bind_int64(ch, 3, (int64_t)i);
-		sqlite3_bind_double(ch, 4, c->start);
-		dbi_bind_text(ch, 5, c->title);
-		sqlite3_bind_int(ch, 6, c->hidden);
-		if (dbi_step_reset(d, ch, "derive a raw episode") != 0)
+		sqlite3_bind_int64(r->ch, 1, eid);
+		sqlite3_bind_text(r->ch, 2, chapter_source_name(CHAP_SRC_NOTES), -1, SQLITE_STATIC);
+		sqlite3_bind_int64(r->ch, 3, (int64_t)i);
+		sqlite3_bind_double(r->ch, 4, c->start);
+		dbi_bind_text(r->ch, 5, c->title);
+		sqlite3_bind_int(r->ch, 6, c->hidden);
+		if (dbi_step_reset(r->d, r->ch, "derive a raw episode") != 0)
 			return -1;
 	}
 	return 0;
@@ -552,29 +560,14 @@ static int raw_prepare(db *d, int64_t *left)
 	int64_t nr = sqlite3_step(nraw) == SQLITE_ROW ? sqlite3_column_int64(nraw, 0) : 0;
 	sqlite3_finalize(nraw);
 	*left = nr > budget ? nr - budget : 0;
-	if (!budget || !nr)
+	if (!nr)
 		return 0;
-	sqlite3_stmt *q = dbi_prep(d, "SELECT e.id, e.notes_html, e.duration FROM"
-				      " (SELECT eid, raw FROM search_pending ORDER BY eid LIMIT ?1) p"
-				      " JOIN episode e ON e.id = p.eid WHERE p.raw ORDER BY p.eid LIMIT ?2");
-	sqlite3_stmt *text = dbi_prep(d, "INSERT INTO temp.raw_text (eid, text) VALUES (?, ?)");
-	sqlite3_stmt *ch = dbi_prep(d, "INSERT INTO temp.raw_chapter VALUES (?, ?, ?, ?, ?, ?)");
-	int rc = q && text && ch ? 0 : -1, step = SQLITE_DONE;
-	if (q) {
-		sqlite3_bind_int(q, 1, DB_SEARCH_PENDING_SCAN);
-		sqlite3_bind_int(q, 2, budget);
-	}
-	while (rc == 0 && (step = sqlite3_step(q)) == SQLITE_ROW) {
-		db_derived x;
-		dbi_derive((const char *)sqlite3_column_text(q, 1), dbi_col_opt_double(q, 2), &x);
-		rc = raw_row(d, text, ch, sqlite3_column_int64(q, 0), &x);
-		db_derived_free(&x);
-	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = dbi_fail(d, "derive raw episodes");
-	sqlite3_finalize(q);
-	sqlite3_finalize(text);
-	sqlite3_finalize(ch);
+	struct raw_fill r = {d, dbi_prep(d, "INSERT INTO temp.raw_text (eid, text) VALUES (?, ?)"),
+			     dbi_prep(d, "INSERT INTO temp.raw_chapter VALUES (?, ?, ?, ?, ?, ?)")};
+	int rc = r.text && r.ch ? dbi_derive_each(d, DB_SEARCH_PENDING_SCAN, budget, raw_row, &r)
+				: -1;
+	sqlite3_finalize(r.text);
+	sqlite3_finalize(r.ch);
 	return rc;
 }
 

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "chapnotes.h"
+#include "html.h"
 #include "urlrule.h"
 #include "util.h"
 
