@@ -107,6 +107,13 @@ void dbw_overlay_episodes(dbw *w, db_episode *v, size_t n);
 /* The queue as read into *v and *n, with queued adds, removes and moves done
  * (an added episode's row is read through d). */
 void dbw_overlay_queue(dbw *w, db *d, db_queue_entry **v, size_t *n);
+/* The queue as the user sees it: db_queue_list with dbw_overlay_queue, read
+ * again when a write landed in between (then it would be in neither), so
+ * a count said right after an edit includes every edit. -1 as
+ * db_queue_list; free with db_queue_list_free. dbw_set_read_hook: fn runs
+ * between the read and the overlay (tests make a write land there). */
+int dbw_queue_read(dbw *w, db *d, db_queue_entry **v, size_t *n);
+void dbw_set_read_hook(dbw *w, void (*fn)(void *ctx), void *ctx);
 /* A queued speed (1, into *speed) or order (1, into *sort) of a podcast. */
 int dbw_overlay_speed(dbw *w, int64_t podcast, double *speed);
 int dbw_overlay_sort(dbw *w, int64_t podcast, int *sort);

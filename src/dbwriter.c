@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -65,6 +66,9 @@ struct dbw {
 	int locked;           /* the first op meets a lock */
 	int64_t locked_since; /* ms */
 	int changed;          /* landed writes that lists show, since dbw_poll */
+	uint64_t landed;      /* writes out of the queue so far (dbw_queue_read) */
+	void (*read_hook)(void *ctx); /* dbw_set_read_hook (tests) */
+	void *read_hook_ctx;
 	sbuf msgs;            /* messages for the status line, '\n' between */
 	int msg_error;
 };
@@ -242,6 +246,7 @@ static void finish_first(dbw *w)
 		w->tail = &w->head;
 	w->n--;
 	w->inflight = 0;
+	w->landed++;
 	if (o->kind != OP_POSITION)
 		w->changed = 1;
 	if (w->locked) {
@@ -760,6 +765,41 @@ void dbw_overlay_queue(dbw *w, db *d, db_queue_entry **v, size_t *n)
 	pthread_mutex_unlock(&w->mu);
 	for (size_t i = 0; i < *n; i++)
 		(*v)[i].position = (int64_t)i + 1;
+}
+
+static uint64_t landed_so_far(dbw *w)
+{
+	pthread_mutex_lock(&w->mu);
+	uint64_t n = w->landed;
+	pthread_mutex_unlock(&w->mu);
+	return n;
+}
+
+/* A write that lands after the read began and before the overlay would
+ * be in neither (the read missed it, the overlay no longer has it): the
+ * queue is then read again. Writes land far apart, so a second read is
+ * nearly always the last; after a few the answer is returned as read. */
+int dbw_queue_read(dbw *w, db *d, db_queue_entry **v, size_t *n)
+{
+	for (int tries = 0;; tries++) {
+		uint64_t before = w ? landed_so_far(w) : 0;
+		if (db_queue_list(d, v, n) != 0)
+			return -1;
+		if (w && w->read_hook)
+			w->read_hook(w->read_hook_ctx);
+		dbw_overlay_queue(w, d, v, n);
+		if (!w || landed_so_far(w) == before || tries == 4)
+			return 0;
+		db_queue_list_free(*v, *n);
+		*v = NULL;
+		*n = 0;
+	}
+}
+
+void dbw_set_read_hook(dbw *w, void (*fn)(void *ctx), void *ctx)
+{
+	w->read_hook = fn;
+	w->read_hook_ctx = ctx;
 }
 
 int dbw_overlay_speed(dbw *w, int64_t podcast, double *speed)

@@ -34,10 +34,8 @@ static void queue_update(ui *u)
 	db_queue_list_free(u->queue, u->nqueue);
 	u->queue = NULL;
 	u->nqueue = 0;
-	if (db_queue_list(u->d, &u->queue, &u->nqueue) != 0)
+	if (dbw_queue_read(u->wr, u->d, &u->queue, &u->nqueue) != 0) /* with unsaved edits */
 		ui_message(u, 1, "cannot read the queue: %s", db_errmsg(u->d));
-	else /* with the edits not stored yet */
-		dbw_overlay_queue(u->wr, u->d, &u->queue, &u->nqueue);
 	/* The selection stays on its episode while that is still queued. */
 	for (size_t i = 0; i < u->nqueue; i++)
 		if (u->queue[i].episode_id == keep)

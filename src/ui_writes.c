@@ -10,10 +10,7 @@
 /* The queue as the user sees it (read, with the writes still queued). */
 static int queue_now(ui *u, db_queue_entry **v, size_t *n)
 {
-	if (db_queue_list(u->d, v, n) != 0)
-		return -1;
-	dbw_overlay_queue(u->wr, u->d, v, n);
-	return 0;
+	return dbw_queue_read(u->wr, u->d, v, n);
 }
 
 int ui_queue_count(ui *u, size_t *n)

@@ -9,10 +9,7 @@
 /* The queue as the user sees it: read, with the writes still queued. */
 static int queue_list(db *d, dbw *w, db_queue_entry **v, size_t *n)
 {
-	if (db_queue_list(d, v, n) != 0)
-		return -1;
-	dbw_overlay_queue(w, d, v, n);
-	return 0;
+	return dbw_queue_read(w, d, v, n);
 }
 
 int64_t upnext_after(db *d, dbw *w, int mode, int64_t ended)
