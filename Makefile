@@ -95,14 +95,21 @@ $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
 	$(call say,CC,$<)
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ) | $(BUILD)/tests
+# The unit tests and tools link the program's objects from an archive, so
+# each takes only the modules it uses (quicker links, for 70-odd tests and
+# three builds in make check).
+$(BUILD)/libpodcue.a: $(LIBOBJ)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $(LIBOBJ)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpodcue.a | $(BUILD)/tests
 	$(call say,TEST,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -Itests/unit -MMD -MP $(ALL_LDFLAGS) -o $@ $< \
-		$(LIBOBJ) $(LDLIBS) $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+		$(BUILD)/libpodcue.a $(LDLIBS) $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
-$(BUILD)/bench/%: bench/%.c $(LIBOBJ) | $(BUILD)/bench
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libpodcue.a | $(BUILD)/bench
 	$(call say,BENCH,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP $(ALL_LDFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libpodcue.a $(LDLIBS)
 
 $(BUILD)/obj $(BUILD)/tests $(BUILD)/bench:
 	mkdir -p $@
@@ -110,9 +117,9 @@ $(BUILD)/obj $(BUILD)/tests $(BUILD)/bench:
 # Documentation generated from the program's own tables (tools/gendoc.c):
 # the man page at build time; README's key table and config.example with
 # `make docs` (a test fails when they drift).
-$(BUILD)/gendoc: tools/gendoc.c $(LIBOBJ)
+$(BUILD)/gendoc: tools/gendoc.c $(BUILD)/libpodcue.a
 	$(call say,LD,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP $(ALL_LDFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libpodcue.a $(LDLIBS)
 
 $(BUILD)/podcue.1: doc/podcue.1.in $(BUILD)/gendoc
 	$(call say,GEN,$@)
