@@ -4,6 +4,7 @@
 #   sh scripts/demo.sh [--prepare-only] [--force] [--mpv-option KEY=VALUE]...
 #
 #   --prepare-only  prepare the demo database and audio, do not open podcue
+#   --audio-only    generate the audio only (make check fills its cache so)
 #   --force         regenerate the audio even when the cached copy is current
 #   --mpv-option    passed to podcue (e.g. ao=null for silence)
 #
@@ -35,6 +36,7 @@ PODCUE=${PODCUE:-./build/podcue}
 
 usage() { sed -n '2,11s/^# \{0,1\}//p' "$0"; }
 prepare_only=0
+audio_only=0
 force=0
 mpv_opts=""
 want_mpv=0
@@ -46,6 +48,7 @@ for arg; do
 	fi
 	case $arg in
 	--prepare-only) prepare_only=1 ;;
+	--audio-only) audio_only=1 prepare_only=1 ;;
 	--force) force=1 ;;
 	--mpv-option) want_mpv=1 ;;
 	-h | --help) usage; exit 0 ;;
@@ -68,7 +71,7 @@ show() { case $1 in "$PWD"/*) echo "${1#"$PWD"/}" ;; *) echo "$1" ;; esac; }
 say() { echo "demo: $*"; }
 die() { echo "demo: $*" >&2; exit 1; }
 
-[ -x "$PODCUE" ] || die "no podcue binary at $PODCUE (run make first)"
+[ $audio_only = 1 ] || [ -x "$PODCUE" ] || die "no podcue binary at $PODCUE (run make first)"
 for tool in python3 ffmpeg espeak-ng; do
 	command -v "$tool" >/dev/null 2>&1 ||
 		die "$tool is missing: run sh scripts/install-deps.sh (make demo does)"
@@ -273,6 +276,8 @@ PY
 		fi
 	fi
 fi
+
+[ $audio_only -eq 1 ] && exit 0
 
 # --- 3. subscribe (the real engine; local paths become file:// URLs) ----------
 pc() { "$PODCUE" --db "$DB" --config "$CFG" "$@"; }

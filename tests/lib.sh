@@ -310,13 +310,15 @@ tui_run_script() {
 }
 
 # pos_of: the elapsed seconds on a playing status line (empty when none).
+# awk, not python: it runs on every poll of a wait.
 pos_of() {
-	tui_screen | python3 -c '
-import re, sys
-m = re.search(r"[▶⏸…] (?:(\d+):)?(\d+):(\d\d) /", sys.stdin.read())
-if m:
-    h, mi, s = m.groups()
-    print(int(h or 0) * 3600 + int(mi) * 60 + int(s))'
+	tui_screen | awk 'match($0, /(▶|⏸|…) ([0-9]+:)?[0-9]+:[0-9][0-9] \//) {
+		split(substr($0, RSTART, RLENGTH), w, " ")
+		k = split(w[2], a, ":")
+		t = 0
+		for (i = 1; i <= k; i++) t = t * 60 + a[i]
+		print t
+		exit }'
 }
 
 # tui_running: 0 while podcue runs in the pane (the pane stays after it

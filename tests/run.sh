@@ -38,17 +38,25 @@ OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 t_start=$(date +%s)
 
-# The passes: "LABEL BUILD" lines in $OUT/passes, in the order reported.
+# The passes: "LABEL BUILD" lines in $OUT/passes, in the order reported
+# (LABEL names files and variables: letters, digits and _ only). A single
+# pass is labelled "pass"; its name for the report is in $name1.
+single=0
 case $1 in
 *=*)
 	for spec in "$@"; do
+		case ${spec%%=*} in
+		*[!A-Za-z0-9_]* | "") echo "tests/run.sh: bad pass label: ${spec%%=*}" >&2; exit 2 ;;
+		esac
 		echo "${spec%%=*} ${spec#*=}"
 	done
 	;;
-*) echo "${2:-$1} $1" ;;
-esac >"$OUT/passes"
-single=0
-[ "$(wc -l <"$OUT/passes")" -eq 1 ] && single=1
+*)
+	single=1
+	name1=${2:-$1}
+	echo "pass $1"
+	;;
+esac >"$OUT/passes" || exit 2
 
 # sel_var KIND LABEL: the selection (TESTS or EXCLUDE) for one pass.
 sel_var() {
@@ -69,7 +77,7 @@ wanted() {
 # The end-to-end scripts, longest first (as measured under ASan) so that the
 # slowest does not start last; the demo builds its audio on a fresh clone.
 # Unit tests come after these and before the short scripts.
-LONG="demo bookmarks listen queue play bgindex batches download locked transcript hostile
+LONG="demo bookmarks listen queue play bgindex batches download locked transcript hostile \
 mpris dlview sync feeds robust sync_tui dlsafe failsafe_fs dlsafe_tui tui"
 # Scripts that time processes racing for the cache (two refreshes at once
 # within the busy timeout) run alone, before the pool starts: beside other
@@ -92,7 +100,7 @@ SOLO="crash"
 	done <"$OUT/passes"
 	for t in tests/e2e/*.sh; do
 		name=$(basename "$t" .sh)
-		case " $SOLO $(echo $LONG) " in *" $name "*) continue ;; esac
+		case " $SOLO $LONG " in *" $name "*) continue ;; esac
 		while read -r label build; do
 			wanted "$label" "$name" && echo "$label e2e $name"
 		done <"$OUT/passes"
@@ -181,6 +189,8 @@ cpu_of() {
 # failure. Failed checks are also listed in $OUT/failed.
 count() {
 	f="$OUT/$1.$2"
+	disp=$1
+	[ $single = 1 ] && disp=$name1
 	[ -f "$f.log" ] || : >"$f.log"
 	st=$(cat "$f.rc" 2>/dev/null)
 	st=${st:-1}
@@ -189,10 +199,10 @@ count() {
 	f_=$(grep -E '^not ok ' "$f.log" | grep -vc '# SKIP')
 	if [ "$st" -ne 0 ] && [ "$f_" -eq 0 ]; then
 		echo "not ok - $3 exited with status $st"
-		echo "  $1 $3: not ok - exited with status $st" >>"$OUT/failed"
+		echo "  $disp $3: not ok - exited with status $st" >>"$OUT/failed"
 		f_=1
 	fi
-	grep -E '^not ok ' "$f.log" | grep -v '# SKIP' | sed "s|^|  $1 $3: |" >>"$OUT/failed"
+	grep -E '^not ok ' "$f.log" | grep -v '# SKIP' | sed "s|^|  $disp $3: |" >>"$OUT/failed"
 	grep -E '^(not ok|ok .*# SKIP)' "$f.log" | sed "s|^|  $3: |"
 	grep -E '^# SKIP' "$f.log" | sort -u | sed "s|^|  $3: |"
 	pass=$((pass + p)) fail=$((fail + f_)) skip=$((skip + s))
@@ -201,7 +211,11 @@ count() {
 	printf '%-28s %3d passed %3d failed %3d skipped %4s s %4s s CPU\n' "$3" "$p" "$f_" "$s" \
 		"$(cat "$f.secs" 2>/dev/null || echo '?')" "$cpu"
 	if [ "$st" -ne 0 ]; then
-		sed 's/^/    | /' "$f.log" | tail -60
+		# Each failed check with the lines that say why, then the end.
+		awk '/^not ok / && !/# SKIP/ { n = 0; p = 1; print; next }
+			p && /^#/ && n++ < 60 { print; next } { p = 0 }' "$f.log" | sed 's/^/    | /'
+		echo "    | ..."
+		sed 's/^/    | /' "$f.log" | tail -15
 	fi
 }
 
@@ -227,6 +241,7 @@ while read -r label build; do
 			esac
 		done <"$OUT/jobs"
 	done
+	[ $single = 1 ] && label=$name1
 	echo "$label: $pass passed, $fail failed, $skip skipped ($cpu_total s CPU)"
 	tp=$((tp + pass)) tf=$((tf + fail)) ts=$((ts + skip))
 done <"$OUT/passes"

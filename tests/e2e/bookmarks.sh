@@ -276,11 +276,8 @@ tui_check_still "the bookmark shows in the chapter list" "◆ great quote"
 # timeline_has GLYPH: the timeline row (track, ticks, position) holds GLYPH.
 timeline_has() {
 	tui_capture
-	python3 - "$T/screen" "$1" <<'EOF'
-import sys
-rows = [l for l in open(sys.argv[1], encoding="utf-8") if l.count("─") > 20]
-sys.exit(0 if any(sys.argv[2] in r for r in rows) else 1)
-EOF
+	awk -v g="$1" '{ l = $0; if (gsub(/─/, "", l) > 20 && index($0, g)) f = 1 }
+		END { exit !f }' "$T/screen"
 }
 poll_start 10
 until timeline_has "◆"; do poll_more || break; done
