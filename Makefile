@@ -1,9 +1,11 @@
 # podcue - terminal podcast browser and player.
 #
 #   make            build ./build/podcue
-#   make check      install missing packages, run unit + end-to-end tests,
-#                   then the same again under ASan+UBSan, then the threaded
-#                   tests under TSan
+#   make check      install missing packages; build with gcc, with clang
+#                   ASan+UBSan and with clang TSan; run the unit tests on
+#                   the first two, the end-to-end tests on ASan+UBSan and
+#                   the threaded tests on TSan (scripts/check.sh)
+#   make check-quick  the gcc build only, every test once (no sanitizers)
 #   make demo       install missing packages, build, open the offline demo
 #   make bench      benchmarks (never part of check)
 #   make install    PREFIX=/usr/local DESTDIR= (the program, its man page,
@@ -76,7 +78,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all check unit deps demo bench install uninstall clean fuzz docs
+.PHONY: all check check-quick unit deps demo bench install uninstall clean fuzz docs
 
 all: $(BUILD)/podcue $(BUILD)/podcue.1
 
@@ -140,6 +142,9 @@ deps:
 
 check: deps
 	@sh scripts/check.sh
+
+check-quick: deps
+	@sh scripts/check.sh --quick
 
 demo: deps
 	@$(MAKE) --no-print-directory all
