@@ -1,7 +1,7 @@
 #!/bin/sh
 # podcue's offline demo: `make demo` builds ./build/podcue and runs this.
 #
-#   sh scripts/demo.sh [--prepare-only] [--force] [--mpv-option KEY=VALUE]...
+#   sh scripts/demo.sh [--prepare-only | --audio-only] [--force] [--mpv-option KEY=VALUE]...
 #
 #   --prepare-only  prepare the demo database and audio, do not open podcue
 #   --audio-only    generate the audio only (make check fills its cache so)
@@ -10,7 +10,7 @@
 #
 # Environment: DEMO_DIR (default build/demo), PODCUE (default ./build/podcue),
 # DEMO_AUDIO_CACHE (optional: a directory that keeps one generated set, shared
-# by every DEMO_DIR; make check uses it so its two builds generate once).
+# by every DEMO_DIR; make check fills it beside its builds).
 #
 # Everything lives under $DEMO_DIR (database, config, feed copies, audio); the
 # user's own cache and config are never read or written. Steps:
@@ -34,7 +34,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DEMO_DIR=${DEMO_DIR:-build/demo}
 PODCUE=${PODCUE:-./build/podcue}
 
-usage() { sed -n '2,11s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '2,13s/^# \{0,1\}//p' "$0"; }
 prepare_only=0
 audio_only=0
 force=0
