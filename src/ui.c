@@ -32,7 +32,6 @@
 #include "paths.h"
 #include "text.h"
 #include "ui_int.h"
-#include "upnext.h"
 #include "util.h"
 
 
@@ -159,7 +158,7 @@ void ui_play(ui *u, int64_t ep, double at, int chap)
 	free(err);
 }
 
-static int64_t selected_episode(ui *u)
+int64_t ui_selected_episode(ui *u)
 {
 	if (u->focus == PANE_QUEUE)
 		return view_queue_selected(u);
@@ -172,7 +171,7 @@ static int64_t selected_episode(ui *u)
 
 static void toggle_played(ui *u)
 {
-	int64_t ep = selected_episode(u);
+	int64_t ep = ui_selected_episode(u);
 	db_episode e;
 	if (!ep || db_episode_get(u->d, ep, &e) != 0) {
 		ui_message(u, 1, "no episode selected");
@@ -187,107 +186,6 @@ static void toggle_played(ui *u)
 	view_load_podcasts(u);
 	view_reload_episodes(u);
 	view_update_details(u, 1);
-}
-
-/* Downloads the selected episode, or cancels its download (dlworker). */
-static void toggle_download(ui *u)
-{
-	int64_t ep = selected_episode(u);
-	if (!ep)
-		ui_message(u, 1, "no episode selected");
-	else if (!u->dw)
-		ui_message(u, 1, "downloads are unavailable");
-	else
-		dlworker_toggle(u->dw, ep);
-}
-
-/* downloads: opens or closes the downloads view. */
-static void toggle_downloads(ui *u)
-{
-	ui_focus(u, u->focus == PANE_DOWNLOADS ? u->dls_back : PANE_DOWNLOADS);
-}
-
-/* delete-download: the selected download's file, in the downloads view. */
-static void delete_download(ui *u)
-{
-	int64_t ep = u->focus == PANE_DOWNLOADS ? view_downloads_selected(u) : 0;
-	if (u->focus != PANE_DOWNLOADS)
-		ui_message(u, 1, "delete-download works in the downloads view (downloads)");
-	else if (!ep)
-		ui_message(u, 1, "no download selected");
-	else if (!u->dw)
-		ui_message(u, 1, "downloads are unavailable");
-	else
-		dlworker_delete(u->dw, ep);
-}
-
-/* ---- the queue ---------------------------------------------------------- */
-
-static void toggle_queue(ui *u)
-{
-	ui_focus(u, u->focus == PANE_QUEUE ? u->queue_back : PANE_QUEUE);
-}
-
-/* queue-add (at the end) and queue-next (at the front). */
-static void queue_selected(ui *u, int front)
-{
-	int64_t ep = selected_episode(u);
-	size_t n = 0;
-	if (!ep) {
-		ui_message(u, 1, "no episode selected");
-	} else if (dbw_queue_add(u->wr, u->d, ep, front) != 0 || ui_queue_count(u, &n) != 0) {
-		ui_message(u, 1, "cannot change the queue: %s", db_errmsg(u->d));
-	} else {
-		ui_message(u, 0, "%s (%zu in the queue)", front ? "plays next" : "queued", n);
-		u->queue_select = u->focus == PANE_QUEUE ? ep : 0; /* the selection follows */
-	}
-	view_queue_changed(u);
-}
-
-static void unqueue_selected(ui *u)
-{
-	int64_t ep = selected_episode(u);
-	int rc = 1;
-	if (ep && (rc = ui_queued(u, ep)) == 0)
-		rc = dbw_queue_remove(u->wr, u->d, ep);
-	if (!ep)
-		ui_message(u, 1, "no episode selected");
-	else if (rc > 0)
-		ui_message(u, 1, "that episode is not in the queue");
-	else if (rc < 0)
-		ui_message(u, 1, "cannot change the queue: %s", db_errmsg(u->d));
-	else
-		ui_message(u, 0, "taken out of the queue");
-	view_queue_changed(u);
-}
-
-/* queue-up / queue-down: moves the selected queue entry by delta places
- * (clamped to the ends); the selection moves with it. */
-static void queue_shift(ui *u, long delta)
-{
-	if (u->focus != PANE_QUEUE) {
-		ui_message(u, 1, "queue-up and queue-down work in the queue view (queue)");
-		return;
-	}
-	int64_t ep = view_queue_selected(u);
-	if (!ep)
-		return;
-	long to = (long)u->pos[PANE_QUEUE].sel + 1 + delta;
-	to = to < 1 ? 1 : to > (long)u->nqueue ? (long)u->nqueue : to;
-	if (dbw_queue_move(u->wr, u->d, ep, to) != 0)
-		ui_message(u, 1, "cannot change the queue: %s", db_errmsg(u->d));
-	u->queue_select = ep; /* the selection follows it */
-	view_queue_changed(u);
-}
-
-/* An episode played to its end (playback marked it played and took it
- * out of the queue): what the continue setting says plays next. */
-static void continue_playing(ui *u)
-{
-	view_queue_changed(u);
-	int64_t next = upnext_after(u->d, u->wr, u->cfg->continue_mode, playback_finished(u->pb));
-	if (next)
-		ui_play(u, next, -1, 0);
 }
 
 /* Playback commands (arg: typed at the prompt, or NULL); with nothing
@@ -527,7 +425,7 @@ static void run_command(ui *u, int cmd, int count, const char *arg)
 			ui_panes[u->focus]->open(u, sel);
 		break;
 	}
-	case CMD_PLAY: ui_play(u, selected_episode(u), -1, 0); break;
+	case CMD_PLAY: ui_play(u, ui_selected_episode(u), -1, 0); break;
 	case CMD_SEARCH:
 		if (arg) {
 			view_search(u, arg);
@@ -556,16 +454,16 @@ static void run_command(ui *u, int cmd, int count, const char *arg)
 		view_reload_episodes(u);
 		break;
 	case CMD_PLAYED: toggle_played(u); break;
-	case CMD_DOWNLOAD: toggle_download(u); break;
-	case CMD_QUEUE: toggle_queue(u); break;
-	case CMD_DOWNLOADS: toggle_downloads(u); break;
-	case CMD_DOWNLOAD_DELETE: delete_download(u); break;
-	case CMD_TRANSCRIPT: view_transcript_toggle(u, selected_episode(u)); break;
-	case CMD_QUEUE_ADD: queue_selected(u, 0); break;
-	case CMD_QUEUE_NEXT: queue_selected(u, 1); break;
-	case CMD_QUEUE_REMOVE: unqueue_selected(u); break;
-	case CMD_QUEUE_UP: queue_shift(u, -(count > 0 ? count : 1)); break;
-	case CMD_QUEUE_DOWN: queue_shift(u, count > 0 ? count : 1); break;
+	case CMD_DOWNLOAD: ui_download_toggle(u); break;
+	case CMD_QUEUE: ui_queue_view(u); break;
+	case CMD_DOWNLOADS: ui_downloads_view(u); break;
+	case CMD_DOWNLOAD_DELETE: ui_download_delete(u); break;
+	case CMD_TRANSCRIPT: view_transcript_toggle(u, ui_selected_episode(u)); break;
+	case CMD_QUEUE_ADD: ui_queue_add(u, 0); break;
+	case CMD_QUEUE_NEXT: ui_queue_add(u, 1); break;
+	case CMD_QUEUE_REMOVE: ui_queue_remove(u); break;
+	case CMD_QUEUE_UP: ui_queue_shift(u, -(count > 0 ? count : 1)); break;
+	case CMD_QUEUE_DOWN: ui_queue_shift(u, count > 0 ? count : 1); break;
 	case CMD_REFRESH:
 		submit(u, WORK_REFRESH, 0, NULL);
 		break;
@@ -580,7 +478,7 @@ static void run_command(ui *u, int cmd, int count, const char *arg)
 	case CMD_OPEN_LINK: ui_open_link(u, count); break;
 	case CMD_BOOKMARK: ui_bookmark(u, arg); break;
 	case CMD_SKIP_CHAPTER: ui_skip_chapter(u, count); break;
-	case CMD_UNHEARD: ui_unheard(u, selected_episode(u)); break;
+	case CMD_UNHEARD: ui_unheard(u, ui_selected_episode(u)); break;
 	case CMD_SKIP_RULE: ui_skip_rule(u, arg); break;
 	case CMD_COPY_LINK: ui_copy_link(u, count); break;
 	default:
@@ -626,9 +524,9 @@ static void on_key(ui *u, int key)
 	int count = key_count_take(&u->count);
 	if (key == 27) {
 		if (u->focus == PANE_QUEUE)
-			toggle_queue(u);
+			ui_queue_view(u);
 		else if (u->focus == PANE_DOWNLOADS)
-			toggle_downloads(u);
+			ui_downloads_view(u);
 		else if (u->focus == PANE_TRANSCRIPT)
 			view_transcript_toggle(u, 0);
 		else if (u->src != SRC_PODCAST) /* search, newest, continue */
@@ -676,7 +574,7 @@ static int player_events(ui *u, unsigned *evp)
 	if (had && !playback_episode(u->pb) && playback_error(u->pb))
 		ui_message(u, 1, "%s", playback_error(u->pb));
 	if ((ev & PLAYER_EV_ENDED) && !playing(u) && playback_finished(u->pb))
-		continue_playing(u);
+		ui_continue(u);
 	if (changed) {
 		view_load_podcasts(u);
 		view_reload_episodes(u);

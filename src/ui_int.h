@@ -239,6 +239,24 @@ void ui_skip_chapter(ui *u, int count);
 void ui_unheard(ui *u, int64_t selected);
 void ui_skip_rule(ui *u, const char *arg);
 
+/* ui.c: the episode the keys act on: the queue's, the downloads', the
+ * details pane's or the episodes pane's selection; 0 when none. */
+int64_t ui_selected_episode(ui *u);
+
+/* ui_queue.c: the queue view and its commands (queue-add at the end,
+ * queue-next at the front; take out; move by delta places, clamped, in the
+ * queue view); after an episode played to its end, what the continue
+ * setting says plays next; the download commands (toggle, delete in the
+ * downloads view) and the downloads view. */
+void ui_queue_view(ui *u);
+void ui_queue_add(ui *u, int front);
+void ui_queue_remove(ui *u);
+void ui_queue_shift(ui *u, long delta);
+void ui_continue(ui *u);
+void ui_download_toggle(ui *u);
+void ui_download_delete(ui *u);
+void ui_downloads_view(ui *u);
+
 /* ui_writes.c: the number of episodes in the queue as the user sees it
  * (read, with the writes still queued); 0 when ep is in it, 1 when not,
  * -1 when the queue cannot be read; the writer's news (dbw_poll) on the
