@@ -119,15 +119,27 @@ export TESTS_gcc
 export TESTS_tsan="$TSAN_TESTS"
 echo "== tests: gcc (units; $GCC_E2E), clang+ASan+UBSan (all else), clang+TSan (threaded)"
 R=$BL.result
-echo "0 0 0" >"$R"
+echo none >"$R"
+rc=0
 if [ -n "$passes" ]; then
 	# shellcheck disable=SC2086 # one word per pass
-	RESULT_FILE=$R sh tests/run.sh $passes
+	RESULT_FILE=$R sh tests/run.sh $passes || rc=1
+else
+	echo "0 0 0" >"$R"
 fi
-# A build that failed counts as one failed check, in the last line too.
-if [ $broken -gt 0 ]; then
-	read -r p f s <"$R"
-	echo "$p passed, $((f + broken)) failed, $s skipped"
-fi
+# The last line counts a build that failed as one failed check, and a run
+# that failed without counting a failure (it ended before its result, or
+# its status disagrees) as one more; then tests/run.sh's own last line,
+# if any, is not the last.
 read -r p f s <"$R"
+own=0
+if [ "$p" = none ]; then
+	echo "not ok - tests/run.sh ended before its result"
+	p=0 f=1 s=0 own=1
+elif [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
+	echo "not ok - tests/run.sh failed"
+	f=1 own=1
+fi
+[ $broken -gt 0 ] && own=1
+[ $own = 1 ] && echo "$p passed, $((f + broken)) failed, $s skipped"
 [ $((f + broken)) -eq 0 ]

@@ -34,8 +34,9 @@ export CMOCKA_MESSAGE_OUTPUT=TAP
 export PODCUE_ROOT="$ROOT"
 export DEMO_AUDIO_CACHE="${DEMO_AUDIO_CACHE:-$ROOT/build/demo-audio-cache}"
 JOBS=${TEST_JOBS:-4}
-OUT=$(mktemp -d)
+OUT=$(mktemp -d) || exit 2
 trap 'rm -rf "$OUT"' EXIT
+trap 'exit 1' INT TERM HUP # dash runs the EXIT trap only on an exit
 t_start=$(date +%s)
 
 # The passes: "LABEL BUILD" lines in $OUT/passes, in the order reported
@@ -48,6 +49,10 @@ case $1 in
 		case ${spec%%=*} in
 		*[!A-Za-z0-9_]* | "") echo "tests/run.sh: bad pass label: ${spec%%=*}" >&2; exit 2 ;;
 		esac
+		case " ${seen:-} " in
+		*" ${spec%%=*} "*) echo "tests/run.sh: pass label used twice: ${spec%%=*}" >&2; exit 2 ;;
+		esac
+		seen="${seen:-} ${spec%%=*}"
 		echo "${spec%%=*} ${spec#*=}"
 	done
 	;;
@@ -124,7 +129,11 @@ run_job() {
 	f="$OUT/$label.$name"
 	t0=$(date +%s)
 	(
-		export PODCUE="$ROOT/$build/podcue"
+		case $build in
+		/*) PODCUE="$build/podcue" ;;
+		*) PODCUE="$ROOT/$build/podcue" ;;
+		esac
+		export PODCUE
 		if [ "$kind" = unit ]; then
 			set -- "$build/tests/$name"
 		else
