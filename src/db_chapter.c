@@ -110,9 +110,19 @@ int db_chapters_visible(db *d, int64_t episode_id, chapter_list *out)
 
 int dbi_chapter_stmts_init(db *d, dbi_chapter_stmts *s)
 {
-	s->del = dbi_prep(d, "DELETE FROM chapter WHERE episode_id = ? AND source = ?");
-	s->add = dbi_prep(d, "INSERT INTO chapter (episode_id, source, n, start, end_time,"
-			     " title, url, img, hidden) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	return dbi_chapter_stmts_init_in(d, s, "chapter");
+}
+
+int dbi_chapter_stmts_init_in(db *d, dbi_chapter_stmts *s, const char *table)
+{
+	char *del = xasprintf("DELETE FROM %s WHERE episode_id = ? AND source = ?", table);
+	char *add = xasprintf("INSERT INTO %s (episode_id, source, n, start, end_time, title,"
+			      " url, img, hidden) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			      table);
+	s->del = dbi_prep(d, del);
+	s->add = dbi_prep(d, add);
+	free(del);
+	free(add);
 	if (!s->del || !s->add) {
 		dbi_chapter_stmts_free(s);
 		return -1;

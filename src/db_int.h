@@ -235,6 +235,9 @@ typedef struct dbi_chapter_stmts {
 } dbi_chapter_stmts;
 
 int dbi_chapter_stmts_init(db *d, dbi_chapter_stmts *s);
+/* The same on another table of the chapter table's columns (a name of the
+ * code's own, never from input: it is put into the SQL). */
+int dbi_chapter_stmts_init_in(db *d, dbi_chapter_stmts *s, const char *table);
 void dbi_chapter_stmts_free(dbi_chapter_stmts *s);
 /* Deletes the episode's chapters of source, then inserts l (may be NULL).
  * Runs inside the caller's transaction (if any); the search index is the

@@ -496,7 +496,7 @@ static const char pending_sql[] =
 	"  CASE c.source WHEN ?2 THEN 0 WHEN ?3 THEN 1 WHEN ?4 THEN 2 ELSE 3 END, 0,"
 	"  e.played, e.position, e.duration, NULL"
 	" FROM pe JOIN (SELECT episode_id, source, n, start, title, hidden FROM chapter"
-	"  UNION ALL SELECT * FROM temp.raw_chapter) c"
+	"  UNION ALL SELECT episode_id, source, n, start, title, hidden FROM temp.raw_chapter) c"
 	"  ON c.episode_id = pe.eid AND " DBI_FTS_CHAPTER_INDEXED("c")
 	" JOIN episode e ON e.id = pe.eid JOIN podcast p ON p.id = e.podcast_id";
 
@@ -506,14 +506,17 @@ static const char pending_sql[] =
 static const char raw_tables_sql[] =
 	"CREATE TEMP TABLE IF NOT EXISTS raw_text (eid INTEGER PRIMARY KEY, text TEXT);"
 	"CREATE TEMP TABLE IF NOT EXISTS raw_chapter (episode_id INTEGER, source TEXT,"
-	" n INTEGER, start REAL, title TEXT, hidden INTEGER);"
+	" n INTEGER, start REAL, end_time REAL, title TEXT, url TEXT, img TEXT, hidden INTEGER);"
+	"CREATE INDEX IF NOT EXISTS temp.raw_chapter_episode ON raw_chapter (episode_id, source);"
 	"DELETE FROM temp.raw_text;"
 	"DELETE FROM temp.raw_chapter;";
 
-/* The two statements that fill the tables above. */
+/* The statements that fill the tables above (the chapters as the cache
+ * stores them, dbi_store_chapters). */
 struct raw_fill {
 	db *d;
-	sqlite3_stmt *text, *ch;
+	sqlite3_stmt *text;
+	dbi_chapter_stmts ch;
 };
 
 /* dbi_derive_each's callback: one raw episode into the tables. */
@@ -525,18 +528,7 @@ static int raw_row(void *ctx, int64_t eid, const char *notes, db_derived *x)
 	dbi_bind_text(r->text, 2, x->text);
 	if (dbi_step_reset(r->d, r->text, "derive a raw episode") != 0)
 		return -1;
-	for (size_t i = 0; i < x->chapters.n; i++) {
-		const chapter *c = &x->chapters.v[i];
-		sqlite3_bind_int64(r->ch, 1, eid);
-		sqlite3_bind_text(r->ch, 2, chapter_source_name(CHAP_SRC_NOTES), -1, SQLITE_STATIC);
-		sqlite3_bind_int64(r->ch, 3, (int64_t)i);
-		sqlite3_bind_double(r->ch, 4, c->start);
-		dbi_bind_text(r->ch, 5, c->title);
-		sqlite3_bind_int(r->ch, 6, c->hidden);
-		if (dbi_step_reset(r->d, r->ch, "derive a raw episode") != 0)
-			return -1;
-	}
-	return 0;
+	return dbi_store_chapters(r->d, &r->ch, eid, CHAP_SRC_NOTES, &x->chapters);
 }
 
 void db_set_search_raw_scan(db *d, int n)
@@ -563,11 +555,12 @@ static int raw_prepare(db *d, int64_t *left)
 	if (!nr)
 		return 0;
 	struct raw_fill r = {d, dbi_prep(d, "INSERT INTO temp.raw_text (eid, text) VALUES (?, ?)"),
-			     dbi_prep(d, "INSERT INTO temp.raw_chapter VALUES (?, ?, ?, ?, ?, ?)")};
-	int rc = r.text && r.ch ? dbi_derive_each(d, DB_SEARCH_PENDING_SCAN, budget, raw_row, &r)
-				: -1;
+			     {NULL, NULL}};
+	int rc = r.text && dbi_chapter_stmts_init_in(d, &r.ch, "temp.raw_chapter") == 0
+			 ? dbi_derive_each(d, DB_SEARCH_PENDING_SCAN, budget, raw_row, &r)
+			 : -1;
 	sqlite3_finalize(r.text);
-	sqlite3_finalize(r.ch);
+	dbi_chapter_stmts_free(&r.ch);
 	return rc;
 }
 
