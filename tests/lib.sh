@@ -42,7 +42,9 @@ ok() { echo "ok - $1"; }
 not_ok() {
 	echo "not ok - $1"
 	shift
-	for line in "$@"; do echo "#   $line"; done
+	# Every line of a reason is marked, so a summary of "#" lines keeps a
+	# whole screen dump.
+	for reason in "$@"; do printf '%s\n' "$reason" | sed 's/^/#   /'; done
 	FAILED=1
 }
 skip() { echo "ok - $1 # SKIP $2"; }

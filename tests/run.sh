@@ -211,7 +211,13 @@ count() {
 		echo "  $disp $3: not ok - exited with status $st" >>"$OUT/failed"
 		f_=1
 	fi
-	grep -E '^not ok ' "$f.log" | grep -v '# SKIP' | sed "s|^|  $disp $3: |" >>"$OUT/failed"
+	# Each failed check with the first lines of why: CI may show only the
+	# tail of the output, where this list is printed again.
+	# The first failure of a program keeps a whole screen; later ones (often
+	# its consequences) keep three lines.
+	awk -v who="  $disp $3: " '/^not ok / && !/# SKIP/ { n = 0; p = 1; print who $0; k++; next }
+		p && /^#/ && n++ < (k == 1 ? 30 : 3) { print "      " $0; next } { p = 0 }' \
+		"$f.log" >>"$OUT/failed"
 	grep -E '^(not ok|ok .*# SKIP)' "$f.log" | sed "s|^|  $3: |"
 	grep -E '^# SKIP' "$f.log" | sort -u | sed "s|^|  $3: |"
 	pass=$((pass + p)) fail=$((fail + f_)) skip=$((skip + s))
@@ -259,7 +265,7 @@ if [ -s "$OUT/failed" ]; then
 	# The failures again, last: a log cut to its tail still names them.
 	echo
 	echo "failed checks (build, program, check):"
-	head -40 "$OUT/failed"
+	head -200 "$OUT/failed"
 fi
 echo
 echo "$tp passed, $tf failed, $ts skipped ($(($(date +%s) - t_start)) s)"
