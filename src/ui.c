@@ -725,7 +725,14 @@ static void loop(ui *u)
 		int rc = poll(fds, 7, poll_timeout(u));
 		if (rc < 0 && errno != EINTR)
 			break;
-		int redraw = 1;
+		int64_t woke = now_ms();
+		/* Anything but a player event that changes nothing shown (a
+		 * position within the same second, a log line) redraws: a key
+		 * read beside such an event is drawn now, not at the next one. */
+		int redraw = rc <= 0;
+		for (int i = 0; i < 7; i++)
+			if (i != 3 && fds[i].revents)
+				redraw = 1;
 		if (rc <= 0) {
 			count_timeout(u);
 			read_keys(u); /* EINTR: a resize arrives as KEY_RESIZE */
@@ -744,8 +751,8 @@ static void loop(ui *u)
 		if (rc > 0 && fds[6].revents)
 			ui_writer_events(u);
 		unsigned ev = 0;
-		if (rc > 0 && fds[3].revents && u->pl)
-			redraw = player_events(u, &ev);
+		if (rc > 0 && fds[3].revents && u->pl && player_events(u, &ev))
+			redraw = 1;
 		if (mpris_process(u->mp))
 			redraw = 1;
 		mpris_update(u->mp, ev);
@@ -754,6 +761,11 @@ static void loop(ui *u)
 			redraw = 1;
 		if (redraw && !u->quit)
 			frame(u);
+		/* Nothing here should wait; when something did, the log says so. */
+		int64_t took = now_ms() - woke;
+		if (took >= 1000)
+			log_msg("ui", "the interface was busy for %lld ms in one turn",
+				(long long)took);
 	}
 }
 

@@ -21,7 +21,19 @@ cleanup() {
 	for p in $SERVER_PIDS; do kill "$p" 2>/dev/null; done
 	for p in $SERVER_PIDS; do wait "$p" 2>/dev/null; done
 	sanitizer_reports
+	log_tails
 	rm -rf "$T"
+}
+
+# log_tails: after a failure, the end of each podcue log, as "#log|" lines
+# that tests/run.sh repeats in its summary: what podcue did around a
+# failed check, when only a CI log remains.
+log_tails() {
+	[ "$FAILED" = 0 ] && return
+	find "$T" -name podcue.log -type f 2>/dev/null | while read -r f; do
+		echo "#log| ${f#"$T"/}, last lines:"
+		tail -n 25 "$f" | cut -c1-160 | sed 's/^/#log| /'
+	done
 }
 
 # sanitizer_reports: the interface sends stderr to its log file, so a

@@ -216,7 +216,8 @@ count() {
 	# The first failure of a program keeps a whole screen; later ones (often
 	# its consequences) keep three lines.
 	awk -v who="  $disp $3: " '/^not ok / && !/# SKIP/ { n = 0; p = 1; print who $0; k++; next }
-		p && /^#/ && n++ < (k == 1 ? 30 : 3) { print "      " $0; next } { p = 0 }' \
+		p && /^#/ && n++ < (k == 1 ? 30 : 3) { print "      " $0; next } { p = 0 }
+		/^#log\| / && l++ < 60 { print "      " $0 }' \
 		"$f.log" >>"$OUT/failed"
 	grep -E '^(not ok|ok .*# SKIP)' "$f.log" | sed "s|^|  $3: |"
 	grep -E '^# SKIP' "$f.log" | sort -u | sed "s|^|  $3: |"
