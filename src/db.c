@@ -4,13 +4,23 @@
  *
  * The module is split by table; every SQL statement of podcue lives in
  * one of these files:
- *   db.c          open/close, transactions, helpers, podcasts
- *   db_migrate.c  the schema: migrations and the schema version
- *   db_episode.c  storing a parsed feed, episodes (lists, pages, counts),
- *                 links, transcripts, position and played state
- *   db_chapter.c  chapters, chapter-file jobs, embedded chapters
- *   db_search.c   full-text search (FTS5) over titles, notes and chapters,
- *                 and keeping its index in bulk
+ *   db.c            open/close, transactions, helpers, podcasts
+ *   db_fs.c         a cache on a read-only or failing file system
+ *   db_migrate.c    the schema: migrations and the schema version
+ *   db_store.c      storing a parsed feed (podcast row, items in batches)
+ *   db_derive.c     what an episode's notes give, derived after the store
+ *   db_episode.c    episodes (lists, pages, counts), links, transcripts,
+ *                   position and played state
+ *   db_chapter.c    chapters, chapter-file jobs, embedded chapters
+ *   db_search.c     full-text search (FTS5) over titles, notes and
+ *                   chapters, and keeping its index in bulk
+ *   db_rank.c       how search hits are ranked
+ *   db_index.c      the search index of show notes built in the background
+ *   db_transcript.c fetched transcripts and their index
+ *   db_mark.c       bookmarks, stretches heard, skip rules
+ *   db_queue.c      the up-next queue
+ *   db_download.c   downloads; db_dlpolicy.c what download policies read
+ *   db_sync.c       the sync account and pending local changes
  * Threading: a connection (db *) belongs to one thread at a time; each
  * thread that needs the cache opens its own.
  */

@@ -3,7 +3,7 @@
  * (search_pending, migration 16). Contract in db.h (db_index_*).
  *
  * A store with db_set_index_later on marks each new episode pending
- * instead of indexing it (db_episode.c); db_index_step moves the pending
+ * instead of indexing it (db_store.c); db_index_step moves the pending
  * episodes stored first, with their chapters, into search_fts in one short
  * transaction each, so a kill -9 loses at most the batch in flight, which
  * stays pending and is indexed by the next run. Until then db_search

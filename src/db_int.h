@@ -276,7 +276,7 @@ void dbi_derived_batch_free(dbi_derived_batch *b);
 int dbi_derive_batch(db *d, const dbi_derived_batch *ahead);
 
 /* An episode's links, numbered from 1, with a statement prepared from
- * DBI_ADD_LINK_SQL (db_episode.c); inside the caller's transaction. */
+ * DBI_ADD_LINK_SQL (db_store.c); inside the caller's transaction. */
 #define DBI_ADD_LINK_SQL "INSERT INTO episode_link (episode_id, n, url) VALUES (?, ?, ?)"
 int dbi_store_links(db *d, sqlite3_stmt *add, int64_t episode_id, char *const *links,
 		    size_t n);

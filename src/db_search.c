@@ -4,7 +4,7 @@
  * migration in db_migrate.c for how triggers keep it in sync), with the
  * hits in transcripts (their own index: db_transcript.c) merged in. Contract in
  * db.h. Also the module's bulk indexing (dbi_search_defer and the rest,
- * contract in db_int.h), which the writers of db_episode.c and
+ * contract in db_int.h), which the writers of db_store.c and
  * db_chapter.c use instead of the triggers.
  *
  * User text never reaches FTS5 as query syntax. It is split into tokens
