@@ -17,6 +17,14 @@
 # a developer's loop, not the gate (no sanitizers).
 set -u
 cd "$(dirname "$0")/.." || exit 2
+# A plain selection is ignored by the three passes (the gate runs every
+# test); say so at once, not after the builds.
+if [ "${1:-}" != --quick ] && [ -n "${TESTS:-}${EXCLUDE:-}" ]; then
+	echo "make check: TESTS and EXCLUDE are ignored here (they select for one build);" \
+		"use TESTS_gcc, TESTS_asan, TESTS_tsan (EXCLUDE_...), make check-quick, or" \
+		"tests/run.sh BUILD" >&2
+	unset TESTS EXCLUDE
+fi
 JOBS=$(nproc 2>/dev/null || echo 2)
 BL=$(mktemp)
 # Checks that do not depend on the build under test (the generated demo

@@ -45,6 +45,9 @@ t_start=$(date +%s)
 single=0
 case $1 in
 *=*)
+	[ -z "${TESTS:-}${EXCLUDE:-}" ] ||
+		echo "tests/run.sh: TESTS and EXCLUDE are ignored with several passes;" \
+			"select with TESTS_<LABEL> and EXCLUDE_<LABEL>" >&2
 	for spec in "$@"; do
 		case ${spec%%=*} in
 		*[!A-Za-z0-9_]* | "") echo "tests/run.sh: bad pass label: ${spec%%=*}" >&2; exit 2 ;;
