@@ -12,9 +12,11 @@ W="$T/www"
 mkdir -p "$W" "$XDG_CONFIG_HOME/podcue"
 start_server "$W"
 DL="$XDG_DATA_HOME/podcue/downloads"
+# 16 s at this rate: the steps below, up to the podcast's removal, run while
+# it downloads, however slow the machine (at 4 s they could outlast it).
 head -c 1000000 /dev/urandom >"$W/slow.bin"
 head -c 20000 /dev/urandom >"$W/q.bin"
-rss "Alpha Run" "a|Slow one|Wed, 14 May 2025 10:00:00 GMT|0:03|$BASE/_/norange/slow.bin?rate=250000" >"$W/a.xml"
+rss "Alpha Run" "a|Slow one|Wed, 14 May 2025 10:00:00 GMT|0:03|$BASE/_/norange/slow.bin?rate=62500" >"$W/a.xml"
 rss "Bravo Queue" "b|Queued one|Wed, 14 May 2025 10:00:00 GMT|0:03|$BASE/q.bin" >"$W/b.xml"
 check "add one feed" pc add "$BASE/a.xml"
 check "add another" pc add "$BASE/b.xml"

@@ -183,17 +183,21 @@ tui_keys -l zeppelin
 tui_keys Enter
 tui_check "/ finds the transcript segment" "tx 0:24"
 tui_check_still "...with the words around the hit" "…the zeppelin lands at noon…"
+t_play=$(date +%s)
 tui_keys Enter
 tui_check "Enter on the hit plays" "/ 2:00"
 tui_keys Space
 tui_check "pause" "⏸"
 p=$(pos_of)
 # The status line shows whole seconds (floored): 23 is 23.x, within a
-# second of 24 (an MP3 seek lands on a frame, ~50 ms here).
-if [ -n "$p" ] && [ "$p" -ge 23 ] && [ "$p" -le 25 ]; then
+# second of 24 (an MP3 seek lands on a frame, ~50 ms here); then it played
+# for as long as the pause took to arrive, a few seconds on a loaded
+# machine.
+hi=$((25 + $(date +%s) - t_play))
+if [ -n "$p" ] && [ "$p" -ge 23 ] && [ "$p" -le "$hi" ]; then
 	ok "...within a second of the segment's time (at $p s, the hit is at 24 s)"
 else
-	not_ok "...within a second of the segment's time" "position: '$p' (want 23-25)" "$(cat "$T/screen")"
+	not_ok "...within a second of the segment's time" "position: '$p' (want 23-$hi)" "$(cat "$T/screen")"
 fi
 tui_keys T
 tui_check "T opens the transcript view on the playing episode" "Transcript: Airship talk (20)"
@@ -202,9 +206,14 @@ tui_check_still "...and marked as playing" "▶    0:24  Host: the zeppelin"
 tui_keys Space
 tui_check_selected "as playback goes on, the view follows: the next segment" "0:30  Host: segment number 5" 20
 tui_check_selected "...and the one after" "0:36  Host: segment number 6" 20
+# Paused, so the view does not follow on to 0:42 before Enter reaches the
+# segment g selects, however slow the machine.
+tui_keys Space
+tui_check "pause again" "⏸"
 tui_keys g
 tui_check_selected "g moves to the first segment" "0:00  Host: segment number 0"
 tui_keys Enter
+tui_keys Space
 tui_check_selected "Enter seeks there: the view follows from the start" "0:06  Host: segment number 1" 20
 p=$(pos_of)
 if [ -n "$p" ] && [ "$p" -lt 24 ]; then
