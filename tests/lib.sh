@@ -167,6 +167,7 @@ tui_new_screen() {
 	: >"$T/before"
 	: >"$T/before.e"
 	TUI_MARK=0
+	RAW_MARK=0
 }
 
 # tui_mark: saves the screen as the one from before the next action.
@@ -174,6 +175,7 @@ tui_mark() {
 	if [ "$TUI_MARK" = 1 ]; then
 		tm capture-pane -t t -p -e >"$T/before.e" 2>/dev/null
 		sed 's/\x1b\[[0-9;]*m//g' "$T/before.e" >"$T/before"
+		RAW_MARK=$(wc -c <"$T/pane.raw" 2>/dev/null || echo 0)
 		TUI_MARK=0
 	fi
 }
@@ -265,6 +267,31 @@ tui_check_still() {
 	else
 		not_ok "$1" "expected on screen: $2" "$(sed 's/^/| /' "$T/screen")"
 	fi
+}
+
+# tui_check_shown NAME TEXT [SECONDS]: as tui_check, for TEXT shown only
+# briefly (a count's second): it may be on screen, or painted to the pane
+# since the last action (podcue play writes each status line whole), so a
+# loaded machine that looks late still sees it.
+tui_check_shown() {
+	TUI_MARK=1
+	if grep -qF -- "$2" "$T/before"; then
+		not_ok "$1" "already on screen before the action: $2" "$(sed 's/^/| /' "$T/before")"
+		return
+	fi
+	poll_start "${3:-10}"
+	while :; do
+		tui_capture
+		if grep -qF -- "$2" "$T/screen" ||
+			tail -c +$((${RAW_MARK:-0} + 1)) "$T/pane.raw" 2>/dev/null | grep -aqF -- "$2"; then
+			ok "$1"
+			return
+		fi
+		if ! poll_more; then
+			not_ok "$1" "expected on screen: $2" "$(sed 's/^/| /' "$T/screen")"
+			return
+		fi
+	done
 }
 
 # tui_check_line NAME N REGEX [SECONDS]: one test line for "screen line N

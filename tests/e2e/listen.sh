@@ -244,7 +244,7 @@ pos_check "a count multiplies a seek key (3 Right: 30 s)" 29 31
 tui_keys 2 Left
 pos_check "...as it does going back (2 Left: 20 s)" 9 11
 tui_keys 2
-tui_check "a pending count is shown on the status line" "[2]"
+tui_check_shown "a pending count is shown on the status line" "[2]"
 tui_check "...then jumps to that chapter" "ch 2/3 · Part 2"
 tui_keys q
 tui_wait "EXIT=0" >/dev/null

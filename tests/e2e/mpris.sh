@@ -142,7 +142,13 @@ timeout 8 dbus-monitor --session \
 MON=$!
 timeout 8 dbus-monitor --session "type='signal',member='Seeked'" >"$T/seeked.out" 2>&1 &
 MON2=$!
-sleep 0.5 # dbus-monitor has no ready signal; its match rule must be in place
+# dbus-monitor is ready (a monitor with its match rule in place) once it
+# prints the NameLost that BecomeMonitor brings; a loaded machine may take
+# longer than a fixed sleep.
+poll_start 5
+until grep -q "member=NameLost" "$T/monitor.out" && grep -q "member=NameLost" "$T/seeked.out"; do
+	poll_more || break
+done
 pctl next >/dev/null
 tui_check "next: the status line shows chapter 2" "ch 2/3 · Middle part"
 wait_for "next: Position is at the start of chapter 2" 10 position_in 20 21
