@@ -9,15 +9,22 @@
 #include "ui_int.h"
 #include "upnext.h"
 
+/* 1 when a download command can act on ep; else says why (none: the
+ * message for no selection). */
+static int download_target(ui *u, int64_t ep, const char *none)
+{
+	if (!ep)
+		ui_message(u, 1, "%s", none);
+	else if (!u->dw)
+		ui_message(u, 1, "downloads are unavailable");
+	return ep && u->dw;
+}
+
 /* Downloads the selected episode, or cancels its download (dlworker). */
 void ui_download_toggle(ui *u)
 {
 	int64_t ep = ui_selected_episode(u);
-	if (!ep)
-		ui_message(u, 1, "no episode selected");
-	else if (!u->dw)
-		ui_message(u, 1, "downloads are unavailable");
-	else
+	if (download_target(u, ep, "no episode selected"))
 		dlworker_toggle(u->dw, ep);
 }
 
@@ -33,11 +40,7 @@ void ui_download_delete(ui *u)
 	int64_t ep = u->focus == PANE_DOWNLOADS ? view_downloads_selected(u) : 0;
 	if (u->focus != PANE_DOWNLOADS)
 		ui_message(u, 1, "delete-download works in the downloads view (downloads)");
-	else if (!ep)
-		ui_message(u, 1, "no download selected");
-	else if (!u->dw)
-		ui_message(u, 1, "downloads are unavailable");
-	else
+	else if (download_target(u, ep, "no download selected"))
 		dlworker_delete(u->dw, ep);
 }
 

@@ -233,6 +233,10 @@ tui_wait() {
 	while :; do
 		tui_capture
 		grep -qF -- "$1" "$T/screen" && return 0
+		# tui_check_shown: or painted to the pane since the last action.
+		[ "${TUI_WAIT_RAW:-0}" = 1 ] &&
+			tail -c +$((${RAW_MARK:-0} + 1)) "$T/pane.raw" 2>/dev/null | grep -aqF -- "$1" &&
+			return 0
 		poll_more || return 1
 	done
 }
@@ -274,24 +278,9 @@ tui_check_still() {
 # since the last action (podcue play writes each status line whole), so a
 # loaded machine that looks late still sees it.
 tui_check_shown() {
-	TUI_MARK=1
-	if grep -qF -- "$2" "$T/before"; then
-		not_ok "$1" "already on screen before the action: $2" "$(sed 's/^/| /' "$T/before")"
-		return
-	fi
-	poll_start "${3:-10}"
-	while :; do
-		tui_capture
-		if grep -qF -- "$2" "$T/screen" ||
-			tail -c +$((${RAW_MARK:-0} + 1)) "$T/pane.raw" 2>/dev/null | grep -aqF -- "$2"; then
-			ok "$1"
-			return
-		fi
-		if ! poll_more; then
-			not_ok "$1" "expected on screen: $2" "$(sed 's/^/| /' "$T/screen")"
-			return
-		fi
-	done
+	TUI_WAIT_RAW=1
+	tui_check "$@"
+	TUI_WAIT_RAW=0
 }
 
 # tui_check_line NAME N REGEX [SECONDS]: one test line for "screen line N
